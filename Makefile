@@ -1,0 +1,116 @@
+# Lumen: the only entry points (see ../shared/ARCHITECTURE.md, "Contracts").
+#   make / make all     kernel, rootfs (initramfs) and build/lumen.iso
+#   make run            boot Lumen with the console on this terminal (make debug: + gdb stub)
+#   make test           host unit tests, then the QEMU tests; ends with "N passed, N failed"
+#   make boot CMD=...   run CMD in Lumen headless, exit with its status (GNU make itself
+#                       can only exit 0 or 2: the runner prints the status on stderr,
+#                       STATUS=file writes it, OUT=file writes the job's output)
+#   make reference CMD=...   the same on Debian's Linux kernel (the oracle)
+#   make reference-record    rerun every QEMU test job on Linux, record tests/qemu/*.out|exit
+#   make bench          Lumen vs Linux figures measured in the same run
+#   make clean          remove build/ except the package download cache
+
+BUILD    := build
+SMP      ?= 1
+MEM      ?= 1G
+TIMEOUT  ?= 120
+GPU      ?= virtio
+SHOTS    ?= $(BUILD)/shots
+PACKAGES ?=
+OVERLAY  ?=
+OUT      ?=
+TESTS    ?=
+STATUS   ?=
+PYTHON   ?= python3
+
+# The job for boot/reference goes to the runner through the environment, not argv.
+export CMD
+
+# kernel.mk (the kernel team's) defines $(BUILD)/lumen.elf and the `unit` target.
+-include kernel/kernel.mk
+
+ifeq ($(wildcard kernel/kernel.mk),)
+$(BUILD)/lumen.elf:
+	@echo "error: kernel/kernel.mk is missing, so build/lumen.elf cannot be built" >&2; exit 1
+unit:
+	@echo "error: kernel/kernel.mk is missing, so there are no host unit tests" >&2; exit 1
+endif
+
+USER_CFLAGS := -static -O2 -Wall -Wextra
+GUEST_PROGS := $(patsubst tests/guest/%.c,%,$(wildcard tests/guest/*.c))
+TOOLS       := $(BUILD)/userland/shot $(addprefix $(BUILD)/userland/,$(GUEST_PROGS))
+HOST_DEPS   := $(BUILD)/.host-deps
+RUNNER      := $(PYTHON) tests/harness/lumenqemu.py --build $(BUILD) --gpu $(GPU) \
+               --smp $(SMP) --mem $(MEM) --timeout $(TIMEOUT) --shots $(SHOTS) \
+               $(if $(OUT),--out $(OUT)) $(if $(STATUS),--status-file $(STATUS))
+
+.PHONY: all run debug test boot reference reference-record bench clean host-deps FORCE
+
+all: $(BUILD)/lumen.iso
+
+# Install missing host packages once (again when the script changes).
+host-deps: $(HOST_DEPS)
+$(HOST_DEPS): tests/harness/host-deps.sh
+	@sh tests/harness/host-deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+# Our own static user programs: PID 1, shot, and the guest test programs.
+$(BUILD)/userland/%: userland/%.c | $(HOST_DEPS)
+	@mkdir -p $(dir $@)
+	gcc $(USER_CFLAGS) -o $@ $<
+$(BUILD)/userland/%: tests/guest/%.c tests/guest/errname.h | $(HOST_DEPS)
+	@mkdir -p $(dir $@)
+	gcc $(USER_CFLAGS) -o $@ $<
+
+# Rebuild the rootfs when PACKAGES or OVERLAY change (and always when OVERLAY is set).
+$(BUILD)/rootfs.config: FORCE
+	@mkdir -p $(BUILD)
+	@echo 'packages=$(PACKAGES) overlay=$(OVERLAY)' | cmp -s - $@ || \
+		echo 'packages=$(PACKAGES) overlay=$(OVERLAY)' > $@
+
+$(BUILD)/initramfs.cpio: userland/mkrootfs.py userland/packages.txt $(BUILD)/rootfs.config \
+		$(BUILD)/userland/init $(TOOLS) $(if $(OVERLAY),FORCE) | $(HOST_DEPS)
+	$(PYTHON) userland/mkrootfs.py --list userland/packages.txt --packages "$(PACKAGES)" \
+		--cache $(BUILD)/cache --root $(BUILD)/rootfs --cpio $@ \
+		--init $(BUILD)/userland/init --overlay "$(OVERLAY)" $(TOOLS)
+
+# Debian's Linux kernel, through the same package cache.
+$(BUILD)/linux/vmlinuz: userland/getlinux.py | $(HOST_DEPS)
+	$(PYTHON) userland/getlinux.py --cache $(BUILD)/cache --out $@
+
+$(BUILD)/lumen.iso: $(BUILD)/lumen.elf $(BUILD)/initramfs.cpio tests/harness/mkiso.sh
+	@sh tests/harness/mkiso.sh lumen $@ $(BUILD)/lumen.elf $(BUILD)/initramfs.cpio
+
+$(BUILD)/linux.iso: $(BUILD)/linux/vmlinuz $(BUILD)/initramfs.cpio tests/harness/mkiso.sh
+	@sh tests/harness/mkiso.sh linux $@ $(BUILD)/linux/vmlinuz $(BUILD)/initramfs.cpio
+
+boot: $(BUILD)/lumen.iso
+	@$(RUNNER) --iso $< --kernel lumen --cmd-env CMD
+
+reference: $(BUILD)/linux.iso
+	@$(RUNNER) --iso $< --kernel linux --cmd-env CMD
+
+run: $(BUILD)/lumen.iso
+	@$(RUNNER) --iso $< --kernel lumen --interactive
+
+debug: $(BUILD)/lumen.iso
+	@$(RUNNER) --iso $< --kernel lumen --interactive --debug
+
+test: $(HOST_DEPS)
+	@$(PYTHON) tests/run --make "$(MAKE)" --build $(BUILD) --timeout $(TIMEOUT) \
+		--tests "$(TESTS)"
+
+reference-record: $(BUILD)/linux.iso
+	@$(PYTHON) tests/run --record --make "$(MAKE)" --build $(BUILD) --timeout $(TIMEOUT) \
+		--tests "$(TESTS)"
+
+bench: $(BUILD)/linux.iso
+	@-$(MAKE) --no-print-directory $(BUILD)/lumen.iso
+	@$(PYTHON) tests/harness/bench.py --build $(BUILD)
+
+clean:
+	@if [ -d $(BUILD) ]; then \
+		find $(BUILD) -mindepth 1 -maxdepth 1 ! -name cache -exec rm -rf {} +; fi
+	@echo "clean: removed $(BUILD)/ except the download cache $(BUILD)/cache"
+
+FORCE:

@@ -1,0 +1,425 @@
+#!/usr/bin/env python3
+"""Boot an ISO in QEMU and run one job in it (make boot / reference / run / debug).
+
+COM1 (ttyS0) is the console: streamed to stdout as it arrives. COM2 (ttyS1) is the
+control channel to our init (userland/init.c): the guest says "LUMEN HELLO", we answer
+"JOB <n>" + the command or "INTERACTIVE", the guest sends "OUT <n>" frames of the job's
+output, "SHOT <name>" requests (answered after QMP screendump saved $SHOTS/<name>.png)
+and finally "EXIT <status>".
+
+Exit status of a job run: the job's status, or 240 kernel panic, 241 timeout,
+242 QEMU died without EXIT; a one-line reason goes to stderr. Python stdlib only.
+"""
+import argparse
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+PANIC = 240
+TIMEOUT = 241
+DIED = 242
+PANIC_MARKS = {"lumen": b"KERNEL PANIC", "linux": b"Kernel panic"}
+GPU_ARGS = {"virtio": ["-device", "virtio-gpu-pci"], "std": ["-vga", "std"],
+            "virtio-vga": ["-device", "virtio-vga"], "none": []}
+INIT_LINE = b"lumen-init: started"
+ESCAPE = b"\x01"  # Ctrl-A, then x, quits an interactive session
+
+
+def warn(msg):
+    """Print a one-line message of the runner on stderr."""
+    print(f"lumen-qemu: {msg}", file=sys.stderr, flush=True)
+
+
+def probe_image(path):
+    """Write a tiny multiboot (v1) guest that prints 'K' on COM1 and exits QEMU."""
+    code = bytes([0xB0, 0x4B, 0x66, 0xBA, 0xF8, 0x03, 0xEE,   # mov al,'K'; out 0x3f8
+                  0xB0, 0x00, 0x66, 0xBA, 0xF4, 0x00, 0xEE,   # out 0xf4 (debug-exit)
+                  0xF4, 0xEB, 0xFE])                           # hlt; jmp $
+    magic, flags, base = 0x1BADB002, 0x00010000, 0x100000
+    words = [magic, flags, (-(magic + flags)) & 0xFFFFFFFF, base, base, 0, 0, base + 32]
+    with open(path, "wb") as f:
+        f.write(b"".join(w.to_bytes(4, "little") for w in words) + code)
+
+
+def kvm_works(build):
+    """Boot the probe guest under KVM; True only if it really ran within a few seconds."""
+    image = os.path.join(build, "kvm-probe.bin")
+    probe_image(image)
+    cmd = ["qemu-system-x86_64", "-accel", "kvm", "-nodefaults", "-display", "none",
+           "-m", "32", "-no-reboot", "-serial", "stdio", "-kernel", image,
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    try:
+        res = subprocess.run(cmd, capture_output=True, timeout=5, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return False
+    return res.returncode == 1 and b"K" in res.stdout
+
+
+def accelerator(build):
+    """Return "kvm" or "tcg"; the verdict is cached in build/accel."""
+    cache = os.path.join(build, "accel")
+    if os.path.exists(cache):
+        with open(cache) as f:
+            return f.read().strip()
+    verdict = "kvm" if os.path.exists("/dev/kvm") and kvm_works(build) else "tcg"
+    os.makedirs(build, exist_ok=True)
+    with open(cache, "w") as f:
+        f.write(verdict + "\n")
+    if verdict == "tcg":
+        warn("KVM is not usable here, using TCG (verdict cached in " + cache + ")")
+    return verdict
+
+
+def qemu_command(opts, tmp):
+    """Build the QEMU command line shared by both kernels."""
+    display = ["-display", "none"]
+    if opts.interactive:
+        if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+            display = ["-display", "gtk"]
+        else:
+            display = ["-display", "vnc=127.0.0.1:0"]
+    cmd = ["qemu-system-x86_64", "-accel", accelerator(opts.build), "-cpu", "max",
+           "-smp", str(opts.smp), "-m", opts.mem, "-nodefaults", "-no-reboot"] + display
+    cmd += ["-vga", "none",
+            "-chardev", f"socket,id=con,path={tmp}/con.sock", "-serial", "chardev:con",
+            "-chardev", f"socket,id=ctl,path={tmp}/ctl.sock", "-serial", "chardev:ctl",
+            "-qmp", f"unix:{tmp}/qmp.sock,server=on,wait=off",
+            "-cdrom", opts.iso, "-boot", "d"] + GPU_ARGS[opts.gpu]
+    if opts.debug:
+        cmd += ["-s", "-S"]
+    return cmd
+
+
+def listener(path):
+    """Return a non-blocking unix socket listening at path."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(path)
+    s.listen(1)
+    s.setblocking(False)
+    return s
+
+
+class Qmp:
+    """A minimal QMP client, connected on first use."""
+
+    def __init__(self, path):
+        self.path, self.sock, self.buf = path, None, b""
+
+    def _reply(self):
+        """Read messages until a command reply (skipping events); return it."""
+        while True:
+            while b"\n" not in self.buf:
+                data = self.sock.recv(65536)
+                if not data:
+                    raise OSError("QMP connection closed")
+                self.buf += data
+            line, self.buf = self.buf.split(b"\n", 1)
+            msg = json.loads(line)
+            if "return" in msg or "error" in msg:
+                return msg
+
+    def execute(self, command, **arguments):
+        """Run one QMP command; return its reply dict."""
+        if self.sock is None:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(30)
+            self.sock.connect(self.path)
+            self.sock.sendall(b'{"execute": "qmp_capabilities"}\n')
+            self._reply()
+        self.sock.sendall(json.dumps({"execute": command, "arguments": arguments}).encode()
+                          + b"\n")
+        return self._reply()
+
+
+def wait_for_file(path, limit=10.0):
+    """Wait until path exists with a non-zero size that stopped growing."""
+    end, last = time.monotonic() + limit, -1
+    while time.monotonic() < end:
+        size = os.path.getsize(path) if os.path.exists(path) else 0
+        if size > 0 and size == last:
+            return True
+        last = size
+        time.sleep(0.05)
+    return False
+
+
+class Session:
+    """One QEMU run: the sockets, the protocol state and the result."""
+
+    def __init__(self, opts, job, console):
+        self.opts, self.job, self.console = opts, job, console
+        self.out = bytearray()         # the job's output from OUT frames
+        self.ctl_buf = b""
+        self.con_line = b""
+        self.exit_code = None          # from EXIT
+        self.panic_at = None           # when a panic line was seen
+        self.times = {}                # event -> seconds since QEMU start
+        self.con = self.ctl = None
+        self.qmp = None
+        self.timed_out = self.quit = self.escaped = False
+
+    def elapsed(self):
+        """Seconds since QEMU was started."""
+        return time.monotonic() - self.start
+
+    def on_console(self, data):
+        """Stream console bytes out; timestamp lines and watch for a panic."""
+        self.console.write(data)
+        self.console.flush()
+        self.con_line += data
+        lines = self.con_line.split(b"\n")
+        self.con_line = lines.pop()
+        for line in lines + [self.con_line]:
+            if INIT_LINE in line and "init" not in self.times:
+                self.times["init"] = self.elapsed()
+            if PANIC_MARKS[self.opts.kernel] in line and self.panic_at is None:
+                self.panic_at = time.monotonic()
+
+    def send_ctl(self, data):
+        """Send bytes to the guest's control channel."""
+        self.ctl.setblocking(True)
+        self.ctl.sendall(data)
+        self.ctl.setblocking(False)
+
+    def screenshot(self, name):
+        """Save QEMU's screendump as $SHOTS/<name>.png; True when it was written."""
+        os.makedirs(self.opts.shots, exist_ok=True)
+        path = os.path.abspath(os.path.join(self.opts.shots, name + ".png"))
+        if os.path.exists(path):
+            os.unlink(path)
+        try:
+            reply = self.qmp.execute("screendump", filename=path, format="png")
+        except (OSError, ValueError) as e:
+            warn(f"screendump {name}: {e}")
+            return False
+        if "error" in reply:
+            warn(f"screendump {name}: {reply['error'].get('desc')}")
+            return False
+        return wait_for_file(path)
+
+    def on_ctl_line(self, line):
+        """Handle one protocol line from the guest (other than OUT)."""
+        word, _, arg = line.partition(b" ")
+        if word == b"LUMEN" and arg == b"HELLO":
+            self.times.setdefault("hello", self.elapsed())
+            if self.job is None:
+                self.send_ctl(b"INTERACTIVE\n")
+            else:
+                self.send_ctl(b"JOB %d\n" % len(self.job) + self.job)
+        elif word == b"SHOT":
+            ok = self.screenshot(arg.decode(errors="replace"))
+            self.send_ctl((b"SHOT-DONE " if ok else b"SHOT-FAIL ") + arg + b"\n")
+        elif word == b"EXIT":
+            self.exit_code = int(arg)
+            self.times["exit"] = self.elapsed()
+        else:
+            warn(f"unknown control line from the guest: {line[:80]!r}")
+
+    def on_ctl(self, data):
+        """Parse control channel bytes: lines, and OUT frames with their payload."""
+        self.ctl_buf += data
+        while b"\n" in self.ctl_buf:
+            line, rest = self.ctl_buf.split(b"\n", 1)
+            if line.startswith(b"OUT "):
+                n = int(line[4:])
+                if len(rest) < n:
+                    return
+                self.out += rest[:n]
+                self.ctl_buf = rest[n:]
+            else:
+                self.ctl_buf = rest
+                self.on_ctl_line(line)
+
+    def connect(self, con_l, ctl_l):
+        """Accept QEMU's connections to the console and control sockets; False if it died."""
+        while self.con is None or self.ctl is None:
+            if self.proc.poll() is not None:
+                return False
+            ready, _, _ = select.select([con_l, ctl_l], [], [], 0.2)
+            for s in ready:
+                conn, _ = s.accept()
+                conn.setblocking(False)
+                if s is con_l:
+                    self.con = conn
+                else:
+                    self.ctl = conn
+        return True
+
+    def pump(self, timeout):
+        """Wait up to timeout for guest data (and stdin when interactive); handle it."""
+        rlist = [s for s in (self.con, self.ctl) if s]
+        if self.opts.interactive and sys.stdin.isatty():
+            rlist.append(sys.stdin)
+        ready, _, _ = select.select(rlist, [], [], max(timeout, 0))
+        for s in ready:
+            if s is sys.stdin:
+                self.on_stdin(os.read(sys.stdin.fileno(), 4096))
+                continue
+            data = s.recv(65536)
+            if s is self.con and data:
+                self.on_console(data)
+            elif s is self.con:
+                self.con = None
+            elif data:
+                self.on_ctl(data)
+            else:
+                self.ctl = None
+
+    def on_stdin(self, data):
+        """Forward typed bytes to the console; Ctrl-A x ends the session."""
+        if self.escaped and data[:1] in (b"x", b"X"):
+            self.quit = True
+            return
+        self.escaped = data.endswith(ESCAPE)
+        if self.con and not data == ESCAPE:
+            self.con.sendall(data)
+
+    def finish_wait(self):
+        """After EXIT, let QEMU power off by itself; kill it after 10 s."""
+        end = time.monotonic() + 10
+        while self.proc.poll() is None and time.monotonic() < end:
+            self.pump(min(0.2, end - time.monotonic()))
+        if self.proc.poll() is None:
+            warn("QEMU did not exit within 10 s after EXIT (poweroff failed); killed it")
+            self.proc.kill()
+
+    def verdict(self):
+        """Return the run's exit status and print the reason when it is not the job's."""
+        if self.panic_at is not None:
+            warn(f"kernel panic ({self.opts.kernel})")
+            return PANIC
+        if self.exit_code is not None:
+            return self.exit_code
+        if self.timed_out:
+            warn(f"timeout: no EXIT within {self.opts.timeout} s")
+            return TIMEOUT
+        warn(f"QEMU exited (status {self.proc.returncode}) before the job sent EXIT")
+        return DIED
+
+    def loop(self):
+        """Run the main loop until EXIT, a panic, the timeout or QEMU's death."""
+        limited = not (self.opts.interactive or self.opts.debug)
+        deadline = time.monotonic() + self.opts.timeout
+        while self.exit_code is None and not self.quit:
+            if self.panic_at is not None and time.monotonic() > self.panic_at + 2:
+                break
+            if limited and time.monotonic() > deadline:
+                self.timed_out = True
+                break
+            if self.proc.poll() is not None:
+                self.pump(0)
+                break
+            self.pump(0.2)
+        if self.exit_code is not None and self.panic_at is None:
+            self.finish_wait()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+    def run(self):
+        """Start QEMU, run the session; return the exit status."""
+        with tempfile.TemporaryDirectory(prefix="lumen-") as tmp:
+            con_l = listener(f"{tmp}/con.sock")
+            ctl_l = listener(f"{tmp}/ctl.sock")
+            self.qmp = Qmp(f"{tmp}/qmp.sock")
+            cmd = qemu_command(self.opts, tmp)
+            self.start = time.monotonic()
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+            try:
+                if self.connect(con_l, ctl_l):
+                    self.loop()
+            finally:
+                if self.proc.poll() is None:
+                    self.proc.kill()
+                    self.proc.wait()
+        self.times["qemu-exit"] = self.elapsed()
+        return self.verdict()
+
+
+def run(opts, job, console=None):
+    """Run job (bytes, or None for interactive) under opts; return (status, session).
+
+    The console goes to `console` (a binary file; stdout by default).
+    """
+    session = Session(opts, job, console or sys.stdout.buffer)
+    status = session.run()
+    if opts.out:
+        with open(opts.out, "wb") as f:
+            f.write(session.out)
+    if opts.status_file:
+        with open(opts.status_file, "w") as f:
+            f.write(f"{status}\n")
+    return status, session
+
+
+def options(argv=None):
+    """Parse the command line (also used by the test and bench drivers)."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--iso", required=True)
+    ap.add_argument("--kernel", choices=sorted(PANIC_MARKS), default="lumen")
+    ap.add_argument("--cmd-env", help="environment variable holding the job")
+    ap.add_argument("--cmd-file", help="file holding the job")
+    ap.add_argument("--interactive", action="store_true")
+    ap.add_argument("--debug", action="store_true", help="-s -S: wait for gdb on :1234")
+    ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--gpu", choices=sorted(GPU_ARGS), default="virtio")
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--mem", default="1G")
+    ap.add_argument("--shots", default="build/shots")
+    ap.add_argument("--out", help="write the job's output (OUT frames) here")
+    ap.add_argument("--status-file", help="write the exit status here (make exits 0 or 2)")
+    ap.add_argument("--build", default="build")
+    return ap.parse_args(argv)
+
+
+def read_job(opts):
+    """Return the job bytes from --cmd-file or --cmd-env (None: interactive)."""
+    if opts.interactive or opts.debug:
+        return None
+    if opts.cmd_file:
+        with open(opts.cmd_file, "rb") as f:
+            return f.read()
+    if opts.cmd_env:
+        return os.environ.get(opts.cmd_env, "").encode()
+    sys.exit("lumen-qemu: give --cmd-file, --cmd-env or --interactive")
+
+
+def main():
+    """Command line entry: run one job (or an interactive session) and exit with its status."""
+    opts = options()
+    job = read_job(opts)
+    if job is not None and not job.strip():
+        sys.exit("lumen-qemu: the job is empty (make boot CMD='...')")
+    if opts.debug:
+        print(f"lumen-qemu: waiting for gdb: gdb build/lumen.elf -ex 'target remote :1234'",
+              flush=True)
+    if opts.interactive and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        print("lumen-qemu: display on VNC 127.0.0.1:5900 (vncviewer 127.0.0.1:0)", flush=True)
+    raw = None
+    if job is None and sys.stdin.isatty():
+        import termios
+        import tty
+        raw = termios.tcgetattr(sys.stdin)
+        tty.setraw(sys.stdin)
+        print("lumen-qemu: console on this terminal; Ctrl-A x quits\r", flush=True)
+    try:
+        status, _ = run(opts, job)
+    finally:
+        if raw is not None:
+            termios.tcsetattr(sys.stdin, termios.TCSADRAIN, raw)
+    if job is None:
+        sys.exit(0)
+    if status != 0:
+        warn(f"exit status {status}")
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    main()

@@ -1,0 +1,44 @@
+#!/bin/sh
+# mkiso.sh lumen|linux OUT.iso KERNEL INITRAMFS
+# Make a BIOS-bootable GRUB ISO (grub-mkrescue) that boots KERNEL with INITRAMFS:
+# Lumen by multiboot2 with a linear framebuffer, Linux with the linux/initrd commands.
+set -e
+kind=$1 out=$2 kernel=$3 initramfs=$4
+stage=$(dirname "$out")/iso-$kind
+rm -rf "$stage"
+mkdir -p "$stage/boot/grub"
+cp "$initramfs" "$stage/boot/initramfs.cpio"
+
+if [ "$kind" = lumen ]; then
+	cp "$kernel" "$stage/boot/lumen.elf"
+	cat > "$stage/boot/grub/grub.cfg" <<CFG
+set timeout=0
+set default=0
+insmod all_video
+set gfxpayload=1024x768x32,1024x768
+menuentry "Lumen" {
+	multiboot2 /boot/lumen.elf console=ttyS0
+	module2 /boot/initramfs.cpio initramfs
+	boot
+}
+CFG
+else
+	cp "$kernel" "$stage/boot/vmlinuz"
+	cat > "$stage/boot/grub/grub.cfg" <<CFG
+set timeout=0
+set default=0
+menuentry "Linux" {
+	linux /boot/vmlinuz console=ttyS0 quiet
+	initrd /boot/initramfs.cpio
+	boot
+}
+CFG
+fi
+
+if ! grub-mkrescue -d /usr/lib/grub/i386-pc --locales= --fonts= --themes= \
+		-o "$out" "$stage" > "$stage.log" 2>&1; then
+	cat "$stage.log" >&2
+	echo "mkiso: grub-mkrescue failed for $out" >&2
+	exit 1
+fi
+echo "mkiso: $out"

@@ -1,0 +1,3 @@
+# Bad user pointers give EFAULT; unknown syscall numbers give ENOSYS.
+efault; echo "efault status=$?"
+enosys; echo "enosys status=$?"

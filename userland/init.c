@@ -1,0 +1,375 @@
+/*
+ * lumen-init: PID 1 of the Lumen rootfs, identical on Lumen and on Linux.
+ *
+ * It mounts what exists, says hello to the host on the control channel (COM2, ttyS1)
+ * and then either runs the host's job with /bin/sh -c, forwarding its output to the
+ * console and to the host, or runs an interactive shell on the console. When the job
+ * or the shell is done it syncs and powers the machine off. PID 1 never exits.
+ *
+ * Control protocol (tests/harness/lumenqemu.py is the host side):
+ *   guest -> host  "LUMEN HELLO\n"
+ *   host -> guest  "JOB <n>\n" + n bytes of shell command, or "INTERACTIVE\n"
+ *   guest -> host  "OUT <n>\n" + n bytes of job output (repeated)
+ *   guest -> host  "EXIT <status>\n" (128+signal when the shell was killed)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define CTL_DEVICE "/dev/ttyS1"
+
+static char *const job_env[] = {
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	"HOME=/root",
+	"TERM=vt100",
+	NULL,
+};
+
+/* Print a "lumen-init: ..." message on the console (fd 2). */
+static void say(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n = snprintf(buf, sizeof(buf), "lumen-init: ");
+
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (write(2, buf, n) < 0)
+		return;
+}
+
+/* Write all of buf to fd, retrying after short writes and EINTR; -1 on error. */
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Read exactly len bytes from fd; -1 on error or end of file. */
+static int read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Read one '\n'-terminated line (without the '\n') from fd into buf; -1 on error. */
+static int read_line(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	while (len + 1 < size) {
+		if (read_all(fd, buf + len, 1) < 0)
+			return -1;
+		if (buf[len] == '\n')
+			break;
+		len++;
+	}
+	buf[len] = '\0';
+	return 0;
+}
+
+/* Make sure fds 0, 1 and 2 are open, on /dev/console if the kernel gave us none. */
+static void open_console(void)
+{
+	int fd;
+
+	if (fcntl(0, F_GETFD) >= 0 && fcntl(1, F_GETFD) >= 0 && fcntl(2, F_GETFD) >= 0)
+		return;
+	fd = open("/dev/console", O_RDWR | O_NOCTTY);
+	if (fd < 0)
+		return;
+	for (int i = 0; i < 3; i++)
+		if (fcntl(i, F_GETFD) < 0)
+			dup2(fd, i);
+	if (fd > 2)
+		close(fd);
+}
+
+/* Mount one file system; a failure is only a warning. */
+static void mount_one(const char *type, const char *dir)
+{
+	mkdir(dir, 0755);
+	if (mount(type, dir, type, 0, NULL) < 0)
+		say("warning: mounting %s on %s failed: %s", type, dir, strerror(errno));
+}
+
+/* Mount /proc, /sys, /dev and /tmp. */
+static void mount_all(void)
+{
+	mount_one("proc", "/proc");
+	mount_one("sysfs", "/sys");
+	mount_one("devtmpfs", "/dev");
+	mount_one("tmpfs", "/tmp");
+}
+
+/* Open the control channel raw (8-bit, no echo, no translation); -1 on failure. */
+static int open_ctl(void)
+{
+	struct termios t;
+	int fd = open(CTL_DEVICE, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0) {
+		say("warning: cannot open %s: %s", CTL_DEVICE, strerror(errno));
+		return -1;
+	}
+	if (tcgetattr(fd, &t) == 0) {
+		cfmakeraw(&t);
+		t.c_cc[VMIN] = 1;
+		t.c_cc[VTIME] = 0;
+		tcsetattr(fd, TCSANOW, &t);
+	} else {
+		say("warning: cannot set %s raw: %s", CTL_DEVICE, strerror(errno));
+	}
+	return fd;
+}
+
+/* Send a printf-formatted line on the control channel. */
+static void ctl_send(int ctl, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	write_all(ctl, buf, n);
+}
+
+/* Sync and power off; if the kernel refuses, say so and idle forever. */
+static void power_off(int ctl)
+{
+	if (ctl >= 0)
+		tcdrain(ctl);
+	sync();
+	reboot(RB_POWER_OFF);
+	say("reboot(RB_POWER_OFF) failed: %s", strerror(errno));
+	for (;;)
+		pause();
+}
+
+/* Turn a wait status into a shell-style exit code (128+signal when killed). */
+static int exit_code(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* A SIGCHLD handler that does nothing but interrupt a blocking read. */
+static void on_sigchld(int sig)
+{
+	(void)sig;
+}
+
+/* Catch SIGCHLD without SA_RESTART so that read() returns EINTR and we can reap. */
+static void catch_sigchld(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigchld;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+/* Reap every exited child without blocking; sets *status when pid `shell` was among them. */
+static void reap_nohang(pid_t shell, int *status, int *shell_done)
+{
+	int st;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (pid == shell) {
+			*status = st;
+			*shell_done = 1;
+		}
+	}
+}
+
+/* Child side of a job: new session, stdin /dev/null, stdout+stderr the pipe, exec sh. */
+static void job_child(const char *job, int out)
+{
+	int null = open("/dev/null", O_RDONLY);
+
+	setsid();
+	if (null >= 0 && null != 0) {
+		dup2(null, 0);
+		close(null);
+	}
+	dup2(out, 1);
+	dup2(out, 2);
+	if (out > 2)
+		close(out);
+	signal(SIGCHLD, SIG_DFL);
+	execle("/bin/sh", "sh", "-c", job, (char *)NULL, job_env);
+	say("cannot exec /bin/sh: %s", strerror(errno));
+	_exit(127);
+}
+
+/* Copy a chunk of job output to the console and to the host as an OUT frame. */
+static void forward(int ctl, const char *buf, size_t len)
+{
+	write_all(1, buf, len);
+	ctl_send(ctl, "OUT %zu\n", len);
+	write_all(ctl, buf, len);
+}
+
+/* Run the job, forward its output until EOF, reap everything; return its exit code. */
+static int run_job(int ctl, const char *job)
+{
+	int fds[2], status = 0, shell_done = 0;
+	char buf[4096];
+	pid_t shell;
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		say("pipe: %s", strerror(errno));
+		return 127;
+	}
+	catch_sigchld();
+	shell = fork();
+	if (shell == 0)
+		job_child(job, fds[1]);
+	close(fds[1]);
+	if (shell < 0) {
+		say("fork: %s", strerror(errno));
+		return 127;
+	}
+	for (;;) {
+		ssize_t n = read(fds[0], buf, sizeof(buf));
+		if (n > 0)
+			forward(ctl, buf, n);
+		else if (n == 0 || errno != EINTR)
+			break;
+		reap_nohang(shell, &status, &shell_done);
+	}
+	close(fds[0]);
+	while (!shell_done) {
+		int st;
+		pid_t pid = waitpid(-1, &st, 0);
+		if (pid == shell) {
+			status = st;
+			shell_done = 1;
+		} else if (pid < 0 && errno != EINTR) {
+			break;
+		}
+	}
+	return exit_code(status);
+}
+
+/* Read the JOB payload announced by "JOB <n>"; returns a malloc'd string or NULL. */
+static char *read_job(int ctl, const char *line)
+{
+	size_t len = strtoul(line + 4, NULL, 10);
+	char *job = malloc(len + 1);
+
+	if (!job || read_all(ctl, job, len) < 0) {
+		say("cannot read a job of %zu bytes", len);
+		free(job);
+		return NULL;
+	}
+	job[len] = '\0';
+	return job;
+}
+
+/* Child side of the interactive shell: session leader with the console as its tty. */
+static void shell_child(void)
+{
+	int fd;
+
+	setsid();
+	fd = open("/dev/console", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	ioctl(0, TIOCSCTTY, 1);
+	execle("/bin/sh", "sh", (char *)NULL, job_env);
+	say("cannot exec /bin/sh: %s", strerror(errno));
+	_exit(127);
+}
+
+/* Run /bin/sh interactively on the console and reap orphans until it exits. */
+static void run_interactive(void)
+{
+	pid_t shell = fork();
+
+	if (shell == 0)
+		shell_child();
+	if (shell < 0) {
+		say("fork: %s", strerror(errno));
+		return;
+	}
+	for (;;) {
+		pid_t pid = waitpid(-1, NULL, 0);
+		if (pid == shell || (pid < 0 && errno != EINTR))
+			break;
+	}
+}
+
+/* PID 1: mount, greet the host, run the job or a shell, power off. */
+int main(void)
+{
+	char line[64];
+	int ctl;
+
+	open_console();
+	say("started");
+	mount_all();
+	ctl = open_ctl();
+	if (ctl >= 0) {
+		ctl_send(ctl, "LUMEN HELLO\n");
+		if (read_line(ctl, line, sizeof(line)) < 0)
+			strcpy(line, "INTERACTIVE");
+	} else {
+		strcpy(line, "INTERACTIVE");
+	}
+	if (strncmp(line, "JOB ", 4) == 0) {
+		char *job = read_job(ctl, line);
+		int code = job ? run_job(ctl, job) : 127;
+		ctl_send(ctl, "EXIT %d\n", code);
+	} else {
+		run_interactive();
+	}
+	power_off(ctl);
+	return 0;
+}
