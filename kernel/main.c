@@ -1,0 +1,43 @@
+/*
+ * main.c — kernel_main: brings the machine up in dependency order and starts PID 1.
+ */
+#include "arch/x86_64/arch.h"
+#include "dev/dev.h"
+#include "fs/vfs.h"
+#include "lib/log.h"
+#include "mm/mm.h"
+#include "proc/proc.h"
+
+static void unpack_initramfs(void)
+{
+	int err;
+
+	if (!boot_info.initramfs_phys)
+		panic("no initramfs: GRUB must load it as a multiboot2 module");
+	err = initramfs_unpack(phys_to_virt(boot_info.initramfs_phys), boot_info.initramfs_size);
+	if (err)
+		panic("initramfs: unpacking failed (%d)", err);
+	pr_info("initramfs: %lu KiB unpacked", (unsigned long)(boot_info.initramfs_size / 1024));
+}
+
+/* Entered from boot.S on the boot stack, interrupts off, in long mode. */
+void kernel_main(uint32_t magic, uint32_t mbi_phys)
+{
+	static char *const argv[] = { "/init", NULL };
+	static char *const envp[] = { "HOME=/", "TERM=linux", NULL };
+
+	early_console_init();
+	boot_info_parse(magic, mbi_phys);
+	pr_info("Lumen: booting, command line \"%s\"", boot_info.cmdline);
+	arch_init();
+	mm_init();
+	interrupts_init();
+	fbcon_init();
+	pci_init();
+	proc_init();
+	vfs_init();
+	devices_init();
+	unpack_initramfs();
+	irq_enable();
+	proc_start_init("/init", argv, envp);
+}

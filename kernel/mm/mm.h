@@ -1,0 +1,134 @@
+/*
+ * mm.h — memory: physical pages, the kernel heap, user address spaces and their
+ * areas (VMAs), page faults and the user-copy helpers.
+ *
+ * All physical memory is mapped at DIRECT_MAP_BASE, so the kernel reaches any page
+ * by phys_to_virt(). The kernel image lives at KERNEL_VMA (-2 GiB).
+ */
+#ifndef LUMEN_MM_H
+#define LUMEN_MM_H
+
+#include "lib/lib.h"
+#include "lib/spinlock.h"
+
+#define PAGE_SIZE 4096UL
+#define PAGE_SHIFT 12
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+#define DIRECT_MAP_BASE 0xffff800000000000UL
+#define USER_SPACE_END 0x0000800000000000UL	/* first non-canonical address */
+#define USER_MMAP_TOP 0x00007f0000000000UL	/* mmap hands out addresses below this */
+
+static inline void *phys_to_virt(uint64_t phys) { return (void *)(phys + DIRECT_MAP_BASE); }
+/* Works for direct-map and kernel-image addresses. */
+uint64_t virt_to_phys(const void *virt);
+
+/* ---- physical pages (kernel/mm/page.c) ---- */
+/* Returns a zeroed page's physical address with a reference count of 1, or 0. */
+uint64_t page_alloc(void);
+/* Returns n physically contiguous zeroed pages (for DMA), or 0. */
+uint64_t pages_alloc_contiguous(size_t n);
+void pages_free_contiguous(uint64_t phys, size_t n);
+/* Reference counting of single pages: shared mappings and copy-on-write. */
+void page_get(uint64_t phys);
+void page_put(uint64_t phys);	/* frees the page when the count drops to 0 */
+int page_refcount(uint64_t phys);
+/* Counters for /proc/meminfo, in pages. */
+size_t pages_total(void);
+size_t pages_free(void);
+
+/* ---- kernel heap (kernel/mm/heap.c): any size, 16-byte aligned ---- */
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+void kfree(void *ptr);
+
+/* ---- setup ---- */
+/* Takes over physical memory from boot_info, builds the kernel's page tables
+ * (direct map, kernel image with NX and read-only text), enables SMEP/SMAP. */
+void mm_init(void);
+/* Maps `size` bytes of device memory (uncached) and returns its kernel address. */
+void *ioremap(uint64_t phys, size_t size);
+
+/* ---- user address spaces (kernel/mm/vm.c) ---- */
+#define VM_READ 0x1	/* same values as PROT_READ/WRITE/EXEC */
+#define VM_WRITE 0x2
+#define VM_EXEC 0x4
+#define VM_SHARED 0x8
+#define VM_GROWSDOWN 0x10
+#define VM_STACK 0x20
+
+struct file;
+
+/* One mapped range. Owned by its vm_space, under the space's lock. */
+struct vma {
+	uint64_t start, end;	/* [start, end), page aligned */
+	uint32_t flags;		/* VM_* */
+	struct file *file;	/* NULL for anonymous memory; holds a reference */
+	uint64_t file_offset;	/* byte offset of `start` in the file */
+	struct list_head link;	/* in vm_space.vmas, sorted by start */
+};
+
+/*
+ * A user address space: page tables plus the VMAs describing them. Shared by the
+ * threads of a process (refcount); `lock` protects vmas, brk and the page tables.
+ */
+struct vm_space {
+	uint64_t pml4_phys;
+	struct list_head vmas;
+	spinlock_t lock;
+	int refcount;
+	uint64_t brk_start, brk;	/* heap set up by exec */
+	uint64_t mmap_base;		/* top of the mmap area, searched downwards */
+	uint64_t stack_start;		/* top of the initial stack */
+	uint64_t arg_start, arg_end, env_start, env_end;
+	size_t rss_pages;
+};
+
+/* A new space with only the kernel half mapped. NULL when out of memory. */
+struct vm_space *vm_space_create(void);
+/* fork: a copy whose private pages are shared copy-on-write. ERR_PTR on failure. */
+struct vm_space *vm_space_clone(struct vm_space *src);
+void vm_space_get(struct vm_space *vm);
+void vm_space_put(struct vm_space *vm);	/* tears the space down at the last put */
+/* Loads the space's page tables on this CPU. */
+void vm_space_activate(struct vm_space *vm);
+/* The kernel-only page tables, for kernel threads and after exit. */
+void vm_space_activate_kernel(void);
+
+/*
+ * Maps [addr, addr+len) with VM_* flags. Without fixed, addr is a hint and a free
+ * range is chosen; with fixed, what was there is unmapped first; with noreplace, an
+ * overlap fails with -EEXIST. file/offset give the backing (NULL = zero-filled
+ * anonymous memory). Returns the start address or a negative errno.
+ */
+long vm_map(struct vm_space *vm, uint64_t addr, size_t len, uint32_t flags,
+	    bool fixed, bool noreplace, struct file *file, uint64_t offset);
+int vm_unmap(struct vm_space *vm, uint64_t addr, size_t len);
+int vm_protect(struct vm_space *vm, uint64_t addr, size_t len, uint32_t flags);
+/* brk(2): moves the heap end; returns the new (or unchanged) end. */
+uint64_t vm_brk(struct vm_space *vm, uint64_t new_brk);
+/* Copies into another (not active) space, faulting pages in; for exec. */
+int vm_write(struct vm_space *vm, uint64_t addr, const void *src, size_t len);
+/* Fills buf with the text of /proc/PID/maps for this space; returns length. */
+size_t vm_format_maps(struct vm_space *vm, char *buf, size_t size);
+
+/*
+ * Page-fault entry from the #PF handler: resolves demand-zero, file-backed and
+ * copy-on-write faults in the current task's space. Returns 0 when resolved, -EFAULT
+ * when the access is invalid (the caller then raises SIGSEGV or uses a fix-up),
+ * -ENOMEM when out of memory.
+ */
+int mm_handle_page_fault(uint64_t addr, uint64_t error_code);
+
+/* ---- user copies (kernel/mm/uaccess.c): fault-safe, 0 or -EFAULT ---- */
+int copy_from_user(void *dst, const void __user *src, size_t n);
+int copy_to_user(void __user *dst, const void *src, size_t n);
+int clear_user(void __user *dst, size_t n);
+/* Copies a NUL-terminated string of at most max-1 bytes; returns its length,
+ * -EFAULT on a bad pointer, -ENAMETOOLONG when no NUL is found within max. */
+long strncpy_from_user(char *dst, const char __user *src, size_t max);
+/* True when [ptr, ptr+n) lies wholly in the user half. */
+bool access_ok(const void __user *ptr, size_t n);
+#define get_user(kvar, uptr) copy_from_user(&(kvar), (uptr), sizeof(kvar))
+#define put_user(kval, uptr) ({ __typeof__(*(uptr)) __v = (kval); copy_to_user((uptr), &__v, sizeof(__v)); })
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * proc.h — tasks (processes and threads), the scheduler, wait queues and signals:
+ * what other subsystems use of kernel/proc/.
+ *
+ * A task is a thread. Threads of one process share its vm_space, fd table, fs state
+ * and signal handlers (each shared structure is reference counted); the process is
+ * named by its thread-group leader (tgid == leader's pid).
+ */
+#ifndef LUMEN_PROC_H
+#define LUMEN_PROC_H
+
+#include "lib/lib.h"
+#include "lib/spinlock.h"
+#include "arch/x86_64/arch.h"
+
+struct vm_space;
+struct fd_table;
+struct fs_state;
+struct tty;
+
+/* ---- wait queues ---- */
+
+/* Tasks sleeping for an event. `lock` protects `waiters`. */
+struct wait_queue {
+	spinlock_t lock;
+	struct list_head waiters;
+};
+/* One task's place in a wait queue (it may sit in several at once, e.g. for poll). */
+struct waiter {
+	struct task *task;
+	struct wait_queue *queue;
+	struct list_head link;
+};
+#define WAIT_QUEUE_INIT(name) { SPINLOCK_INIT("waitq"), LIST_HEAD_INIT((name).waiters) }
+void wait_queue_init(struct wait_queue *wq);
+/* Wakes every task waiting on wq. Safe from interrupt handlers. */
+void wake_up(struct wait_queue *wq);
+/* Queues w (for the current task) on wq and marks the task as about to sleep, so a
+ * wake_up between this and schedule() is not lost. */
+void prepare_to_wait(struct wait_queue *wq, struct waiter *w, bool interruptible);
+void finish_wait(struct waiter *w);
+/* True when the current task has a signal to handle (interrupts interruptible sleeps). */
+bool signal_pending_current(void);
+
+/*
+ * Sleeps until `cond` holds. The _interruptible form returns -ERESTARTSYS when a
+ * signal arrives first (syscalls return it; the signal code turns it into EINTR or a
+ * restart). The _timeout form also returns -ETIMEDOUT at the monotonic deadline_ns.
+ */
+#define wait_event_common(wq, cond, interruptible, deadline_ns) ({		\
+	int __ret = 0;								\
+	struct waiter __w;							\
+	for (;;) {								\
+		prepare_to_wait((wq), &__w, (interruptible));			\
+		if (cond)							\
+			break;							\
+		if ((interruptible) && signal_pending_current()) {		\
+			__ret = -ERESTARTSYS;					\
+			break;							\
+		}								\
+		if ((deadline_ns) && clock_monotonic_ns() >= (deadline_ns)) {	\
+			__ret = -ETIMEDOUT;					\
+			break;							\
+		}								\
+		schedule_until(deadline_ns);					\
+	}									\
+	finish_wait(&__w);							\
+	__ret;									\
+})
+#define wait_event(wq, cond) wait_event_common(wq, cond, false, 0)
+#define wait_event_interruptible(wq, cond) wait_event_common(wq, cond, true, 0)
+#define wait_event_interruptible_timeout(wq, cond, deadline_ns) \
+	wait_event_common(wq, cond, true, deadline_ns)
+
+/* ---- tasks ---- */
+enum task_state { TASK_RUNNING, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, TASK_ZOMBIE, TASK_DEAD };
+
+/* Credentials; copied on fork. */
+struct cred {
+	uid_t uid, euid, suid, fsuid;
+	gid_t gid, egid, sgid, fsgid;
+};
+
+struct task;	/* defined in kernel/proc/task.h, private to kernel/proc/ */
+
+/* The task running on this CPU. */
+static inline struct task *current_task(void) { return this_cpu()->current; }
+#define current current_task()
+
+/* Accessors other subsystems need; the struct itself stays private to proc/. */
+pid_t task_pid(struct task *t);		/* thread id */
+pid_t task_tgid(struct task *t);	/* process id */
+pid_t task_pgid(struct task *t);
+pid_t task_sid(struct task *t);
+struct vm_space *task_vm(struct task *t);
+struct fd_table *task_files(struct task *t);
+struct fs_state *task_fs(struct task *t);
+struct cred *task_cred(struct task *t);
+/* The controlling tty of t's session (NULL when none); tty code sets it. */
+struct tty *task_ctty(struct task *t);
+void session_set_ctty(struct task *leader, struct tty *tty);
+/* Name of the program (comm), up to 15 bytes. */
+const char *task_comm(struct task *t);
+/* Finds a task by thread id; NULL when none. Caller holds no reference: use it
+ * only while holding tasks_lock, or for an immediate check. */
+struct task *task_find(pid_t pid);
+extern spinlock_t tasks_lock;
+/* True when some process belongs to process group pgid in session sid. */
+bool pgrp_exists_in_session(pid_t pgid, pid_t sid);
+
+/* ---- scheduler ---- */
+void proc_init(void);	/* the idle task; before anything may block */
+/* Starts PID 1 executing `path` with argv; does not return. */
+__noreturn void proc_start_init(const char *path, char *const argv[], char *const envp[]);
+/* Runs fn(arg) in a kernel thread. */
+struct task *kthread_start(const char *name, void (*fn)(void *), void *arg);
+/* Gives up the CPU; the current task's state says whether it stays runnable. */
+void schedule(void);
+/* schedule(), but wakes up again by itself at deadline_ns (0 = no deadline). */
+void schedule_until(uint64_t deadline_ns);
+/* Makes a sleeping task runnable. */
+void task_wake(struct task *t);
+/* Called by the timer interrupt TIMER_HZ times a second. */
+void sched_tick(void);
+/* Called before returning to user mode from any trap or syscall: delivers pending
+ * signals and reschedules when asked. */
+void proc_return_to_user(struct trap_frame *frame);
+
+/* ---- signals ---- */
+/* Queues sig for process (thread group) / thread / process group. Returns 0 or -errno. */
+int signal_send_process(pid_t tgid, int sig);
+int signal_send_thread(struct task *t, int sig);
+int signal_send_pgrp(pid_t pgid, int sig);
+/* A synchronous fault in user mode (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) with
+ * si_code and si_addr; delivered before the task returns to user mode. */
+void signal_force_fault(int sig, int code, uint64_t addr);
+
+#endif
