@@ -7,10 +7,67 @@
 #define LUMEN_VFS_H
 
 #include "lib/lib.h"
+#include "lib/spinlock.h"
 
 struct file;
 struct fd_table;
 struct fs_state;
+struct poll_table;
+typedef uint32_t dev_t;
+#define MKDEV(major, minor) (((dev_t)(major) << 20) | (minor))
+#define MAJOR(dev) ((unsigned)((dev) >> 20))
+#define MINOR(dev) ((unsigned)((dev) & 0xfffff))
+
+/*
+ * A buffer handed to read/write: user memory (copied with the fault-safe helpers,
+ * -EFAULT on a bad pointer) or kernel memory (kernel_read, exec). File operations
+ * only ever touch the data through iobuf_copy_out/iobuf_copy_in.
+ */
+struct iobuf {
+	char *ptr;
+	size_t len;
+	bool kernel;
+};
+/* Copies n bytes from src to offset off of the buffer (read direction). */
+int iobuf_copy_out(struct iobuf *buf, size_t off, const void *src, size_t n);
+/* Copies n bytes at offset off of the buffer into dst (write direction). */
+int iobuf_copy_in(void *dst, const struct iobuf *buf, size_t off, size_t n);
+
+/* What a file (or a character device) does; every member may be NULL. */
+struct file_operations {
+	int (*open)(struct file *file);		/* after the struct file exists */
+	void (*release)(struct file *file);	/* at the last file_put */
+	ssize_t (*read)(struct file *file, struct iobuf *buf, off_t *pos);
+	ssize_t (*write)(struct file *file, const struct iobuf *buf, off_t *pos);
+	off_t (*llseek)(struct file *file, off_t offset, int whence);
+	long (*ioctl)(struct file *file, unsigned cmd, unsigned long arg);
+	/* Returns the ready mask (POLLIN...) and, when pt is not NULL, queues the
+	 * caller on the file's wait queues with poll_wait(). */
+	unsigned (*poll)(struct file *file, struct poll_table *pt);
+};
+
+/* An open file description; shared by dup'd fds and across fork. */
+struct file {
+	const struct file_operations *ops;
+	void *private_data;	/* the driver's */
+	unsigned flags;		/* O_* given at open, O_NONBLOCK/O_APPEND changeable */
+	off_t pos;
+	struct inode *inode;
+	int refcount;
+	spinlock_t lock;	/* protects pos and flags */
+};
+/* Queues the polling task on wq (see file_operations.poll); pt NULL does nothing. */
+struct wait_queue;
+void poll_wait(struct file *file, struct wait_queue *wq, struct poll_table *pt);
+
+/* The device number of a character or block device file; 0 otherwise. */
+dev_t file_rdev(struct file *file);
+
+/* Registers the operations of character devices major:[first, first+count). */
+int chrdev_register(unsigned major, unsigned first_minor, unsigned count,
+		    const char *name, const struct file_operations *ops);
+/* Creates /dev/<name> (subdirectories as needed) as a device node in devtmpfs. */
+int devtmpfs_create_node(const char *name, mode_t mode, dev_t dev);
 
 /* Mounts the root tmpfs, devtmpfs, procfs and sysfs types; before the first exec. */
 void vfs_init(void);

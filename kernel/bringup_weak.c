@@ -1,0 +1,64 @@
+/*
+ * bringup_weak.c — TEMPORARY, deleted when the subsystems are integrated.
+ * Weak placeholders for every cross-subsystem function, so each part can be linked
+ * and booted while the others are still being written. A real definition anywhere
+ * overrides the placeholder. Placeholders that would be wrong to run panic.
+ */
+#include "arch/x86_64/arch.h"
+#include "dev/dev.h"
+#include "fs/vfs.h"
+#include "lib/log.h"
+#include "mm/mm.h"
+#include "proc/proc.h"
+
+#define WEAK __attribute__((weak))
+#define MISSING() panic("bring-up: %s is not written yet", __func__)
+
+WEAK void arch_init(void) {}
+WEAK void interrupts_init(void) {}
+WEAK void tss_set_kernel_stack(uint64_t rsp0) {}
+WEAK int irq_register(int irq, irq_handler_t h, void *ctx) { return -ENOSYS; }
+WEAK int irq_alloc_msi(irq_handler_t h, void *ctx, uint32_t *a, uint32_t *d) { return -ENOSYS; }
+WEAK int cpu_id(void) { return 0; }
+WEAK uint64_t clock_monotonic_ns(void) { return 0; }
+WEAK uint64_t clock_realtime_ns(void) { return 0; }
+WEAK void clock_set_realtime_ns(uint64_t ns) {}
+WEAK void pci_init(void) {}
+WEAK void machine_halt(void) { for (;;) __asm__ volatile("cli; hlt"); }
+WEAK void machine_power_off(void) { machine_halt(); }
+WEAK void machine_reboot(void) { machine_halt(); }
+
+WEAK void mm_init(void) {}
+WEAK void *ioremap(uint64_t phys, size_t size) { MISSING(); }
+WEAK uint64_t virt_to_phys(const void *v) { MISSING(); }
+WEAK uint64_t page_alloc(void) { MISSING(); }
+WEAK void page_put(uint64_t phys) { MISSING(); }
+WEAK void page_get(uint64_t phys) { MISSING(); }
+WEAK void *kmalloc(size_t size) { MISSING(); }
+WEAK void *kzalloc(size_t size) { MISSING(); }
+WEAK void kfree(void *p) { MISSING(); }
+WEAK int mm_handle_page_fault(uint64_t addr, uint64_t err) { return -EFAULT; }
+WEAK int copy_from_user(void *d, const void *s, size_t n) { MISSING(); }
+WEAK int copy_to_user(void *d, const void *s, size_t n) { MISSING(); }
+WEAK long strncpy_from_user(char *d, const char *s, size_t n) { MISSING(); }
+WEAK bool access_ok(const void *p, size_t n) { MISSING(); }
+
+WEAK void proc_init(void) {}
+WEAK void proc_start_init(const char *path, char *const argv[], char *const envp[])
+{
+	panic("bring-up: reached proc_start_init(%s) without the process code", path);
+}
+WEAK void sched_tick(void) {}
+WEAK void proc_return_to_user(struct trap_frame *f) {}
+WEAK void signal_force_fault(int sig, int code, uint64_t addr) { MISSING(); }
+WEAK void wait_queue_init(struct wait_queue *wq) { MISSING(); }
+WEAK void wake_up(struct wait_queue *wq) { MISSING(); }
+WEAK void schedule(void) { MISSING(); }
+
+WEAK void vfs_init(void) {}
+WEAK void devices_init(void) {}
+WEAK void fbcon_init(void) {}
+WEAK int initramfs_unpack(const void *data, size_t size) { return 0; }
+WEAK int chrdev_register(unsigned major, unsigned first, unsigned count, const char *name,
+			 const struct file_operations *ops) { return 0; }
+WEAK int devtmpfs_create_node(const char *name, mode_t mode, dev_t dev) { return 0; }
