@@ -14,4 +14,7 @@ void fbcon_init(void);
 /* The COM1 log console by polling; the very first thing kernel_main does. */
 void early_console_init(void);
 
+/* Fills buf with n random bytes (kernel/dev/random.c). */
+void random_bytes(void *buf, size_t n);
+
 #endif

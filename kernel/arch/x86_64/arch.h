@@ -140,6 +140,14 @@ struct exception_entry { uint64_t insn, fixup; };
 /* Frequency of the scheduler tick. */
 #define TIMER_HZ 250
 
+/* ---- FPU/SSE/AVX state (kernel/arch/x86_64/fpu.c) ---- */
+/* Bytes of a task's saved FPU area (FXSAVE or XSAVE layout); the area is 64-byte aligned. */
+size_t fpu_state_size(void);
+/* Fills area with the clean initial state (FCW 0x37f, MXCSR 0x1f80). */
+void fpu_state_init(void *area);
+void fpu_save(void *area);
+void fpu_restore(const void *area);
+
 /* ---- clocks (kernel/arch/x86_64/clock.c) ---- */
 uint64_t clock_monotonic_ns(void);	/* since boot; 0 until calibrated */
 uint64_t clock_realtime_ns(void);	/* wall clock, from the CMOS RTC at boot */
