@@ -1,0 +1,150 @@
+/* page_core.c — bitmap page-frame pool with reference counts (see page_core.h). */
+#include "mm/page_core.h"
+
+#define PAGE_BITS 12
+#define MAP_WORDS(n) (((n) + 63) / 64)
+
+static bool frame_is_free(struct page_pool *pool, size_t pfn)
+{
+	return pool->free_map[pfn / 64] & (1UL << (pfn % 64));
+}
+
+static void frame_set_free(struct page_pool *pool, size_t pfn)
+{
+	pool->free_map[pfn / 64] |= 1UL << (pfn % 64);
+	pool->refcount[pfn] = 0;
+	pool->tag[pfn] = 0;
+	pool->nfree++;
+	if (pfn < pool->hint)
+		pool->hint = pfn;
+}
+
+static void frame_take(struct page_pool *pool, size_t pfn)
+{
+	pool->free_map[pfn / 64] &= ~(1UL << (pfn % 64));
+	pool->refcount[pfn] = 1;
+	pool->nfree--;
+}
+
+size_t page_pool_meta_size(size_t npages)
+{
+	return MAP_WORDS(npages) * 8 + npages * sizeof(int32_t) + npages;
+}
+
+void page_pool_init(struct page_pool *pool, void *meta, size_t npages)
+{
+	char *p = meta;
+
+	pool->free_map = (uint64_t *)p;
+	p += MAP_WORDS(npages) * 8;
+	pool->refcount = (int32_t *)p;
+	p += npages * sizeof(int32_t);
+	pool->tag = (uint8_t *)p;
+	memset(meta, 0, page_pool_meta_size(npages));
+	pool->npages = npages;
+	pool->limit = npages;
+	pool->nfree = pool->ntotal = 0;
+	pool->hint = npages;
+}
+
+void page_pool_add_range(struct page_pool *pool, uint64_t base, uint64_t len)
+{
+	uint64_t first = (base + (1UL << PAGE_BITS) - 1) >> PAGE_BITS;
+	uint64_t end = (base + len) >> PAGE_BITS;
+
+	if (base + len < base)
+		end = UINT64_MAX >> PAGE_BITS;
+	for (uint64_t pfn = first; pfn < end && pfn < pool->npages; pfn++) {
+		if (frame_is_free(pool, pfn))
+			continue;
+		frame_set_free(pool, pfn);
+		pool->ntotal++;
+	}
+}
+
+void page_pool_reserve_range(struct page_pool *pool, uint64_t base, uint64_t len)
+{
+	uint64_t first = base >> PAGE_BITS;
+	uint64_t end = (base + len + (1UL << PAGE_BITS) - 1) >> PAGE_BITS;
+
+	if (!len)
+		return;
+	for (uint64_t pfn = first; pfn < end && pfn < pool->npages; pfn++) {
+		if (!frame_is_free(pool, pfn))
+			continue;
+		pool->free_map[pfn / 64] &= ~(1UL << (pfn % 64));
+		pool->nfree--;
+		pool->ntotal--;
+	}
+}
+
+uint64_t page_pool_alloc(struct page_pool *pool)
+{
+	size_t words = MAP_WORDS(pool->limit);
+
+	for (size_t w = pool->hint / 64; w < words; w++) {
+		uint64_t bits = pool->free_map[w];
+		size_t pfn;
+
+		if (!bits)
+			continue;
+		pfn = w * 64 + __builtin_ctzll(bits);
+		if (pfn >= pool->limit)
+			break;
+		frame_take(pool, pfn);
+		pool->hint = pfn + 1;
+		return (uint64_t)pfn << PAGE_BITS;
+	}
+	pool->hint = pool->limit;
+	return 0;
+}
+
+uint64_t page_pool_alloc_contiguous(struct page_pool *pool, size_t n)
+{
+	size_t run = 0;
+
+	if (!n)
+		return 0;
+	for (size_t pfn = pool->hint; pfn < pool->limit; pfn++) {
+		if (!frame_is_free(pool, pfn)) {
+			run = 0;
+			continue;
+		}
+		if (++run < n)
+			continue;
+		for (size_t i = pfn + 1 - n; i <= pfn; i++)
+			frame_take(pool, i);
+		return (uint64_t)(pfn + 1 - n) << PAGE_BITS;
+	}
+	return 0;
+}
+
+void page_pool_free_contiguous(struct page_pool *pool, uint64_t phys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		page_pool_put(pool, phys + (i << PAGE_BITS));
+}
+
+void page_pool_get(struct page_pool *pool, uint64_t phys)
+{
+	pool->refcount[phys >> PAGE_BITS]++;
+}
+
+bool page_pool_put(struct page_pool *pool, uint64_t phys)
+{
+	size_t pfn = phys >> PAGE_BITS;
+
+	if (pfn >= pool->npages || pool->refcount[pfn] <= 0)
+		return false;
+	if (--pool->refcount[pfn])
+		return false;
+	frame_set_free(pool, pfn);
+	return true;
+}
+
+int page_pool_refcount(struct page_pool *pool, uint64_t phys)
+{
+	size_t pfn = phys >> PAGE_BITS;
+
+	return pfn < pool->npages ? pool->refcount[pfn] : 0;
+}
