@@ -16,7 +16,7 @@
 #define PTE_D (1UL << 6)
 #define PTE_PS (1UL << 7)
 #define PTE_G (1UL << 8)
-#define PTE_COW (1UL << 9)	/* software bit: private page shared read-only after fork */
+#define PTE_PROTNONE (1UL << 9)	/* software: a page kept while PROT_NONE, P clear */
 #define PTE_NX (1UL << 63)
 #define PTE_ADDR 0x000ffffffffff000UL
 
@@ -44,6 +44,14 @@ extern uint64_t kernel_pml4_phys;
  * page. The caller holds the lock protecting those tables.
  */
 uint64_t *pgtable_walk(uint64_t pml4_phys, uint64_t va, bool alloc);
+/*
+ * Calls fn for every last-level entry that holds a page (present, or kept under
+ * PROT_NONE) for addresses in [start, end), skipping missing tables. The caller holds
+ * the lock protecting the tables; fn may change or clear the entry.
+ */
+typedef void (*pgtable_visit_t)(uint64_t va, uint64_t *pte, void *ctx);
+void pgtable_for_each(uint64_t pml4_phys, uint64_t start, uint64_t end,
+		      pgtable_visit_t fn, void *ctx);
 /* Frees every page and table of the user half of pml4_phys, then the PML4 itself. */
 void pgtable_free_user(uint64_t pml4_phys);
 /* Drops this CPU's TLB entry for va / all non-global entries. */
@@ -61,6 +69,27 @@ static inline void write_cr3(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory");
 }
+
+/* vma.c: VMA bookkeeping, all with vm->lock held. */
+#define MMAP_MIN_ADDR 0x10000UL		/* Linux's default vm.mmap_min_addr */
+#define STACK_GROW_MAX (8UL << 20)	/* how far below a stack a fault may extend it */
+/* The first VMA ending above addr (it contains addr when start <= addr), or NULL. */
+struct vma *vma_find_locked(struct vm_space *vm, uint64_t addr);
+/* The PTE bits (besides the address) for a page of a VMA with these VM_* flags. */
+uint64_t vma_pte_flags(uint32_t flags, bool writable);
+/* Drops va from this CPU's TLB when vm is the active space. */
+void vm_tlb_flush_page(struct vm_space *vm, uint64_t va);
+/* Frees a VMA removed from its space (drops its file reference); without the lock. */
+void vma_free(struct vma *vma);
+
+void vma_free_list(struct list_head *list);
+int vma_split_locked(struct vm_space *vm, struct vma *vma, uint64_t addr);
+bool vm_range_mapped_locked(struct vm_space *vm, uint64_t start, uint64_t end);
+void vm_zap_range_locked(struct vm_space *vm, uint64_t start, uint64_t end);
+int vm_unmap_locked(struct vm_space *vm, uint64_t start, uint64_t end, struct list_head *freed);
+
+/* fault.c */
+int vm_fault(struct vm_space *vm, uint64_t va, bool write, bool exec, bool force);
 
 /* heap.c */
 void heap_init(void);

@@ -62,7 +62,7 @@ static void table_free_level(uint64_t phys, int level)
 	uint64_t *t = phys_to_virt(phys);
 
 	for (int i = 0; i < 512; i++) {
-		if (!(t[i] & PTE_P))
+		if (!(t[i] & (level > 1 ? PTE_P : PTE_P | PTE_PROTNONE)))
 			continue;
 		if (level > 1)
 			table_free_level(t[i] & PTE_ADDR, level - 1);
@@ -70,6 +70,31 @@ static void table_free_level(uint64_t phys, int level)
 			page_put(t[i] & PTE_ADDR);
 	}
 	page_put(phys);
+}
+
+static void table_visit(uint64_t *table, int shift, uint64_t base, uint64_t start,
+			uint64_t end, pgtable_visit_t fn, void *ctx)
+{
+	uint64_t span = 1UL << shift;
+
+	for (int i = 0; i < 512; i++) {
+		uint64_t lo = base + i * span, hi = lo + span;
+
+		if (hi <= start || lo >= end)
+			continue;
+		if (shift == 12) {
+			if (table[i] & (PTE_P | PTE_PROTNONE))
+				fn(lo, &table[i], ctx);
+		} else if ((table[i] & PTE_P) && !(table[i] & PTE_PS)) {
+			table_visit(table_of(table[i]), shift - 9, lo, start, end, fn, ctx);
+		}
+	}
+}
+
+void pgtable_for_each(uint64_t pml4_phys, uint64_t start, uint64_t end,
+		      pgtable_visit_t fn, void *ctx)
+{
+	table_visit(phys_to_virt(pml4_phys), 39, 0, start, end, fn, ctx);
 }
 
 void pgtable_free_user(uint64_t pml4_phys)
