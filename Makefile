@@ -23,8 +23,11 @@ TESTS    ?=
 STATUS   ?=
 PYTHON   ?= python3
 
-# The job for boot/reference goes to the runner through the environment, not argv.
-export CMD
+# The job for boot/reference goes to the runner through the environment, not argv,
+# unexpanded: $(value) keeps make from eating the shell's $VAR and $((...)).
+export LUMEN_CMD = $(value CMD)
+
+.DEFAULT_GOAL := all
 
 # kernel.mk (the kernel team's) defines $(BUILD)/lumen.elf and the `unit` target.
 -include kernel/kernel.mk
@@ -36,7 +39,7 @@ unit:
 	@echo "error: kernel/kernel.mk is missing, so there are no host unit tests" >&2; exit 1
 endif
 
-USER_CFLAGS := -static -O2 -Wall -Wextra
+USER_CFLAGS := -static -O2 -s -Wall -Wextra
 GUEST_PROGS := $(patsubst tests/guest/%.c,%,$(wildcard tests/guest/*.c))
 TOOLS       := $(BUILD)/userland/shot $(addprefix $(BUILD)/userland/,$(GUEST_PROGS))
 HOST_DEPS   := $(BUILD)/.host-deps
@@ -55,10 +58,10 @@ $(HOST_DEPS): tests/harness/host-deps.sh
 	@mkdir -p $(BUILD) && touch $@
 
 # Our own static user programs: PID 1, shot, and the guest test programs.
-$(BUILD)/userland/%: userland/%.c | $(HOST_DEPS)
+$(BUILD)/userland/%: userland/%.c Makefile | $(HOST_DEPS)
 	@mkdir -p $(dir $@)
 	gcc $(USER_CFLAGS) -o $@ $<
-$(BUILD)/userland/%: tests/guest/%.c tests/guest/errname.h | $(HOST_DEPS)
+$(BUILD)/userland/%: tests/guest/%.c tests/guest/errname.h Makefile | $(HOST_DEPS)
 	@mkdir -p $(dir $@)
 	gcc $(USER_CFLAGS) -o $@ $<
 
@@ -85,10 +88,10 @@ $(BUILD)/linux.iso: $(BUILD)/linux/vmlinuz $(BUILD)/initramfs.cpio tests/harness
 	@sh tests/harness/mkiso.sh linux $@ $(BUILD)/linux/vmlinuz $(BUILD)/initramfs.cpio
 
 boot: $(BUILD)/lumen.iso
-	@$(RUNNER) --iso $< --kernel lumen --cmd-env CMD
+	@$(RUNNER) --iso $< --kernel lumen --cmd-env LUMEN_CMD
 
 reference: $(BUILD)/linux.iso
-	@$(RUNNER) --iso $< --kernel linux --cmd-env CMD
+	@$(RUNNER) --iso $< --kernel linux --cmd-env LUMEN_CMD
 
 run: $(BUILD)/lumen.iso
 	@$(RUNNER) --iso $< --kernel lumen --interactive

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""make bench: Lumen vs Linux on the same rootfs and the same QEMU, in the same run.
+
+Figures (median of 3 runs each):
+  init-line   QEMU start -> console line "lumen-init: started" (PID 1's first output)
+  boot-true   QEMU start -> QEMU exited after the job `true` (make boot CMD=true)
+  fork-exec   fork + execve + wait of a static binary, per call (tests/guest/forkbench.c)
+  kernel-mem  MemTotal - MemFree from /proc/meminfo right after boot, KiB
+Prints one line per figure: name, Lumen, Linux, ratio (Lumen / Linux).
+"""
+import argparse
+import os
+import re
+import statistics
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lumenqemu  # noqa: E402
+
+RUNS = 3
+FORK_ROUNDS = 200
+PROBE_JOB = (b"grep -E '^(MemTotal|MemFree):' /proc/meminfo; "
+             b"forkbench %d /usr/local/bin/nop" % FORK_ROUNDS)
+
+
+class Null:
+    """A console sink that drops everything (bench output stays readable)."""
+    def write(self, data):
+        pass
+
+    def flush(self):
+        pass
+
+
+def boot(args, kernel, job):
+    """Boot kernel's ISO with job; return the session, or None when the run failed."""
+    iso = os.path.join(args.build, f"{kernel}.iso")
+    opts = lumenqemu.options(["--iso", iso, "--kernel", kernel, "--build", args.build,
+                              "--timeout", str(args.timeout)])
+    status, session = lumenqemu.run(opts, job, Null())
+    return session if status == 0 else None
+
+
+def measure(args, kernel):
+    """One run on one kernel: return {figure: value} for what could be measured."""
+    figures = {}
+    session = boot(args, kernel, b"true")
+    if session:
+        figures["init-line (s)"] = session.times.get("init")
+        figures["boot-true (s)"] = session.times["qemu-exit"]
+    session = boot(args, kernel, PROBE_JOB)
+    if session:
+        text = session.out.decode(errors="replace")
+        mem = dict(re.findall(r"^(\w+):\s+(\d+) kB", text, re.M))
+        fork = re.search(r"(\d+) us per call", text)
+        if "MemTotal" in mem and "MemFree" in mem:
+            figures["kernel-mem (KiB)"] = int(mem["MemTotal"]) - int(mem["MemFree"])
+        if fork:
+            figures["fork-exec (us)"] = int(fork.group(1))
+    return figures
+
+
+def median(values):
+    """Median of the measured values, or None when there are none."""
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def show(value):
+    """Format a figure for the table."""
+    if value is None:
+        return "n/a"
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def main():
+    """Measure both kernels RUNS times, interleaved, and print the medians."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--timeout", type=float, default=120)
+    args = ap.parse_args()
+    kernels = [k for k in ("lumen", "linux")
+               if os.path.exists(os.path.join(args.build, f"{k}.iso"))]
+    results = {k: [] for k in ("lumen", "linux")}
+    for run in range(1, RUNS + 1):
+        for kernel in kernels:
+            print(f"bench: run {run}/{RUNS} on {kernel}", file=sys.stderr, flush=True)
+            results[kernel].append(measure(args, kernel))
+    names = ("init-line (s)", "boot-true (s)", "fork-exec (us)", "kernel-mem (KiB)")
+    print(f"{'figure':<18} {'Lumen':>10} {'Linux':>10} {'ratio':>7}")
+    for name in names:
+        lumen = median(r.get(name) for r in results["lumen"])
+        linux = median(r.get(name) for r in results["linux"])
+        ratio = f"{lumen / linux:.2f}" if lumen is not None and linux else "n/a"
+        print(f"{name:<18} {show(lumen):>10} {show(linux):>10} {ratio:>7}")
+
+
+if __name__ == "__main__":
+    main()
