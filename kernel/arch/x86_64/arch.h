@@ -135,6 +135,12 @@ typedef void (*irq_handler_t)(void *ctx);
 int irq_register(int irq, irq_handler_t handler, void *ctx);
 /* Allocates an IDT vector for an MSI and routes it to handler; returns the vector. */
 int irq_alloc_msi(irq_handler_t handler, void *ctx, uint32_t *msi_addr, uint32_t *msi_data);
+/*
+ * Returns through the trap frame at %rsp (trap_entry.S): pops the registers and
+ * irets, with swapgs when the frame's cs is a user selector. A new task can start by
+ * jumping here with a frame on its kernel stack.
+ */
+extern char trap_exit[];
 /* Exception fix-ups for uaccess: a fault at `insn` resumes at `fixup`. */
 struct exception_entry { uint64_t insn, fixup; };
 /* Frequency of the scheduler tick. */
@@ -147,6 +153,20 @@ size_t fpu_state_size(void);
 void fpu_state_init(void *area);
 void fpu_save(void *area);
 void fpu_restore(const void *area);
+
+/* ---- user memory access under SMAP ---- */
+extern bool smap_enabled;	/* set once by arch_init */
+/* Opens / closes a window where the kernel may touch user pages (STAC / CLAC). */
+static inline void user_access_begin(void)
+{
+	if (smap_enabled)
+		__asm__ volatile("stac" ::: "memory");
+}
+static inline void user_access_end(void)
+{
+	if (smap_enabled)
+		__asm__ volatile("clac" ::: "memory");
+}
 
 /* ---- clocks (kernel/arch/x86_64/clock.c) ---- */
 uint64_t clock_monotonic_ns(void);	/* since boot; 0 until calibrated */

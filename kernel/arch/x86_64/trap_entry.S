@@ -1,0 +1,74 @@
+/*
+ * trap_entry.S — one 16-byte stub per IDT vector. Each pushes a zero error code
+ * where the CPU pushes none, then the vector number, and joins trap_common, which
+ * builds struct trap_frame (arch.h) and calls trap_handler(frame).
+ *
+ * GS convention: the kernel runs with GS base = its per-CPU block; a trap from ring 3
+ * arrives with the user's GS base, so swapgs on the way in and out.
+ */
+	.section .text
+	.balign 16
+	.globl trap_stubs
+trap_stubs:
+	.set vec, 0
+	.rept 256
+	.balign 16
+	/* vectors where the CPU pushes an error code */
+	.if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $vec
+	jmp trap_common
+	.set vec, vec + 1
+	.endr
+
+trap_common:
+	testb $3, 24(%rsp)		/* saved cs: from user mode? */
+	jz 1f
+	swapgs
+1:	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi
+	call trap_handler
+
+/*
+ * trap_exit: returns through the trap frame at %rsp (to user mode when its cs says
+ * so). A new task may start here with a frame built on its kernel stack.
+ */
+	.globl trap_exit
+trap_exit:
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	testb $3, 24(%rsp)
+	jz 2f
+	swapgs
+2:	addq $16, %rsp			/* vector and error code */
+	iretq
