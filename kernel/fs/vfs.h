@@ -86,6 +86,8 @@ int file_check_exec(struct file *file);
 int file_get_path(struct file *file, char *buf, size_t size);
 void file_get(struct file *file);
 void file_put(struct file *file);
+/* The current task's file at fd, with a reference (file_put it), or ERR_PTR(-EBADF). */
+struct file *fd_get_file(int fd);
 
 /* Per-process open file tables (shared by CLONE_FILES threads). */
 struct fd_table *fd_table_create(void);

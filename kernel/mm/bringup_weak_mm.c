@@ -15,3 +15,4 @@ WEAK void file_put(struct file *file) { MISSING(); }
 WEAK ssize_t kernel_read(struct file *file, void *buf, size_t len, uint64_t offset) { MISSING(); }
 WEAK int file_get_path(struct file *file, char *buf, size_t size) { MISSING(); }
 WEAK struct vm_space *task_vm(struct task *t) { return NULL; }
+WEAK struct file *fd_get_file(int fd) { return ERR_PTR(-EBADF); }

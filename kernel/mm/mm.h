@@ -106,8 +106,21 @@ int vm_unmap(struct vm_space *vm, uint64_t addr, size_t len);
 int vm_protect(struct vm_space *vm, uint64_t addr, size_t len, uint32_t flags);
 /* brk(2): moves the heap end; returns the new (or unchanged) end. */
 uint64_t vm_brk(struct vm_space *vm, uint64_t new_brk);
+/* Makes the page at va present in vm (not necessarily the active space), as a fault
+ * would; force ignores protections. 0, -EFAULT or -ENOMEM. */
+int vm_fault(struct vm_space *vm, uint64_t va, bool write, bool exec, bool force);
 /* Copies into another (not active) space, faulting pages in; for exec. */
 int vm_write(struct vm_space *vm, uint64_t addr, const void *src, size_t len);
+/* madvise(MADV_DONTNEED) on page-aligned [start, end): private pages are dropped. */
+int vm_advise_dontneed(struct vm_space *vm, uint64_t start, uint64_t end);
+/* 0 when [start, end) is fully mapped, else -ENOMEM. */
+int vm_check_mapped(struct vm_space *vm, uint64_t start, uint64_t end);
+/* mincore(2) for n pages from start into a kernel vector; 0 or -ENOMEM. */
+int vm_mincore(struct vm_space *vm, uint64_t start, size_t n, uint8_t *vec);
+/* mremap(2) with page-aligned lengths; fixed_addr 0 when not MREMAP_FIXED. Returns
+ * the new address or -errno. */
+long vm_mremap(struct vm_space *vm, uint64_t old, uint64_t old_len, uint64_t new_len,
+	       bool may_move, uint64_t fixed_addr);
 /* Fills buf with the text of /proc/PID/maps for this space; returns length. */
 size_t vm_format_maps(struct vm_space *vm, char *buf, size_t size);
 

@@ -83,13 +83,14 @@ void vm_tlb_flush_page(struct vm_space *vm, uint64_t va);
 void vma_free(struct vma *vma);
 
 void vma_free_list(struct list_head *list);
+void vma_insert_locked(struct vm_space *vm, struct vma *vma);
+bool vm_range_used_locked(struct vm_space *vm, uint64_t start, uint64_t end);
+/* Highest free range of len bytes below vm->mmap_base; 0 when none. */
+uint64_t vm_find_free_locked(struct vm_space *vm, uint64_t len);
 int vma_split_locked(struct vm_space *vm, struct vma *vma, uint64_t addr);
 bool vm_range_mapped_locked(struct vm_space *vm, uint64_t start, uint64_t end);
 void vm_zap_range_locked(struct vm_space *vm, uint64_t start, uint64_t end);
 int vm_unmap_locked(struct vm_space *vm, uint64_t start, uint64_t end, struct list_head *freed);
-
-/* fault.c */
-int vm_fault(struct vm_space *vm, uint64_t va, bool write, bool exec, bool force);
 
 /* heap.c */
 void heap_init(void);

@@ -59,7 +59,7 @@ void vma_free_list(struct list_head *list)
 }
 
 /* Inserts vma into the sorted list. */
-static void vma_insert_locked(struct vm_space *vm, struct vma *vma)
+void vma_insert_locked(struct vm_space *vm, struct vma *vma)
 {
 	struct vma *next = vma_find_locked(vm, vma->start);
 
@@ -86,7 +86,7 @@ int vma_split_locked(struct vm_space *vm, struct vma *vma, uint64_t addr)
 }
 
 /* True when some VMA overlaps [start, end). */
-static bool range_used_locked(struct vm_space *vm, uint64_t start, uint64_t end)
+bool vm_range_used_locked(struct vm_space *vm, uint64_t start, uint64_t end)
 {
 	struct vma *vma = vma_find_locked(vm, start);
 
@@ -159,7 +159,7 @@ int vm_unmap_locked(struct vm_space *vm, uint64_t start, uint64_t end, struct li
 }
 
 /* Finds len free bytes below vm->mmap_base, highest first; 0 when there are none. */
-static uint64_t vm_find_free_locked(struct vm_space *vm, uint64_t len)
+uint64_t vm_find_free_locked(struct vm_space *vm, uint64_t len)
 {
 	uint64_t hi = vm->mmap_base;
 	struct vma *vma;
@@ -180,7 +180,7 @@ static uint64_t vm_pick_addr_locked(struct vm_space *vm, uint64_t hint, uint64_t
 {
 	hint = ALIGN_UP(hint, PAGE_SIZE);
 	if (hint >= MMAP_MIN_ADDR && hint <= USER_SPACE_END - len &&
-	    !range_used_locked(vm, hint, hint + len))
+	    !vm_range_used_locked(vm, hint, hint + len))
 		return hint;
 	return vm_find_free_locked(vm, len);
 }
@@ -196,9 +196,9 @@ static long vm_map_locked(struct vm_space *vm, uint64_t addr, uint64_t len, bool
 			return -ENOMEM;
 		if (addr < MMAP_MIN_ADDR)
 			return -EPERM;
-		if (noreplace && range_used_locked(vm, addr, addr + len))
+		if (noreplace && vm_range_used_locked(vm, addr, addr + len))
 			return -EEXIST;
-		if (range_used_locked(vm, addr, addr + len)) {
+		if (vm_range_used_locked(vm, addr, addr + len)) {
 			int err = vm_unmap_locked(vm, addr, addr + len, freed);
 
 			if (err)
@@ -323,7 +323,7 @@ static bool brk_grow_locked(struct vm_space *vm, uint64_t old_end, uint64_t new_
 {
 	struct vma *vma;
 
-	if (new_end > USER_SPACE_END || range_used_locked(vm, old_end, new_end))
+	if (new_end > USER_SPACE_END || vm_range_used_locked(vm, old_end, new_end))
 		return false;
 	list_for_each_entry(vma, &vm->vmas, link) {
 		if (vma->end == old_end && !vma->file && vma->flags == (VM_READ | VM_WRITE) &&

@@ -1,0 +1,164 @@
+/*
+ * vm_ops.c — the rarer address-space operations behind madvise, mremap, mincore and
+ * msync. Each takes vm->lock itself.
+ */
+#include "arch/x86_64/arch.h"
+#include "fs/vfs.h"
+#include "mm/mm_internal.h"
+
+static void zap_private_page(uint64_t va, uint64_t *pte, void *arg)
+{
+	struct vm_space *vm = arg;
+
+	page_put(*pte & PTE_ADDR);
+	*pte = 0;
+	vm->rss_pages--;
+	vm_tlb_flush_page(vm, va);
+}
+
+/*
+ * MADV_DONTNEED: drops the pages of private mappings in [start, end) so they read
+ * back as zero (anonymous) or as the file's data; shared pages stay. Returns 0, or
+ * -ENOMEM when part of the range is unmapped (the mapped parts are still done).
+ */
+int vm_advise_dontneed(struct vm_space *vm, uint64_t start, uint64_t end)
+{
+	uint64_t irq = spin_lock_irqsave(&vm->lock);
+	bool mapped = vm_range_mapped_locked(vm, start, end);
+	struct vma *vma;
+
+	list_for_each_entry(vma, &vm->vmas, link) {
+		if (vma->end <= start || vma->start >= end || (vma->flags & VM_SHARED))
+			continue;
+		pgtable_for_each(vm->pml4_phys, MAX(start, vma->start), MIN(end, vma->end),
+				 zap_private_page, vm);
+	}
+	spin_unlock_irqrestore(&vm->lock, irq);
+	return mapped ? 0 : -ENOMEM;
+}
+
+/* 0 when VMAs cover [start, end), else -ENOMEM (msync, madvise). */
+int vm_check_mapped(struct vm_space *vm, uint64_t start, uint64_t end)
+{
+	uint64_t irq = spin_lock_irqsave(&vm->lock);
+	bool mapped = vm_range_mapped_locked(vm, start, end);
+
+	spin_unlock_irqrestore(&vm->lock, irq);
+	return mapped ? 0 : -ENOMEM;
+}
+
+/*
+ * mincore: vec[i] = 1 when page i of [start, start + n pages) is resident, else 0.
+ * Returns 0 or -ENOMEM when part of the range is unmapped.
+ */
+int vm_mincore(struct vm_space *vm, uint64_t start, size_t n, uint8_t *vec)
+{
+	uint64_t irq = spin_lock_irqsave(&vm->lock);
+	int ret = -ENOMEM;
+
+	if (vm_range_mapped_locked(vm, start, start + n * PAGE_SIZE)) {
+		for (size_t i = 0; i < n; i++) {
+			uint64_t *pte = pgtable_walk(vm->pml4_phys, start + i * PAGE_SIZE, false);
+
+			vec[i] = pte && (*pte & (PTE_P | PTE_PROTNONE));
+		}
+		ret = 0;
+	}
+	spin_unlock_irqrestore(&vm->lock, irq);
+	return ret;
+}
+
+struct move_ctx {
+	struct vm_space *vm;
+	int64_t delta;
+	int err;
+};
+
+static void move_page(uint64_t va, uint64_t *pte, void *arg)
+{
+	struct move_ctx *m = arg;
+	uint64_t *dst;
+
+	if (m->err)
+		return;
+	dst = pgtable_walk(m->vm->pml4_phys, va + m->delta, true);
+	if (!dst) {
+		m->err = -ENOMEM;
+		return;
+	}
+	*dst = *pte;
+	*pte = 0;
+	vm_tlb_flush_page(m->vm, va);
+}
+
+/* Moves [old, old+old_len) of one VMA to new_addr with new_len; the caller checked
+ * that the target range is free. */
+static int mremap_move_locked(struct vm_space *vm, struct vma *vma, uint64_t old,
+			      uint64_t old_len, uint64_t new_addr, uint64_t new_len,
+			      struct list_head *freed)
+{
+	struct vma *nv = kmalloc(sizeof(*nv));
+	struct move_ctx m = { vm, (int64_t)(new_addr - old), 0 };
+
+	if (!nv)
+		return -ENOMEM;
+	*nv = *vma;
+	nv->start = new_addr;
+	nv->end = new_addr + new_len;
+	nv->file_offset += old - vma->start;
+	if (nv->file)
+		file_get(nv->file);
+	pgtable_for_each(vm->pml4_phys, old, old + MIN(old_len, new_len), move_page, &m);
+	if (m.err) {
+		nv->start = nv->end = 0;	/* pages moved so far go away with the old range */
+		list_add(&nv->link, freed);
+		vm_unmap_locked(vm, new_addr, new_addr + new_len, freed);
+		return m.err;
+	}
+	vm_unmap_locked(vm, old, old + old_len, freed);
+	vma_insert_locked(vm, nv);
+	return 0;
+}
+
+/*
+ * mremap of page-aligned lengths: shrinks in place, grows in place when the pages
+ * after the range are free, else moves (with may_move) below mmap_base, or to
+ * fixed_addr when it is not 0. Returns the new address or -EFAULT/-ENOMEM/-EINVAL.
+ */
+long vm_mremap(struct vm_space *vm, uint64_t old, uint64_t old_len, uint64_t new_len,
+	       bool may_move, uint64_t fixed_addr)
+{
+	LIST_HEAD(freed);
+	uint64_t irq = spin_lock_irqsave(&vm->lock);
+	struct vma *vma = vma_find_locked(vm, old);
+	long ret;
+
+	if (!vma || vma->start > old || old + old_len > vma->end) {
+		ret = -EFAULT;
+	} else if (fixed_addr && fixed_addr < old + old_len && old < fixed_addr + new_len) {
+		ret = -EINVAL;
+	} else if (fixed_addr) {
+		ret = vm_unmap_locked(vm, fixed_addr, fixed_addr + new_len, &freed);
+		vma = vma_find_locked(vm, old);
+		if (!ret)
+			ret = mremap_move_locked(vm, vma, old, old_len, fixed_addr, new_len, &freed);
+		ret = ret ? ret : (long)fixed_addr;
+	} else if (new_len <= old_len) {
+		ret = vm_unmap_locked(vm, old + new_len, old + old_len, &freed);
+		ret = ret ? ret : (long)old;
+	} else if (vma->end == old + old_len && old + new_len <= USER_SPACE_END &&
+		   old + new_len > old && !vm_range_used_locked(vm, vma->end, old + new_len)) {
+		vma->end = old + new_len;
+		ret = old;
+	} else if (!may_move) {
+		ret = -ENOMEM;
+	} else {
+		uint64_t to = vm_find_free_locked(vm, new_len);
+
+		ret = to ? mremap_move_locked(vm, vma, old, old_len, to, new_len, &freed) : -ENOMEM;
+		ret = ret ? ret : (long)to;
+	}
+	spin_unlock_irqrestore(&vm->lock, irq);
+	vma_free_list(&freed);
+	return ret;
+}
