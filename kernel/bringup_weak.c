@@ -62,3 +62,24 @@ WEAK int initramfs_unpack(const void *data, size_t size) { return 0; }
 WEAK int chrdev_register(unsigned major, unsigned first, unsigned count, const char *name,
 			 const struct file_operations *ops) { return 0; }
 WEAK int devtmpfs_create_node(const char *name, mode_t mode, dev_t dev) { return 0; }
+
+/* Used by kernel/dev/ (tty, kmsg, random) and kernel/sys/syslog.c. */
+WEAK void prepare_to_wait(struct wait_queue *wq, struct waiter *w, bool intr) { MISSING(); }
+WEAK void finish_wait(struct waiter *w) { MISSING(); }
+WEAK bool signal_pending_current(void) { return false; }
+WEAK void schedule_until(uint64_t deadline_ns) { MISSING(); }
+WEAK int signal_send_pgrp(pid_t pgid, int sig) { return -ESRCH; }
+WEAK pid_t task_tgid(struct task *t) { return 1; }
+WEAK pid_t task_pgid(struct task *t) { return 1; }
+WEAK pid_t task_sid(struct task *t) { return 1; }
+WEAK struct cred *task_cred(struct task *t) { MISSING(); }
+WEAK struct tty *task_ctty(struct task *t) { return NULL; }
+WEAK void session_set_ctty(struct task *leader, struct tty *tty) {}
+WEAK struct task *task_find(pid_t pid) { return NULL; }
+WEAK bool pgrp_exists_in_session(pid_t pgid, pid_t sid) { return false; }
+WEAK bool signal_ignored_or_blocked(struct task *t, int sig) { return false; }
+WEAK bool pgrp_is_orphaned(pid_t pgid) { return false; }
+WEAK void poll_wait(struct file *file, struct wait_queue *wq, struct poll_table *pt) {}
+WEAK dev_t file_rdev(struct file *file) { return 0; }
+WEAK int iobuf_copy_out(struct iobuf *buf, size_t off, const void *src, size_t n) { MISSING(); }
+WEAK int iobuf_copy_in(void *dst, const struct iobuf *buf, size_t off, size_t n) { MISSING(); }

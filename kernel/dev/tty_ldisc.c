@@ -327,9 +327,10 @@ size_t ldisc_available(const struct ldisc *ld)
 	return ring_used(ld);
 }
 
-size_t ldisc_read(struct ldisc *ld, char *dst, size_t n)
+size_t ldisc_read(struct ldisc *ld, char *dst, size_t n, bool *line_end)
 {
 	size_t got = 0;
+	bool end = false;
 
 	if (!L(ld, ICANON)) {
 		while (got < n && ld->read_tail != ld->read_head)
@@ -339,12 +340,15 @@ size_t ldisc_read(struct ldisc *ld, char *dst, size_t n)
 	while (got < n && ld->read_tail != ld->canon_head) {
 		uint16_t slot = RING(ld, ld->read_tail++);
 
+		end = slot & LDISC_DELIM;
 		if (slot & LDISC_EOFMARK)
 			break;
 		dst[got++] = slot;
-		if (slot & LDISC_DELIM)
+		if (end)
 			break;
 	}
+	if (line_end)
+		*line_end = end;
 	return got;
 }
 

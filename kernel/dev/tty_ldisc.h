@@ -46,8 +46,9 @@ bool ldisc_readable(const struct ldisc *ld);
 /* Bytes waiting in the ring (FIONREAD: the complete lines in canonical mode). */
 size_t ldisc_available(const struct ldisc *ld);
 /* Copies up to n bytes of input to dst (one line at most in canonical mode);
- * returns the count (0 at a canonical EOF). */
-size_t ldisc_read(struct ldisc *ld, char *dst, size_t n);
+ * returns the count (0 at a canonical EOF). *line_end (may be NULL) is set when a
+ * canonical line (or EOF) was completed. */
+size_t ldisc_read(struct ldisc *ld, char *dst, size_t n, bool *line_end);
 /* Output processing (OPOST, ONLCR, OCRNL, ONOCR, ONLRET) of src into dst, which
  * must hold 2*n bytes; returns the bytes written to dst. */
 size_t ldisc_process_output(struct ldisc *ld, const char *src, size_t n, char *dst);

@@ -49,7 +49,8 @@ bool signal_pending_current(void);
  */
 #define wait_event_common(wq, cond, interruptible, deadline_ns) ({		\
 	int __ret = 0;								\
-	struct waiter __w;							\
+	struct waiter __w = { 0 };						\
+	uint64_t __deadline = (deadline_ns);					\
 	for (;;) {								\
 		prepare_to_wait((wq), &__w, (interruptible));			\
 		if (cond)							\
@@ -58,11 +59,11 @@ bool signal_pending_current(void);
 			__ret = -ERESTARTSYS;					\
 			break;							\
 		}								\
-		if ((deadline_ns) && clock_monotonic_ns() >= (deadline_ns)) {	\
+		if (__deadline && clock_monotonic_ns() >= __deadline) {		\
 			__ret = -ETIMEDOUT;					\
 			break;							\
 		}								\
-		schedule_until(deadline_ns);					\
+		schedule_until(__deadline);					\
 	}									\
 	finish_wait(&__w);							\
 	__ret;									\
@@ -107,6 +108,11 @@ struct task *task_find(pid_t pid);
 extern spinlock_t tasks_lock;
 /* True when some process belongs to process group pgid in session sid. */
 bool pgrp_exists_in_session(pid_t pgid, pid_t sid);
+/* For tty job control (kernel/dev/tty_ioctl.c): true when t ignores or blocks sig;
+ * true when process group pgid is orphaned (no member has a parent in another group
+ * of the same session). */
+bool signal_ignored_or_blocked(struct task *t, int sig);
+bool pgrp_is_orphaned(pid_t pgid);
 
 /* ---- scheduler ---- */
 void proc_init(void);	/* the idle task; before anything may block */

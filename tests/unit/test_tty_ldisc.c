@@ -35,7 +35,7 @@ static void type(const char *s)
 static const char *read_str(size_t n)
 {
 	static char out[200];
-	size_t got = ldisc_read(&ld, out, n);
+	size_t got = ldisc_read(&ld, out, n, NULL);
 
 	out[got] = 0;
 	return out;
@@ -95,7 +95,7 @@ TEST(eof_ends_a_line_and_reads_zero_on_empty)
 	CHECK_STR(read_str(100), "ab");
 	type("\004");
 	CHECK(ldisc_readable(&ld));
-	CHECK_EQ(ldisc_read(&ld, echoed, 10), 0);
+	CHECK_EQ(ldisc_read(&ld, echoed, 10, NULL), 0);
 	CHECK(!ldisc_readable(&ld));
 }
 
@@ -205,7 +205,7 @@ TEST(full_ring_throttles_raw_input)
 		ldisc_receive(&ld, 'x');
 	CHECK_EQ(ldisc_available(&ld), LDISC_BUF_SIZE - 1);
 	CHECK(!ldisc_can_receive(&ld));
-	CHECK_EQ(ldisc_read(&ld, echoed, 100), 100);
+	CHECK_EQ(ldisc_read(&ld, echoed, 100, NULL), 100);
 	CHECK(ldisc_can_receive(&ld));
 }
 

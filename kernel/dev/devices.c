@@ -1,0 +1,71 @@
+/*
+ * devices.c — devices_init: the character devices of kernel/dev/ and their nodes in
+ * devtmpfs, with the numbers and modes Linux's devtmpfs gives them.
+ */
+#include "dev/dev.h"
+#include "dev/devices.h"
+#include "dev/tty.h"
+#include "arch/x86_64/arch.h"
+#include "lib/log.h"
+#include <linux/stat.h>
+
+struct dev_node {
+	const char *name;
+	unsigned major, minor;
+	mode_t mode;
+	const struct file_operations *ops;
+};
+
+static const struct dev_node dev_nodes[] = {
+	{ "null", 1, 3, 0666, &null_fops },
+	{ "zero", 1, 5, 0666, &zero_fops },
+	{ "full", 1, 7, 0666, &full_fops },
+	{ "random", 1, 8, 0666, &random_fops },
+	{ "urandom", 1, 9, 0666, &random_fops },
+	{ "kmsg", 1, 11, 0644, &kmsg_fops },
+	{ "tty", 5, 0, 0666, &tty_fops },
+	{ "console", 5, 1, 0600, &tty_fops },
+	{ "ttyS0", 4, 64, 0660, &tty_fops },
+	{ "ttyS1", 4, 65, 0660, &tty_fops },
+};
+
+/* The tty named by the last console= on the command line ("ttyS1,115200" names
+ * ttyS1), or ttyS0. */
+static struct tty *console_from_cmdline(void)
+{
+	const char *p = boot_info.cmdline, *found = NULL;
+	char name[16];
+	size_t len = 0;
+	struct tty *tty;
+
+	for (; (p = strchr(p, 'c')); p++)
+		if ((p == boot_info.cmdline || p[-1] == ' ') && !strncmp(p, "console=", 8))
+			found = p + 8;
+	if (found)
+		while (found[len] && found[len] != ' ' && found[len] != ',' && len + 1 < sizeof(name))
+			len++;
+	memcpy(name, found ? found : "ttyS0", found ? len : 6);
+	name[found ? len : 5] = 0;
+	tty = tty_lookup_name(name);
+	if (!tty && found)
+		pr_warn("console=%s: no such terminal, using ttyS0", name);
+	return tty ? tty : tty_lookup_name("ttyS0");
+}
+
+void devices_init(void)
+{
+	int err;
+
+	serial_init();
+	tty_set_console(console_from_cmdline());
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		const struct dev_node *d = &dev_nodes[i];
+
+		err = chrdev_register(d->major, d->minor, 1, d->name, d->ops);
+		if (!err)
+			err = devtmpfs_create_node(d->name, S_IFCHR | d->mode,
+						   MKDEV(d->major, d->minor));
+		if (err)
+			pr_err("devices: /dev/%s: %d", d->name, err);
+	}
+}
