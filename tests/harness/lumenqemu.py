@@ -313,7 +313,6 @@ class Session:
                 self.timed_out = True
                 break
             if self.proc.poll() is not None:
-                self.pump(0)
                 break
             self.pump(0.2)
         if self.exit_code is not None and self.panic_at is None:
@@ -321,6 +320,13 @@ class Session:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        self.drain()
+
+    def drain(self):
+        """After QEMU is gone, read what is left in the sockets (at most 1 s)."""
+        end = time.monotonic() + 1
+        while (self.con or self.ctl) and time.monotonic() < end:
+            self.pump(0.1)
 
     def run(self):
         """Start QEMU, run the session; return the exit status."""
