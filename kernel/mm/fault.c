@@ -13,6 +13,7 @@
 struct fault {
 	uint64_t va;		/* page address */
 	bool write, exec, force;
+	bool strict;		/* kernel-mode protection fault: a writable page means SMAP */
 	uint32_t flags;		/* the VMA's */
 	struct file *file;	/* counted while the page is read */
 	uint64_t offset;
@@ -55,8 +56,6 @@ static int fault_cow_locked(struct vm_space *vm, struct fault *f, uint64_t *pte)
 
 	if (shared || page_refcount(old) == 1) {
 		*pte = old | vma_pte_flags(f->flags, true);
-		if (!(f->flags & VM_WRITE))
-			*pte &= ~PTE_W;
 		return 0;
 	}
 	copy = page_alloc();
@@ -136,7 +135,7 @@ static int fault_begin_locked(struct vm_space *vm, struct fault *f, uint64_t **p
 	*ptep = pte;
 	if (*pte & PTE_P) {
 		if (!f->write || (*pte & PTE_W))
-			return 0;	/* already resolved, e.g. by another thread */
+			return f->strict ? -EFAULT : 0;	/* else resolved by another thread */
 		if (f->force && page_refcount(*pte & PTE_ADDR) == 1)
 			return 0;	/* exclusively ours: written through the direct map */
 		return fault_cow_locked(vm, f, pte);
@@ -215,7 +214,7 @@ static void *vm_write_target_locked(struct vm_space *vm, uint64_t va)
 {
 	uint64_t *pte = pgtable_walk(vm->pml4_phys, va, false);
 
-	if (!pte || !(*pte & PTE_P))
+	if (!pte || !(*pte & (PTE_P | PTE_PROTNONE)))
 		return NULL;
 	if (!(*pte & PTE_W) && page_refcount(*pte & PTE_ADDR) != 1)
 		return NULL;
