@@ -3,6 +3,7 @@
  * (Linux's tty_ioctl.c and tty_jobctrl.c): termios, window size, foreground group,
  * controlling terminal, flushing and the small queries.
  */
+#include "dev/dev.h"
 #include "dev/tty.h"
 #include "mm/mm.h"
 #include <asm/ioctls.h>
@@ -135,23 +136,48 @@ static long tty_set_ctty(struct tty *tty, unsigned long arg)
 	return 0;
 }
 
+/* Clears the session and foreground group; returns the old foreground group. */
+static pid_t tty_forget_session(struct tty *tty)
+{
+	uint64_t flags = spin_lock_irqsave(&tty->lock);
+	pid_t pgrp = tty->pgrp;
+
+	tty->session = 0;
+	tty->pgrp = 0;
+	spin_unlock_irqrestore(&tty->lock, flags);
+	return pgrp;
+}
+
+void tty_session_leader_exit(struct tty *tty)
+{
+	pid_t pgrp;
+
+	if (!tty)
+		return;
+	pgrp = tty_forget_session(tty);
+	if (pgrp > 0) {
+		signal_send_pgrp(pgrp, SIGHUP);
+		signal_send_pgrp(pgrp, SIGCONT);
+	}
+}
+
+uint32_t tty_devnum(struct tty *tty)
+{
+	return tty ? tty->dev : 0;
+}
+
 /* TIOCNOTTY: the session leader gives the terminal up; its foreground group gets
  * SIGHUP and SIGCONT. Other members keep it (the terminal belongs to the session). */
 static long tty_give_up_ctty(struct tty *tty)
 {
 	struct task *t = current;
 	pid_t pgrp;
-	uint64_t flags;
 
 	if (task_ctty(t) != tty)
 		return -ENOTTY;
 	if (task_sid(t) != task_tgid(t))
 		return 0;
-	flags = spin_lock_irqsave(&tty->lock);
-	pgrp = tty->pgrp;
-	tty->session = 0;
-	tty->pgrp = 0;
-	spin_unlock_irqrestore(&tty->lock, flags);
+	pgrp = tty_forget_session(tty);
 	session_set_ctty(t, NULL);
 	if (pgrp > 0) {
 		signal_send_pgrp(pgrp, SIGHUP);
