@@ -1,0 +1,170 @@
+/*
+ * fbcon.c — the kernel log as text on GRUB's linear framebuffer, drawn with the PSF
+ * font linked into the kernel (build/kernel/font.psf), so a person sees the boot in
+ * the QEMU window. Output only; it scrolls by moving the pixels up one text row.
+ *
+ * fbcon_write runs under the log lock (log.c), which serializes all drawing.
+ */
+#include "arch/x86_64/arch.h"
+#include "dev/dev.h"
+#include "dev/psf.h"
+#include "lib/log.h"
+#include "mm/mm.h"
+
+extern const uint8_t _binary_font_psf_start[], _binary_font_psf_end[];
+
+#define FG_GRAY 0xaa
+#define TAB_WIDTH 8
+
+static struct fbcon {
+	uint8_t *fb;
+	uint32_t pitch, width, height, bytes_pp;
+	uint32_t cols, rows, col, row;
+	uint32_t fg;			/* foreground pixel in the framebuffer's format */
+	uint32_t utf8_cp;		/* code point being decoded */
+	int utf8_left;			/* continuation bytes still expected */
+	struct psf_font font;
+} fbcon;
+
+static uint32_t pixel_of(const struct boot_framebuffer *f, uint8_t r, uint8_t g, uint8_t b)
+{
+	return (uint32_t)(r >> (8 - f->red_size)) << f->red_pos |
+	       (uint32_t)(g >> (8 - f->green_size)) << f->green_pos |
+	       (uint32_t)(b >> (8 - f->blue_size)) << f->blue_pos;
+}
+
+static void put_pixel(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, fbcon.bytes_pp);	/* little endian: the low bytes are the pixel */
+}
+
+static void draw_char(uint32_t col, uint32_t row, uint8_t c)
+{
+	const struct psf_font *f = &fbcon.font;
+	const uint8_t *glyph = psf_glyph(f, c);
+	uint8_t *line = fbcon.fb + (size_t)row * f->height * fbcon.pitch +
+			(size_t)col * f->width * fbcon.bytes_pp;
+
+	for (uint32_t y = 0; y < f->height; y++, line += fbcon.pitch, glyph += f->bytes_per_row)
+		for (uint32_t x = 0; x < f->width; x++)
+			put_pixel(line + x * fbcon.bytes_pp,
+				  glyph[x / 8] & (0x80 >> (x % 8)) ? fbcon.fg : 0);
+}
+
+/*
+ * Moves the text up by half a screen and clears the rest: copying the pixels is the
+ * slow part, so doing it once per half screen instead of once per line keeps a
+ * chatty boot fast.
+ */
+static void scroll(void)
+{
+	size_t row_bytes = (size_t)fbcon.font.height * fbcon.pitch;
+	uint32_t by = MAX(fbcon.rows / 2, 1), keep = fbcon.rows - by;
+
+	memmove(fbcon.fb, fbcon.fb + row_bytes * by, row_bytes * keep);
+	memset(fbcon.fb + row_bytes * keep, 0, row_bytes * by);
+	fbcon.row = keep;
+}
+
+static void newline(void)
+{
+	fbcon.col = 0;
+	if (++fbcon.row >= fbcon.rows)
+		scroll();
+}
+
+static void put_char(uint8_t c)
+{
+	switch (c) {
+	case '\n':
+		newline();
+		return;
+	case '\r':
+		fbcon.col = 0;
+		return;
+	case '\t':
+		fbcon.col = MIN(ALIGN_UP(fbcon.col + 1, TAB_WIDTH), fbcon.cols) - 1;
+		c = ' ';
+		break;
+	}
+	if (fbcon.col >= fbcon.cols)
+		newline();
+	draw_char(fbcon.col++, fbcon.row, c);
+}
+
+/* Decodes UTF-8: Latin-1 characters are drawn, others become '?'. */
+static void put_byte(uint8_t b)
+{
+	if (fbcon.utf8_left && (b & 0xc0) == 0x80) {
+		fbcon.utf8_cp = fbcon.utf8_cp << 6 | (b & 0x3f);
+		if (--fbcon.utf8_left == 0)
+			put_char(fbcon.utf8_cp < 256 ? fbcon.utf8_cp : '?');
+		return;
+	}
+	fbcon.utf8_left = 0;
+	if (b < 0x80) {
+		put_char(b);
+	} else if (b >= 0xc0 && b < 0xf8) {
+		fbcon.utf8_left = b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : 1;
+		fbcon.utf8_cp = b & (0x3f >> fbcon.utf8_left);
+	} else {
+		put_char('?');
+	}
+}
+
+static void fbcon_write(struct console *con, const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		put_byte(text[i]);
+}
+
+/* Shows the records logged before the console existed, as they looked on serial. */
+static void replay_log(void)
+{
+	char line[320];
+	uint64_t seq = log_first_seq();
+	int n;
+
+	while ((n = log_read_syslog(&seq, line, sizeof(line))) > 0) {
+		const char *text = strchr(line, '>');	/* drop the "<level>" prefix */
+
+		text = text ? text + 1 : line;
+		fbcon_write(NULL, text, line + n - text);
+	}
+}
+
+static struct console fb_console = {
+	.name = "fbcon",
+	.write = fbcon_write,
+};
+
+/* Maps GRUB's framebuffer, clears it and adds it as a log console; after mm_init. */
+void fbcon_init(void)
+{
+	const struct boot_framebuffer *f = &boot_info.fb;
+	size_t font_size = _binary_font_psf_end - _binary_font_psf_start;
+
+	if (!f->phys || (f->bpp != 16 && f->bpp != 24 && f->bpp != 32))
+		return;
+	if (psf_parse(_binary_font_psf_start, font_size, &fbcon.font)) {
+		pr_warn("fbcon: the built-in font is not a PSF font");
+		return;
+	}
+	fbcon.fb = ioremap(f->phys, (size_t)f->pitch * f->height);
+	if (!fbcon.fb) {
+		pr_warn("fbcon: cannot map the framebuffer at %#lx", (unsigned long)f->phys);
+		return;
+	}
+	fbcon.pitch = f->pitch;
+	fbcon.width = f->width;
+	fbcon.height = f->height;
+	fbcon.bytes_pp = f->bpp / 8;
+	fbcon.cols = f->width / fbcon.font.width;
+	fbcon.rows = f->height / fbcon.font.height;
+	fbcon.fg = pixel_of(f, FG_GRAY, FG_GRAY, FG_GRAY);
+	memset(fbcon.fb, 0, (size_t)f->pitch * f->height);
+	replay_log();
+	console_register(&fb_console);
+	pr_info("fbcon: %ux%u framebuffer, %ux%u text with a %ux%u font", f->width, f->height,
+		fbcon.cols, fbcon.rows, fbcon.font.width, fbcon.font.height);
+}
