@@ -83,3 +83,17 @@ WEAK void poll_wait(struct file *file, struct wait_queue *wq, struct poll_table 
 WEAK dev_t file_rdev(struct file *file) { return 0; }
 WEAK int iobuf_copy_out(struct iobuf *buf, size_t off, const void *src, size_t n) { MISSING(); }
 WEAK int iobuf_copy_in(void *dst, const struct iobuf *buf, size_t off, size_t n) { MISSING(); }
+
+/* Used by kernel/fs/ until kernel/proc/ and kernel/mm/ provide them. */
+WEAK int signal_send_thread(struct task *t, int sig) { return -ENOSYS; }
+WEAK struct fd_table *task_files(struct task *t) { return NULL; }
+WEAK struct fs_state *task_fs(struct task *t) { return NULL; }
+WEAK pid_t task_pid(struct task *t) { return 1; }
+WEAK struct vm_space *task_vm(struct task *t) { return NULL; }
+WEAK const char *task_comm(struct task *t) { return "?"; }
+WEAK void task_for_each_process(void (*fn)(struct task *t, void *ctx), void *ctx) {}
+WEAK pid_t task_ppid(struct task *t) { return 0; }
+WEAK size_t vm_format_maps(struct vm_space *vm, char *buf, size_t size) { return 0; }
+WEAK size_t pages_total(void) { return 0; }
+WEAK size_t pages_free(void) { return 0; }
+spinlock_t tasks_lock __attribute__((weak)) = SPINLOCK_INIT("tasks");

@@ -13,6 +13,9 @@ struct file;
 struct fd_table;
 struct fs_state;
 struct poll_table;
+struct inode;
+struct mount;
+struct file_origin;
 typedef uint32_t dev_t;
 #define MKDEV(major, minor) (((dev_t)(major) << 20) | (minor))
 #define MAJOR(dev) ((unsigned)((dev) >> 20))
@@ -52,7 +55,9 @@ struct file {
 	void *private_data;	/* the driver's */
 	unsigned flags;		/* O_* given at open, O_NONBLOCK/O_APPEND changeable */
 	off_t pos;
-	struct inode *inode;
+	struct inode *inode;	/* counted; NULL for anonymous files without one */
+	struct mount *mnt;	/* counted; the mount it was opened on, or NULL */
+	struct file_origin *origin;	/* directory and name it was opened by, or NULL */
 	int refcount;
 	spinlock_t lock;	/* protects pos and flags */
 };
@@ -68,6 +73,19 @@ int chrdev_register(unsigned major, unsigned first_minor, unsigned count,
 		    const char *name, const struct file_operations *ops);
 /* Creates /dev/<name> (subdirectories as needed) as a device node in devtmpfs. */
 int devtmpfs_create_node(const char *name, mode_t mode, dev_t dev);
+
+/* sysfs (/sys): directories, attribute files and links added by drivers. A NULL
+ * parent is /sys itself; names are copied. */
+struct sysfs_node;
+struct sysfs_node *sysfs_root(void);
+/* Returns the directory parent/name, creating it when missing; NULL on failure. */
+struct sysfs_node *sysfs_mkdir(struct sysfs_node *parent, const char *name);
+/* Adds a read-only file whose text show(ctx, buf, size) writes (returning the full
+ * length, like snprintf). -EEXIST when the name is taken. */
+int sysfs_add_file(struct sysfs_node *dir, const char *name, mode_t mode,
+		   size_t (*show)(void *ctx, char *buf, size_t size), void *ctx);
+/* Adds a symbolic link to target (relative, as Linux's "../../devices/..."). */
+int sysfs_add_link(struct sysfs_node *dir, const char *name, const char *target);
 
 /* Mounts the root tmpfs, devtmpfs, procfs and sysfs types; before the first exec. */
 void vfs_init(void);
@@ -86,8 +104,15 @@ int file_check_exec(struct file *file);
 int file_get_path(struct file *file, char *buf, size_t size);
 void file_get(struct file *file);
 void file_put(struct file *file);
+/* An anonymous file (pipe, eventfd, socket...) with ops and private_data; flags are
+ * O_* (O_NONBLOCK, O_RDONLY/O_WRONLY/O_RDWR). Returns it with one reference, or an
+ * ERR_PTR. */
+struct file *file_alloc(const struct file_operations *ops, void *private_data, unsigned flags);
 /* The current task's file at fd, with a reference (file_put it), or ERR_PTR(-EBADF). */
 struct file *fd_get_file(int fd);
+/* Installs file at the lowest free fd of table (O_CLOEXEC in flags sets close-on-exec);
+ * takes over the caller's reference on success. Returns the fd or -EMFILE. */
+int fd_install(struct fd_table *table, struct file *file, unsigned flags);
 
 /* Per-process open file tables (shared by CLONE_FILES threads). */
 struct fd_table *fd_table_create(void);

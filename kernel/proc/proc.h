@@ -106,6 +106,11 @@ const char *task_comm(struct task *t);
  * only while holding tasks_lock, or for an immediate check. */
 struct task *task_find(pid_t pid);
 extern spinlock_t tasks_lock;
+/* For procfs: calls fn on each process (thread-group leader) with tasks_lock held, so
+ * fn must not sleep. */
+void task_for_each_process(void (*fn)(struct task *t, void *ctx), void *ctx);
+/* The parent process's tgid (0 for PID 1). */
+pid_t task_ppid(struct task *t);
 /* True when some process belongs to process group pgid in session sid. */
 bool pgrp_exists_in_session(pid_t pgid, pid_t sid);
 /* For tty job control (kernel/dev/tty_ioctl.c): true when t ignores or blocks sig;

@@ -1,0 +1,318 @@
+/*
+ * fdtable.c — per-process fd tables and fs state (root, cwd, umask).
+ *
+ * fd_table.lock protects files[] and cloexec[]; a file pointer taken out of the
+ * table is counted before the lock is dropped. fs_state.lock protects root, cwd and
+ * umask; readers take counted copies.
+ */
+#include "fs/fs.h"
+#include "mm/mm.h"
+
+struct fd_table *current_files(void)
+{
+	return task_files(current);
+}
+
+struct fs_state *current_fs(void)
+{
+	return task_fs(current);
+}
+
+/* An empty fd table with one reference; NULL when out of memory. */
+struct fd_table *fd_table_create(void)
+{
+	struct fd_table *t = kzalloc(sizeof(*t));
+
+	if (!t)
+		return NULL;
+	spin_init(&t->lock, "fd_table");
+	t->refcount = 1;
+	return t;
+}
+
+/* fork: a table with the same open files (each counted once more). */
+struct fd_table *fd_table_clone(struct fd_table *src)
+{
+	struct fd_table *t = fd_table_create();
+	uint64_t flags;
+	int fd;
+
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	flags = spin_lock_irqsave(&src->lock);
+	for (fd = 0; fd < NOFILE_MAX; fd++) {
+		t->files[fd] = src->files[fd];
+		if (t->files[fd])
+			file_get(t->files[fd]);
+	}
+	memcpy(t->cloexec, src->cloexec, sizeof(t->cloexec));
+	spin_unlock_irqrestore(&src->lock, flags);
+	return t;
+}
+
+void fd_table_get(struct fd_table *table)
+{
+	__atomic_add_fetch(&table->refcount, 1, __ATOMIC_ACQ_REL);
+}
+
+/* Drops a reference; at the last one closes every fd and frees the table. */
+void fd_table_put(struct fd_table *table)
+{
+	int fd;
+
+	if (!table || __atomic_sub_fetch(&table->refcount, 1, __ATOMIC_ACQ_REL))
+		return;
+	for (fd = 0; fd < NOFILE_MAX; fd++)
+		if (table->files[fd])
+			file_put(table->files[fd]);
+	kfree(table);
+}
+
+/* Takes file out of slot fd under the lock; the caller puts it. */
+static struct file *fd_take_locked(struct fd_table *table, int fd)
+{
+	struct file *file = table->files[fd];
+
+	assert_held(&table->lock);
+	table->files[fd] = NULL;
+	table->cloexec[fd / 64] &= ~(1UL << (fd % 64));
+	return file;
+}
+
+/* exec: closes the fds marked close-on-exec. */
+void fd_table_close_on_exec(struct fd_table *table)
+{
+	uint64_t flags;
+	struct file *file;
+	int fd;
+
+	for (fd = 0; fd < NOFILE_MAX; fd++) {
+		if (!(table->cloexec[fd / 64] & (1UL << (fd % 64))))
+			continue;
+		flags = spin_lock_irqsave(&table->lock);
+		file = fd_take_locked(table, fd);
+		spin_unlock_irqrestore(&table->lock, flags);
+		if (file)
+			file_put(file);
+	}
+}
+
+struct file *fd_get_file(int fd)
+{
+	struct fd_table *table = current_files();
+	struct file *file = NULL;
+	uint64_t flags;
+
+	if (fd < 0 || fd >= NOFILE_MAX || !table)
+		return ERR_PTR(-EBADF);
+	flags = spin_lock_irqsave(&table->lock);
+	file = table->files[fd];
+	if (file)
+		file_get(file);
+	spin_unlock_irqrestore(&table->lock, flags);
+	return file ? file : ERR_PTR(-EBADF);
+}
+
+static void fd_set_locked(struct fd_table *table, int fd, struct file *file, bool cloexec)
+{
+	table->files[fd] = file;
+	if (cloexec)
+		table->cloexec[fd / 64] |= 1UL << (fd % 64);
+	else
+		table->cloexec[fd / 64] &= ~(1UL << (fd % 64));
+}
+
+/* Installs file at the lowest free fd >= minfd (F_DUPFD); takes over the caller's
+ * reference on success. Returns the fd or -EMFILE. */
+int fd_install_from(struct fd_table *table, struct file *file, int minfd, bool cloexec)
+{
+	uint64_t flags = spin_lock_irqsave(&table->lock);
+	int fd;
+
+	for (fd = minfd; fd < NOFILE_MAX; fd++) {
+		if (!table->files[fd]) {
+			fd_set_locked(table, fd, file, cloexec);
+			spin_unlock_irqrestore(&table->lock, flags);
+			return fd;
+		}
+	}
+	spin_unlock_irqrestore(&table->lock, flags);
+	return -EMFILE;
+}
+
+int fd_install(struct fd_table *table, struct file *file, unsigned flags)
+{
+	return fd_install_from(table, file, 0, flags & O_CLOEXEC);
+}
+
+/* Puts file at newfd, closing what was there; takes over the caller's reference. */
+int fd_install_at(struct fd_table *table, int newfd, struct file *file, bool cloexec)
+{
+	uint64_t flags = spin_lock_irqsave(&table->lock);
+	struct file *old = table->files[newfd];
+
+	fd_set_locked(table, newfd, file, cloexec);
+	spin_unlock_irqrestore(&table->lock, flags);
+	if (old)
+		file_put(old);
+	return newfd;
+}
+
+/* Closes fd of table; -EBADF when it is not open. */
+int fd_close(struct fd_table *table, int fd)
+{
+	struct file *file = NULL;
+	uint64_t flags;
+
+	if (fd < 0 || fd >= NOFILE_MAX)
+		return -EBADF;
+	flags = spin_lock_irqsave(&table->lock);
+	file = fd_take_locked(table, fd);
+	spin_unlock_irqrestore(&table->lock, flags);
+	if (!file)
+		return -EBADF;
+	file_put(file);
+	return 0;
+}
+
+/* FD_CLOEXEC of fd in the current table, or -EBADF. */
+int fd_get_cloexec(int fd)
+{
+	struct fd_table *table = current_files();
+	uint64_t flags;
+	int ret;
+
+	if (fd < 0 || fd >= NOFILE_MAX)
+		return -EBADF;
+	flags = spin_lock_irqsave(&table->lock);
+	ret = table->files[fd] ? !!(table->cloexec[fd / 64] & (1UL << (fd % 64))) : -EBADF;
+	spin_unlock_irqrestore(&table->lock, flags);
+	return ret;
+}
+
+/* Sets or clears FD_CLOEXEC of fd; -EBADF when not open. */
+int fd_set_cloexec(int fd, bool on)
+{
+	struct fd_table *table = current_files();
+	uint64_t flags;
+	int ret = 0;
+
+	if (fd < 0 || fd >= NOFILE_MAX)
+		return -EBADF;
+	flags = spin_lock_irqsave(&table->lock);
+	if (table->files[fd])
+		fd_set_locked(table, fd, table->files[fd], on);
+	else
+		ret = -EBADF;
+	spin_unlock_irqrestore(&table->lock, flags);
+	return ret;
+}
+
+/* fs state at the root mount's root, umask 022; NULL when out of memory. */
+struct fs_state *fs_state_create(void)
+{
+	struct fs_state *fs = kzalloc(sizeof(*fs));
+
+	if (!fs)
+		return NULL;
+	spin_init(&fs->lock, "fs_state");
+	fs->root.mnt = fs->cwd.mnt = root_mount;
+	fs->root.inode = fs->cwd.inode = root_mount->root;
+	path_get(&fs->root);
+	path_get(&fs->cwd);
+	fs->umask = 022;
+	fs->refcount = 1;
+	return fs;
+}
+
+/* fork without CLONE_FS: a copy. NULL when out of memory. */
+struct fs_state *fs_state_clone(struct fs_state *src)
+{
+	struct fs_state *fs = kzalloc(sizeof(*fs));
+	uint64_t flags;
+
+	if (!fs)
+		return NULL;
+	spin_init(&fs->lock, "fs_state");
+	flags = spin_lock_irqsave(&src->lock);
+	fs->root = src->root;
+	fs->cwd = src->cwd;
+	fs->umask = src->umask;
+	path_get(&fs->root);
+	path_get(&fs->cwd);
+	spin_unlock_irqrestore(&src->lock, flags);
+	fs->refcount = 1;
+	return fs;
+}
+
+void fs_state_get(struct fs_state *fs)
+{
+	__atomic_add_fetch(&fs->refcount, 1, __ATOMIC_ACQ_REL);
+}
+
+void fs_state_put(struct fs_state *fs)
+{
+	if (!fs || __atomic_sub_fetch(&fs->refcount, 1, __ATOMIC_ACQ_REL))
+		return;
+	path_put(&fs->root);
+	path_put(&fs->cwd);
+	kfree(fs);
+}
+
+static void fs_state_copy_out(struct path *field, struct path *out)
+{
+	struct fs_state *fs = current_fs();
+	uint64_t flags;
+
+	if (!fs) {	/* kernel threads before init: the root mount */
+		out->mnt = root_mount;
+		out->inode = root_mount->root;
+		path_get(out);
+		return;
+	}
+	flags = spin_lock_irqsave(&fs->lock);
+	*out = *field;
+	path_get(out);
+	spin_unlock_irqrestore(&fs->lock, flags);
+}
+
+void fs_state_get_root(struct path *out)
+{
+	struct fs_state *fs = current_fs();
+
+	fs_state_copy_out(fs ? &fs->root : NULL, out);
+}
+
+void fs_state_get_cwd(struct path *out)
+{
+	struct fs_state *fs = current_fs();
+
+	fs_state_copy_out(fs ? &fs->cwd : NULL, out);
+}
+
+static void fs_state_replace(bool root, const struct path *p)
+{
+	struct fs_state *fs = current_fs();
+	struct path old, new = *p;
+	uint64_t flags;
+
+	path_get(&new);
+	flags = spin_lock_irqsave(&fs->lock);
+	old = root ? fs->root : fs->cwd;
+	if (root)
+		fs->root = new;
+	else
+		fs->cwd = new;
+	spin_unlock_irqrestore(&fs->lock, flags);
+	path_put(&old);
+}
+
+void fs_state_set_root(const struct path *p)
+{
+	fs_state_replace(true, p);
+}
+
+void fs_state_set_cwd(const struct path *p)
+{
+	fs_state_replace(false, p);
+}

@@ -1,0 +1,270 @@
+/*
+ * mount.c — the mount tree and the registered file system types.
+ *
+ * mount_lock protects the mount list, every mount's refcount and flags, each
+ * inode's `mounted` count and every super block's refcount. A mount is freed when it
+ * is unlinked (umount) and its last reference is gone.
+ */
+#include "fs/fs.h"
+#include "mm/mm.h"
+
+spinlock_t mount_lock = SPINLOCK_INIT("mount");
+struct mount *root_mount;
+static LIST_HEAD(mount_list);
+static LIST_HEAD(fs_types);
+
+/* Takes a reference on mnt. */
+void mount_get(struct mount *mnt)
+{
+	uint64_t flags;
+
+	if (!mnt)
+		return;
+	flags = spin_lock_irqsave(&mount_lock);
+
+	mnt->refcount++;
+	spin_unlock_irqrestore(&mount_lock, flags);
+}
+
+/* Drops a reference; frees an unlinked mount at the last one. */
+void mount_put(struct mount *mnt)
+{
+	uint64_t flags;
+	bool free;
+
+	if (!mnt)
+		return;
+	flags = spin_lock_irqsave(&mount_lock);
+	free = --mnt->refcount == 0;
+	spin_unlock_irqrestore(&mount_lock, flags);
+	if (!free)
+		return;
+	inode_put(mnt->root);
+	inode_put(mnt->mountpoint);
+	mount_put(mnt->parent);
+	kfree(mnt->source);
+	kfree(mnt);
+}
+
+/* Takes references on both halves of p. */
+void path_get(struct path *p)
+{
+	mount_get(p->mnt);
+	inode_get(p->inode);
+}
+
+/* Drops both references of p. */
+void path_put(struct path *p)
+{
+	inode_put(p->inode);
+	mount_put(p->mnt);
+}
+
+/* Returns (counted) the newest mount on (mnt, inode), or NULL. */
+struct mount *mount_lookup_child(struct mount *mnt, struct inode *inode)
+{
+	struct mount *m, *found = NULL;
+	uint64_t flags;
+
+	if (!READ_ONCE(inode->mounted))
+		return NULL;
+	flags = spin_lock_irqsave(&mount_lock);
+	list_for_each_entry(m, &mount_list, link)
+		if (m->parent == mnt && m->mountpoint == inode)
+			found = m;
+	if (found)
+		found->refcount++;
+	spin_unlock_irqrestore(&mount_lock, flags);
+	return found;
+}
+
+/* Adds a file system type; at boot. */
+int fs_type_register(struct file_system_type *type)
+{
+	list_add_tail(&type->link, &fs_types);
+	return 0;
+}
+
+/* The type called name, or NULL. */
+const struct file_system_type *fs_type_find(const char *name)
+{
+	struct file_system_type *t;
+
+	list_for_each_entry(t, &fs_types, link)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+/* Links a new mount of sb (taking over its reference) at target; NULL target makes
+ * the root mount. */
+static int mount_attach(struct super_block *sb, struct inode *root, const char *source,
+			const struct path *target, unsigned mflags)
+{
+	struct mount *mnt = kzalloc(sizeof(*mnt));
+	uint64_t flags;
+
+	if (!mnt)
+		return -ENOMEM;
+	mnt->source = kstrdup(source ? source : "none");
+	mnt->sb = sb;
+	mnt->root = root;
+	inode_get(root);
+	mnt->flags = mflags;
+	mnt->refcount = 1;	/* the mount tree's */
+	if (target) {
+		mnt->parent = target->mnt;
+		mnt->mountpoint = target->inode;
+		path_get((struct path *)target);
+	}
+	flags = spin_lock_irqsave(&mount_lock);
+	if (target)
+		target->inode->mounted++;
+	else
+		root_mount = mnt;
+	list_add_tail(&mnt->link, &mount_list);
+	spin_unlock_irqrestore(&mount_lock, flags);
+	return 0;
+}
+
+#define MS_FLAGS_KEPT (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+static int mount_remount(const struct path *target, unsigned long flags)
+{
+	uint64_t irq;
+
+	if (target->inode != target->mnt->root)
+		return -EINVAL;
+	irq = spin_lock_irqsave(&mount_lock);
+	target->mnt->flags = flags & MS_FLAGS_KEPT;
+	spin_unlock_irqrestore(&mount_lock, irq);
+	return 0;
+}
+
+/*
+ * mount(2) once the target is resolved: a new instance of `type`, a bind mount
+ * (MS_BIND, source is a resolved path given as `bind`) or a remount. Returns 0 or
+ * -errno (ENODEV for an unknown type, ENOTDIR for a non-directory target).
+ */
+int do_mount(const char *source, const struct path *target, const char *type,
+	     unsigned long flags)
+{
+	const struct file_system_type *fst;
+	struct super_block *sb;
+	int err;
+
+	if (flags & MS_REMOUNT)
+		return mount_remount(target, flags);
+	if (!S_ISDIR(target->inode->mode))
+		return -ENOTDIR;
+	fst = type ? fs_type_find(type) : NULL;
+	if (!fst)
+		return -ENODEV;
+	sb = fst->get_sb(fst, source);
+	if (IS_ERR(sb))
+		return PTR_ERR(sb);
+	err = mount_attach(sb, sb->root, source, target, flags & MS_FLAGS_KEPT);
+	return err;
+}
+
+/* A bind mount of `source` (a resolved path) on target. */
+int do_bind_mount(const struct path *source, const struct path *target, unsigned long flags)
+{
+	if (S_ISDIR(source->inode->mode) != S_ISDIR(target->inode->mode))
+		return S_ISDIR(source->inode->mode) ? -ENOTDIR : -EISDIR;
+	return mount_attach(source->mnt->sb, source->inode, source->mnt->source, target,
+			    (flags & MS_FLAGS_KEPT) | (source->mnt->flags & MS_FLAGS_KEPT));
+}
+
+/* Mounts sb as the root of the tree; at boot. */
+int mount_root(struct super_block *sb)
+{
+	return mount_attach(sb, sb->root, "rootfs", NULL, 0);
+}
+
+static bool mount_has_children(struct mount *mnt)
+{
+	struct mount *m;
+
+	list_for_each_entry(m, &mount_list, link)
+		if (m->parent == mnt)
+			return true;
+	return false;
+}
+
+/*
+ * umount2(2) once the target is resolved (the caller's reference on it counts one):
+ * -EINVAL when it is not a mount's root, -EBUSY when it is the root or in use and
+ * MNT_DETACH is not given.
+ */
+int do_umount(const struct path *target, int flags)
+{
+	struct mount *mnt = target->mnt;
+	uint64_t irq;
+
+	if (target->inode != mnt->root)
+		return -EINVAL;
+	if (!mnt->parent)
+		return -EBUSY;
+	irq = spin_lock_irqsave(&mount_lock);
+	if (!(flags & MNT_DETACH) && (mnt->refcount > 2 || mount_has_children(mnt))) {
+		spin_unlock_irqrestore(&mount_lock, irq);
+		return -EBUSY;
+	}
+	list_del(&mnt->link);
+	mnt->mountpoint->mounted--;
+	spin_unlock_irqrestore(&mount_lock, irq);
+	mount_put(mnt);		/* the tree's reference */
+	return 0;
+}
+
+static size_t mount_format_one(struct mount *m, char *buf, size_t size)
+{
+	struct path p = { m, m->root };
+	char *path = kmalloc(PATH_MAX_LEN);
+	size_t len;
+
+	if (!path)
+		return 0;
+	if (path_format(&p, path, PATH_MAX_LEN) < 0)
+		strlcpy(path, "?", PATH_MAX_LEN);
+	len = ksnprintf(buf, size, "%s %s %s %s%s%s%s 0 0\n", m->source, path, m->sb->type->name,
+			m->flags & MS_RDONLY ? "ro" : "rw", m->flags & MS_NOSUID ? ",nosuid" : "",
+			m->flags & MS_NODEV ? ",nodev" : "", m->flags & MS_NOEXEC ? ",noexec" : "");
+	kfree(path);
+	return len;
+}
+
+/* Formats /proc/mounts into buf; returns the length the whole text has. */
+size_t mounts_format(char *buf, size_t size)
+{
+	struct mount *m, *mounts[64];
+	size_t len = 0, n = 0, i;
+	uint64_t irq = spin_lock_irqsave(&mount_lock);
+
+	list_for_each_entry(m, &mount_list, link) {
+		if (n == ARRAY_SIZE(mounts))
+			break;
+		m->refcount++;
+		mounts[n++] = m;
+	}
+	spin_unlock_irqrestore(&mount_lock, irq);
+	for (i = 0; i < n; i++) {
+		len += mount_format_one(mounts[i], len < size ? buf + len : NULL,
+					len < size ? size - len : 0);
+		mount_put(mounts[i]);
+	}
+	return len;
+}
+
+/* Formats /proc/filesystems; returns the length the whole text has. */
+size_t fs_types_format(char *buf, size_t size)
+{
+	struct file_system_type *t;
+	size_t len = 0;
+
+	list_for_each_entry(t, &fs_types, link)
+		len += ksnprintf(len < size ? buf + len : NULL, len < size ? size - len : 0,
+				 "%s\t%s\n", t->nodev ? "nodev" : "", t->name);
+	return len;
+}

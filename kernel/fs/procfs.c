@@ -1,0 +1,292 @@
+/*
+ * procfs.c — /proc: system files (cmdline, meminfo, uptime, version, filesystems,
+ * mounts, stat, loadavg), /proc/self and one directory per process.
+ *
+ * Per-process files look their task up by pid under tasks_lock while they format
+ * (at open), so a process that exits meanwhile gives an empty file.
+ */
+#include "fs/pseudo.h"
+#include "mm/mm.h"
+#include "arch/x86_64/arch.h"
+
+static struct pseudo_node *proc_root, *proc_pid_dir;
+static struct super_block *proc_sb;
+
+#define PID_OF(ctx) ((pid_t)(uintptr_t)(ctx))
+
+static size_t proc_cmdline_show(void *ctx, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%s\n", boot_info.cmdline);
+}
+
+static size_t proc_meminfo_show(void *ctx, char *buf, size_t size)
+{
+	static const char *const zero_rows[] = {
+		"Buffers:", "Cached:", "SwapCached:", "Active:", "Inactive:", "Shmem:",
+		"SwapTotal:", "SwapFree:", "Dirty:", "Writeback:", "Mapped:", "Slab:",
+	};
+	size_t total = pages_total() * (PAGE_SIZE / 1024), free = pages_free() * (PAGE_SIZE / 1024);
+	size_t len = 0, i;
+
+	len += ksnprintf(buf + len, len < size ? size - len : 0, "%-16s%8zu kB\n", "MemTotal:", total);
+	len += ksnprintf(len < size ? buf + len : NULL, len < size ? size - len : 0,
+			 "%-16s%8zu kB\n%-16s%8zu kB\n", "MemFree:", free, "MemAvailable:", free);
+	for (i = 0; i < ARRAY_SIZE(zero_rows); i++)
+		len += ksnprintf(len < size ? buf + len : NULL, len < size ? size - len : 0,
+				 "%-16s%8u kB\n", zero_rows[i], 0);
+	return len;
+}
+
+static size_t proc_uptime_show(void *ctx, char *buf, size_t size)
+{
+	uint64_t cs = clock_monotonic_ns() / 10000000;
+
+	return ksnprintf(buf, size, "%lu.%02lu %lu.%02lu\n", (unsigned long)(cs / 100),
+			 (unsigned long)(cs % 100), (unsigned long)(cs / 100),
+			 (unsigned long)(cs % 100));
+}
+
+static size_t proc_version_show(void *ctx, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "Linux version 6.1.0-lumen (lumen@lumen) (gcc) #1 SMP\n");
+}
+
+static size_t proc_filesystems_show(void *ctx, char *buf, size_t size)
+{
+	return fs_types_format(buf, size);
+}
+
+static size_t proc_mounts_show(void *ctx, char *buf, size_t size)
+{
+	return mounts_format(buf, size);
+}
+
+static size_t proc_stat_show(void *ctx, char *buf, size_t size)
+{
+	return ksnprintf(buf, size,
+			 "cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\nintr 0\nctxt 0\n"
+			 "btime %lu\nprocesses 0\nprocs_running 1\nprocs_blocked 0\nsoftirq 0\n",
+			 (unsigned long)((clock_realtime_ns() - clock_monotonic_ns()) / 1000000000));
+}
+
+static size_t proc_loadavg_show(void *ctx, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "0.00 0.00 0.00 1/1 %d\n", task_tgid(current));
+}
+
+static int proc_self_link(void *ctx, char *buf, size_t size)
+{
+	char tmp[16];
+	int len = ksnprintf(tmp, sizeof(tmp), "%d", task_tgid(current));
+
+	len = MIN((size_t)len, size);
+	memcpy(buf, tmp, len);
+	return len;
+}
+
+/* Runs fn on the task pid under tasks_lock; returns 0 when there is none. */
+static size_t proc_with_task(pid_t pid, size_t (*fn)(struct task *t, char *buf, size_t size),
+			     char *buf, size_t size)
+{
+	uint64_t flags = spin_lock_irqsave(&tasks_lock);
+	struct task *t = task_find(pid);
+	size_t len = t ? fn(t, buf, size) : 0;
+
+	spin_unlock_irqrestore(&tasks_lock, flags);
+	return len;
+}
+
+static size_t pid_stat_fmt(struct task *t, char *buf, size_t size)
+{
+	return ksnprintf(buf, size,
+			 "%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0 "
+			 "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+			 task_pid(t), task_comm(t), task_ppid(t), task_pgid(t), task_sid(t));
+}
+
+static size_t pid_status_fmt(struct task *t, char *buf, size_t size)
+{
+	struct cred *c = task_cred(t);
+
+	return ksnprintf(buf, size,
+			 "Name:\t%s\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t%d\nNgid:\t0\n"
+			 "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\n"
+			 "Gid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t\nThreads:\t1\n",
+			 task_comm(t), task_tgid(t), task_pid(t), task_ppid(t), c->uid, c->euid,
+			 c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, NOFILE_MAX);
+}
+
+static size_t pid_comm_fmt(struct task *t, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%s\n", task_comm(t));
+}
+
+static size_t pid_maps_fmt(struct task *t, char *buf, size_t size)
+{
+	struct vm_space *vm = task_vm(t);
+	size_t len;
+
+	if (!vm)
+		return 0;
+	len = vm_format_maps(vm, buf, size);
+	return len >= size - 1 ? size : len;	/* ask for a bigger buffer when full */
+}
+
+/* cmdline of the calling process itself (others' memory is not reachable yet). */
+static size_t pid_cmdline_fmt(struct task *t, char *buf, size_t size)
+{
+	struct vm_space *vm = task_vm(t);
+	size_t len;
+
+	if (!vm || task_tgid(t) != task_tgid(current) || vm->arg_end <= vm->arg_start)
+		return 0;
+	len = vm->arg_end - vm->arg_start;
+	if (len > size)
+		return len;
+	return copy_from_user(buf, (const void __user *)vm->arg_start, len) ? 0 : len;
+}
+
+#define PID_SHOW(name)								\
+	static size_t name##_show(void *ctx, char *buf, size_t size)		\
+	{									\
+		return proc_with_task(PID_OF(ctx), name##_fmt, buf, size);	\
+	}
+PID_SHOW(pid_stat)
+PID_SHOW(pid_status)
+PID_SHOW(pid_comm)
+PID_SHOW(pid_maps)
+
+static size_t pid_cmdline_show(void *ctx, char *buf, size_t size)
+{
+	if (PID_OF(ctx) != task_tgid(current))
+		return 0;
+	return pid_cmdline_fmt(current, buf, size);
+}
+
+static int proc_pid_lookup(const char *name, size_t len, struct pseudo_node **tmpl, void **ctx)
+{
+	char tmp[12];
+	uint64_t pid;
+
+	if (len == 0 || len >= sizeof(tmp))
+		return -ENOENT;
+	memcpy(tmp, name, len);
+	tmp[len] = 0;
+	if (kstrtou64(tmp, 10, &pid) || pid == 0 || pid > INT32_MAX || tmp[0] == '0')
+		return -ENOENT;
+	if (!task_find(pid))
+		return -ENOENT;
+	*tmpl = proc_pid_dir;
+	*ctx = (void *)(uintptr_t)pid;
+	return 0;
+}
+
+struct pid_list {
+	pid_t pids[512];
+	int count;
+};
+
+static void proc_collect(struct task *t, void *arg)
+{
+	struct pid_list *l = arg;
+
+	if (l->count < (int)ARRAY_SIZE(l->pids))
+		l->pids[l->count++] = task_tgid(t);
+}
+
+/* Emits one directory per process; positions from 0x10000 on are pid + 0x10000. */
+static void proc_pid_iterate(int64_t *pos, dir_emit_t emit, void *ctx)
+{
+	struct pid_list *l = kzalloc(sizeof(*l));
+	char name[12];
+	int i, len;
+
+	if (!l)
+		return;
+	task_for_each_process(proc_collect, l);
+	for (i = 0; i < l->count; i++) {
+		if (0x10000 + (int64_t)l->pids[i] < *pos)
+			continue;
+		len = ksnprintf(name, sizeof(name), "%d", l->pids[i]);
+		if (!emit(ctx, name, len, ((uint64_t)l->pids[i] << 16) + proc_pid_dir->ino, DT_DIR,
+			  0x10000 + (int64_t)l->pids[i] + 1))
+			break;
+		*pos = 0x10000 + (int64_t)l->pids[i] + 1;
+	}
+	kfree(l);
+}
+
+static const struct pseudo_dyn proc_pid_dyn = {
+	.lookup = proc_pid_lookup,
+	.iterate = proc_pid_iterate,
+};
+
+static struct pseudo_node *proc_add_file(struct pseudo_node *dir, const char *name,
+					 pseudo_show_t show)
+{
+	struct pseudo_node *n = pseudo_add(dir, name, S_IFREG | 0444);
+
+	if (n)
+		n->show = show;
+	return n;
+}
+
+static struct pseudo_node *proc_add_link(struct pseudo_node *dir, const char *name,
+					 const char *target, pseudo_link_t fn)
+{
+	struct pseudo_node *n = pseudo_add(dir, name, S_IFLNK | 0777);
+
+	if (n) {
+		n->target = target;
+		n->readlink = fn;
+	}
+	return n;
+}
+
+static bool proc_build_pid_dir(void)
+{
+	proc_pid_dir = pseudo_add(NULL, "pid", S_IFDIR | 0555);
+	return proc_pid_dir && proc_add_file(proc_pid_dir, "stat", pid_stat_show) &&
+	       proc_add_file(proc_pid_dir, "status", pid_status_show) &&
+	       proc_add_file(proc_pid_dir, "comm", pid_comm_show) &&
+	       proc_add_file(proc_pid_dir, "cmdline", pid_cmdline_show) &&
+	       proc_add_file(proc_pid_dir, "maps", pid_maps_show) &&
+	       proc_add_file(proc_pid_dir, "mounts", proc_mounts_show);
+}
+
+static bool proc_build_root(void)
+{
+	proc_root = pseudo_add(NULL, "", S_IFDIR | 0555);
+	if (!proc_root)
+		return false;
+	proc_root->dyn = &proc_pid_dyn;
+	return proc_add_file(proc_root, "cmdline", proc_cmdline_show) &&
+	       proc_add_file(proc_root, "meminfo", proc_meminfo_show) &&
+	       proc_add_file(proc_root, "uptime", proc_uptime_show) &&
+	       proc_add_file(proc_root, "version", proc_version_show) &&
+	       proc_add_file(proc_root, "filesystems", proc_filesystems_show) &&
+	       proc_add_file(proc_root, "stat", proc_stat_show) &&
+	       proc_add_file(proc_root, "loadavg", proc_loadavg_show) &&
+	       proc_add_link(proc_root, "mounts", "self/mounts", NULL) &&
+	       proc_add_link(proc_root, "self", NULL, proc_self_link);
+}
+
+static struct super_block *proc_get_sb(const struct file_system_type *type, const char *src)
+{
+	return proc_sb ? proc_sb : ERR_PTR(-ENOMEM);
+}
+
+struct file_system_type proc_type = {
+	.name = "proc",
+	.nodev = true,
+	.get_sb = proc_get_sb,
+};
+
+/* Builds the /proc tree; from vfs_init. */
+int procfs_init(void)
+{
+	if (!proc_build_pid_dir() || !proc_build_root())
+		return -ENOMEM;
+	proc_sb = pseudo_create_sb(&proc_type, PROC_SUPER_MAGIC, proc_root);
+	return proc_sb ? 0 : -ENOMEM;
+}

@@ -1,0 +1,55 @@
+/*
+ * pseudo.h — synthetic file systems (procfs, sysfs): a tree of nodes whose files are
+ * generated on open by a show callback and whose links are computed on readlink.
+ * The tree of one file system is protected by its sb->mutex.
+ */
+#ifndef LUMEN_FS_PSEUDO_H
+#define LUMEN_FS_PSEUDO_H
+
+#include "fs/fs.h"
+
+struct pseudo_node;
+/* Writes the file's text into buf; returns the full length (may exceed size: the
+ * caller retries with a larger buffer). ctx is the node's, or the pid for per-process
+ * nodes. */
+typedef size_t (*pseudo_show_t)(void *ctx, char *buf, size_t size);
+/* Writes a link target (no NUL); returns its length or -errno. */
+typedef int (*pseudo_link_t)(void *ctx, char *buf, size_t size);
+/* Dynamic children of a directory (procfs's pids): lookup gives the template node and
+ * the ctx for name; iterate emits names from *pos on. */
+struct pseudo_dyn {
+	int (*lookup)(const char *name, size_t len, struct pseudo_node **tmpl, void **ctx);
+	void (*iterate)(int64_t *pos, dir_emit_t emit, void *emit_ctx);
+};
+
+struct pseudo_node {
+	const char *name;
+	mode_t mode;
+	uint32_t ino;
+	pseudo_show_t show;
+	pseudo_link_t readlink;
+	const char *target;		/* a fixed link target */
+	void *ctx;			/* for show/readlink, unless the inode gives one */
+	const struct pseudo_dyn *dyn;
+	struct pseudo_node *parent;
+	struct list_head children;
+	struct list_head link;
+};
+
+/* The ctx a per-process inode carries, and its template node. */
+struct pseudo_inode {
+	struct pseudo_node *node;
+	void *ctx;
+	bool has_ctx;
+};
+
+struct super_block *pseudo_create_sb(const struct file_system_type *type, uint64_t magic,
+				     struct pseudo_node *root);
+/* Adds a node under parent; returns it or NULL. Needs the file system's mutex or the
+ * single-threaded boot. */
+struct pseudo_node *pseudo_add(struct pseudo_node *parent, const char *name, mode_t mode);
+/* An inode for node with ctx, below dir (counted). */
+struct inode *pseudo_inode_new(struct inode *dir, struct pseudo_node *node, void *ctx,
+			       bool has_ctx, uint64_t ino);
+
+#endif

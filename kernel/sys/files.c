@@ -1,0 +1,426 @@
+/*
+ * files.c — open, close, read, write and the calls around file descriptors: vectors,
+ * positioned I/O, lseek, dup, fcntl, ioctl, truncate and sync.
+ */
+#include "fs/fs.h"
+#include "mm/mm.h"
+#include "sys/syscall.h"
+#include <linux/uio.h>
+#include <asm-generic/ioctls.h>
+
+#define MAX_RW_COUNT 0x7ffff000L
+
+static long do_open(int dirfd, const char __user *upath, int flags, mode_t mode)
+{
+	char *path = getname(upath);
+	struct file *file;
+	int err, fd;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	if ((flags & __O_TMPFILE) == __O_TMPFILE) {
+		kfree(path);
+		return -EOPNOTSUPP;
+	}
+	err = file_open_at(dirfd, path, flags | O_LARGEFILE, mode, &file);
+	kfree(path);
+	if (err)
+		return err;
+	fd = fd_install(current_files(), file, flags);
+	if (fd < 0)
+		file_put(file);
+	return fd;
+}
+
+long sys_open(const char __user *path, int flags, mode_t mode)
+{
+	return do_open(AT_FDCWD, path, flags, mode);
+}
+
+long sys_openat(int dirfd, const char __user *path, int flags, mode_t mode)
+{
+	return do_open(dirfd, path, flags, mode);
+}
+
+long sys_creat(const char __user *path, mode_t mode)
+{
+	return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+long sys_close(int fd)
+{
+	return fd_close(current_files(), fd);
+}
+
+/* True for files without a position (pipes, sockets): pread/pwrite give ESPIPE. */
+static bool file_is_stream(struct file *file)
+{
+	return !file->inode || S_ISFIFO(file->inode->mode) || S_ISSOCK(file->inode->mode);
+}
+
+/* Reads or writes through the file position (under file->lock for the update). */
+static ssize_t rw_at_pos(struct file *file, struct iobuf *io, bool write, off_t *given)
+{
+	off_t pos;
+	ssize_t n;
+	uint64_t flags;
+
+	if (given) {
+		pos = *given;
+		return write ? file_write(file, io, &pos) : file_read(file, io, &pos);
+	}
+	flags = spin_lock_irqsave(&file->lock);
+	pos = file->pos;
+	spin_unlock_irqrestore(&file->lock, flags);
+	n = write ? file_write(file, io, &pos) : file_read(file, io, &pos);
+	flags = spin_lock_irqsave(&file->lock);
+	file->pos = pos;
+	spin_unlock_irqrestore(&file->lock, flags);
+	return n;
+}
+
+static long do_rw(int fd, char __user *ubuf, size_t count, bool write, off_t *pos)
+{
+	struct iobuf io = { ubuf, MIN(count, (size_t)MAX_RW_COUNT), false };
+	struct file *file = fd_get_file(fd);
+	ssize_t n;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	if (pos && (file->flags & O_PATH))
+		n = -EBADF;
+	else if (pos && file_is_stream(file))
+		n = -ESPIPE;
+	else if (pos && *pos < 0)
+		n = -EINVAL;
+	else
+		n = rw_at_pos(file, &io, write, pos);
+	file_put(file);
+	return n;
+}
+
+long sys_read(int fd, char __user *buf, size_t count)
+{
+	return do_rw(fd, buf, count, false, NULL);
+}
+
+long sys_write(int fd, const char __user *buf, size_t count)
+{
+	return do_rw(fd, (char __user *)buf, count, true, NULL);
+}
+
+long sys_pread64(int fd, char __user *buf, size_t count, off_t pos)
+{
+	return do_rw(fd, buf, count, false, &pos);
+}
+
+long sys_pwrite64(int fd, const char __user *buf, size_t count, off_t pos)
+{
+	return do_rw(fd, (char __user *)buf, count, true, &pos);
+}
+
+static long do_rwv(int fd, const struct iovec __user *uiov, int iovcnt, bool write)
+{
+	struct file *file;
+	struct iovec iov;
+	ssize_t total = 0, n = 0;
+	int i;
+
+	if (iovcnt < 0 || iovcnt > UIO_MAXIOV)
+		return -EINVAL;
+	file = fd_get_file(fd);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	for (i = 0; i < iovcnt; i++) {
+		if (copy_from_user(&iov, &uiov[i], sizeof(iov))) {
+			n = -EFAULT;
+			break;
+		}
+		if ((ssize_t)iov.iov_len < 0) {
+			n = -EINVAL;
+			break;
+		}
+		if (!iov.iov_len)
+			continue;
+		struct iobuf io = { iov.iov_base, iov.iov_len, false };
+
+		n = rw_at_pos(file, &io, write, NULL);
+		if (n <= 0)
+			break;
+		total += n;
+		if ((size_t)n < iov.iov_len)
+			break;
+	}
+	file_put(file);
+	return total ? total : (n < 0 ? n : 0);
+}
+
+long sys_readv(int fd, const struct iovec __user *iov, int iovcnt)
+{
+	return do_rwv(fd, iov, iovcnt, false);
+}
+
+long sys_writev(int fd, const struct iovec __user *iov, int iovcnt)
+{
+	return do_rwv(fd, iov, iovcnt, true);
+}
+
+static off_t lseek_generic(struct file *file, off_t offset, int whence)
+{
+	off_t base;
+
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = file->pos;
+		break;
+	case SEEK_END:
+		base = file->inode->size;
+		break;
+	default:
+		return file->ops->llseek ? file->ops->llseek(file, offset, whence) : -EINVAL;
+	}
+	if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0)
+		return -EINVAL;
+	return base + offset;
+}
+
+long sys_lseek(int fd, off_t offset, unsigned whence)
+{
+	struct file *file = fd_get_file(fd);
+	uint64_t flags;
+	off_t pos;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	if (whence > SEEK_HOLE)
+		pos = -EINVAL;
+	else if (file_is_stream(file) || (S_ISCHR(file->inode->mode) && !file->ops->llseek))
+		pos = -ESPIPE;
+	else if (S_ISCHR(file->inode->mode))
+		pos = file->ops->llseek(file, offset, whence);
+	else {
+		flags = spin_lock_irqsave(&file->lock);
+		pos = lseek_generic(file, offset, whence);
+		if (pos >= 0)
+			file->pos = pos;
+		spin_unlock_irqrestore(&file->lock, flags);
+	}
+	file_put(file);
+	return pos;
+}
+
+long sys_dup(int oldfd)
+{
+	struct file *file = fd_get_file(oldfd);
+	int fd;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	fd = fd_install(current_files(), file, 0);
+	if (fd < 0)
+		file_put(file);
+	return fd;
+}
+
+static long do_dup3(int oldfd, int newfd, int flags)
+{
+	struct file *file;
+
+	if (flags & ~O_CLOEXEC)
+		return -EINVAL;
+	if (newfd < 0 || newfd >= NOFILE_MAX)
+		return -EBADF;
+	file = fd_get_file(oldfd);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	return fd_install_at(current_files(), newfd, file, flags & O_CLOEXEC);
+}
+
+long sys_dup2(int oldfd, int newfd)
+{
+	struct file *file;
+
+	if (oldfd == newfd) {
+		file = fd_get_file(oldfd);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		file_put(file);
+		return newfd;
+	}
+	return do_dup3(oldfd, newfd, 0);
+}
+
+long sys_dup3(int oldfd, int newfd, int flags)
+{
+	if (oldfd == newfd)
+		return -EINVAL;
+	return do_dup3(oldfd, newfd, flags);
+}
+
+static long fcntl_dupfd(struct file *file, unsigned long arg, bool cloexec)
+{
+	int fd;
+
+	if (arg >= NOFILE_MAX)
+		return -EINVAL;
+	file_get(file);
+	fd = fd_install_from(current_files(), file, arg, cloexec);
+	if (fd < 0)
+		file_put(file);
+	return fd;
+}
+
+static long fcntl_setfl(struct file *file, unsigned long arg)
+{
+	unsigned mask = O_APPEND | O_NONBLOCK;
+	uint64_t flags = spin_lock_irqsave(&file->lock);
+
+	file->flags = (file->flags & ~mask) | (arg & mask);
+	spin_unlock_irqrestore(&file->lock, flags);
+	return 0;
+}
+
+long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
+{
+	struct file *file = fd_get_file(fd);
+	long ret;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		ret = fcntl_dupfd(file, arg, cmd == F_DUPFD_CLOEXEC);
+		break;
+	case F_GETFD:
+		ret = fd_get_cloexec(fd);
+		break;
+	case F_SETFD:
+		ret = fd_set_cloexec(fd, arg & FD_CLOEXEC);
+		break;
+	case F_GETFL:
+		ret = READ_ONCE(file->flags);
+		break;
+	case F_SETFL:
+		ret = fcntl_setfl(file, arg);
+		break;
+	case F_GETPIPE_SZ:
+		ret = file->inode && S_ISFIFO(file->inode->mode) ? 65536 : -EBADF;
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	file_put(file);
+	return ret;
+}
+
+static long ioctl_common(int fd, struct file *file, unsigned cmd, unsigned long arg)
+{
+	int on;
+
+	switch (cmd) {
+	case FIONBIO:
+		if (get_user(on, (int __user *)arg))
+			return -EFAULT;
+		fcntl_setfl(file, on ? (file->flags | O_NONBLOCK) : (file->flags & ~O_NONBLOCK));
+		return 0;
+	case FIOCLEX:
+	case FIONCLEX:
+		return fd_set_cloexec(fd, cmd == FIOCLEX);
+	case FIOASYNC:
+		return get_user(on, (int __user *)arg) ? -EFAULT : 0;
+	case FIONREAD:
+		if (file->inode && S_ISREG(file->inode->mode))
+			return put_user((int)MAX((off_t)file->inode->size - file->pos, 0),
+					(int __user *)arg);
+		break;
+	}
+	if (file->ops->ioctl)
+		return file->ops->ioctl(file, cmd, arg);
+	return -ENOTTY;
+}
+
+long sys_ioctl(int fd, unsigned cmd, unsigned long arg)
+{
+	struct file *file = fd_get_file(fd);
+	long ret;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = (file->flags & O_PATH) ? -EBADF : ioctl_common(fd, file, cmd, arg);
+	file_put(file);
+	return ret;
+}
+
+long sys_ftruncate(int fd, off_t length)
+{
+	struct file *file = fd_get_file(fd);
+	long ret;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	if (length < 0)
+		ret = -EINVAL;
+	else if ((file->flags & O_PATH))
+		ret = -EBADF;
+	else if (!file->inode || !S_ISREG(file->inode->mode) ||
+		 (file->flags & O_ACCMODE) == O_RDONLY)
+		ret = -EINVAL;
+	else
+		ret = do_truncate(file->inode, length);
+	file_put(file);
+	return ret;
+}
+
+long sys_truncate(const char __user *upath, off_t length)
+{
+	char *path = getname(upath);
+	struct path p;
+	long err;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	err = length < 0 ? -EINVAL : path_lookup_at(AT_FDCWD, path, LOOKUP_FOLLOW, &p);
+	kfree(path);
+	if (err)
+		return err;
+	if (S_ISDIR(p.inode->mode))
+		err = -EISDIR;
+	else if (!(err = inode_permission(p.inode, 2)))
+		err = (p.mnt->flags & MS_RDONLY) ? -EROFS : do_truncate(p.inode, length);
+	path_put(&p);
+	return err;
+}
+
+static long do_fsync(int fd)
+{
+	struct file *file = fd_get_file(fd);
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	file_put(file);
+	return 0;
+}
+
+long sys_fsync(int fd)
+{
+	return do_fsync(fd);
+}
+
+long sys_fdatasync(int fd)
+{
+	return do_fsync(fd);
+}
+
+long sys_sync(void)
+{
+	return 0;
+}
+
+long sys_syncfs(int fd)
+{
+	return do_fsync(fd);
+}
