@@ -32,6 +32,8 @@
 static size_t fpu_area_size = FXSAVE_SIZE;
 bool smap_enabled;
 static uint64_t xcr0;		/* 0 when XSAVE is not used */
+/* Large enough for x87 + SSE + AVX + AVX-512 (2696 bytes); set by cpu_features_init. */
+static uint8_t fpu_clean_state[4096] __attribute__((aligned(64)));
 
 static uint64_t read_cr0(void) { uint64_t v; __asm__ volatile("movq %%cr0, %0" : "=r"(v)); return v; }
 static uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("movq %%cr4, %0" : "=r"(v)); return v; }
@@ -80,6 +82,9 @@ void cpu_features_init(void)
 			smap_enabled = true;
 		}
 	}
+	if (fpu_area_size > sizeof(fpu_clean_state))
+		panic("fpu: XSAVE area of %zu bytes is larger than expected", fpu_area_size);
+	fpu_state_init(fpu_clean_state);
 	pr_info("cpu: %s, XCR0 %#lx, FPU state %zu bytes%s%s", xcr0 ? "XSAVE" : "FXSAVE",
 		(unsigned long)xcr0, fpu_area_size, read_cr4() & CR4_SMEP ? ", SMEP" : "",
 		smap_enabled ? ", SMAP" : "");
@@ -114,12 +119,44 @@ void fpu_save(void *area)
 		__asm__ volatile("fxsave64 (%0)" :: "r"(area) : "memory");
 }
 
-/* Loads the FPU/SIMD registers from area (64-byte aligned, a valid saved state). */
+/*
+ * Runs the restore instruction with an exception-table fix-up: a state user space
+ * corrupted (through a signal frame) makes it fault with #GP. Returns false then.
+ */
+static bool fpu_try_restore(const void *area)
+{
+	bool ok = true;
+
+	if (xcr0)
+		__asm__ volatile("1: xrstor64 (%1)\n\t"
+				 "jmp 3f\n"
+				 "2: movb $0, %0\n"
+				 "3:\n\t"
+				 ".pushsection __ex_table, \"a\"\n\t"
+				 ".balign 8\n\t"
+				 ".quad 1b, 2b\n\t"
+				 ".popsection"
+				 : "+r"(ok) : "r"(area), "a"((uint32_t)xcr0),
+				   "d"((uint32_t)(xcr0 >> 32)) : "memory");
+	else
+		__asm__ volatile("1: fxrstor64 (%1)\n\t"
+				 "jmp 3f\n"
+				 "2: movb $0, %0\n"
+				 "3:\n\t"
+				 ".pushsection __ex_table, \"a\"\n\t"
+				 ".balign 8\n\t"
+				 ".quad 1b, 2b\n\t"
+				 ".popsection"
+				 : "+r"(ok) : "r"(area) : "memory");
+	return ok;
+}
+
+/*
+ * Loads the FPU/SIMD registers from area (64-byte aligned). An invalid state (bad
+ * MXCSR or header bits) is replaced by the clean state instead of crashing.
+ */
 void fpu_restore(const void *area)
 {
-	if (xcr0)
-		__asm__ volatile("xrstor64 (%0)" :: "r"(area), "a"((uint32_t)xcr0),
-				 "d"((uint32_t)(xcr0 >> 32)) : "memory");
-	else
-		__asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory");
+	if (!fpu_try_restore(area))
+		fpu_try_restore(fpu_clean_state);
 }

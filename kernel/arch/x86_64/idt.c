@@ -64,7 +64,7 @@ void trap_handler(struct trap_frame *f)
 		exception_handle(f);
 	else if (f->vector != VEC_SPURIOUS)	/* spurious: no handler, no EOI */
 		irq_dispatch(f);
-	if (trap_from_user(f)) {
+	if (trap_from_user(f) && f->vector != 2) {	/* not on the NMI's own stack */
 		irq_disable();
 		proc_return_to_user(f);
 	}
