@@ -1,0 +1,163 @@
+/*
+ * wait4.c — waiting for child processes: exit, stop and continue reports, with
+ * Linux's status encoding and rusage.
+ */
+#include "proc/task.h"
+#include "lib/log.h"
+#include "mm/mm.h"
+#include <linux/wait.h>
+
+/* What one wait4 found, gathered under tasks_lock and copied out after. */
+struct wait_result {
+	pid_t pid;
+	int status;
+	uint64_t utime_ns, stime_ns;
+};
+
+/* True when child c matches wait4's pid selector and clone-ness options. */
+static bool wait_matches(struct task *c, pid_t pid, int options)
+{
+	if (!(options & __WALL) && !!(options & __WCLONE) != !c->exit_signal_sigchld)
+		return false;
+	if (pid > 0)
+		return c->tgid == pid;
+	if (pid == 0)
+		return c->proc->pgid == current->proc->pgid;
+	if (pid < -1)
+		return c->proc->pgid == -pid;
+	return true;
+}
+
+/* Reaps zombie c: accounts its times to the caller and unlinks it. Needs tasks_lock;
+ * the caller frees the task after dropping it. */
+static void wait_reap_locked(struct task *c, struct wait_result *r)
+{
+	struct process *cp = c->proc, *pp = current->proc;
+
+	r->pid = c->tgid;
+	r->status = c->exit_code;
+	r->utime_ns = cp->dead_utime_ns;
+	r->stime_ns = cp->dead_stime_ns;
+	pp->child_utime_ns += cp->dead_utime_ns + cp->child_utime_ns;
+	pp->child_stime_ns += cp->dead_stime_ns + cp->child_stime_ns;
+	list_del(&c->sibling);
+	list_del(&c->all_link);
+}
+
+/* Looks for a child to report. Returns 1 with *r filled (and *reaped set when the
+ * caller must free it), 0 when children exist but none is ready, -ECHILD. Needs
+ * tasks_lock. */
+static int wait_scan_locked(pid_t pid, int options, struct wait_result *r, struct task **reaped)
+{
+	struct task *c;
+	bool any = false;
+
+	list_for_each_entry(c, &current->group_leader->children, sibling) {
+		if (!wait_matches(c, pid, options))
+			continue;
+		any = true;
+		if (c->state == TASK_ZOMBIE && c->proc->live_threads == 0 &&
+		    !__atomic_load_n(&c->on_cpu, __ATOMIC_ACQUIRE)) {
+			wait_reap_locked(c, r);
+			*reaped = c;
+			return 1;
+		}
+		if ((options & WUNTRACED) && c->proc->notify_parent == CLD_STOPPED) {
+			c->proc->notify_parent = 0;
+			r->pid = c->tgid;
+			r->status = (c->proc->stop_sig << 8) | 0x7f;
+			return 1;
+		}
+		if ((options & WCONTINUED) && c->proc->notify_parent == CLD_CONTINUED) {
+			c->proc->notify_parent = 0;
+			r->pid = c->tgid;
+			r->status = 0xffff;
+			return 1;
+		}
+	}
+	return any ? 0 : -ECHILD;
+}
+
+/* Fills a Linux struct rusage from CPU times. */
+static void rusage_fill(struct rusage *ru, uint64_t utime_ns, uint64_t stime_ns)
+{
+	memset(ru, 0, sizeof(*ru));
+	ru->ru_utime.tv_sec = utime_ns / 1000000000;
+	ru->ru_utime.tv_usec = utime_ns % 1000000000 / 1000;
+	ru->ru_stime.tv_sec = stime_ns / 1000000000;
+	ru->ru_stime.tv_usec = stime_ns % 1000000000 / 1000;
+}
+
+/* wait4(2): waits for a child per pid and options; returns its pid, 0 (WNOHANG),
+ * -ECHILD, -EINVAL, -EFAULT or -ERESTARTSYS. */
+long sys_wait4(pid_t pid, int __user *status, int options, struct rusage __user *ru)
+{
+	struct wait_result r = { 0 };
+	struct task *reaped = NULL;
+	struct waiter w = { 0 };
+	int found;
+
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+		return -EINVAL;
+	if (pid == INT32_MIN)
+		return -ESRCH;
+	for (;;) {
+		uint64_t f;
+
+		prepare_to_wait(&current->proc->child_wait, &w, true);
+		f = spin_lock_irqsave(&tasks_lock);
+		found = wait_scan_locked(pid, options, &r, &reaped);
+		spin_unlock_irqrestore(&tasks_lock, f);
+		if (found || (options & WNOHANG))
+			break;
+		if (signal_pending_current()) {
+			found = -ERESTARTSYS;
+			break;
+		}
+		schedule();
+	}
+	finish_wait(&w);
+	if (reaped)
+		task_free(reaped);
+	if (found <= 0)
+		return found;
+	if (status && put_user(r.status, status))
+		return -EFAULT;
+	if (ru) {
+		struct rusage k;
+		rusage_fill(&k, r.utime_ns, r.stime_ns);
+		if (copy_to_user(ru, &k, sizeof(k)))
+			return -EFAULT;
+	}
+	return r.pid;
+}
+
+/* getrusage's numbers for who = RUSAGE_SELF / CHILDREN / THREAD. */
+void proc_rusage(int who, struct rusage *ru)
+{
+	struct process *p = current->proc;
+	uint64_t ut, st, f = spin_lock_irqsave(&tasks_lock);
+	struct task *t;
+
+	if (who == RUSAGE_CHILDREN) {
+		ut = p->child_utime_ns;
+		st = p->child_stime_ns;
+	} else if (who == RUSAGE_THREAD) {
+		uint64_t total = task_cpu_time_ns(current), ticks = current->user_ticks + current->sys_ticks;
+		ut = ticks ? total / ticks * current->user_ticks : 0;
+		st = total - ut;
+	} else {
+		ut = p->dead_utime_ns;
+		st = p->dead_stime_ns;
+		list_for_each_entry(t, &all_tasks, all_link) {
+			if (t->proc == p && t->state != TASK_ZOMBIE && t->state != TASK_DEAD) {
+				uint64_t total = task_cpu_time_ns(t), ticks = t->user_ticks + t->sys_ticks;
+				uint64_t u = ticks ? total / ticks * t->user_ticks : 0;
+				ut += u;
+				st += total - u;
+			}
+		}
+	}
+	spin_unlock_irqrestore(&tasks_lock, f);
+	rusage_fill(ru, ut, st);
+}

@@ -1,0 +1,205 @@
+/*
+ * time.c — clocks and sleeps: clock_gettime/getres, gettimeofday, time, nanosleep,
+ * clock_nanosleep, times and getrusage.
+ */
+#include "proc/task.h"
+#include "mm/mm.h"
+#include <linux/time.h>
+#include <linux/time_types.h>
+#include <linux/times.h>
+#include <linux/resource.h>
+
+#define NSEC_PER_SEC 1000000000ULL
+#define COARSE_NS (1000000000ULL / TIMER_HZ)
+
+/* CPU time of the whole process: live threads plus exited ones. */
+static uint64_t process_cpu_ns(void)
+{
+	struct rusage ru;
+
+	proc_rusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * NSEC_PER_SEC +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ULL;
+}
+
+/* Reads clock id in ns; -EINVAL for clocks we do not have. */
+static int clock_read(int id, uint64_t *ns)
+{
+	switch (id) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		*ns = clock_realtime_ns();
+		return 0;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+		*ns = clock_monotonic_ns();
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID:
+		*ns = process_cpu_ns();
+		return 0;
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = task_cpu_time_ns(current);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static struct __kernel_timespec ns_to_timespec(uint64_t ns)
+{
+	return (struct __kernel_timespec){ .tv_sec = ns / NSEC_PER_SEC, .tv_nsec = ns % NSEC_PER_SEC };
+}
+
+long sys_clock_gettime(int id, struct __kernel_timespec __user *uts)
+{
+	struct __kernel_timespec ts;
+	uint64_t ns;
+	int err = clock_read(id, &ns);
+
+	if (err)
+		return err;
+	ts = ns_to_timespec(ns);
+	return copy_to_user(uts, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+long sys_clock_getres(int id, struct __kernel_timespec __user *uts)
+{
+	struct __kernel_timespec ts = { 0, 1 };
+	uint64_t ns;
+	int err = clock_read(id, &ns);
+
+	if (err)
+		return err;
+	if (id == CLOCK_REALTIME_COARSE || id == CLOCK_MONOTONIC_COARSE)
+		ts.tv_nsec = COARSE_NS;
+	if (uts && copy_to_user(uts, &ts, sizeof(ts)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_gettimeofday(struct __kernel_old_timeval __user *tv, void __user *tz)
+{
+	uint64_t ns = clock_realtime_ns();
+	struct __kernel_old_timeval v = { ns / NSEC_PER_SEC, ns % NSEC_PER_SEC / 1000 };
+	struct { int minuteswest, dsttime; } zone = { 0, 0 };
+
+	if (tv && copy_to_user(tv, &v, sizeof(v)))
+		return -EFAULT;
+	if (tz && copy_to_user(tz, &zone, sizeof(zone)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_time(long __user *tloc)
+{
+	long now = clock_realtime_ns() / NSEC_PER_SEC;
+
+	if (tloc && put_user(now, tloc))
+		return -EFAULT;
+	return now;
+}
+
+/* Reads a user timespec for a sleep; -EFAULT or -EINVAL for a bad one. */
+static int timespec_get(const struct __kernel_timespec __user *uts, uint64_t *ns)
+{
+	struct __kernel_timespec ts;
+
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long long)NSEC_PER_SEC)
+		return -EINVAL;
+	*ns = (uint64_t)ts.tv_sec > UINT64_MAX / NSEC_PER_SEC / 2 ? UINT64_MAX / 2 :
+	      (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	return 0;
+}
+
+/* Sleeps until the monotonic deadline or a signal. On a signal the remaining time
+ * goes to rem (when given) and the call ends with EINTR (or restarts when no
+ * handler runs). */
+static long sleep_until(uint64_t deadline, struct __kernel_timespec __user *rem)
+{
+	struct wait_queue never;
+	uint64_t now;
+	int err;
+
+	wait_queue_init(&never);
+	err = wait_event_interruptible_timeout(&never, false, deadline);
+	if (err != -ERESTARTSYS)
+		return 0;
+	now = clock_monotonic_ns();
+	if (rem) {
+		struct __kernel_timespec ts = ns_to_timespec(deadline > now ? deadline - now : 0);
+		if (copy_to_user(rem, &ts, sizeof(ts)))
+			return -EFAULT;
+	}
+	return -EINTR;
+}
+
+long sys_nanosleep(const struct __kernel_timespec __user *req, struct __kernel_timespec __user *rem)
+{
+	uint64_t ns;
+	int err = timespec_get(req, &ns);
+
+	if (err)
+		return err;
+	return sleep_until(clock_monotonic_ns() + ns + 1, rem);
+}
+
+long sys_clock_nanosleep(int id, int flags, const struct __kernel_timespec __user *req,
+			 struct __kernel_timespec __user *rem)
+{
+	uint64_t ns, now;
+	int err;
+
+	if (id == CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;
+	err = clock_read(id, &now);
+	if (err)
+		return err == -EINVAL ? -EINVAL : err;
+	if (id == CLOCK_PROCESS_CPUTIME_ID)
+		return -EOPNOTSUPP;
+	err = timespec_get(req, &ns);
+	if (err)
+		return err;
+	if (flags & TIMER_ABSTIME) {
+		uint64_t mono = clock_monotonic_ns();
+		return sleep_until(ns > now ? mono + (ns - now) : mono + 1, NULL);
+	}
+	return sleep_until(clock_monotonic_ns() + ns + 1, rem);
+}
+
+/* Clock ticks (USER_HZ = 100) of a duration in ns. */
+static long ns_to_clock_t(uint64_t ns)
+{
+	return ns / (NSEC_PER_SEC / 100);
+}
+
+long sys_times(struct tms __user *ubuf)
+{
+	struct rusage self, children;
+	struct tms t;
+
+	proc_rusage(RUSAGE_SELF, &self);
+	proc_rusage(RUSAGE_CHILDREN, &children);
+#define TV_NS(tv) ((tv).tv_sec * NSEC_PER_SEC + (tv).tv_usec * 1000ULL)
+	t.tms_utime = ns_to_clock_t(TV_NS(self.ru_utime));
+	t.tms_stime = ns_to_clock_t(TV_NS(self.ru_stime));
+	t.tms_cutime = ns_to_clock_t(TV_NS(children.ru_utime));
+	t.tms_cstime = ns_to_clock_t(TV_NS(children.ru_stime));
+#undef TV_NS
+	if (ubuf && copy_to_user(ubuf, &t, sizeof(t)))
+		return -EFAULT;
+	return ns_to_clock_t(clock_monotonic_ns()) + 1;
+}
+
+long sys_getrusage(int who, struct rusage __user *uru)
+{
+	struct rusage ru;
+
+	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
+		return -EINVAL;
+	proc_rusage(who, &ru);
+	return copy_to_user(uru, &ru, sizeof(ru)) ? -EFAULT : 0;
+}
