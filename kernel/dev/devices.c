@@ -1,6 +1,7 @@
 /*
  * devices.c — devices_init: the character devices of kernel/dev/ and their nodes in
- * devtmpfs, with the numbers and modes Linux's devtmpfs gives them.
+ * devtmpfs, with the numbers and modes Linux's devtmpfs gives them (ttyS* are 0600 on
+ * Debian's kernel: the tty core only asks 0666 for /dev/tty and /dev/ptmx).
  */
 #include "dev/dev.h"
 #include "dev/devices.h"
@@ -25,8 +26,8 @@ static const struct dev_node dev_nodes[] = {
 	{ "kmsg", 1, 11, 0644, &kmsg_fops },
 	{ "tty", 5, 0, 0666, &tty_fops },
 	{ "console", 5, 1, 0600, &tty_fops },
-	{ "ttyS0", 4, 64, 0660, &tty_fops },
-	{ "ttyS1", 4, 65, 0660, &tty_fops },
+	{ "ttyS0", 4, 64, 0600, &tty_fops },
+	{ "ttyS1", 4, 65, 0600, &tty_fops },
 };
 
 /* The tty named by the last console= on the command line ("ttyS1,115200" names

@@ -142,6 +142,17 @@ static void serial_hw_init(struct serial_port *port)
 		inb(b + UART_RX);
 }
 
+/* Linux's serial core starts ports at 9600 baud with CLOCAL (what stty -a shows on
+ * a Debian kernel booted with console=ttyS0), not tty_std_termios's 38400. */
+static void serial_default_termios(struct tty *tty)
+{
+	struct termios2 t = tty->ld.termios;
+
+	t.c_cflag = B9600 | CS8 | CREAD | HUPCL | CLOCAL;
+	t.c_ispeed = t.c_ospeed = 9600;
+	ldisc_set_termios(&tty->ld, &t);
+}
+
 /* Probes COM1 and COM2, registers ttyS0/ttyS1 and turns on receive interrupts. */
 void serial_init(void)
 {
@@ -153,6 +164,7 @@ void serial_init(void)
 			continue;
 		serial_hw_init(port);
 		tty_init(&port->tty, port_names[i], MKDEV(4, 64 + i), &serial_ops, port);
+		serial_default_termios(&port->tty);
 		port->present = true;
 		tty_register(&port->tty);
 		err = irq_register(port->irq, serial_irq, port);
