@@ -3,6 +3,7 @@
  * the parent hears SIGCHLD (or reaps nothing when it asked not to), wait4 reaps.
  */
 #include "proc/task.h"
+#include "dev/dev.h"
 #include "fs/vfs.h"
 #include "lib/log.h"
 #include "mm/mm.h"
@@ -51,6 +52,19 @@ static void exit_release_resources(struct task *t)
 		fs_state_put(t->fs);
 		t->fs = NULL;
 	}
+}
+
+/* A session leader's last thread exits: its tty drops the session (SIGHUP and
+ * SIGCONT to the foreground group) and no process keeps it as controlling tty. */
+static void exit_session_leader(struct task *t)
+{
+	struct task *leader = t->group_leader;
+	struct tty *tty = leader->proc->ctty;
+
+	if (!tty || leader->proc->sid != leader->tgid || READ_ONCE(t->proc->live_threads) > 1)
+		return;
+	tty_session_leader_exit(tty);
+	session_set_ctty(leader, NULL);
 }
 
 /* Gives the children of the exiting process leader to PID 1. Needs tasks_lock. */
@@ -115,6 +129,7 @@ void do_exit(int status)
 	exit_mm_release(t);
 	vfork_release(t);
 	exit_release_resources(t);
+	exit_session_leader(t);
 	task_times(t, &utime, &stime);
 
 	f = spin_lock_irqsave(&tasks_lock);
