@@ -133,6 +133,7 @@ static int psf2_parse(const uint8_t *p, size_t size, struct psf_font *font)
 	return 0;
 }
 
+/* Parses a PSF1 or PSF2 font and its Latin-1 glyph map; 0 or -EINVAL. */
 int psf_parse(const void *data, size_t size, struct psf_font *font)
 {
 	const uint8_t *p = data;
@@ -152,6 +153,7 @@ int psf_parse(const void *data, size_t size, struct psf_font *font)
 	return 0;
 }
 
+/* The bitmap of Latin-1 character c (the '?' glyph when the font lacks it). */
 const uint8_t *psf_glyph(const struct psf_font *font, uint8_t c)
 {
 	return font->glyphs + (size_t)font->latin1[c] * font->bytes_per_glyph;

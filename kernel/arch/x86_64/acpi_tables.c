@@ -9,6 +9,7 @@ static uint16_t get16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v
 static uint32_t get32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t get64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
+/* True when the len bytes at p sum to 0 mod 256, as every ACPI table must. */
 bool acpi_checksum_ok(const void *p, size_t len)
 {
 	const uint8_t *b = p;
@@ -19,6 +20,7 @@ bool acpi_checksum_ok(const void *p, size_t len)
 	return sum == 0;
 }
 
+/* The XSDT (revision >= 2 with a valid extended checksum) or else the RSDT address. */
 uint64_t acpi_rsdp_root(const void *rsdp, size_t avail, bool *is_xsdt)
 {
 	const uint8_t *p = rsdp;
@@ -58,6 +60,7 @@ static void madt_entry(const uint8_t *e, struct acpi_madt_info *out)
 	}
 }
 
+/* Collects enabled CPUs, IOAPICs and ISA overrides; -EINVAL for a malformed table. */
 int acpi_parse_madt(const void *madt, size_t len, struct acpi_madt_info *out)
 {
 	const uint8_t *p = madt;
@@ -78,6 +81,7 @@ int acpi_parse_madt(const void *madt, size_t len, struct acpi_madt_info *out)
 	return 0;
 }
 
+/* Reads the PM ports, reset register and DSDT address; -EINVAL when too short. */
 int acpi_parse_fadt(const void *fadt, size_t len, struct acpi_fadt_info *out)
 {
 	const uint8_t *p = fadt;
@@ -148,6 +152,7 @@ static int s5_package(const uint8_t *aml, size_t len, size_t i, uint8_t *a, uint
 	return 0;
 }
 
+/* Finds the first Name(\_S5, Package(){a, b, ...}) in the AML; 0 or -ENOENT. */
 int acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typa, uint8_t *slp_typb)
 {
 	for (size_t i = 0; i + 4 <= len; i++)

@@ -72,6 +72,7 @@ static void ioapic_write(struct ioapic *io, uint32_t reg, uint32_t v)
 	io->regs[IOAPIC_WIN / 4] = v;
 }
 
+/* Programs IOAPIC input gsi (see cpu_private.h); needs irq_lock. */
 int ioapic_route(uint32_t gsi, int vector, bool level, bool active_low, uint32_t apic_id)
 {
 	for (int i = 0; i < ioapic_count; i++) {
