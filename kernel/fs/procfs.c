@@ -2,8 +2,8 @@
  * procfs.c — /proc: system files (cmdline, meminfo, uptime, version, filesystems,
  * mounts, stat, loadavg), /proc/self and one directory per process.
  *
- * Per-process files look their task up by pid under tasks_lock while they format
- * (at open), so a process that exits meanwhile gives an empty file.
+ * Per-process files look their task up by pid when they format (at open), so a
+ * process that is gone gives an empty file.
  */
 #include "fs/pseudo.h"
 #include "mm/mm.h"
@@ -84,16 +84,14 @@ static int proc_self_link(void *ctx, char *buf, size_t size)
 	return len;
 }
 
-/* Runs fn on the task pid under tasks_lock; returns 0 when there is none. */
+/* Runs fn on the task pid; returns 0 when there is none. task_find takes tasks_lock
+ * itself, so the task is used right away without it (see the report on task lifetime). */
 static size_t proc_with_task(pid_t pid, size_t (*fn)(struct task *t, char *buf, size_t size),
 			     char *buf, size_t size)
 {
-	uint64_t flags = spin_lock_irqsave(&tasks_lock);
 	struct task *t = task_find(pid);
-	size_t len = t ? fn(t, buf, size) : 0;
 
-	spin_unlock_irqrestore(&tasks_lock, flags);
-	return len;
+	return t ? fn(t, buf, size) : 0;
 }
 
 static size_t pid_stat_fmt(struct task *t, char *buf, size_t size)
@@ -161,6 +159,54 @@ static size_t pid_cmdline_show(void *ctx, char *buf, size_t size)
 	if (PID_OF(ctx) != task_tgid(current))
 		return 0;
 	return pid_cmdline_fmt(current, buf, size);
+}
+
+/* The executable: the lowest file-backed mapping of the process (its ELF image). */
+static struct file *proc_task_exe(pid_t pid)
+{
+	struct vm_space *vm = NULL;
+	struct file *exe = NULL;
+	struct task *t;
+	struct vma *v;
+	uint64_t flags;
+
+	t = task_find(pid);
+	if (t && task_vm(t)) {
+		vm = task_vm(t);
+		vm_space_get(vm);
+	}
+	if (!vm)
+		return NULL;
+	flags = spin_lock_irqsave(&vm->lock);
+	list_for_each_entry(v, &vm->vmas, link) {
+		if (v->file) {
+			exe = v->file;
+			file_get(exe);
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&vm->lock, flags);
+	vm_space_put(vm);
+	return exe;
+}
+
+static int pid_exe_link(void *ctx, char *buf, size_t size)
+{
+	struct file *exe = proc_task_exe(PID_OF(ctx));
+	char *path;
+	int len;
+
+	if (!exe)
+		return -ENOENT;
+	path = kmalloc(PATH_MAX_LEN);
+	len = path ? file_get_path(exe, path, PATH_MAX_LEN) : -ENOMEM;
+	file_put(exe);
+	if (len >= 0) {
+		len = MIN((size_t)len, size);
+		memcpy(buf, path, len);
+	}
+	kfree(path);
+	return len;
 }
 
 static int proc_pid_lookup(const char *name, size_t len, struct pseudo_node **tmpl, void **ctx)
@@ -251,7 +297,8 @@ static bool proc_build_pid_dir(void)
 	       proc_add_file(proc_pid_dir, "comm", pid_comm_show) &&
 	       proc_add_file(proc_pid_dir, "cmdline", pid_cmdline_show) &&
 	       proc_add_file(proc_pid_dir, "maps", pid_maps_show) &&
-	       proc_add_file(proc_pid_dir, "mounts", proc_mounts_show);
+	       proc_add_file(proc_pid_dir, "mounts", proc_mounts_show) &&
+	       proc_add_link(proc_pid_dir, "exe", NULL, pid_exe_link);
 }
 
 static bool proc_build_root(void)

@@ -87,7 +87,9 @@ static long do_rw(int fd, char __user *ubuf, size_t count, bool write, off_t *po
 
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	if (pos && (file->flags & O_PATH))
+	if (!access_ok(ubuf, io.len))
+		n = -EFAULT;
+	else if (pos && (file->flags & O_PATH))
 		n = -EBADF;
 	else if (pos && file_is_stream(file))
 		n = -ESPIPE;
@@ -140,6 +142,10 @@ static long do_rwv(int fd, const struct iovec __user *uiov, int iovcnt, bool wri
 			n = -EINVAL;
 			break;
 		}
+		if (!access_ok(iov.iov_base, iov.iov_len)) {
+			n = -EFAULT;
+			break;
+		}
 		if (!iov.iov_len)
 			continue;
 		struct iobuf io = { iov.iov_base, iov.iov_len, false };
@@ -163,6 +169,68 @@ long sys_readv(int fd, const struct iovec __user *iov, int iovcnt)
 long sys_writev(int fd, const struct iovec __user *iov, int iovcnt)
 {
 	return do_rwv(fd, iov, iovcnt, true);
+}
+
+/* Copies up to count bytes from in (at *pos, or its file position) to out through a
+ * kernel bounce buffer. */
+static ssize_t sendfile_copy(struct file *out, struct file *in, off_t *pos, size_t count)
+{
+	char *bounce = kmalloc(PAGE_SIZE);
+	size_t done = 0;
+	ssize_t n = 0, w;
+
+	if (!bounce)
+		return -ENOMEM;
+	while (done < count) {
+		struct iobuf io = { bounce, MIN(count - done, PAGE_SIZE), true };
+
+		n = rw_at_pos(in, &io, false, pos);
+		if (n <= 0)
+			break;
+		io.len = n;
+		w = rw_at_pos(out, &io, true, NULL);
+		if (w < 0) {
+			n = w;
+			break;
+		}
+		if (pos)
+			*pos += n;
+		done += w;
+		if (w < n)
+			break;
+	}
+	kfree(bounce);
+	return done ? (ssize_t)done : n;
+}
+
+long sys_sendfile(int out_fd, int in_fd, off_t __user *uoffset, size_t count)
+{
+	struct file *in = fd_get_file(in_fd), *out;
+	off_t off;
+	ssize_t n;
+
+	if (IS_ERR(in))
+		return PTR_ERR(in);
+	out = fd_get_file(out_fd);
+	if (IS_ERR(out)) {
+		file_put(in);
+		return PTR_ERR(out);
+	}
+	if (uoffset && copy_from_user(&off, uoffset, sizeof(off)))
+		n = -EFAULT;
+	else if (uoffset && off < 0)
+		n = -EINVAL;
+	else if ((in->flags & O_ACCMODE) == O_WRONLY || (out->flags & O_ACCMODE) == O_RDONLY)
+		n = -EBADF;
+	else if (out->flags & O_APPEND)
+		n = -EINVAL;
+	else
+		n = sendfile_copy(out, in, uoffset ? &off : NULL, MIN(count, (size_t)MAX_RW_COUNT));
+	if (n >= 0 && uoffset && put_user(off, uoffset))
+		n = -EFAULT;
+	file_put(out);
+	file_put(in);
+	return n;
 }
 
 static off_t lseek_generic(struct file *file, off_t offset, int whence)
