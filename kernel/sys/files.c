@@ -10,6 +10,15 @@
 
 #define MAX_RW_COUNT 0x7ffff000L
 
+/* Linux's access_ok for read/write buffers: the end of the range stays below the
+ * kernel half (a non-canonical user-half pointer passes and faults later, if used). */
+static bool user_range_ok(const void __user *ptr, size_t len)
+{
+	uintptr_t end = (uintptr_t)ptr + len;
+
+	return (intptr_t)end >= 0 && end >= (uintptr_t)ptr;
+}
+
 static long do_open(int dirfd, const char __user *upath, int flags, mode_t mode)
 {
 	char *path = getname(upath);
@@ -87,7 +96,7 @@ static long do_rw(int fd, char __user *ubuf, size_t count, bool write, off_t *po
 
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	if (!access_ok(ubuf, io.len))
+	if (!user_range_ok(ubuf, io.len))
 		n = -EFAULT;
 	else if (pos && (file->flags & O_PATH))
 		n = -EBADF;
@@ -142,7 +151,7 @@ static long do_rwv(int fd, const struct iovec __user *uiov, int iovcnt, bool wri
 			n = -EINVAL;
 			break;
 		}
-		if (!access_ok(iov.iov_base, iov.iov_len)) {
+		if (!user_range_ok(iov.iov_base, iov.iov_len)) {
 			n = -EFAULT;
 			break;
 		}
