@@ -147,6 +147,18 @@ static void user_exception(struct trap_frame *f)
 	}
 }
 
+/*
+ * SIGSEGV's si_code as Linux picks it: SEGV_ACCERR when a mapping covers the address
+ * but forbids the access (mm says -EACCES, or the page was present), SEGV_MAPERR
+ * when nothing is mapped there, kernel addresses included.
+ */
+static int segv_code(int err, uint64_t addr, uint64_t error)
+{
+	if (err == -EACCES || (addr < USER_SPACE_END && (error & PF_PRESENT)))
+		return SEGV_ACCERR;
+	return SEGV_MAPERR;
+}
+
 static void page_fault(struct trap_frame *f)
 {
 	uint64_t cr2 = read_cr2();
@@ -165,7 +177,7 @@ static void page_fault(struct trap_frame *f)
 		if (err == -ENOMEM)
 			signal_force_fault(SIGKILL, SI_KERNEL, 0);
 		else
-			signal_force_fault(SIGSEGV, f->error & PF_PRESENT ? SEGV_ACCERR : SEGV_MAPERR, cr2);
+			signal_force_fault(SIGSEGV, segv_code(err, cr2, f->error), cr2);
 		return;
 	}
 	fixup = exception_fixup(f->rip);
