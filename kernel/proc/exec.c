@@ -59,57 +59,55 @@ static int exec_image_read(struct exec_image *img, const void *hdr, size_t hdr_l
 	return elf_scan(&img->eh, img->ph, &img->lay);
 }
 
-/* Copies file bytes [off, off+len) to user address addr of vm. */
-static int exec_copy_file(struct vm_space *vm, struct file *f, uint64_t addr, uint64_t off,
-			  uint64_t len, char *page)
+/* Maps one PT_LOAD at va: the file pages privately with the segment's protection,
+ * zeros after p_filesz in the last file page, anonymous memory for the rest of the
+ * bss. */
+static int exec_segment_map(struct vm_space *vm, struct file *file, const Elf64_Phdr *p,
+			    uint64_t va)
 {
-	while (len) {
-		size_t chunk = MIN(len, PAGE_SIZE);
-		ssize_t n = kernel_read(f, page, chunk, off);
+	static const char zeros[256];
+	uint64_t start = ALIGN_DOWN(va, PAGE_SIZE), end = ALIGN_UP(va + p->p_memsz, PAGE_SIZE);
+	uint64_t file_end = va + p->p_filesz, file_map_end = ALIGN_UP(file_end, PAGE_SIZE);
+	uint32_t prot = elf_prot(p->p_flags);
+	long r;
 
-		if (n < 0)
-			return (int)n;
-		if ((size_t)n != chunk)
-			return -EIO;
-		if (vm_write(vm, addr, page, chunk))
+	if (p->p_filesz) {
+		r = vm_map(vm, start, file_map_end - start, prot, true, false, file,
+			   p->p_offset - (va - start));
+		if (r < 0)
+			return (int)r;
+	} else {
+		file_map_end = start;
+	}
+	for (uint64_t a = file_end; p->p_memsz > p->p_filesz && a < MIN(file_map_end, end); ) {
+		size_t n = MIN(sizeof(zeros), file_map_end - a);
+
+		if (vm_write(vm, a, zeros, n))
 			return -EFAULT;
-		addr += chunk;
-		off += chunk;
-		len -= chunk;
+		a += n;
+	}
+	if (end > file_map_end) {
+		r = vm_map(vm, file_map_end, end - file_map_end, prot, true, false, NULL, 0);
+		if (r < 0)
+			return (int)r;
 	}
 	return 0;
 }
 
-/* Maps every PT_LOAD of img at img->bias: anonymous memory filled from the file from
- * the page start (as a file mapping would be), zero beyond p_filesz, then the
- * segment's own protection. */
+/* Maps every PT_LOAD of img at img->bias. */
 static int exec_image_load(struct vm_space *vm, struct exec_image *img)
 {
-	char *page = kmalloc(PAGE_SIZE);
-	int err = 0;
-
-	if (!page)
-		return -ENOMEM;
-	for (int i = 0; i < img->eh.e_phnum && !err; i++) {
+	for (int i = 0; i < img->eh.e_phnum; i++) {
 		const Elf64_Phdr *p = &img->ph[i];
-		uint64_t va = p->p_vaddr + img->bias;
-		uint64_t start = ALIGN_DOWN(va, PAGE_SIZE), end = ALIGN_UP(va + p->p_memsz, PAGE_SIZE);
-		uint64_t skew = va - start;
-		long r;
+		int err;
 
-		if (p->p_type != PT_LOAD || start == end)
+		if (p->p_type != PT_LOAD || !p->p_memsz)
 			continue;
-		r = vm_map(vm, start, end - start, elf_prot(p->p_flags) | VM_WRITE, true, false, NULL, 0);
-		if (r < 0) {
-			err = (int)r;
-			break;
-		}
-		err = exec_copy_file(vm, img->file, start, p->p_offset - skew, p->p_filesz + skew, page);
-		if (!err && !(p->p_flags & PF_W))
-			err = vm_protect(vm, start, end - start, elf_prot(p->p_flags));
+		err = exec_segment_map(vm, img->file, p, p->p_vaddr + img->bias);
+		if (err)
+			return err;
 	}
-	kfree(page);
-	return err;
+	return 0;
 }
 
 /* Opens the interpreter named by img's PT_INTERP and reads its headers. */
