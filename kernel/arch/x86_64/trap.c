@@ -88,30 +88,42 @@ static __noreturn void oops(struct trap_frame *f, uint64_t cr2)
 	panic("Oops: %s at %s+%#lx", exception_name(f->vector), fn ? fn : "?", (unsigned long)off);
 }
 
-/* Code for SIGFPE from the unmasked, raised SSE exceptions in MXCSR. */
-static int simd_fpe_code(void)
+/* SIGFPE's si_code for the raised, unmasked exception bits (x87 and SSE share them);
+ * 0 when none is set, and then Linux sends nothing. */
+static int fpe_code(uint32_t err)
 {
-	uint32_t mxcsr, raised;
-
-	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
-	raised = mxcsr & 0x3f & ~(mxcsr >> 7);
-	if (raised & 0x01)
+	if (err & 0x01)
 		return FPE_FLTINV;
-	if (raised & 0x04)
+	if (err & 0x04)
 		return FPE_FLTDIV;
-	if (raised & 0x08)
+	if (err & 0x08)
 		return FPE_FLTOVF;
-	if (raised & 0x10)
+	if (err & 0x12)		/* underflow or denormal */
 		return FPE_FLTUND;
-	if (raised & 0x20)
+	if (err & 0x20)
 		return FPE_FLTRES;
-	return FPE_FLTINV;
+	return 0;
+}
+
+/* The x87 (#MF) or SSE (#XM) exception that trapped; the task's FPU state is live. */
+static int fpu_exception_code(bool simd)
+{
+	uint32_t mxcsr;
+	uint16_t cwd, swd;
+
+	if (simd) {
+		__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+		return fpe_code(mxcsr & ~(mxcsr >> 7) & 0x3f);
+	}
+	__asm__ volatile("fnstcw %0; fnstsw %1" : "=m"(cwd), "=m"(swd));
+	return fpe_code(swd & ~cwd & 0x3f);
 }
 
 /* The signal Linux sends for a user-mode exception other than #PF. */
 static void user_exception(struct trap_frame *f)
 {
 	uint64_t dr6;
+	int code;
 
 	switch (f->vector) {
 	case 0:
@@ -119,6 +131,7 @@ static void user_exception(struct trap_frame *f)
 		break;
 	case 1:
 		__asm__ volatile("movq %%db6, %0" : "=r"(dr6));
+		__asm__ volatile("movq %0, %%db6" :: "r"(0xffff0ff0UL));	/* DR6 bits are sticky */
 		signal_force_fault(SIGTRAP, dr6 & (1 << 14) ? TRAP_TRACE : TRAP_BRKPT, f->rip);
 		break;
 	case 3:
@@ -128,11 +141,13 @@ static void user_exception(struct trap_frame *f)
 		signal_force_fault(SIGILL, ILL_ILLOPN, f->rip);
 		break;
 	case 9:
-	case 16:
 		signal_force_fault(SIGFPE, FPE_FLTINV, f->rip);
 		break;
+	case 16:
 	case 19:
-		signal_force_fault(SIGFPE, simd_fpe_code(), f->rip);
+		code = fpu_exception_code(f->vector == 19);
+		if (code)
+			signal_force_fault(SIGFPE, code, f->rip);
 		break;
 	case 11:
 	case 12:	/* Linux sends SIGBUS for #NP and #SS */
