@@ -59,11 +59,7 @@ void file_put(struct file *file)
 		return;
 	if (file->ops->release)
 		file->ops->release(file);
-	if (file->origin) {
-		inode_put(file->origin->dir);
-		mount_put(file->origin->mnt);
-		kfree(file->origin);
-	}
+	origin_put(file->origin);
 	inode_put(file->inode);
 	mount_put(file->mnt);
 	kfree(file);

@@ -205,6 +205,9 @@ size_t fs_types_format(char *buf, size_t size);
 #define LOOKUP_EMPTY 0x4	/* AT_EMPTY_PATH: "" means dirfd itself */
 /* Resolves a kernel path relative to dirfd (AT_FDCWD or an fd). */
 int path_lookup_at(int dirfd, const char *path, unsigned flags, struct path *out);
+int path_lookup_origin(int dirfd, const char *path, unsigned flags, struct path *out,
+		       struct file_origin **origin);
+void origin_put(struct file_origin *o);
 /*
  * Resolves all but the last component: *parent gets the directory, *name and *len the
  * last component (pointing into path). Fails with -ENOENT on "" and returns

@@ -122,8 +122,10 @@ static int unpack_hardlink(struct unpack_ctx *ctx, const struct path *parent, co
 	fs_mutex_lock(&parent->inode->sb->mutex);
 	err = parent->inode->iops->link(parent->inode, name, len, first.inode);
 	fs_mutex_unlock(&parent->inode->sb->mutex);
-	if (!err)
+	if (!err && e->size) {
 		err = unpack_write(first.inode, e);
+		unpack_set_attrs(first.inode, e);
+	}
 	path_put(&first);
 	return err;
 }
@@ -155,9 +157,9 @@ static int unpack_entry(const struct cpio_entry *e, void *arg)
 	if (err == -EEXIST && S_ISDIR(e->mode))
 		err = 0;	/* a directory listed twice */
 	else if (!err) {
-		unpack_set_attrs(inode, e);
 		if (S_ISREG(e->mode))
 			err = unpack_write(inode, e);
+		unpack_set_attrs(inode, e);
 		if (!err && S_ISREG(e->mode) && e->nlink > 1)
 			err = unpack_remember(ctx, e);
 		inode_put(inode);

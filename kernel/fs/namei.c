@@ -12,7 +12,38 @@
 struct nameidata {
 	struct path root;	/* counted */
 	int links;
+	struct file_origin **origin;	/* when wanted: directory and name of the last step */
 };
+
+/* Records where the walk's last real step started (for file_get_path). */
+static void nd_set_origin(struct nameidata *nd, const struct path *dir, const char *name,
+			  size_t len)
+{
+	struct file_origin *o;
+
+	if (!nd->origin)
+		return;
+	o = kmalloc(sizeof(*o) + len + 1);
+	if (!o)
+		return;
+	o->mnt = dir->mnt;
+	o->dir = dir->inode;
+	path_get((struct path *)dir);
+	memcpy(o->name, name, len);
+	o->name[len] = 0;
+	origin_put(*nd->origin);
+	*nd->origin = o;
+}
+
+/* Frees an origin record and its references. */
+void origin_put(struct file_origin *o)
+{
+	if (!o)
+		return;
+	inode_put(o->dir);
+	mount_put(o->mnt);
+	kfree(o);
+}
 
 /* Returns a kmalloc'd copy of a user path; ERR_PTR(-EFAULT/-ENAMETOOLONG). */
 char *getname(const char __user *upath)
@@ -159,6 +190,7 @@ static int walk_component(struct nameidata *nd, struct path *cur, const char *na
 		path_put(&next);
 		return err;
 	}
+	nd_set_origin(nd, cur, name, len);
 	path_put(cur);
 	*cur = next;
 	return 0;
@@ -223,7 +255,15 @@ static int path_start(int dirfd, const char *path, struct path *out)
  * counted. Returns 0 or -errno. */
 int path_lookup_at(int dirfd, const char *path, unsigned flags, struct path *out)
 {
-	struct nameidata nd = { .links = 0 };
+	return path_lookup_origin(dirfd, path, flags, out, NULL);
+}
+
+/* path_lookup_at that also gives (when origin is not NULL) the directory and name of
+ * the final step, links followed; *origin stays NULL when the path ends in a dot. */
+int path_lookup_origin(int dirfd, const char *path, unsigned flags, struct path *out,
+		       struct file_origin **origin)
+{
+	struct nameidata nd = { .links = 0, .origin = origin };
 	int err;
 
 	if (!path[0] && !(flags & LOOKUP_EMPTY))
@@ -232,10 +272,17 @@ int path_lookup_at(int dirfd, const char *path, unsigned flags, struct path *out
 	if (err)
 		return err;
 	fs_state_get_root(&nd.root);
+	if (origin)
+		*origin = NULL;
 	err = walk(&nd, out, path, flags);
 	path_put(&nd.root);
-	if (err)
+	if (err) {
 		path_put(out);
+		if (origin) {
+			origin_put(*origin);
+			*origin = NULL;
+		}
+	}
 	return err;
 }
 

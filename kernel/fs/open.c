@@ -117,7 +117,8 @@ static struct file_origin *origin_make(const struct path *dir, const char *name,
 
 /* Finds (or creates) what open(2) opens; *dir and *name tell where it was found. */
 static int open_resolve(int dirfd, const char *path, int flags, mode_t mode,
-			struct path *out, struct path *dir, const char **name, size_t *len)
+			struct path *out, struct path *dir, const char **name, size_t *len,
+			struct file_origin **origin)
 {
 	bool trailing;
 	int err;
@@ -138,7 +139,7 @@ static int open_resolve(int dirfd, const char *path, int flags, mode_t mode,
 	    !((flags & O_CREAT) && (flags & O_EXCL))) {
 		path_put(out);
 		*len = 0;
-		err = path_lookup_at(dirfd, path, LOOKUP_FOLLOW, out);
+		err = path_lookup_origin(dirfd, path, LOOKUP_FOLLOW, out, origin);
 	}
 	if (!err && (trailing || (flags & O_DIRECTORY)) && !S_ISDIR(out->inode->mode) &&
 	    !(S_ISLNK(out->inode->mode) && !trailing)) {
@@ -153,15 +154,18 @@ static int open_resolve(int dirfd, const char *path, int flags, mode_t mode,
 /* open(2) on a kernel path relative to dirfd; *out gets the file. */
 int file_open_at(int dirfd, const char *path, int flags, mode_t mode, struct file **out)
 {
+	struct file_origin *origin = NULL;
 	struct path p, dir;
 	const char *name;
 	struct file *file;
 	size_t len;
 	int err;
 
-	err = open_resolve(dirfd, path, flags, mode, &p, &dir, &name, &len);
-	if (err)
+	err = open_resolve(dirfd, path, flags, mode, &p, &dir, &name, &len, &origin);
+	if (err) {
+		origin_put(origin);
 		return err;
+	}
 	err = open_check(&p, flags);
 	if (!err && (flags & O_TRUNC) && S_ISREG(p.inode->mode) && !(flags & O_PATH) &&
 	    (flags & O_ACCMODE) != O_RDONLY)
@@ -175,8 +179,13 @@ int file_open_at(int dirfd, const char *path, int flags, mode_t mode, struct fil
 	}
 	if (len && !S_ISDIR(p.inode->mode))
 		file->origin = origin_make(&dir, name, len);
+	else if (!S_ISDIR(p.inode->mode)) {
+		file->origin = origin;
+		origin = NULL;
+	}
 	*out = file;
 out_put:
+	origin_put(origin);
 	path_put(&p);
 	path_put(&dir);
 	return err;
