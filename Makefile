@@ -109,7 +109,7 @@ reference-record: $(BUILD)/linux.iso
 
 bench: $(BUILD)/linux.iso
 	@-$(MAKE) --no-print-directory $(BUILD)/lumen.iso
-	@$(PYTHON) tests/harness/bench.py --build $(BUILD)
+	@$(PYTHON) tests/harness/bench.py --build $(BUILD) --timeout $(TIMEOUT)
 
 clean:
 	@if [ -d $(BUILD) ]; then \

@@ -237,7 +237,6 @@ static void job_child(const char *job, int out)
 	dup2(out, 2);
 	if (out > 2)
 		close(out);
-	signal(SIGCHLD, SIG_DFL);
 	execle("/bin/sh", "sh", "-c", job, (char *)NULL, job_env);
 	say("cannot exec /bin/sh: %s", strerror(errno));
 	_exit(127);

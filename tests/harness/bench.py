@@ -66,11 +66,11 @@ def median(values):
     return statistics.median(values) if values else None
 
 
-def show(value):
-    """Format a figure for the table."""
+def show(name, value):
+    """Format a figure for the table: seconds with two decimals, the rest whole."""
     if value is None:
         return "n/a"
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
+    return f"{value:.2f}" if "(s)" in name else str(round(value))
 
 
 def main():
@@ -92,7 +92,7 @@ def main():
         lumen = median(r.get(name) for r in results["lumen"])
         linux = median(r.get(name) for r in results["linux"])
         ratio = f"{lumen / linux:.2f}" if lumen is not None and linux else "n/a"
-        print(f"{name:<18} {show(lumen):>10} {show(linux):>10} {ratio:>7}")
+        print(f"{name:<18} {show(name, lumen):>10} {show(name, linux):>10} {ratio:>7}")
 
 
 if __name__ == "__main__":
