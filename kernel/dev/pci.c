@@ -182,7 +182,7 @@ static void scan_function(uint8_t bus, uint8_t slot, uint8_t func, int depth)
 		device_read_bars(d, 2);
 	}
 	list_add_tail(&d->link, &pci_devices);
-	pr_info("pci 0000:%02x:%02x.%u: [%04x:%04x] type %02x class %#08x", bus, slot, func,
+	pr_info("pci 0000:%02x:%02x.%u: [%04x:%04x] type %02x class 0x%06x", bus, slot, func,
 		d->vendor, d->device, header, class >> 8);
 	if (header == 1 && depth < 8) {	/* PCI-to-PCI bridge: scan behind it */
 		uint8_t secondary = pci_config_read8(d, PCI_SECONDARY_BUS);
