@@ -71,12 +71,13 @@ int exec_args_add(struct exec_args *args, const char *s, bool env)
  * -EFAULT on a bad pointer, -E2BIG over the limits. */
 int exec_args_copy_user(struct exec_args *args, const char __user *const __user *vec, bool env)
 {
+	size_t tmp_size = PAGE_SIZE;
 	char *tmp;
 	int err = 0;
 
 	if (!vec)
 		return 0;
-	tmp = kmalloc(MAX_ARG_STRLEN);
+	tmp = kmalloc(tmp_size);
 	if (!tmp)
 		return -ENOMEM;
 	for (long i = 0; i < MAX_ARG_STRINGS; i++) {
@@ -89,7 +90,16 @@ int exec_args_copy_user(struct exec_args *args, const char __user *const __user 
 		}
 		if (!up)
 			break;
-		len = strncpy_from_user(tmp, up, MAX_ARG_STRLEN);
+		len = strncpy_from_user(tmp, up, tmp_size);
+		if (len == -ENAMETOOLONG && tmp_size < MAX_ARG_STRLEN) {
+			/* A long string (sh -c with a script): retry with the maximum. */
+			kfree(tmp);
+			tmp_size = MAX_ARG_STRLEN;
+			tmp = kmalloc(tmp_size);
+			if (!tmp)
+				return -ENOMEM;
+			len = strncpy_from_user(tmp, up, tmp_size);
+		}
 		if (len < 0) {
 			err = len == -ENAMETOOLONG ? -E2BIG : (int)len;
 			break;
