@@ -49,9 +49,10 @@ RUNNER      := $(PYTHON) tests/harness/lumenqemu.py --build $(BUILD) --gpu $(GPU
 
 .PHONY: all run debug test boot reference reference-record bench clean host-deps FORCE
 
-all: $(BUILD)/lumen.iso
+all: $(HOST_DEPS) $(BUILD)/lumen.iso
 
-# Install missing host packages once (again when the script changes).
+# Install missing host packages once (again when the script changes). The entry points
+# list it first so that it runs before anything is compiled.
 host-deps: $(HOST_DEPS)
 $(HOST_DEPS): tests/harness/host-deps.sh
 	@sh tests/harness/host-deps.sh
@@ -87,27 +88,27 @@ $(BUILD)/lumen.iso: $(BUILD)/lumen.elf $(BUILD)/initramfs.cpio tests/harness/mki
 $(BUILD)/linux.iso: $(BUILD)/linux/vmlinuz $(BUILD)/initramfs.cpio tests/harness/mkiso.sh
 	@sh tests/harness/mkiso.sh linux $@ $(BUILD)/linux/vmlinuz $(BUILD)/initramfs.cpio
 
-boot: $(BUILD)/lumen.iso
-	@$(RUNNER) --iso $< --kernel lumen --cmd-env LUMEN_CMD
+boot: $(HOST_DEPS) $(BUILD)/lumen.iso
+	@$(RUNNER) --iso $(BUILD)/lumen.iso --kernel lumen --cmd-env LUMEN_CMD
 
-reference: $(BUILD)/linux.iso
-	@$(RUNNER) --iso $< --kernel linux --cmd-env LUMEN_CMD
+reference: $(HOST_DEPS) $(BUILD)/linux.iso
+	@$(RUNNER) --iso $(BUILD)/linux.iso --kernel linux --cmd-env LUMEN_CMD
 
-run: $(BUILD)/lumen.iso
-	@$(RUNNER) --iso $< --kernel lumen --interactive
+run: $(HOST_DEPS) $(BUILD)/lumen.iso
+	@$(RUNNER) --iso $(BUILD)/lumen.iso --kernel lumen --interactive
 
-debug: $(BUILD)/lumen.iso
-	@$(RUNNER) --iso $< --kernel lumen --interactive --debug
+debug: $(HOST_DEPS) $(BUILD)/lumen.iso
+	@$(RUNNER) --iso $(BUILD)/lumen.iso --kernel lumen --interactive --debug
 
 test: $(HOST_DEPS)
 	@$(PYTHON) tests/run --make "$(MAKE)" --build $(BUILD) --timeout $(TIMEOUT) \
 		--tests "$(TESTS)"
 
-reference-record: $(BUILD)/linux.iso
+reference-record: $(HOST_DEPS) $(BUILD)/linux.iso
 	@$(PYTHON) tests/run --record --make "$(MAKE)" --build $(BUILD) --timeout $(TIMEOUT) \
 		--tests "$(TESTS)"
 
-bench: $(BUILD)/linux.iso
+bench: $(HOST_DEPS) $(BUILD)/linux.iso
 	@-$(MAKE) --no-print-directory $(BUILD)/lumen.iso
 	@$(PYTHON) tests/harness/bench.py --build $(BUILD) --timeout $(TIMEOUT)
 
