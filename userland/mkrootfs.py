@@ -105,9 +105,10 @@ def cached_closure(roots, cache):
             return f.read().split()
     log(f"resolving dependencies of: {' '.join(sorted(roots))}")
     closure = resolve_closure(roots)
-    with open(path + ".tmp", "w") as f:
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w") as f:
         f.write("\n".join(closure) + "\n")
-    os.replace(path + ".tmp", path)
+    os.replace(tmp, path)
     return closure
 
 
@@ -139,9 +140,7 @@ def download(pkgs, debs):
 
 
 def unpack(debfiles, root):
-    """Unpack every .deb into a fresh root directory."""
-    if os.path.exists(root):
-        shutil.rmtree(root)
+    """Unpack every .deb into a new root directory."""
     os.makedirs(root)
     for deb in debfiles:
         subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
@@ -218,7 +217,8 @@ def tree_paths(root):
 
 def write_cpio(root, path):
     """Pack root into an uncompressed newc cpio, adding /dev/console and friends."""
-    with open(path + ".tmp", "wb") as out:
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "wb") as out:
         for rel in tree_paths(root):
             full = os.path.join(root, rel)
             st = os.lstat(full)
@@ -233,7 +233,16 @@ def write_cpio(root, path):
                                    ("ttyS1", 4, 65), ("null", 1, 3)):
             cpio_entry(out, "dev/" + name, Node(stat.S_IFCHR | 0o600), rdev=(major, minor))
         cpio_entry(out, "TRAILER!!!", None)
-    os.replace(path + ".tmp", path)
+    os.replace(tmp, path)
+
+
+def replace_dir(new, old):
+    """Put directory new in the place of old (removing what was there)."""
+    trash = f"{old}.old{os.getpid()}"
+    if os.path.exists(old):
+        os.rename(old, trash)
+    os.rename(new, old)
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def main():
@@ -256,12 +265,16 @@ def main():
     os.makedirs(debs, exist_ok=True)
     closure = cached_closure(roots, args.cache)
     log(f"{len(closure)} packages: {' '.join(closure)}")
-    unpack(download(closure, debs), args.root)
-    busybox_links(args.root)
-    add_own_files(args.root, args.init, args.tools)
+    # Build in a private directory and swap it in at the end, so that two builds
+    # running at once in the same tree do not pull files from under each other.
+    tmp = f"{args.root}.tmp{os.getpid()}"
+    unpack(download(closure, debs), tmp)
+    busybox_links(tmp)
+    add_own_files(tmp, args.init, args.tools)
     if args.overlay:
-        copy_overlay(args.overlay, args.root)
-    write_cpio(args.root, args.cpio)
+        copy_overlay(args.overlay, tmp)
+    write_cpio(tmp, args.cpio)
+    replace_dir(tmp, args.root)
     log(f"wrote {args.cpio} ({os.path.getsize(args.cpio) // 1024} KiB)")
 
 

@@ -2,10 +2,12 @@
 # mkiso.sh lumen|linux OUT.iso KERNEL INITRAMFS
 # Make a BIOS-bootable GRUB ISO (grub-mkrescue) that boots KERNEL with INITRAMFS:
 # Lumen by multiboot2 with a linear framebuffer, Linux with the linux/initrd commands.
+# It stages in a private directory and renames the ISO into place at the end, so that
+# two builds running at once do not mix their files.
 set -e
 kind=$1 out=$2 kernel=$3 initramfs=$4
-stage=$(dirname "$out")/iso-$kind
-rm -rf "$stage"
+stage=$(mktemp -d "$(dirname "$out")/iso-$kind.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub"
 cp "$initramfs" "$stage/boot/initramfs.cpio"
 
@@ -36,9 +38,12 @@ CFG
 fi
 
 if ! grub-mkrescue -d /usr/lib/grub/i386-pc --locales= --fonts= --themes= \
-		-o "$out" "$stage" > "$stage.log" 2>&1; then
+		-o "$stage.iso" "$stage" > "$stage.log" 2>&1; then
 	cat "$stage.log" >&2
+	rm -f "$stage.log" "$stage.iso"
 	echo "mkiso: grub-mkrescue failed for $out" >&2
 	exit 1
 fi
+rm -f "$stage.log"
+mv "$stage.iso" "$out"
 echo "mkiso: $out"
