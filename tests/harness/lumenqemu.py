@@ -403,7 +403,7 @@ def main():
     if job is not None and not job.strip():
         sys.exit("lumen-qemu: the job is empty (make boot CMD='...')")
     if opts.debug:
-        print(f"lumen-qemu: waiting for gdb: gdb build/lumen.elf -ex 'target remote :1234'",
+        print("lumen-qemu: waiting for gdb: gdb build/lumen.elf -ex 'target remote :1234'",
               flush=True)
     if opts.interactive and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         print("lumen-qemu: display on VNC 127.0.0.1:5900 (vncviewer 127.0.0.1:0)", flush=True)
