@@ -67,26 +67,6 @@ static void exit_session_leader(struct task *t)
 	session_set_ctty(leader, NULL);
 }
 
-/* Gives the children of the exiting process leader to PID 1. Needs tasks_lock. */
-static void exit_reparent_children(struct task *leader)
-{
-	struct task *c, *tmp;
-	bool zombies = false;
-
-	assert_held(&tasks_lock);
-	if (!init_task || leader == init_task)
-		return;
-	list_for_each_entry_safe(c, tmp, &leader->children, sibling) {
-		list_del(&c->sibling);
-		c->parent = init_task;
-		list_add_tail(&c->sibling, &init_task->children);
-		if (c->state == TASK_ZOMBIE)
-			zombies = true;
-	}
-	if (zombies)
-		wake_up(&init_task->proc->child_wait);
-}
-
 /* Removes a reaped or auto-reaped process leader from the table. Needs tasks_lock. */
 static void exit_unlink_locked(struct task *t)
 {
@@ -104,6 +84,10 @@ static bool exit_notify_parent(struct task *leader)
 	int why = (status & 0x7f) ? ((status & 0x80) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
 
 	assert_held(&tasks_lock);
+	if (!leader->parent) {
+		exit_unlink_locked(leader);
+		return true;
+	}
 	if (signal_notify_parent(leader, why, (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff)) {
 		struct process *pp = leader->parent->proc;
 		pp->child_utime_ns += p->dead_utime_ns + p->child_utime_ns;
@@ -113,6 +97,27 @@ static bool exit_notify_parent(struct task *leader)
 	}
 	wake_up(&leader->parent->proc->child_wait);
 	return false;
+}
+
+/* Gives the children of the exiting process leader to PID 1; init hears about the
+ * zombies among them as if they had just exited. Needs tasks_lock. */
+static void exit_reparent_children(struct task *leader)
+{
+	struct task *c, *tmp;
+
+	assert_held(&tasks_lock);
+	if (!init_task || leader == init_task)
+		return;
+	list_for_each_entry_safe(c, tmp, &leader->children, sibling) {
+		list_del(&c->sibling);
+		c->parent = init_task;
+		list_add_tail(&c->sibling, &init_task->children);
+		if (c->state == TASK_ZOMBIE && c->proc->live_threads == 0 && exit_notify_parent(c)) {
+			c->state = TASK_DEAD;
+			if (!c->on_cpu)
+				task_free(c);
+		}
+	}
 }
 
 /* Ends the current thread with wait status `status`; the process ends with its

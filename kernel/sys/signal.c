@@ -108,8 +108,7 @@ long sys_rt_sigsuspend(const uint64_t __user *uset, size_t sigsetsize)
 	t->restore_blocked = true;
 	t->blocked = set & ~UNBLOCKABLE;
 	spin_unlock_irqrestore(&t->sighand->lock, f);
-	signal_wait_any();
-	return -EINTR;
+	return signal_wait_any();
 }
 
 long sys_pause(void)
