@@ -316,3 +316,21 @@ void fs_state_set_cwd(const struct path *p)
 {
 	fs_state_replace(false, p);
 }
+
+/* The size Linux's fd table would have (64, then 128 times a power of two covering
+ * the highest open fd): select(2) ignores bits beyond it. */
+int fd_table_max_fds(struct fd_table *table)
+{
+	uint64_t flags = spin_lock_irqsave(&table->lock);
+	int fd, high = -1, size;
+
+	for (fd = NOFILE_MAX - 1; fd >= 0 && high < 0; fd--)
+		if (table->files[fd])
+			high = fd;
+	spin_unlock_irqrestore(&table->lock, flags);
+	if (high < 64)
+		return 64;
+	for (size = 128; size <= high; size *= 2)
+		;
+	return MIN(size, NOFILE_MAX);
+}

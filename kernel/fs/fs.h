@@ -133,6 +133,7 @@ struct mount {
 	struct inode *mountpoint;	/* counted; in parent's file system */
 	unsigned flags;			/* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
 	char *source;
+	int id;				/* statx's stx_mnt_id */
 	int refcount;			/* open files, cwds and walks in progress */
 	struct list_head link;		/* in the mount list */
 };
@@ -217,6 +218,8 @@ void origin_put(struct file_origin *o);
  */
 int path_parent_at(int dirfd, const char *path, struct path *parent, const char **name,
 		   size_t *len, bool *trailing_slash);
+int path_parent_from(const struct path *start, int dirfd, const char *path,
+		     struct path *parent, const char **name, size_t *len, bool *trailing_slash);
 /* Looks name up in parent (which the caller keeps); crosses mounts. */
 int path_child(const struct path *parent, const char *name, size_t len, struct path *out);
 /* Resolves the (dirfd, user path, AT_SYMLINK_NOFOLLOW/AT_SYMLINK_FOLLOW/AT_EMPTY_PATH)
@@ -255,6 +258,7 @@ int fd_close(struct fd_table *table, int fd);
 int fd_install_at(struct fd_table *table, int newfd, struct file *file, bool cloexec);
 int fd_install_from(struct fd_table *table, struct file *file, int minfd, bool cloexec);
 int fd_get_cloexec(int fd);
+int fd_table_max_fds(struct fd_table *table);
 int fd_set_cloexec(int fd, bool on);
 /* Snapshot of the current root or cwd, counted. */
 void fs_state_get_root(struct path *out);
@@ -278,6 +282,15 @@ const struct file_operations *chrdev_lookup(dev_t dev);
 int fifo_open(struct file *file);
 extern const struct file_operations fifo_fops;
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
+
+/* The errno of creating mode in a file system without create operations: procfs
+ * says ENOENT, sysfs EPERM for directories and EACCES for files (as Linux). */
+static inline int sb_readonly_create_errno(struct super_block *sb, mode_t mode)
+{
+	if (sb->magic == PROC_SUPER_MAGIC)
+		return -ENOENT;
+	return S_ISDIR(mode) ? -EPERM : -EACCES;
+}
 
 /* ---- dir entry types ---- */
 static inline unsigned mode_to_dtype(mode_t mode) { return (mode & S_IFMT) >> 12; }

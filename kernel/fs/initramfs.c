@@ -130,6 +130,18 @@ static int unpack_hardlink(struct unpack_ctx *ctx, const struct path *parent, co
 	return err;
 }
 
+/* Removes an existing non-directory name, as Linux's unpacker does before creating. */
+static int unpack_replace(const struct path *parent, const char *name, size_t len)
+{
+	struct inode *dir = parent->inode;
+	int err;
+
+	fs_mutex_lock(&dir->sb->mutex);
+	err = dir->iops->unlink(dir, name, len, false);
+	fs_mutex_unlock(&dir->sb->mutex);
+	return err;
+}
+
 static int unpack_entry(const struct cpio_entry *e, void *arg)
 {
 	struct unpack_ctx *ctx = arg;
@@ -154,6 +166,8 @@ static int unpack_entry(const struct cpio_entry *e, void *arg)
 		goto out;
 	}
 	err = unpack_node(ctx, &parent, name, len, e, &inode);
+	if (err == -EEXIST && !S_ISDIR(e->mode) && !unpack_replace(&parent, name, len))
+		err = unpack_node(ctx, &parent, name, len, e, &inode);
 	if (err == -EEXIST && S_ISDIR(e->mode))
 		err = 0;	/* a directory listed twice */
 	else if (!err) {

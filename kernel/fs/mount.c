@@ -110,7 +110,10 @@ static int mount_attach(struct super_block *sb, struct inode *root, const char *
 	mnt->sb = sb;
 	mnt->root = root;
 	inode_get(root);
+	static int next_id = 1;
+
 	mnt->flags = mflags;
+	mnt->id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
 	mnt->refcount = 1;	/* the mount tree's */
 	if (target) {
 		mnt->parent = target->mnt;

@@ -138,6 +138,8 @@ static void path_step_up(struct nameidata *nd, struct path *cur)
 }
 
 static int walk(struct nameidata *nd, struct path *cur, const char *path, unsigned flags);
+static int lookup_from(const struct path *start, int dirfd, const char *path, unsigned flags,
+		       struct path *out, struct file_origin **origin);
 
 static int follow_link(struct nameidata *nd, struct path *cur, struct inode *link)
 {
@@ -263,12 +265,25 @@ int path_lookup_at(int dirfd, const char *path, unsigned flags, struct path *out
 int path_lookup_origin(int dirfd, const char *path, unsigned flags, struct path *out,
 		       struct file_origin **origin)
 {
+	return lookup_from(NULL, dirfd, path, flags, out, origin);
+}
+
+/* The lookup itself, from start (a directory, when not NULL) or else from dirfd. */
+static int lookup_from(const struct path *start, int dirfd, const char *path, unsigned flags,
+		       struct path *out, struct file_origin **origin)
+{
 	struct nameidata nd = { .links = 0, .origin = origin };
 	int err;
 
 	if (!path[0] && !(flags & LOOKUP_EMPTY))
 		return -ENOENT;
-	err = path_start(dirfd, path, out);
+	if (start) {
+		*out = *start;
+		path_get(out);
+		err = 0;
+	} else {
+		err = path_start(dirfd, path, out);
+	}
 	if (err)
 		return err;
 	fs_state_get_root(&nd.root);
@@ -291,6 +306,13 @@ int path_lookup_origin(int dirfd, const char *path, unsigned flags, struct path 
 int path_parent_at(int dirfd, const char *path, struct path *parent, const char **name,
 		   size_t *len, bool *trailing_slash)
 {
+	return path_parent_from(NULL, dirfd, path, parent, name, len, trailing_slash);
+}
+
+/* path_parent_at from the directory start (when not NULL) instead of dirfd. */
+int path_parent_from(const struct path *start, int dirfd, const char *path,
+		     struct path *parent, const char **name, size_t *len, bool *trailing_slash)
+{
 	size_t dir_len;
 	char *dir;
 	int err;
@@ -303,8 +325,9 @@ int path_parent_at(int dirfd, const char *path, struct path *parent, const char 
 	dir = kstrndup(path, dir_len);
 	if (!dir)
 		return -ENOMEM;
-	err = path_lookup_at(dirfd, dir_len ? dir : "", dir_len ? LOOKUP_FOLLOW | LOOKUP_DIRECTORY
-							  : LOOKUP_EMPTY | LOOKUP_DIRECTORY, parent);
+	err = lookup_from(start, dirfd, dir_len ? dir : "",
+			  dir_len ? LOOKUP_FOLLOW | LOOKUP_DIRECTORY : LOOKUP_EMPTY | LOOKUP_DIRECTORY,
+			  parent, NULL);
 	if (!dir_len && !err && !S_ISDIR(parent->inode->mode)) {
 		path_put(parent);
 		err = -ENOTDIR;

@@ -29,7 +29,7 @@ int vfs_create(const struct path *parent, const char *name, size_t len, mode_t m
 	int err;
 
 	if (!dir->iops || !dir->iops->create)
-		return mount_readonly(parent->mnt) ? -EROFS : -EACCES;
+		return sb_readonly_create_errno(dir->sb, mode);
 	err = inode_permission(dir, 3);
 	if (err)
 		return err;
@@ -115,6 +115,74 @@ static struct file_origin *origin_make(const struct path *dir, const char *name,
 	return o;
 }
 
+/* Reads the target of the symlink name in dir into a kmalloc'd string. */
+static char *link_target(const struct path *dir, const char *name, size_t len)
+{
+	struct path link;
+	char *target;
+	int n;
+
+	if (path_child(dir, name, len, &link))
+		return NULL;
+	target = kmalloc(PATH_MAX_LEN);
+	n = -EINVAL;
+	if (target && S_ISLNK(link.inode->mode)) {
+		fs_mutex_lock(&link.inode->sb->mutex);
+		n = link.inode->iops->readlink(link.inode, target, PATH_MAX_LEN - 1);
+		fs_mutex_unlock(&link.inode->sb->mutex);
+	}
+	path_put(&link);
+	if (n <= 0) {
+		kfree(target);
+		return NULL;
+	}
+	target[n] = 0;
+	return target;
+}
+
+/* O_CREAT through a dangling symlink: creates the file the link points to (following
+ * up to 40 links, as Linux). */
+static int open_create_via_link(const struct path *dir, const char *name, size_t len, int flags,
+				mode_t mode, struct path *out, struct file_origin **origin)
+{
+	struct path cur = *dir, parent;
+	char *target = NULL, *next;
+	int err = -ELOOP, i;
+	bool trailing;
+
+	path_get(&cur);
+	for (i = 0; i < SYMLOOP_MAX; i++) {
+		next = link_target(&cur, name, len);
+		kfree(target);
+		target = next;
+		if (!target) {
+			err = -ENOENT;
+			break;
+		}
+		err = path_parent_from(&cur, AT_FDCWD, target, &parent, &name, &len, &trailing);
+		if (err)
+			break;
+		path_put(&cur);
+		cur = parent;
+		if (!len || path_dots(name, len) || trailing) {
+			err = -EISDIR;
+			break;
+		}
+		err = open_create(&cur, name, len, flags & ~O_EXCL, mode, out);
+		if (err || !S_ISLNK(out->inode->mode))
+			break;
+		path_put(out);
+		err = -ELOOP;
+	}
+	if (!err) {
+		origin_put(*origin);
+		*origin = origin_make(&cur, name, len);
+	}
+	path_put(&cur);
+	kfree(target);
+	return err;
+}
+
 /* Finds (or creates) what open(2) opens; *dir and *name tell where it was found. */
 static int open_resolve(int dirfd, const char *path, int flags, mode_t mode,
 			struct path *out, struct path *dir, const char **name, size_t *len,
@@ -137,9 +205,13 @@ static int open_resolve(int dirfd, const char *path, int flags, mode_t mode,
 	}
 	if (!err && S_ISLNK(out->inode->mode) && !(flags & O_NOFOLLOW) &&
 	    !((flags & O_CREAT) && (flags & O_EXCL))) {
+		size_t link_len = *len;
+
 		path_put(out);
 		*len = 0;
 		err = path_lookup_origin(dirfd, path, LOOKUP_FOLLOW, out, origin);
+		if (err == -ENOENT && (flags & O_CREAT))
+			err = open_create_via_link(dir, *name, link_len, flags, mode, out, origin);
 	}
 	if (!err && (trailing || (flags & O_DIRECTORY)) && !S_ISDIR(out->inode->mode) &&
 	    !(S_ISLNK(out->inode->mode) && !trailing)) {

@@ -152,8 +152,6 @@ static int pseudo_open(struct file *file)
 	struct pseudo_text *t;
 	size_t size = 4096;
 
-	if ((file->flags & O_ACCMODE) != O_RDONLY)
-		return -EACCES;
 	t = kzalloc(sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -189,6 +187,11 @@ static ssize_t pseudo_read(struct file *file, struct iobuf *buf, off_t *pos)
 	return n;
 }
 
+static ssize_t pseudo_write(struct file *file, const struct iobuf *buf, off_t *pos)
+{
+	return -EIO;
+}
+
 static void pseudo_release(struct file *file)
 {
 	struct pseudo_text *t = file->private_data;
@@ -209,6 +212,7 @@ static const struct inode_operations pseudo_link_iops = {
 static const struct file_operations pseudo_file_fops = {
 	.open = pseudo_open,
 	.read = pseudo_read,
+	.write = pseudo_write,
 	.release = pseudo_release,
 };
 

@@ -24,6 +24,19 @@ struct inode *anon_inode_new(mode_t mode)
 	return inode_alloc(anon_sb, mode);
 }
 
+/* What Linux's built-in initramfs gives before the external one is unpacked: /dev and
+ * /dev/console, so PID 1 has a console even when its archive lacks the node. */
+static void vfs_default_root(struct super_block *root)
+{
+	struct inode *dev, *console;
+
+	if (tmpfs_dir_iops.create(root->root, "dev", 3, S_IFDIR | 0755, 0, &dev))
+		return;
+	if (!tmpfs_dir_iops.create(dev, "console", 7, S_IFCHR | 0600, MKDEV(5, 1), &console))
+		inode_put(console);
+	inode_put(dev);
+}
+
 void vfs_init(void)
 {
 	struct super_block *root;
@@ -33,6 +46,7 @@ void vfs_init(void)
 	if (!root || !anon_sb || mount_root(root))
 		panic("vfs: cannot create the root file system");
 	root->root->mode = S_IFDIR | 0755;
+	vfs_default_root(root);
 	fs_type_register(&tmpfs_type);
 	fs_type_register(&devtmpfs_type);
 	fs_type_register(&proc_type);

@@ -250,7 +250,7 @@ long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upa
 		struct inode *dir = parent.inode;
 
 		if (!dir->iops->symlink)
-			err = -EPERM;
+			err = sb_readonly_create_errno(dir->sb, S_IFLNK);
 		fs_mutex_lock(&dir->sb->mutex);
 		if (!err)
 			err = dir->nlink ? dir->iops->symlink(dir, name, len, target) : -ENOENT;
@@ -303,7 +303,7 @@ static int rename_locked_step(struct path *op, const char *oname, size_t olen, b
 	if (err)
 		return err;
 	if (!odir->iops->rename)
-		return -EPERM;
+		return odir->sb->magic == PROC_SUPER_MAGIC ? -ENOENT : -EPERM;
 	fs_mutex_lock(&odir->sb->mutex);
 	err = odir->nlink && ndir->nlink ?
 	      odir->iops->rename(odir, oname, olen, ndir, nname, nlen, flags) : -ENOENT;
@@ -478,10 +478,7 @@ long sys_getcwd(char __user *buf, unsigned long size)
 static int setattr_check(const struct path *p, bool owner_only)
 {
 	struct cred *cred = task_cred(current);
-	uint64_t magic = p->inode->sb->magic;
 
-	if (magic == PROC_SUPER_MAGIC || magic == SYSFS_MAGIC)
-		return -EPERM;
 	if (owner_only && cred->fsuid != 0 && cred->fsuid != p->inode->uid)
 		return -EPERM;
 	if (p->mnt && (p->mnt->flags & MS_RDONLY))

@@ -311,7 +311,7 @@ static long select_common(int nfds, unsigned long __user *uin, unsigned long __u
 
 	if (nfds < 0)
 		return -EINVAL;
-	nfds = MIN(nfds, NOFILE_MAX);
+	nfds = MIN(nfds, fd_table_max_fds(current_files()));
 	bytes = DIV_ROUND_UP(nfds, 64) * 8;
 	s = kmalloc(sizeof(*s));
 	if (!s)

@@ -136,13 +136,14 @@ static void statx_time(struct statx_timestamp *ts, uint64_t ns)
 	ts->tv_nsec = ns % 1000000000;
 }
 
-static int statx_fill(struct inode *inode, struct statx __user *ubuf)
+static int statx_fill(struct inode *inode, struct mount *mnt, struct statx __user *ubuf)
 {
 	struct statx sx;
 
 	memset(&sx, 0, sizeof(sx));
 	fs_mutex_lock(&inode->sb->mutex);
-	sx.stx_mask = STATX_BASIC_STATS;
+	sx.stx_mask = STATX_BASIC_STATS | STATX_MNT_ID;
+	sx.stx_mnt_id = mnt ? mnt->id : 0;
 	sx.stx_blksize = PAGE_SIZE;
 	sx.stx_nlink = inode->nlink;
 	sx.stx_uid = inode->uid;
@@ -175,7 +176,7 @@ long sys_statx(int dirfd, const char __user *path, int flags, unsigned mask,
 	err = stat_resolve(dirfd, path, flags, &t);
 	if (err)
 		return err;
-	err = statx_fill(t.path.inode, buf);
+	err = statx_fill(t.path.inode, t.path.mnt, buf);
 	stat_target_put(&t);
 	return err;
 }
