@@ -85,19 +85,24 @@ static int fault_install_locked(struct vm_space *vm, struct fault *f, uint64_t p
 	return 0;
 }
 
-/* Reads the file page for f into a new page, without any lock held. */
+/* Reads the file page for f into a new page (zero past the end of the file), without
+ * any lock held. Returns the page or 0. */
 static uint64_t fault_read_file(struct fault *f)
 {
-	uint64_t page = page_alloc();
+	uint64_t page = page_alloc_uninit();
+	char *data;
 	ssize_t n;
 
 	if (!page)
 		return 0;
-	n = kernel_read(f->file, phys_to_virt(page), PAGE_SIZE, f->offset);
+	data = phys_to_virt(page);
+	n = kernel_read(f->file, data, PAGE_SIZE, f->offset);
 	if (n < 0) {
 		page_put(page);
 		return 0;
 	}
+	if (n < (ssize_t)PAGE_SIZE)
+		memset(data + n, 0, PAGE_SIZE - n);
 	return page;
 }
 

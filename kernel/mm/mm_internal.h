@@ -31,6 +31,7 @@
 void page_init(void);
 void page_allow_high(void);
 uint64_t mm_ram_end(void);
+uint64_t page_alloc_uninit(void);
 uint8_t page_tag(uint64_t phys);
 void page_set_tag(uint64_t phys, uint8_t tag);
 

@@ -103,13 +103,21 @@ void page_allow_high(void)
 	spin_unlock_irqrestore(&page_lock, flags);
 }
 
-/* Returns a zeroed page with refcount 1, or 0 when memory is exhausted. Takes page_lock. */
-uint64_t page_alloc(void)
+/* A page with refcount 1 and undefined contents, or 0; for callers that fill it. */
+uint64_t page_alloc_uninit(void)
 {
 	uint64_t flags = spin_lock_irqsave(&page_lock);
 	uint64_t phys = page_pool_alloc(&pool);
 
 	spin_unlock_irqrestore(&page_lock, flags);
+	return phys;
+}
+
+/* Returns a zeroed page with refcount 1, or 0 when memory is exhausted. Takes page_lock. */
+uint64_t page_alloc(void)
+{
+	uint64_t phys = page_alloc_uninit();
+
 	if (phys)
 		memset(phys_to_virt(phys), 0, PAGE_SIZE);
 	return phys;

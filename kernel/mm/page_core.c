@@ -45,6 +45,7 @@ void page_pool_init(struct page_pool *pool, void *meta, size_t npages)
 	pool->limit = npages;
 	pool->nfree = pool->ntotal = 0;
 	pool->hint = npages;
+	pool->cursor = 0;
 }
 
 void page_pool_add_range(struct page_pool *pool, uint64_t base, uint64_t len)
@@ -78,25 +79,42 @@ void page_pool_reserve_range(struct page_pool *pool, uint64_t base, uint64_t len
 	}
 }
 
-uint64_t page_pool_alloc(struct page_pool *pool)
+/* Returns the first free frame in [from, to), or SIZE_MAX. */
+static size_t frame_find_free(struct page_pool *pool, size_t from, size_t to)
 {
-	size_t words = MAP_WORDS(pool->limit);
-
-	for (size_t w = pool->hint / 64; w < words; w++) {
+	to = MIN(to, pool->limit);
+	for (size_t w = from / 64; w * 64 < to; w++) {
 		uint64_t bits = pool->free_map[w];
 		size_t pfn;
 
+		if (w == from / 64)
+			bits &= ~0UL << (from % 64);
 		if (!bits)
 			continue;
 		pfn = w * 64 + __builtin_ctzll(bits);
-		if (pfn >= pool->limit)
-			break;
-		frame_take(pool, pfn);
-		pool->hint = pfn + 1;
-		return (uint64_t)pfn << PAGE_BITS;
+		return pfn < to ? pfn : SIZE_MAX;
 	}
-	pool->hint = pool->limit;
-	return 0;
+	return SIZE_MAX;
+}
+
+/*
+ * Next fit: the search goes on after the last allocation and wraps around, so a page
+ * just freed is not handed out again at once. Under QEMU's TCG that matters: writing
+ * a page that recently held executed code makes QEMU throw away its translations.
+ */
+uint64_t page_pool_alloc(struct page_pool *pool)
+{
+	size_t pfn = frame_find_free(pool, pool->cursor, pool->limit);
+
+	if (pfn == SIZE_MAX)
+		pfn = frame_find_free(pool, pool->hint, pool->cursor);
+	if (pfn == SIZE_MAX)
+		return 0;
+	frame_take(pool, pfn);
+	if (pfn == pool->hint)
+		pool->hint = pfn + 1;
+	pool->cursor = pfn + 1;
+	return (uint64_t)pfn << PAGE_BITS;
 }
 
 uint64_t page_pool_alloc_contiguous(struct page_pool *pool, size_t n)

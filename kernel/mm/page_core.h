@@ -22,6 +22,7 @@ struct page_pool {
 	size_t limit;		/* allocations only come from frames below this */
 	size_t nfree, ntotal;
 	size_t hint;		/* no free frame below this one */
+	size_t cursor;		/* frame where the next single-page search starts */
 };
 
 /* Bytes of metadata page_pool_init needs for npages frames. */

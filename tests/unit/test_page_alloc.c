@@ -81,7 +81,27 @@ TEST(page_pool_refcounts_free_at_zero)
 	CHECK(!page_pool_put(&t.pool, p));	/* a stray put on a free page changes nothing */
 	CHECK_EQ(t.pool.nfree, t.pool.ntotal);
 	q = page_pool_alloc(&t.pool);
-	CHECK_EQ(q, p);				/* the lowest free frame comes back first */
+	CHECK(q != p);				/* next fit: a freed frame is not reused at once */
+	free(t.meta);
+}
+
+TEST(page_pool_wraps_around_to_freed_frames)
+{
+	struct test_pool t;
+	uint64_t first = 0, p;
+	size_t n = 0;
+
+	pool_setup(&t);
+	while ((p = page_pool_alloc(&t.pool))) {
+		if (!first)
+			first = p;
+		n++;
+	}
+	CHECK(page_pool_put(&t.pool, first));
+	CHECK(page_pool_put(&t.pool, 0x3ff000));
+	CHECK_EQ(page_pool_alloc(&t.pool), first);
+	CHECK_EQ(page_pool_alloc(&t.pool), 0x3ff000);
+	CHECK_EQ(page_pool_alloc(&t.pool), 0);
 	free(t.meta);
 }
 
@@ -117,7 +137,6 @@ TEST(page_pool_limit_keeps_allocations_low)
 		CHECK(p < 0x180000);
 	CHECK_EQ(t.pool.nfree, t.pool.ntotal - 128);
 	t.pool.limit = NPAGES;
-	t.pool.hint = 0;
 	CHECK_EQ(page_pool_alloc(&t.pool), 0x180000);
 	free(t.meta);
 }
