@@ -209,7 +209,8 @@ static int pid_exe_link(void *ctx, char *buf, size_t size)
 	return len;
 }
 
-static int proc_pid_lookup(const char *name, size_t len, struct pseudo_node **tmpl, void **ctx)
+static int proc_pid_lookup(void *dir_ctx, const char *name, size_t len, struct pseudo_node **tmpl,
+			   void **ctx)
 {
 	char tmp[12];
 	uint64_t pid;
@@ -241,7 +242,7 @@ static void proc_collect(struct task *t, void *arg)
 }
 
 /* Emits one directory per process; positions from 0x10000 on are pid + 0x10000. */
-static void proc_pid_iterate(int64_t *pos, dir_emit_t emit, void *ctx)
+static void proc_pid_iterate(void *dir_ctx, int64_t *pos, dir_emit_t emit, void *ctx)
 {
 	struct pid_list *l = kzalloc(sizeof(*l));
 	char name[12];
@@ -298,7 +299,8 @@ static bool proc_build_pid_dir(void)
 	       proc_add_file(proc_pid_dir, "cmdline", pid_cmdline_show) &&
 	       proc_add_file(proc_pid_dir, "maps", pid_maps_show) &&
 	       proc_add_file(proc_pid_dir, "mounts", proc_mounts_show) &&
-	       proc_add_link(proc_pid_dir, "exe", NULL, pid_exe_link);
+	       proc_add_link(proc_pid_dir, "exe", NULL, pid_exe_link) &&
+	       procfs_fd_init(proc_pid_dir);
 }
 
 static bool proc_build_root(void)

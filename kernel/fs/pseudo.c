@@ -93,7 +93,7 @@ static int pseudo_lookup(struct inode *dir, const char *name, size_t len, struct
 			return *out ? 0 : -ENOMEM;
 		}
 	}
-	if (!pi->node->dyn || pi->node->dyn->lookup(name, len, &tmpl, &ctx))
+	if (!pi->node->dyn || pi->node->dyn->lookup(pi->ctx, name, len, &tmpl, &ctx))
 		return -ENOENT;
 	*out = pseudo_inode_new(dir, tmpl, ctx, true, ((uint64_t)(uintptr_t)ctx << 16) + tmpl->ino);
 	return *out ? 0 : -ENOMEM;
@@ -124,7 +124,7 @@ static int pseudo_iterate(struct inode *dir, int64_t *pos, dir_emit_t emit, void
 		*pos = i;
 	}
 	if (pi->node->dyn && *pos >= i)
-		pi->node->dyn->iterate(pos, emit, ctx);
+		pi->node->dyn->iterate(pi->ctx, pos, emit, ctx);
 	return 0;
 }
 

@@ -15,11 +15,13 @@ struct pseudo_node;
 typedef size_t (*pseudo_show_t)(void *ctx, char *buf, size_t size);
 /* Writes a link target (no NUL); returns its length or -errno. */
 typedef int (*pseudo_link_t)(void *ctx, char *buf, size_t size);
-/* Dynamic children of a directory (procfs's pids): lookup gives the template node and
- * the ctx for name; iterate emits names from *pos on. */
+/* Dynamic children of a directory (procfs's pids and fds): lookup gives the template
+ * node and the ctx for name; iterate emits names from *pos on (positions >= 0x10000).
+ * dir_ctx is the directory's own ctx (the pid for /proc/PID/fd). */
 struct pseudo_dyn {
-	int (*lookup)(const char *name, size_t len, struct pseudo_node **tmpl, void **ctx);
-	void (*iterate)(int64_t *pos, dir_emit_t emit, void *emit_ctx);
+	int (*lookup)(void *dir_ctx, const char *name, size_t len, struct pseudo_node **tmpl,
+		      void **ctx);
+	void (*iterate)(void *dir_ctx, int64_t *pos, dir_emit_t emit, void *emit_ctx);
 };
 
 struct pseudo_node {
@@ -51,5 +53,8 @@ struct pseudo_node *pseudo_add(struct pseudo_node *parent, const char *name, mod
 /* An inode for node with ctx, below dir (counted). */
 struct inode *pseudo_inode_new(struct inode *dir, struct pseudo_node *node, void *ctx,
 			       bool has_ctx, uint64_t ino);
+
+/* procfs_fd.c: adds fd/ to the per-process directory template. */
+bool procfs_fd_init(struct pseudo_node *pid_dir);
 
 #endif

@@ -360,6 +360,31 @@ static long fcntl_setfl(struct file *file, unsigned long arg)
 	return 0;
 }
 
+/*
+ * Record locks are not kept yet: every lock is granted at once (one process owns the
+ * files it locks in the programs run so far), and F_GETLK reports no conflict.
+ */
+static long fcntl_lock(struct file *file, unsigned cmd, struct flock __user *ufl)
+{
+	struct flock fl;
+
+	if (copy_from_user(&fl, ufl, sizeof(fl)))
+		return -EFAULT;
+	if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK && fl.l_type != F_UNLCK)
+		return -EINVAL;
+	if (fl.l_type == F_RDLCK && (file->flags & O_ACCMODE) == O_WRONLY && cmd != F_GETLK &&
+	    cmd != F_OFD_GETLK)
+		return -EBADF;
+	if (fl.l_type == F_WRLCK && (file->flags & O_ACCMODE) == O_RDONLY && cmd != F_GETLK &&
+	    cmd != F_OFD_GETLK)
+		return -EBADF;
+	if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
+		fl.l_type = F_UNLCK;
+		return copy_to_user(ufl, &fl, sizeof(fl));
+	}
+	return 0;
+}
+
 long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 {
 	struct file *file = fd_get_file(fd);
@@ -383,6 +408,18 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 		break;
 	case F_SETFL:
 		ret = fcntl_setfl(file, arg);
+		break;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		ret = fcntl_lock(file, cmd, (struct flock __user *)arg);
+		break;
+	case F_GETOWN:
+	case F_SETOWN:
+		ret = 0;
 		break;
 	case F_GETPIPE_SZ:
 		ret = file->inode && S_ISFIFO(file->inode->mode) ? 65536 : -EBADF;
@@ -500,4 +537,60 @@ long sys_sync(void)
 long sys_syncfs(int fd)
 {
 	return do_fsync(fd);
+}
+
+/* flock(2): granted at once (see fcntl_lock); checks the fd and the operation. */
+long sys_flock(int fd, unsigned cmd)
+{
+	struct file *file = fd_get_file(fd);
+	unsigned op = cmd & ~LOCK_NB;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	file_put(file);
+	return (op == LOCK_SH || op == LOCK_EX || op == LOCK_UN) ? 0 : -EINVAL;
+}
+
+long sys_fadvise64(int fd, off_t offset, off_t len, int advice)
+{
+	struct file *file = fd_get_file(fd);
+	long ret = 0;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	if (file_is_stream(file))
+		ret = -ESPIPE;
+	else if (advice < 0 || advice > 5 || len < 0)
+		ret = -EINVAL;
+	file_put(file);
+	return ret;
+}
+
+/* fallocate(2) mode 0: makes the file at least offset+len long (tmpfs holes read as
+ * zeroes, so no pages are reserved). Other modes: EOPNOTSUPP. */
+long sys_fallocate(int fd, int mode, off_t offset, off_t len)
+{
+	struct file *file = fd_get_file(fd);
+	struct inode *inode;
+	long ret = 0;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	inode = file->inode;
+	if (offset < 0 || len <= 0)
+		ret = -EINVAL;
+	else if ((file->flags & O_ACCMODE) == O_RDONLY)
+		ret = -EBADF;
+	else if (file_is_stream(file))
+		ret = -ESPIPE;
+	else if (S_ISDIR(inode->mode))
+		ret = -EISDIR;
+	else if (!S_ISREG(inode->mode))
+		ret = -ENODEV;
+	else if (mode)
+		ret = -EOPNOTSUPP;
+	else if ((uint64_t)(offset + len) > READ_ONCE(inode->size))
+		ret = do_truncate(inode, offset + len);
+	file_put(file);
+	return ret;
 }
