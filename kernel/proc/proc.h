@@ -100,6 +100,8 @@ struct cred *task_cred(struct task *t);
 /* The controlling tty of t's session (NULL when none); tty code sets it. */
 struct tty *task_ctty(struct task *t);
 void session_set_ctty(struct task *leader, struct tty *tty);
+/* The soft limit of RLIMIT_* resource for t's process (RLIM_INFINITY = ~0). */
+uint64_t task_rlimit(struct task *t, int resource);
 /* Name of the program (comm), up to 15 bytes. */
 const char *task_comm(struct task *t);
 /* Finds a task by thread id; NULL when none. Caller holds no reference: use it

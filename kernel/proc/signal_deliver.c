@@ -185,6 +185,9 @@ static int signal_setup_frame(struct task *t, struct trap_frame *f, int sig,
 		return err;
 	if (t->altstack_flags & SS_AUTODISARM)
 		t->altstack_sp = t->altstack_size = 0;
+	/* The handler starts with a clean FPU, as on Linux; sigreturn restores ours. */
+	fpu_state_init(t->fpu);
+	fpu_restore(t->fpu);
 	f->rdi = sig;
 	f->rsi = frame_addr + offsetof(struct rt_sigframe, info);
 	f->rdx = frame_addr + offsetof(struct rt_sigframe, uc);

@@ -150,6 +150,7 @@ struct fs_state *task_fs(struct task *t) { return t->fs; }
 struct cred *task_cred(struct task *t) { return &t->cred; }
 const char *task_comm(struct task *t) { return t->comm; }
 struct tty *task_ctty(struct task *t) { return t->proc->ctty; }
+uint64_t task_rlimit(struct task *t, int resource) { return READ_ONCE(t->proc->rlim[resource].rlim_cur); }
 
 /* Sets the controlling tty of leader's session in every process of the session
  * (NULL detaches it). Takes tasks_lock. */
