@@ -3,8 +3,12 @@
  * syscalls in kernel/sys/. Other subsystems use vfs.h only.
  *
  * Locking, from outer to inner:
+ *   fifo_lock (sleeping)  fifo attach/detach (pipe.c), before a pipe's mutex.
+ *   pipe->mutex (sleeping) a pipe's ring; held across user copies.
  *   sb->mutex (sleeping)  every namespace change and every read of a directory or of
- *                         file data in that file system; held across user copies.
+ *                         file data in that file system; never held across a copy to
+ *                         or from user memory, whose fault may read a page of a file
+ *                         on the same file system.
  *   mount_lock (spin)     the mount list (mount.c).
  *   sb->ilock (spin)      inode reference counts and the "last reference" decision.
  *   file->lock (spin)     file position and flags.

@@ -5,7 +5,9 @@
  *
  * pipe->mutex protects the ring and the reader/writer counts; the wait conditions
  * read them without the lock and recheck under it. A fifo's pipe hangs off its inode
- * (inode->pipe, set and cleared under the inode's sb->mutex).
+ * (inode->pipe, set and cleared under fifo_lock, taken before pipe->mutex). Copies to
+ * and from user memory happen under pipe->mutex, and may fault in file pages (taking
+ * an sb->mutex), so no sb->mutex may be held while taking a pipe's mutex.
  */
 #include "fs/fs.h"
 #include "mm/mm.h"
@@ -16,6 +18,10 @@
 #define PIPE_PAGES 16
 #define PIPE_SIZE (PIPE_PAGES * PAGE_SIZE)
 #define PIPE_BUF_ATOMIC 4096
+
+static struct fs_mutex fifo_lock = {
+	SPINLOCK_INIT("fifo"), false, WAIT_QUEUE_INIT(fifo_lock.wq)
+};
 
 struct pipe {
 	struct fs_mutex mutex;
@@ -216,11 +222,11 @@ static void pipe_release(struct file *file)
 {
 	struct pipe *p = file->private_data;
 	int acc = file->flags & O_ACCMODE;
-	struct super_block *sb = p->fifo ? p->fifo->sb : NULL;
+	bool fifo = p->fifo;
 	bool last;
 
-	if (sb)
-		fs_mutex_lock(&sb->mutex);
+	if (fifo)
+		fs_mutex_lock(&fifo_lock);
 	fs_mutex_lock(&p->mutex);
 	if (acc != O_WRONLY)
 		p->readers--;
@@ -230,8 +236,8 @@ static void pipe_release(struct file *file)
 	if (last && p->fifo)
 		p->fifo->pipe = NULL;
 	fs_mutex_unlock(&p->mutex);
-	if (sb)
-		fs_mutex_unlock(&sb->mutex);
+	if (fifo)
+		fs_mutex_unlock(&fifo_lock);
 	wake_up(&p->rd_wq);
 	wake_up(&p->wr_wq);
 	if (last)
@@ -275,7 +281,7 @@ out_nomem:
 	return -ENOMEM;
 }
 
-/* Joins (or creates) the fifo's pipe and counts this open. Needs the sb->mutex. */
+/* Joins (or creates) the fifo's pipe and counts this open. Needs fifo_lock. */
 static struct pipe *fifo_join_locked(struct inode *inode, int acc, bool nonblock, int *err)
 {
 	struct pipe *p = inode->pipe;
@@ -318,9 +324,9 @@ static int fifo_open_file(struct file *file)
 	struct pipe *p;
 	unsigned seen;
 
-	fs_mutex_lock(&inode->sb->mutex);
+	fs_mutex_lock(&fifo_lock);
 	p = fifo_join_locked(inode, acc, nonblock, &err);
-	fs_mutex_unlock(&inode->sb->mutex);
+	fs_mutex_unlock(&fifo_lock);
 	if (!p)
 		return err;
 	file->private_data = p;

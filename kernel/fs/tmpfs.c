@@ -387,35 +387,50 @@ static int tmpfs_truncate(struct inode *inode, uint64_t size)
 	return 0;
 }
 
+/*
+ * File data is copied with the super block's mutex dropped: a user buffer may sit in
+ * a not yet faulted-in file mapping, and reading that page in takes the same mutex.
+ * Each copy holds a page reference instead, so a concurrent truncate cannot free it.
+ */
 static ssize_t tmpfs_read(struct file *file, struct iobuf *buf, off_t *pos)
 {
 	struct inode *inode = file->inode;
 	struct tmpfs_data *data = inode->priv;
+	static const char zeroes[PAGE_SIZE];
 	size_t done = 0;
 	int err = 0;
 
-	fs_mutex_lock(&inode->sb->mutex);
-	while (done < buf->len && (uint64_t)*pos < inode->size) {
-		size_t idx = *pos / PAGE_SIZE, off = *pos % PAGE_SIZE;
-		size_t n = MIN(MIN(PAGE_SIZE - off, buf->len - done), inode->size - *pos);
-		static const char zeroes[PAGE_SIZE];
-		const char *src = zeroes;
+	while (done < buf->len) {
+		size_t idx = *pos / PAGE_SIZE, off = *pos % PAGE_SIZE, n;
+		uint64_t page = 0;
 
-		if (idx < data->npages && data->pages[idx])
-			src = (char *)phys_to_virt(data->pages[idx]) + off;
-		err = iobuf_copy_out(buf, done, src, n);
+		fs_mutex_lock(&inode->sb->mutex);
+		if ((uint64_t)*pos >= inode->size) {
+			fs_mutex_unlock(&inode->sb->mutex);
+			break;
+		}
+		n = MIN(MIN(PAGE_SIZE - off, buf->len - done), inode->size - *pos);
+		if (idx < data->npages && data->pages[idx]) {
+			page = data->pages[idx];
+			page_get(page);
+		}
+		fs_mutex_unlock(&inode->sb->mutex);
+		err = iobuf_copy_out(buf, done, page ? (char *)phys_to_virt(page) + off : zeroes, n);
+		if (page)
+			page_put(page);
 		if (err)
 			break;
 		done += n;
 		*pos += n;
 	}
+	fs_mutex_lock(&inode->sb->mutex);
 	inode_touch(inode, true, false, false);
 	fs_mutex_unlock(&inode->sb->mutex);
 	return done ? (ssize_t)done : err;
 }
 
-static int tmpfs_write_page(struct inode *inode, const struct iobuf *buf, size_t done,
-			    uint64_t pos, size_t n)
+/* Returns (counted) the page holding pos, allocating it. Needs sb->mutex. */
+static int tmpfs_get_page_locked(struct inode *inode, uint64_t pos, uint64_t *out)
 {
 	struct tmpfs_data *data = inode->priv;
 	size_t idx = pos / PAGE_SIZE;
@@ -429,33 +444,43 @@ static int tmpfs_write_page(struct inode *inode, const struct iobuf *buf, size_t
 			return -ENOSPC;
 		inode->blocks += PAGE_SIZE / 512;
 	}
-	return iobuf_copy_in((char *)phys_to_virt(data->pages[idx]) + pos % PAGE_SIZE, buf,
-			     done, n);
+	*out = data->pages[idx];
+	page_get(*out);
+	return 0;
 }
 
 static ssize_t tmpfs_write(struct file *file, const struct iobuf *buf, off_t *pos)
 {
 	struct inode *inode = file->inode;
 	size_t done = 0;
+	uint64_t page;
 	int err = 0;
 
-	fs_mutex_lock(&inode->sb->mutex);
-	if (file->flags & O_APPEND)
+	if (file->flags & O_APPEND) {
+		fs_mutex_lock(&inode->sb->mutex);
 		*pos = inode->size;
+		fs_mutex_unlock(&inode->sb->mutex);
+	}
 	while (done < buf->len) {
 		size_t n = MIN(PAGE_SIZE - *pos % PAGE_SIZE, buf->len - done);
 
-		err = tmpfs_write_page(inode, buf, done, *pos, n);
+		fs_mutex_lock(&inode->sb->mutex);
+		err = tmpfs_get_page_locked(inode, *pos, &page);
+		fs_mutex_unlock(&inode->sb->mutex);
+		if (err)
+			break;
+		err = iobuf_copy_in((char *)phys_to_virt(page) + *pos % PAGE_SIZE, buf, done, n);
+		page_put(page);
 		if (err)
 			break;
 		done += n;
 		*pos += n;
+		fs_mutex_lock(&inode->sb->mutex);
 		if ((uint64_t)*pos > inode->size)
 			inode->size = *pos;
-	}
-	if (done)
 		inode_touch(inode, false, true, true);
-	fs_mutex_unlock(&inode->sb->mutex);
+		fs_mutex_unlock(&inode->sb->mutex);
+	}
 	return done ? (ssize_t)done : err;
 }
 

@@ -21,8 +21,10 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
+/* Entries are gathered in a kernel buffer under the directory's lock and copied out
+ * after it is dropped (the user buffer may fault in a page of a file on this fs). */
 struct getdents_ctx {
-	char __user *buf;
+	char *buf;
 	size_t size, used;
 	int64_t pos;
 	int err;
@@ -33,53 +35,58 @@ static bool getdents_emit(void *arg, const char *name, size_t len, uint64_t ino,
 {
 	struct getdents_ctx *c = arg;
 	size_t reclen = ALIGN_UP(offsetof(struct linux_dirent64, d_name) + len + 1, 8);
-	char rec[ALIGN_UP(sizeof(struct linux_dirent64) + NAME_MAX_LEN + 1, 8)];
-	struct linux_dirent64 *d = (struct linux_dirent64 *)rec;
+	struct linux_dirent64 *d = (struct linux_dirent64 *)(c->buf + c->used);
 
 	if (c->used + reclen > c->size) {
 		if (!c->used)
 			c->err = -EINVAL;
 		return false;
 	}
-	memset(rec, 0, reclen);
+	memset(d, 0, reclen);
 	d->d_ino = ino;
 	d->d_off = next;
 	d->d_reclen = reclen;
 	d->d_type = dtype;
 	memcpy(d->d_name, name, len);
-	if (copy_to_user(c->buf + c->used, rec, reclen)) {
-		c->err = -EFAULT;
-		return false;
-	}
 	c->used += reclen;
 	c->pos = next;
 	return true;
 }
 
-long sys_getdents64(int fd, void __user *buf, unsigned count)
+long sys_getdents64(int fd, void __user *ubuf, unsigned count)
 {
 	struct file *file = fd_get_file(fd);
-	struct getdents_ctx c = { buf, count, 0, 0, 0 };
+	struct getdents_ctx c = { NULL, MIN(count, 65536u), 0, 0, 0 };
 	struct inode *dir;
 	int64_t pos;
+	long ret;
 
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	dir = file->inode;
 	if (!dir || !S_ISDIR(dir->mode) || !dir->iops || !dir->iops->iterate) {
-		pos = (file->flags & O_PATH) ? -EBADF : -ENOTDIR;
-		file_put(file);
-		return pos;
+		ret = (file->flags & O_PATH) ? -EBADF : -ENOTDIR;
+		goto out_put;
 	}
+	c.buf = kmalloc(MAX(c.size, 1u));
+	ret = -ENOMEM;
+	if (!c.buf)
+		goto out_put;
 	fs_mutex_lock(&dir->sb->mutex);
 	pos = c.pos = file->pos;
 	if (dir->nlink)
 		dir->iops->iterate(dir, &pos, getdents_emit, &c);
-	file->pos = c.pos;
 	inode_touch(dir, true, false, false);
 	fs_mutex_unlock(&dir->sb->mutex);
+	ret = c.used ? (long)c.used : c.err;
+	if (c.used && copy_to_user(ubuf, c.buf, c.used))
+		ret = -EFAULT;
+	else
+		file->pos = c.pos;
+	kfree(c.buf);
+out_put:
 	file_put(file);
-	return c.used ? (long)c.used : c.err;
+	return ret;
 }
 
 /* Resolves the parent of a user path; *name points into *kpath (kfree it). */
