@@ -137,6 +137,8 @@ void do_exit(int status)
 	exit_session_leader(t);
 	task_times(t, &utime, &stime);
 
+	if (READ_ONCE(p->live_threads) == 1)
+		itimer_cancel(p);
 	f = spin_lock_irqsave(&tasks_lock);
 	last = --p->live_threads == 0;
 	p->dead_utime_ns += utime;

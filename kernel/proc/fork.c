@@ -148,6 +148,7 @@ static pid_t clone_link(struct task *child, uint64_t flags)
 		list_add_tail(&child->thread_link, &leader->threads);
 	} else {
 		child->tgid = pid;
+		child->proc->tgid = pid;
 		child->group_leader = child;
 		child->parent = (flags & CLONE_PARENT) ? leader->parent : leader;
 		list_add_tail(&child->sibling, &child->parent->children);

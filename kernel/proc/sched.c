@@ -215,6 +215,7 @@ void sched_tick(void)
 			cpu->need_resched = true;
 	}
 	spin_unlock(&rq->lock);
+	itimer_tick(now);
 }
 
 /* CPU time t has used, including the running stretch when it is current. */
@@ -300,7 +301,7 @@ struct task *kthread_start(const char *name, void (*fn)(void *), void *arg)
 	strlcpy(t->comm, name, sizeof(t->comm));
 	task_prepare_stack(t, kthread_main, info, task_kstack_top(t));
 	flags = spin_lock_irqsave(&tasks_lock);
-	t->pid = t->tgid = pid_alloc();
+	t->pid = t->tgid = t->proc->tgid = pid_alloc();
 	t->proc->live_threads = 1;
 	list_add_tail(&t->all_link, &all_tasks);
 	spin_unlock_irqrestore(&tasks_lock, flags);

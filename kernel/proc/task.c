@@ -99,6 +99,7 @@ struct process *process_alloc(void)
 	p->refcount = 1;
 	wait_queue_init(&p->child_wait);
 	wait_queue_init(&p->stop_wait);
+	list_init(&p->itimer_link);
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		p->rlim[i].rlim_cur = p->rlim[i].rlim_max = RLIM_INFINITY;
 	p->rlim[RLIMIT_STACK].rlim_cur = 8 * 1024 * 1024;

@@ -64,6 +64,10 @@ struct process {
 	uint64_t dead_utime_ns, dead_stime_ns;	/* [T] exited threads */
 	struct wait_queue child_wait;	/* wait4 sleeps here */
 	struct wait_queue stop_wait;	/* threads of a stopped process sleep here */
+	uint64_t itimer_deadline;	/* [itimer_lock] ITIMER_REAL expiry, 0 = off */
+	uint64_t itimer_interval;	/* [itimer_lock] reload, 0 = one-shot */
+	struct list_head itimer_link;	/* [itimer_lock] in the armed list */
+	pid_t tgid;			/* [I] for SIGALRM */
 };
 
 /* A thread. Allocated by task_alloc, freed by task_free when reaped. */
@@ -173,6 +177,10 @@ void exit_mm_release(struct task *t);
 /* wait4.c */
 struct rusage;
 void proc_rusage(int who, struct rusage *ru);
+
+/* itimer.c */
+void itimer_tick(uint64_t now);
+void itimer_cancel(struct process *p);
 
 /* futex.c */
 int futex_wake_addr(uint64_t uaddr, int count, uint32_t bitset);
