@@ -65,9 +65,18 @@ static struct super_block *devtmpfs_get_sb(const struct file_system_type *type,
 	return devtmpfs_sb ? devtmpfs_sb : ERR_PTR(-ENOMEM);
 }
 
+static size_t devtmpfs_show_options(struct super_block *sb, char *buf, size_t size)
+{
+	size_t len = tmpfs_show_size(sb, buf, size);
+
+	return len + ksnprintf(buf + MIN(len, size), size - MIN(len, size), ",mode=755,inode64");
+}
+
 struct file_system_type devtmpfs_type = {
 	.name = "devtmpfs",
+	.nodev = true,
 	.get_sb = devtmpfs_get_sb,
+	.show_options = devtmpfs_show_options,
 };
 
 /* Creates the shared instance; from vfs_init. */

@@ -125,6 +125,8 @@ struct file_system_type {
 	bool nodev;			/* "nodev" in /proc/filesystems */
 	/* Returns a super block with a reference (new, or the shared one). */
 	struct super_block *(*get_sb)(const struct file_system_type *type, const char *source);
+	/* Appends the file system's own /proc/mounts options (",size=...") to buf. */
+	size_t (*show_options)(struct super_block *sb, char *buf, size_t size);
 	struct list_head link;
 };
 
@@ -274,6 +276,8 @@ void fs_state_set_cwd(const struct path *p);
 struct super_block *tmpfs_create_sb(const struct file_system_type *type);
 extern const struct inode_operations tmpfs_dir_iops;
 extern struct file_system_type tmpfs_type;
+extern struct file_system_type rootfs_type;
+size_t tmpfs_show_size(struct super_block *sb, char *buf, size_t size);
 extern struct file_system_type devtmpfs_type;
 extern struct file_system_type proc_type;
 int devtmpfs_init(void);

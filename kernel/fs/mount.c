@@ -225,15 +225,20 @@ static size_t mount_format_one(struct mount *m, char *buf, size_t size)
 {
 	struct path p = { m, m->root };
 	char *path = kmalloc(PATH_MAX_LEN);
+	char opts[160];
 	size_t len;
 
 	if (!path)
 		return 0;
 	if (path_format(&p, path, PATH_MAX_LEN) < 0)
 		strlcpy(path, "?", PATH_MAX_LEN);
-	len = ksnprintf(buf, size, "%s %s %s %s%s%s%s 0 0\n", m->source, path, m->sb->type->name,
-			m->flags & MS_RDONLY ? "ro" : "rw", m->flags & MS_NOSUID ? ",nosuid" : "",
-			m->flags & MS_NODEV ? ",nodev" : "", m->flags & MS_NOEXEC ? ",noexec" : "");
+	opts[0] = 0;
+	if (m->sb->type->show_options)
+		m->sb->type->show_options(m->sb, opts, sizeof(opts));
+	len = ksnprintf(buf, size, "%s %s %s %s%s%s%s%s%s 0 0\n", m->source, path,
+			m->sb->type->name, m->flags & MS_RDONLY ? "ro" : "rw",
+			m->flags & MS_NOSUID ? ",nosuid" : "", m->flags & MS_NODEV ? ",nodev" : "",
+			m->flags & MS_NOEXEC ? ",noexec" : "", m->parent ? ",relatime" : "", opts);
 	kfree(path);
 	return len;
 }

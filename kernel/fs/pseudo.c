@@ -27,6 +27,18 @@ struct pseudo_node *pseudo_add(struct pseudo_node *parent, const char *name, mod
 	return n;
 }
 
+/* 2 + the subdirectories, as Linux counts a directory's links. */
+static unsigned pseudo_dir_nlink(struct pseudo_node *node)
+{
+	struct pseudo_node *n;
+	unsigned nlink = 2;
+
+	list_for_each_entry(n, &node->children, link)
+		if (S_ISDIR(n->mode))
+			nlink++;
+	return nlink;
+}
+
 static void pseudo_evict(struct inode *inode)
 {
 	kfree(inode->priv);
@@ -59,7 +71,7 @@ struct inode *pseudo_inode_new(struct inode *dir, struct pseudo_node *node, void
 	inode->uid = inode->gid = 0;
 	if (S_ISDIR(node->mode)) {
 		inode->iops = &pseudo_dir_iops;
-		inode->nlink = 2;
+		inode->nlink = pseudo_dir_nlink(node);
 		inode->parent = dir;
 		inode_get(dir);
 	} else if (S_ISLNK(node->mode)) {
@@ -232,7 +244,7 @@ struct super_block *pseudo_create_sb(const struct file_system_type *type, uint64
 	sb->root->priv = pi;
 	sb->root->ino = 1;
 	sb->root->iops = &pseudo_dir_iops;
-	sb->root->nlink = 2;
+	sb->root->nlink = pseudo_dir_nlink(root);
 	sb->root->parent = sb->root;
 	sb->root->uid = sb->root->gid = 0;
 	return sb;

@@ -17,6 +17,8 @@ struct tmpfs_dirent {
 	int64_t cookie;			/* getdents position, increasing in the list */
 	struct list_head link;
 };
+#define TMPFS_DIRENT_SIZE 20	/* Linux's BOGO_DIRENT_SIZE: a directory's size grows by it */
+
 struct tmpfs_dir {
 	struct list_head entries;
 	int64_t next_cookie;
@@ -57,12 +59,14 @@ static int tmpfs_add(struct inode *dir, const char *name, size_t len, struct ino
 	de->inode = inode;
 	de->cookie = d->next_cookie++;
 	list_add_tail(&de->link, &d->entries);
+	dir->size += TMPFS_DIRENT_SIZE;
 	inode_touch(dir, false, true, true);
 	return 0;
 }
 
-static void tmpfs_dirent_free(struct tmpfs_dirent *de)
+static void tmpfs_dirent_free(struct inode *dir, struct tmpfs_dirent *de)
 {
+	dir->size -= TMPFS_DIRENT_SIZE;
 	list_del(&de->link);
 	kfree(de->name);
 	kfree(de);
@@ -92,6 +96,7 @@ static int tmpfs_init_inode(struct inode *inode, struct inode *dir)
 		inode->priv = d;
 		inode->iops = &tmpfs_dir_iops;
 		inode->nlink = 2;
+		inode->size = 2 * TMPFS_DIRENT_SIZE;
 		inode->parent = dir ? dir : inode;
 		if (dir)
 			inode_get(dir);
@@ -172,7 +177,7 @@ static int tmpfs_symlink(struct inode *dir, const char *name, size_t len, const 
 	inode->priv = kstrdup(target);
 	inode->size = strlen(target);
 	if (!inode->priv) {
-		tmpfs_dirent_free(tmpfs_find(dir, name, len));
+		tmpfs_dirent_free(dir, tmpfs_find(dir, name, len));
 		tmpfs_drop_link(inode);
 		err = -ENOMEM;
 	}
@@ -215,7 +220,7 @@ static int tmpfs_unlink(struct inode *dir, const char *name, size_t len, bool di
 		return -EBUSY;
 	if (dir_expected && !tmpfs_dir_empty(inode))
 		return -ENOTEMPTY;
-	tmpfs_dirent_free(de);
+	tmpfs_dirent_free(dir, de);
 	if (dir_expected)
 		dir->nlink--;
 	inode_touch(dir, false, true, true);
@@ -295,7 +300,7 @@ static int tmpfs_rename(struct inode *odir, const char *oname, size_t olen,
 	} else {
 		if (n) {
 			victim = n->inode;
-			tmpfs_dirent_free(n);
+			tmpfs_dirent_free(ndir, n);
 			if (S_ISDIR(victim->mode))
 				ndir->nlink--;
 			tmpfs_drop_link(victim);
@@ -304,7 +309,7 @@ static int tmpfs_rename(struct inode *odir, const char *oname, size_t olen,
 		if (err)
 			return err;
 		tmpfs_move_dir(o->inode, odir, ndir);
-		tmpfs_dirent_free(o);
+		tmpfs_dirent_free(odir, o);
 	}
 	inode_touch(odir, false, true, true);
 	inode_touch(ndir, false, true, true);
@@ -508,7 +513,7 @@ static void tmpfs_evict(struct inode *inode)
 		kfree(data->pages);
 	} else if (S_ISDIR(inode->mode) && inode->priv) {
 		list_for_each_entry_safe(de, tmp, &((struct tmpfs_dir *)inode->priv)->entries, link)
-			tmpfs_dirent_free(de);
+			tmpfs_dirent_free(inode, de);
 	}
 	kfree(inode->priv);
 }
@@ -561,8 +566,35 @@ static struct super_block *tmpfs_get_sb(const struct file_system_type *type, con
 	return sb ? sb : ERR_PTR(-ENOMEM);
 }
 
+/* The size= and nr_inodes= options of the internal instances (half of memory). */
+size_t tmpfs_show_size(struct super_block *sb, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, ",size=%luk,nr_inodes=%lu", pages_total() / 2 * (PAGE_SIZE / 1024),
+			 pages_total() / 2);
+}
+
+static size_t tmpfs_show_options(struct super_block *sb, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, ",inode64");
+}
+
+static size_t rootfs_show_options(struct super_block *sb, char *buf, size_t size)
+{
+	size_t len = tmpfs_show_size(sb, buf, size);
+
+	return len + ksnprintf(buf + MIN(len, size), size - MIN(len, size), ",inode64");
+}
+
 struct file_system_type tmpfs_type = {
 	.name = "tmpfs",
 	.nodev = true,
 	.get_sb = tmpfs_get_sb,
+	.show_options = tmpfs_show_options,
+};
+
+/* The root file system's type, as Linux names it; not mountable by name. */
+struct file_system_type rootfs_type = {
+	.name = "rootfs",
+	.nodev = true,
+	.show_options = rootfs_show_options,
 };

@@ -41,16 +41,16 @@ void vfs_init(void)
 {
 	struct super_block *root;
 
-	root = tmpfs_create_sb(&tmpfs_type);
+	root = tmpfs_create_sb(&rootfs_type);
 	anon_sb = sb_alloc(&anon_type, &anon_sops, PIPEFS_MAGIC);
 	if (!root || !anon_sb || mount_root(root))
 		panic("vfs: cannot create the root file system");
 	root->root->mode = S_IFDIR | 0755;
 	vfs_default_root(root);
-	fs_type_register(&tmpfs_type);
-	fs_type_register(&devtmpfs_type);
-	fs_type_register(&proc_type);
 	fs_type_register(&sysfs_type);
+	fs_type_register(&tmpfs_type);
+	fs_type_register(&proc_type);
+	fs_type_register(&devtmpfs_type);
 	if (devtmpfs_init() || procfs_init() || sysfs_init())
 		panic("vfs: cannot create devtmpfs, procfs or sysfs");
 	pr_info("vfs: root tmpfs mounted");
