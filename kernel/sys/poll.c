@@ -330,11 +330,21 @@ out:
 	return ret;
 }
 
+/* The time left until deadline (0 once passed), for select's timeout write-back. */
+static int64_t time_left(uint64_t deadline)
+{
+	uint64_t now = clock_monotonic_ns();
+
+	return deadline > 1 && deadline > now ? (int64_t)(deadline - now) : 0;
+}
+
 long sys_select(int nfds, unsigned long __user *in, unsigned long __user *out,
 		unsigned long __user *ex, struct __kernel_old_timeval __user *utv)
 {
 	struct __kernel_old_timeval tv;
+	uint64_t deadline;
 	int64_t ns = -1;
+	long ret;
 
 	if (utv) {
 		if (copy_from_user(&tv, utv, sizeof(tv)))
@@ -344,17 +354,38 @@ long sys_select(int nfds, unsigned long __user *in, unsigned long __user *out,
 		ns = tv.tv_sec * 1000000000LL + (tv.tv_usec % 1000000) * 1000 +
 		     tv.tv_usec / 1000000 * 1000000000LL;
 	}
-	return select_common(nfds, in, out, ex, deadline_after(ns));
+	deadline = deadline_after(ns);
+	ret = select_common(nfds, in, out, ex, deadline);
+	if (utv && ns > 0) {
+		ns = time_left(deadline);
+		tv.tv_sec = ns / 1000000000;
+		tv.tv_usec = ns % 1000000000 / 1000;
+		if (copy_to_user(utv, &tv, sizeof(tv)) && ret >= 0)
+			ret = -EFAULT;
+	}
+	return ret;
 }
 
 long sys_pselect6(int nfds, unsigned long __user *in, unsigned long __user *out,
-		  unsigned long __user *ex, const struct __kernel_timespec __user *tmo,
+		  unsigned long __user *ex, struct __kernel_timespec __user *tmo,
 		  const void __user *sig)
 {
+	struct __kernel_timespec ts;
+	uint64_t deadline;
 	int64_t ns;
 	int err = timespec_to_ns(tmo, &ns);
+	long ret;
 
 	if (err)
 		return err;
-	return select_common(nfds, in, out, ex, deadline_after(ns));
+	deadline = deadline_after(ns);
+	ret = select_common(nfds, in, out, ex, deadline);
+	if (tmo && ns > 0) {
+		ns = time_left(deadline);
+		ts.tv_sec = ns / 1000000000;
+		ts.tv_nsec = ns % 1000000000;
+		if (copy_to_user(tmo, &ts, sizeof(ts)) && ret >= 0)
+			ret = -EFAULT;
+	}
+	return ret;
 }
