@@ -433,6 +433,8 @@ long sys_execve(const char __user *upath, const char __user *const __user *argv,
 	}
 	exec_args_init(&args, exec_args_limit());
 	err = exec_args_copy_user(&args, argv, false);
+	if (!err && args.argc == 0)	/* Linux runs argv-less programs with argv {""} */
+		err = exec_args_add(&args, "", false);
 	if (!err)
 		err = exec_args_copy_user(&args, envp, true);
 	if (!err)
