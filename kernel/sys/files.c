@@ -7,6 +7,7 @@
 #include "sys/syscall.h"
 #include <linux/uio.h>
 #include <asm-generic/ioctls.h>
+#include <linux/close_range.h>
 
 #define MAX_RW_COUNT 0x7ffff000L
 
@@ -180,9 +181,10 @@ long sys_writev(int fd, const struct iovec __user *iov, int iovcnt)
 	return do_rwv(fd, iov, iovcnt, true);
 }
 
-/* Copies up to count bytes from in (at *pos, or its file position) to out through a
- * kernel bounce buffer. */
-static ssize_t sendfile_copy(struct file *out, struct file *in, off_t *pos, size_t count)
+/* Copies up to count bytes from in (at *pos, or its file position) to out (at *opos,
+ * or its file position) through a kernel bounce buffer; the offsets advance. */
+static ssize_t sendfile_copy(struct file *out, struct file *in, off_t *pos, off_t *opos,
+			     size_t count)
 {
 	char *bounce = kmalloc(PAGE_SIZE);
 	size_t done = 0;
@@ -197,13 +199,15 @@ static ssize_t sendfile_copy(struct file *out, struct file *in, off_t *pos, size
 		if (n <= 0)
 			break;
 		io.len = n;
-		w = rw_at_pos(out, &io, true, NULL);
+		w = rw_at_pos(out, &io, true, opos);
 		if (w < 0) {
 			n = w;
 			break;
 		}
 		if (pos)
-			*pos += n;
+			*pos += w;
+		if (opos)
+			*opos += w;
 		done += w;
 		if (w < n)
 			break;
@@ -234,7 +238,8 @@ long sys_sendfile(int out_fd, int in_fd, off_t __user *uoffset, size_t count)
 	else if (out->flags & O_APPEND)
 		n = -EINVAL;
 	else
-		n = sendfile_copy(out, in, uoffset ? &off : NULL, MIN(count, (size_t)MAX_RW_COUNT));
+		n = sendfile_copy(out, in, uoffset ? &off : NULL, NULL,
+				  MIN(count, (size_t)MAX_RW_COUNT));
 	if (n >= 0 && uoffset && put_user(off, uoffset))
 		n = -EFAULT;
 	file_put(out);
@@ -593,4 +598,77 @@ long sys_fallocate(int fd, int mode, off_t offset, off_t len)
 		ret = do_truncate(inode, offset + len);
 	file_put(file);
 	return ret;
+}
+
+/* close_range(2): closes (or marks close-on-exec) every open fd in [first, last]. */
+long sys_close_range(unsigned first, unsigned last, unsigned flags)
+{
+	struct fd_table *table = current_files();
+	unsigned fd;
+
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last)
+		return -EINVAL;
+	for (fd = first; fd < NOFILE_MAX && fd <= last; fd++) {
+		if (flags & CLOSE_RANGE_CLOEXEC)
+			fd_set_cloexec(fd, true);
+		else
+			fd_close(table, fd);
+	}
+	return 0;
+}
+
+/* copy_file_range(2) between regular files, through sendfile's bounce buffer. */
+long sys_copy_file_range(int fd_in, off_t __user *uoff_in, int fd_out, off_t __user *uoff_out,
+			 size_t len, unsigned flags)
+{
+	struct file *in, *out;
+	off_t off_in, off_out;
+	ssize_t n;
+
+	if (flags)
+		return -EINVAL;
+	if ((uoff_in && get_user(off_in, uoff_in)) || (uoff_out && get_user(off_out, uoff_out)))
+		return -EFAULT;
+	in = fd_get_file(fd_in);
+	if (IS_ERR(in))
+		return PTR_ERR(in);
+	out = fd_get_file(fd_out);
+	if (IS_ERR(out)) {
+		file_put(in);
+		return PTR_ERR(out);
+	}
+	if ((in->flags & O_ACCMODE) == O_WRONLY || (out->flags & O_ACCMODE) == O_RDONLY ||
+	    (out->flags & O_APPEND))
+		n = -EBADF;
+	else if (!in->inode || !out->inode || S_ISDIR(in->inode->mode) || S_ISDIR(out->inode->mode))
+		n = -EISDIR;
+	else if (!S_ISREG(in->inode->mode) || !S_ISREG(out->inode->mode))
+		n = -EINVAL;
+	else
+		n = sendfile_copy(out, in, uoff_in ? &off_in : NULL, uoff_out ? &off_out : NULL,
+				  MIN(len, (size_t)MAX_RW_COUNT));
+	if (n >= 0 && ((uoff_in && put_user(off_in, uoff_in)) || (uoff_out && put_user(off_out, uoff_out))))
+		n = -EFAULT;
+	file_put(out);
+	file_put(in);
+	return n;
+}
+
+long sys_readahead(int fd, off_t offset, size_t count)
+{
+	struct file *file = fd_get_file(fd);
+	long ret;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = file->inode && S_ISREG(file->inode->mode) ? 0 : -EINVAL;
+	file_put(file);
+	return ret;
+}
+
+long sys_sync_file_range(int fd, off_t offset, off_t nbytes, unsigned flags)
+{
+	if (flags & ~7U || offset < 0 || nbytes < 0)
+		return -EINVAL;
+	return do_fsync(fd);
 }

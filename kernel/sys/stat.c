@@ -303,3 +303,102 @@ long sys_readlinkat(int dirfd, const char __user *path, char __user *buf, int bu
 {
 	return do_readlink(dirfd, path, buf, bufsiz);
 }
+
+/* Extended attributes are not stored yet: every file has none, as a fresh tmpfs file
+ * on Linux (names are still checked and paths resolved, for the right errnos). */
+static long xattr_path(const char __user *upath, bool follow)
+{
+	struct path p;
+	int err = user_path_at(AT_FDCWD, upath, 0, follow, &p);
+
+	if (!err)
+		path_put(&p);
+	return err;
+}
+
+/* What reading attribute name gives on a file without attributes: ENODATA for the
+ * namespaces tmpfs keeps (security., trusted., system.), EOPNOTSUPP for the rest. */
+static long xattr_get_errno(const char __user *uname)
+{
+	char name[256];
+	long len = strncpy_from_user(name, uname, sizeof(name));
+
+	if (len == -ENAMETOOLONG)
+		return -ERANGE;
+	if (len < 0)
+		return len;
+	if (!strncmp(name, "security.", 9) || !strncmp(name, "trusted.", 8) ||
+	    !strncmp(name, "system.", 7))
+		return -ENODATA;
+	return -EOPNOTSUPP;
+}
+
+static long xattr_fd(int fd)
+{
+	struct file *file = fd_get_file(fd);
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	file_put(file);
+	return 0;
+}
+
+long sys_getxattr(const char __user *path, const char __user *name, void __user *value, size_t size)
+{
+	long err = xattr_path(path, true);
+
+	return err ? err : xattr_get_errno(name);
+}
+
+long sys_lgetxattr(const char __user *path, const char __user *name, void __user *value, size_t size)
+{
+	long err = xattr_path(path, false);
+
+	return err ? err : xattr_get_errno(name);
+}
+
+long sys_fgetxattr(int fd, const char __user *name, void __user *value, size_t size)
+{
+	long err = xattr_fd(fd);
+
+	return err ? err : xattr_get_errno(name);
+}
+
+long sys_listxattr(const char __user *path, char __user *list, size_t size)
+{
+	return xattr_path(path, true);
+}
+
+long sys_llistxattr(const char __user *path, char __user *list, size_t size)
+{
+	return xattr_path(path, false);
+}
+
+long sys_flistxattr(int fd, char __user *list, size_t size)
+{
+	return xattr_fd(fd);
+}
+
+long sys_setxattr(const char __user *path, const char __user *name, const void __user *value,
+		  size_t size, int flags)
+{
+	long err = xattr_path(path, true);
+
+	return err ? err : -EOPNOTSUPP;
+}
+
+long sys_lsetxattr(const char __user *path, const char __user *name, const void __user *value,
+		   size_t size, int flags)
+{
+	long err = xattr_path(path, false);
+
+	return err ? err : -EOPNOTSUPP;
+}
+
+long sys_fsetxattr(int fd, const char __user *name, const void __user *value, size_t size,
+		   int flags)
+{
+	long err = xattr_fd(fd);
+
+	return err ? err : -EOPNOTSUPP;
+}
