@@ -9,16 +9,6 @@
 #include "mm/mm.h"
 #include <linux/futex.h>
 
-/* Splits a task's CPU time into user and system parts by its tick counts. */
-static void task_times(struct task *t, uint64_t *utime, uint64_t *stime)
-{
-	uint64_t total = task_cpu_time_ns(t);
-	uint64_t ticks = t->user_ticks + t->sys_ticks;
-
-	*utime = ticks ? total / ticks * t->user_ticks : 0;
-	*stime = total - *utime;
-}
-
 /* Linux's mm_release: clears the clear_child_tid word and wakes a futex waiter on
  * it (pthread_join), when the task still has its address space. */
 void exit_mm_release(struct task *t)

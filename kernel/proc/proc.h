@@ -138,6 +138,9 @@ void sched_tick(void);
 /* Called before returning to user mode from any trap or syscall: delivers pending
  * signals and reschedules when asked. */
 void proc_return_to_user(struct trap_frame *frame);
+/* Called first thing on an entry from user mode (the syscall entry does; trap
+ * entry from user mode should too), so CPU time splits into user and system. */
+void proc_enter_from_user(void);
 
 /* ---- signals ---- */
 /* Queues sig for process (thread group) / thread / process group. Returns 0 or -errno. */

@@ -119,7 +119,8 @@ void sched_finish_switch(void)
 		task_free(prev);
 }
 
-/* Charges the time since the current task was switched in to it. */
+/* Charges the time since the current task was switched in to it, and its user-mode
+ * stretch when it is switched out from user mode (preempted). */
 static void account_run_time(struct run_queue *rq, struct task *t)
 {
 	uint64_t now = clock_monotonic_ns();
@@ -127,6 +128,29 @@ static void account_run_time(struct run_queue *rq, struct task *t)
 	if (now > rq->switched_in_ns)
 		t->run_ns += now - rq->switched_in_ns;
 	rq->switched_in_ns = now;
+	if (t->user_since && now > t->user_since)
+		t->utime_ns += now - t->user_since;
+	t->user_since = 0;
+}
+
+/* Entry from user mode: ends the current task's user-mode stretch. */
+void proc_enter_from_user(void)
+{
+	struct task *t = current_task();
+	uint64_t now = clock_monotonic_ns();
+
+	if (t->user_since && now > t->user_since)
+		t->utime_ns += now - t->user_since;
+	t->user_since = 0;
+}
+
+/* Splits t's CPU time into user and system parts. */
+void task_times(struct task *t, uint64_t *utime, uint64_t *stime)
+{
+	uint64_t total = task_cpu_time_ns(t);
+
+	*utime = MIN(t->utime_ns, total);
+	*stime = total - *utime;
 }
 
 /* Gives up the CPU until woken or until deadline_ns (monotonic, 0 = none). A task
@@ -202,10 +226,6 @@ void sched_tick(void)
 			cpu->need_resched = true;
 		}
 	}
-	if (cur->user_frame && trap_from_user(cur->user_frame) && cpu->irq_depth <= 1)
-		cur->user_ticks++;
-	else
-		cur->sys_ticks++;
 	if (cur == cpu->idle) {
 		if (!list_empty(&rq->queue))
 			cpu->need_resched = true;

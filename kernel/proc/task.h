@@ -90,7 +90,8 @@ struct task {
 	uint64_t wake_deadline;		/* [R] monotonic ns, 0 = none */
 	int timeslice;			/* [R] ticks left */
 	uint64_t run_ns;		/* [R] CPU time used, for the CPU-time clocks */
-	uint64_t user_ticks, sys_ticks;	/* [R] */
+	uint64_t utime_ns;		/* [R] user-mode part of run_ns */
+	uint64_t user_since;		/* [R] when it last returned to user mode, 0 = in kernel */
 
 	int exit_code;			/* [T] wait status while a zombie */
 	bool exit_signal_sigchld;	/* [I] tell the parent with SIGCHLD */
@@ -146,6 +147,7 @@ __noreturn void sched_become_idle(void);
 void sched_finish_switch(void);
 void sched_exit_current(void) __noreturn;
 uint64_t task_cpu_time_ns(struct task *t);
+void task_times(struct task *t, uint64_t *utime, uint64_t *stime);
 
 /* switch.S and syscall_entry.S */
 void context_switch(uint64_t *old_rsp, uint64_t new_rsp);

@@ -143,18 +143,16 @@ void proc_rusage(int who, struct rusage *ru)
 		ut = p->child_utime_ns;
 		st = p->child_stime_ns;
 	} else if (who == RUSAGE_THREAD) {
-		uint64_t total = task_cpu_time_ns(current), ticks = current->user_ticks + current->sys_ticks;
-		ut = ticks ? total / ticks * current->user_ticks : 0;
-		st = total - ut;
+		task_times(current, &ut, &st);
 	} else {
 		ut = p->dead_utime_ns;
 		st = p->dead_stime_ns;
 		list_for_each_entry(t, &all_tasks, all_link) {
 			if (t->proc == p && t->state != TASK_ZOMBIE && t->state != TASK_DEAD) {
-				uint64_t total = task_cpu_time_ns(t), ticks = t->user_ticks + t->sys_ticks;
-				uint64_t u = ticks ? total / ticks * t->user_ticks : 0;
+				uint64_t u, s;
+				task_times(t, &u, &s);
 				ut += u;
-				st += total - u;
+				st += s;
 			}
 		}
 	}

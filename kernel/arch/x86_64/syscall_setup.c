@@ -41,6 +41,7 @@ static bool syscall_can_sysret(const struct trap_frame *f)
  */
 long syscall_handle(struct trap_frame *f)
 {
+	proc_enter_from_user();
 	f->rax = syscall_dispatch(f);
 	proc_return_to_user(f);
 	return syscall_can_sysret(f);
