@@ -15,6 +15,8 @@ struct chrdev {
 static spinlock_t chrdev_lock = SPINLOCK_INIT("chrdev");
 static LIST_HEAD(chrdevs);
 
+/* Registers ops for character devices major:[first_minor, first_minor+count); 0 or
+ * -ENOMEM. Later registrations never replace earlier ones. */
 int chrdev_register(unsigned major, unsigned first_minor, unsigned count,
 		    const char *name, const struct file_operations *ops)
 {

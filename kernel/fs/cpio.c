@@ -107,6 +107,7 @@ static int cpio_entry_next(const char *data, size_t size, size_t *off, struct cp
 	return 0;
 }
 
+/* Walks the archive entry by entry (see cpio.h); -EINVAL on any malformed header. */
 int cpio_parse(const void *archive, size_t size, cpio_entry_fn fn, void *ctx)
 {
 	const char *data = archive;

@@ -47,6 +47,8 @@ static int devtmpfs_add_locked(const char *path, mode_t mode, dev_t dev)
 	return err;
 }
 
+/* Adds /dev/<name> (parents created as needed) to the shared devtmpfs instance.
+ * Takes devtmpfs's sb->mutex; -EEXIST when the name is taken. */
 int devtmpfs_create_node(const char *name, mode_t mode, dev_t dev)
 {
 	int err;

@@ -8,11 +8,13 @@
 #include "fs/fs.h"
 #include "mm/mm.h"
 
+/* The current task's fd table (NULL for kernel threads without one). */
 struct fd_table *current_files(void)
 {
 	return task_files(current);
 }
 
+/* The current task's fs state (NULL for kernel threads without one). */
 struct fs_state *current_fs(void)
 {
 	return task_fs(current);
@@ -50,6 +52,7 @@ struct fd_table *fd_table_clone(struct fd_table *src)
 	return t;
 }
 
+/* Takes a reference (CLONE_FILES). */
 void fd_table_get(struct fd_table *table)
 {
 	__atomic_add_fetch(&table->refcount, 1, __ATOMIC_ACQ_REL);
@@ -97,6 +100,8 @@ void fd_table_close_on_exec(struct fd_table *table)
 	}
 }
 
+/* The file at fd of the current task, counted, or ERR_PTR(-EBADF). Takes the table
+ * lock. */
 struct file *fd_get_file(int fd)
 {
 	struct fd_table *table = current_files();
@@ -140,6 +145,7 @@ int fd_install_from(struct fd_table *table, struct file *file, int minfd, bool c
 	return -EMFILE;
 }
 
+/* Lowest free fd; O_CLOEXEC in flags. Takes over the caller's reference on success. */
 int fd_install(struct fd_table *table, struct file *file, unsigned flags)
 {
 	return fd_install_from(table, file, 0, flags & O_CLOEXEC);
@@ -245,11 +251,13 @@ struct fs_state *fs_state_clone(struct fs_state *src)
 	return fs;
 }
 
+/* Takes a reference (CLONE_FS). */
 void fs_state_get(struct fs_state *fs)
 {
 	__atomic_add_fetch(&fs->refcount, 1, __ATOMIC_ACQ_REL);
 }
 
+/* Drops a reference; the last one releases root and cwd. */
 void fs_state_put(struct fs_state *fs)
 {
 	if (!fs || __atomic_sub_fetch(&fs->refcount, 1, __ATOMIC_ACQ_REL))
@@ -276,6 +284,7 @@ static void fs_state_copy_out(struct path *field, struct path *out)
 	spin_unlock_irqrestore(&fs->lock, flags);
 }
 
+/* A counted copy of the current root (the root mount for kernel threads). */
 void fs_state_get_root(struct path *out)
 {
 	struct fs_state *fs = current_fs();
@@ -283,6 +292,7 @@ void fs_state_get_root(struct path *out)
 	fs_state_copy_out(fs ? &fs->root : NULL, out);
 }
 
+/* A counted copy of the current working directory. */
 void fs_state_get_cwd(struct path *out)
 {
 	struct fs_state *fs = current_fs();
@@ -307,11 +317,13 @@ static void fs_state_replace(bool root, const struct path *p)
 	path_put(&old);
 }
 
+/* chroot: replaces the root with p (counted again here). */
 void fs_state_set_root(const struct path *p)
 {
 	fs_state_replace(true, p);
 }
 
+/* chdir: replaces the working directory with p (counted again here). */
 void fs_state_set_cwd(const struct path *p)
 {
 	fs_state_replace(false, p);

@@ -11,6 +11,8 @@
 
 static const struct file_operations empty_fops;
 
+/* Copies into the buffer at off: memcpy for kernel buffers, copy_to_user otherwise;
+ * -EFAULT past the buffer's end or on a bad user pointer. */
 int iobuf_copy_out(struct iobuf *buf, size_t off, const void *src, size_t n)
 {
 	if (off > buf->len || n > buf->len - off)
@@ -22,6 +24,7 @@ int iobuf_copy_out(struct iobuf *buf, size_t off, const void *src, size_t n)
 	return copy_to_user(buf->ptr + off, src, n);
 }
 
+/* Copies out of the buffer at off (the write direction); -EFAULT as above. */
 int iobuf_copy_in(void *dst, const struct iobuf *buf, size_t off, size_t n)
 {
 	if (off > buf->len || n > buf->len - off)
@@ -33,6 +36,7 @@ int iobuf_copy_in(void *dst, const struct iobuf *buf, size_t off, size_t n)
 	return copy_from_user(dst, buf->ptr + off, n);
 }
 
+/* A new file with one reference and no inode (see vfs.h). */
 struct file *file_alloc(const struct file_operations *ops, void *private_data, unsigned flags)
 {
 	struct file *file = kzalloc(sizeof(*file));
@@ -47,6 +51,7 @@ struct file *file_alloc(const struct file_operations *ops, void *private_data, u
 	return file;
 }
 
+/* Takes a reference on file. */
 void file_get(struct file *file)
 {
 	__atomic_add_fetch(&file->refcount, 1, __ATOMIC_ACQ_REL);
@@ -120,6 +125,8 @@ struct file *file_open_path(const struct path *p, int flags)
 	return file;
 }
 
+/* read(2) on an open file after the access-mode checks: -EBADF when not open for
+ * reading, -EISDIR on directories, -EINVAL without a read operation. */
 ssize_t file_read(struct file *file, struct iobuf *buf, off_t *pos)
 {
 	if ((file->flags & O_PATH) || (file->flags & O_ACCMODE) == O_WRONLY)
@@ -131,6 +138,7 @@ ssize_t file_read(struct file *file, struct iobuf *buf, off_t *pos)
 	return file->ops->read(file, buf, pos);
 }
 
+/* write(2) on an open file after the access-mode checks (as file_read). */
 ssize_t file_write(struct file *file, const struct iobuf *buf, off_t *pos)
 {
 	if ((file->flags & O_PATH) || (file->flags & O_ACCMODE) == O_RDONLY)
@@ -140,6 +148,8 @@ ssize_t file_write(struct file *file, const struct iobuf *buf, off_t *pos)
 	return file->ops->write(file, buf, pos);
 }
 
+/* Reads len bytes at offset into a kernel buffer, looping over short reads; returns
+ * the bytes read (short at end of file) or -errno. */
 ssize_t kernel_read(struct file *file, void *buf, size_t len, uint64_t offset)
 {
 	struct iobuf io = { buf, len, true };
@@ -160,6 +170,7 @@ ssize_t kernel_read(struct file *file, void *buf, size_t len, uint64_t offset)
 	return done;
 }
 
+/* exec's permission check: a regular file with an x bit on a mount without noexec. */
 int file_check_exec(struct file *file)
 {
 	struct inode *inode = file->inode;
@@ -171,6 +182,8 @@ int file_check_exec(struct file *file)
 	return inode_permission(inode, 1);
 }
 
+/* Writes the absolute path the file was opened by into buf; returns its length or
+ * -ENOENT (anonymous or unreachable) / -ENAMETOOLONG. */
 int file_get_path(struct file *file, char *buf, size_t size)
 {
 	struct file_origin *o = file->origin;
@@ -197,6 +210,7 @@ int file_get_path(struct file *file, char *buf, size_t size)
 	return len + strlen(o->name);
 }
 
+/* The device number of a device file; 0 for other files. */
 dev_t file_rdev(struct file *file)
 {
 	if (!file->inode || !(S_ISCHR(file->inode->mode) || S_ISBLK(file->inode->mode)))
@@ -221,6 +235,7 @@ int do_truncate(struct inode *inode, uint64_t size)
 	return err;
 }
 
+/* open(2) from kernel code, relative to the current task's cwd and root. */
 struct file *vfs_open(const char *path, int flags, mode_t mode)
 {
 	struct file *file;

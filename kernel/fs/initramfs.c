@@ -183,6 +183,8 @@ out:
 	return err;
 }
 
+/* Unpacks a cpio newc archive into the root file system; 0 or -errno (-EINVAL for a
+ * malformed archive). Single-threaded boot code. */
 int initramfs_unpack(const void *data, size_t size)
 {
 	struct unpack_ctx *ctx = kzalloc(sizeof(*ctx));

@@ -4,6 +4,7 @@
 #include "fs/fs.h"
 #include "mm/mm.h"
 
+/* An unlocked mutex with an empty wait queue. */
 void fs_mutex_init(struct fs_mutex *m, const char *name)
 {
 	spin_init(&m->lock, name);

@@ -424,6 +424,7 @@ int path_format(const struct path *p, char *buf, size_t size)
 	return size - 1 - start;
 }
 
+/* See fs.h: resolves a user path for the *at calls, AT_EMPTY_PATH included. */
 int user_path_at(int dirfd, const char __user *upath, int at_flags, bool follow,
 		 struct path *out)
 {

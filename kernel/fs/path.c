@@ -3,6 +3,7 @@
  */
 #include "fs/path.h"
 
+/* Next component of *cursor (see path.h); 1, 0 at the end, -ENAMETOOLONG. */
 int path_component_next(const char **cursor, const char **name, size_t *len)
 {
 	const char *p = *cursor;
@@ -23,6 +24,7 @@ int path_component_next(const char **cursor, const char **name, size_t *len)
 	return *len > PATH_NAME_MAX ? -ENAMETOOLONG : 1;
 }
 
+/* True when only slashes remain. */
 bool path_at_end(const char *cursor)
 {
 	while (*cursor == '/')
@@ -30,6 +32,7 @@ bool path_at_end(const char *cursor)
 	return !*cursor;
 }
 
+/* 1 for ".", 2 for "..", 0 otherwise. */
 int path_dots(const char *name, size_t len)
 {
 	if (len == 1 && name[0] == '.')
@@ -39,6 +42,7 @@ int path_dots(const char *name, size_t len)
 	return 0;
 }
 
+/* Splits off the last component (see path.h). */
 int path_split_last(const char *path, size_t *dir_len, const char **name, size_t *name_len,
 		    bool *trailing)
 {

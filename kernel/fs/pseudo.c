@@ -11,6 +11,8 @@ static const struct inode_operations pseudo_link_iops;
 static const struct file_operations pseudo_file_fops;
 static uint32_t pseudo_next_ino = 2;
 
+/* A new node under parent (NULL: a detached template); NULL when out of memory.
+ * Needs the file system's mutex once it is mounted. */
 struct pseudo_node *pseudo_add(struct pseudo_node *parent, const char *name, mode_t mode)
 {
 	struct pseudo_node *n = kzalloc(sizeof(*n));
@@ -49,6 +51,8 @@ static const struct super_operations pseudo_sops = {
 	.evict = pseudo_evict,
 };
 
+/* A fresh inode showing node with ctx (has_ctx: per-process), below dir; counted,
+ * NULL when out of memory. Needs dir's sb->mutex. */
 struct inode *pseudo_inode_new(struct inode *dir, struct pseudo_node *node, void *ctx,
 			       bool has_ctx, uint64_t ino)
 {

@@ -37,6 +37,8 @@ static void vfs_default_root(struct super_block *root)
 	inode_put(dev);
 }
 
+/* Mounts the root tmpfs (with /dev/console), registers the file system types and
+ * builds devtmpfs, procfs and sysfs. Panics when memory runs out this early. */
 void vfs_init(void)
 {
 	struct super_block *root;

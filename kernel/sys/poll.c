@@ -47,6 +47,7 @@ static struct poll_entry *poll_entry_alloc(struct poll_table *pt)
 	return &c->entries[c->used++];
 }
 
+/* Queues the polling task on wq and pins file until the poll ends (see vfs.h). */
 void poll_wait(struct file *file, struct wait_queue *wq, struct poll_table *pt)
 {
 	struct poll_entry *e;
