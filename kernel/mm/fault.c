@@ -133,7 +133,7 @@ static int fault_begin_locked(struct vm_space *vm, struct fault *f, uint64_t **p
 		return -EFAULT;
 	f->flags = vma->flags;
 	if (!fault_allowed(f))
-		return -EFAULT;
+		return -EACCES;
 	pte = pgtable_walk(vm->pml4_phys, f->va, true);
 	if (!pte)
 		return -ENOMEM;
@@ -146,7 +146,7 @@ static int fault_begin_locked(struct vm_space *vm, struct fault *f, uint64_t **p
 		return fault_cow_locked(vm, f, pte);
 	}
 	if (*pte & PTE_PROTNONE)
-		return f->force ? 0 : -EFAULT;
+		return f->force ? 0 : -EACCES;
 	if (!vma->file) {
 		uint64_t page = page_alloc();
 
@@ -158,59 +158,71 @@ static int fault_begin_locked(struct vm_space *vm, struct fault *f, uint64_t **p
 	return 1;
 }
 
-/*
- * Resolves a fault at va in vm: returns 0 when the page is now present (and
- * writable if write), -EFAULT for an access the VMAs do not allow, -ENOMEM. With
- * force, protections are ignored (exec writing into read-only segments). Takes
- * vm->lock, dropping it while a file page is read.
- */
-int vm_fault(struct vm_space *vm, uint64_t va, bool write, bool exec, bool force)
+/* Resolves the fault f at va; takes vm->lock, dropping it while a file page is read. */
+static int fault_run(struct vm_space *vm, struct fault *f, uint64_t va)
 {
-	struct fault f = { .va = ALIGN_DOWN(va, PAGE_SIZE), .write = write, .exec = exec,
-			   .force = force };
 	uint64_t *pte, page, irq;
 	int ret;
 
 	if (va >= USER_SPACE_END)
 		return -EFAULT;
 	irq = spin_lock_irqsave(&vm->lock);
-	ret = fault_begin_locked(vm, &f, &pte);
+	ret = fault_begin_locked(vm, f, &pte);
 	if (ret == 0)
-		vm_tlb_flush_page(vm, f.va);
+		vm_tlb_flush_page(vm, f->va);
 	spin_unlock_irqrestore(&vm->lock, irq);
 	if (ret != 1)
 		return ret;
-	page = fault_read_file(&f);
+	page = fault_read_file(f);
 	if (page) {
 		irq = spin_lock_irqsave(&vm->lock);
-		ret = fault_finish_file_locked(vm, &f, page);
+		ret = fault_finish_file_locked(vm, f, page);
 		spin_unlock_irqrestore(&vm->lock, irq);
 	} else {
 		ret = -ENOMEM;
 	}
-	file_put(f.file);
+	file_put(f->file);
 	return ret;
 }
 
 /*
+ * Resolves a fault at va in vm: returns 0 when the page is now present (and
+ * writable if write), -EFAULT where nothing is mapped, -EACCES for an access the
+ * VMA does not allow, -ENOMEM. With force, protections are ignored (exec writing
+ * into read-only segments). Takes vm->lock.
+ */
+int vm_fault(struct vm_space *vm, uint64_t va, bool write, bool exec, bool force)
+{
+	struct fault f = { .va = ALIGN_DOWN(va, PAGE_SIZE), .write = write, .exec = exec,
+			   .force = force };
+
+	return fault_run(vm, &f, va);
+}
+
+/*
  * The #PF entry (see mm.h). Only write-protection faults on present pages can be
- * resolved (copy-on-write); any other protection fault, a reserved bit, or a
- * kernel-mode fetch from user memory (SMEP) is -EFAULT. Runs with interrupts in
+ * resolved (copy-on-write); other protection faults are -EACCES, a reserved bit or
+ * a kernel-mode fetch from user memory (SMEP) -EFAULT. Runs with interrupts in
  * whatever state the trap left them; takes the current space's lock.
  */
 int mm_handle_page_fault(uint64_t addr, uint64_t error_code)
 {
+	struct fault f = { 0 };
 	struct vm_space *vm;
 
 	if (addr >= USER_SPACE_END || (error_code & PF_RSVD))
 		return -EFAULT;
-	if ((error_code & PF_PRESENT) && !(error_code & PF_WRITE))
-		return -EFAULT;
 	if ((error_code & PF_INSN) && !(error_code & PF_USER))
 		return -EFAULT;
+	if ((error_code & PF_PRESENT) && !(error_code & PF_WRITE))
+		return -EACCES;
 	if (!current || !(vm = task_vm(current)))
 		return -EFAULT;
-	return vm_fault(vm, addr, error_code & PF_WRITE, error_code & PF_INSN, false);
+	f.va = ALIGN_DOWN(addr, PAGE_SIZE);
+	f.write = error_code & PF_WRITE;
+	f.exec = error_code & PF_INSN;
+	f.strict = !(error_code & PF_USER) && (error_code & PF_PRESENT);
+	return fault_run(vm, &f, addr);
 }
 
 /* Returns the direct-map address of va's page in vm, faulted in for writing (private

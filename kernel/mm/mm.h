@@ -107,7 +107,7 @@ int vm_protect(struct vm_space *vm, uint64_t addr, size_t len, uint32_t flags);
 /* brk(2): moves the heap end; returns the new (or unchanged) end. */
 uint64_t vm_brk(struct vm_space *vm, uint64_t new_brk);
 /* Makes the page at va present in vm (not necessarily the active space), as a fault
- * would; force ignores protections. 0, -EFAULT or -ENOMEM. */
+ * would; force ignores protections. 0, -EFAULT, -EACCES or -ENOMEM. */
 int vm_fault(struct vm_space *vm, uint64_t va, bool write, bool exec, bool force);
 /* Copies into another (not active) space, faulting pages in; for exec. */
 int vm_write(struct vm_space *vm, uint64_t addr, const void *src, size_t len);
@@ -126,9 +126,10 @@ size_t vm_format_maps(struct vm_space *vm, char *buf, size_t size);
 
 /*
  * Page-fault entry from the #PF handler: resolves demand-zero, file-backed and
- * copy-on-write faults in the current task's space. Returns 0 when resolved, -EFAULT
- * when the access is invalid (the caller then raises SIGSEGV or uses a fix-up),
- * -ENOMEM when out of memory.
+ * copy-on-write faults in the current task's space. Returns 0 when resolved;
+ * otherwise the caller raises SIGSEGV or uses a fix-up: -EFAULT when nothing is
+ * mapped there (SEGV_MAPERR), -EACCES when a mapping forbids the access
+ * (SEGV_ACCERR); -ENOMEM when out of memory.
  */
 int mm_handle_page_fault(uint64_t addr, uint64_t error_code);
 

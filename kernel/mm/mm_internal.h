@@ -85,6 +85,7 @@ void vma_free(struct vma *vma);
 
 void vma_free_list(struct list_head *list);
 void vma_insert_locked(struct vm_space *vm, struct vma *vma);
+void vm_merge_locked(struct vm_space *vm, uint64_t start, uint64_t end, struct list_head *freed);
 bool vm_range_used_locked(struct vm_space *vm, uint64_t start, uint64_t end);
 /* Highest free range of len bytes below vm->mmap_base; 0 when none. */
 uint64_t vm_find_free_locked(struct vm_space *vm, uint64_t len);

@@ -85,6 +85,34 @@ int vma_split_locked(struct vm_space *vm, struct vma *vma, uint64_t addr)
 	return 0;
 }
 
+static bool vma_can_merge(const struct vma *a, const struct vma *b)
+{
+	if (a->end != b->start || a->flags != b->flags || a->file != b->file)
+		return false;
+	return !a->file || a->file_offset + (a->end - a->start) == b->file_offset;
+}
+
+/*
+ * Joins neighbouring VMAs around [start, end) that continue each other (same flags
+ * and backing), as Linux does, so mprotect back and forth leaves one area and
+ * mremap can grow it. Merged-away VMAs go on `freed`.
+ */
+void vm_merge_locked(struct vm_space *vm, uint64_t start, uint64_t end, struct list_head *freed)
+{
+	struct vma *vma = vma_find_locked(vm, start ? start - 1 : 0), *next;
+
+	while (vma && vma->link.next != &vm->vmas && vma->start <= end) {
+		next = list_entry(vma->link.next, struct vma, link);
+		if (!vma_can_merge(vma, next)) {
+			vma = next;
+			continue;
+		}
+		vma->end = next->end;
+		list_del(&next->link);
+		list_add_tail(&next->link, freed);
+	}
+}
+
 /* True when some VMA overlaps [start, end). */
 bool vm_range_used_locked(struct vm_space *vm, uint64_t start, uint64_t end)
 {
@@ -235,16 +263,16 @@ long vm_map(struct vm_space *vm, uint64_t addr, size_t len, uint32_t flags,
 	vma->flags = flags;
 	vma->file = file;
 	vma->file_offset = offset;
-	irq = spin_lock_irqsave(&vm->lock);
-	ret = vm_map_locked(vm, addr, len, fixed, noreplace, vma, &freed);
-	spin_unlock_irqrestore(&vm->lock, irq);
-	vma_free_list(&freed);
-	if (ret < 0) {
-		kfree(vma);
-		return ret;
-	}
 	if (file)
 		file_get(file);
+	irq = spin_lock_irqsave(&vm->lock);
+	ret = vm_map_locked(vm, addr, len, fixed, noreplace, vma, &freed);
+	if (ret >= 0)
+		vm_merge_locked(vm, ret, ret + len, &freed);
+	spin_unlock_irqrestore(&vm->lock, irq);
+	if (ret < 0)
+		list_add(&vma->link, &freed);
+	vma_free_list(&freed);
 	return ret;
 }
 
@@ -302,6 +330,7 @@ static int vm_protect_locked(struct vm_space *vm, uint64_t start, uint64_t end, 
  * range is unmapped, -EINVAL on an unaligned addr. Takes vm->lock. */
 int vm_protect(struct vm_space *vm, uint64_t addr, size_t len, uint32_t flags)
 {
+	LIST_HEAD(freed);
 	uint64_t end, irq;
 	int err;
 
@@ -314,7 +343,9 @@ int vm_protect(struct vm_space *vm, uint64_t addr, size_t len, uint32_t flags)
 		return 0;
 	irq = spin_lock_irqsave(&vm->lock);
 	err = vm_protect_locked(vm, addr, end, flags);
+	vm_merge_locked(vm, addr, end, &freed);
 	spin_unlock_irqrestore(&vm->lock, irq);
+	vma_free_list(&freed);
 	return err;
 }
 
