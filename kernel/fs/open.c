@@ -239,8 +239,9 @@ int file_open_at(int dirfd, const char *path, int flags, mode_t mode, struct fil
 		return err;
 	}
 	err = open_check(&p, flags);
-	if (!err && (flags & O_TRUNC) && S_ISREG(p.inode->mode) && !(flags & O_PATH) &&
-	    (flags & O_ACCMODE) != O_RDONLY)
+	if (!err && (flags & O_CREAT) && S_ISDIR(p.inode->mode))
+		err = -EISDIR;
+	if (!err && (flags & O_TRUNC) && S_ISREG(p.inode->mode) && !(flags & O_PATH))
 		err = do_truncate(p.inode, 0);
 	if (err)
 		goto out_put;
