@@ -1,20 +1,23 @@
 /*
- * wait4.c — waiting for child processes: exit, stop and continue reports, with
- * Linux's status encoding and rusage.
+ * wait4.c — waiting for child processes (wait4, waitid): exit, stop and continue
+ * reports, with Linux's status encoding and rusage.
  */
 #include "proc/task.h"
 #include "lib/log.h"
 #include "mm/mm.h"
 #include <linux/wait.h>
 
-/* What one wait4 found, gathered under tasks_lock and copied out after. */
+/* What one wait found, gathered under tasks_lock and copied out after. */
 struct wait_result {
 	pid_t pid;
-	int status;
+	uid_t uid;
+	int status;		/* wait4's encoding */
+	int why;		/* CLD_* for waitid */
+	int code;		/* exit code or signal number, for waitid */
 	uint64_t utime_ns, stime_ns;
 };
 
-/* True when child c matches wait4's pid selector and clone-ness options. */
+/* True when child c matches the pid selector and clone-ness options. */
 static bool wait_matches(struct task *c, pid_t pid, int options)
 {
 	if (!(options & __WALL) && !!(options & __WCLONE) != !c->exit_signal_sigchld)
@@ -28,25 +31,44 @@ static bool wait_matches(struct task *c, pid_t pid, int options)
 	return true;
 }
 
-/* Reaps zombie c: accounts its times to the caller and unlinks it. Needs tasks_lock;
- * the caller frees the task after dropping it. */
-static void wait_reap_locked(struct task *c, struct wait_result *r)
+/* Reports zombie c; reaps it (accounts its times to the caller and unlinks it)
+ * unless WNOWAIT. Needs tasks_lock; the caller frees a reaped task after. */
+static void wait_zombie_locked(struct task *c, int options, struct wait_result *r)
 {
 	struct process *cp = c->proc, *pp = current->proc;
+	int st = c->exit_code;
 
 	r->pid = c->tgid;
-	r->status = c->exit_code;
+	r->uid = c->cred.uid;
+	r->status = st;
+	r->why = (st & 0x7f) ? CLD_KILLED : CLD_EXITED;
+	r->code = (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff;
 	r->utime_ns = cp->dead_utime_ns;
 	r->stime_ns = cp->dead_stime_ns;
+	if (options & WNOWAIT)
+		return;
 	pp->child_utime_ns += cp->dead_utime_ns + cp->child_utime_ns;
 	pp->child_stime_ns += cp->dead_stime_ns + cp->child_stime_ns;
 	list_del(&c->sibling);
 	list_del(&c->all_link);
 }
 
-/* Looks for a child to report. Returns 1 with *r filled (and *reaped set when the
- * caller must free it), 0 when children exist but none is ready, -ECHILD. Needs
- * tasks_lock. */
+/* Reports a stop or continue of c (why = CLD_STOPPED / CLD_CONTINUED); consumes it
+ * unless WNOWAIT. Needs tasks_lock. */
+static void wait_jobctl_locked(struct task *c, int options, int why, struct wait_result *r)
+{
+	r->pid = c->tgid;
+	r->uid = c->cred.uid;
+	r->why = why;
+	r->code = why == CLD_STOPPED ? c->proc->stop_sig : SIGCONT;
+	r->status = why == CLD_STOPPED ? (c->proc->stop_sig << 8) | 0x7f : 0xffff;
+	if (!(options & WNOWAIT))
+		c->proc->notify_parent = 0;
+}
+
+/* Looks for a child to report per options (WEXITED, WSTOPPED, WCONTINUED,
+ * WNOWAIT). Returns 1 with *r filled (and *reaped set when the caller must free
+ * it), 0 when children exist but none is ready, -ECHILD. Needs tasks_lock. */
 static int wait_scan_locked(pid_t pid, int options, struct wait_result *r, struct task **reaped)
 {
 	struct task *c;
@@ -56,26 +78,52 @@ static int wait_scan_locked(pid_t pid, int options, struct wait_result *r, struc
 		if (!wait_matches(c, pid, options))
 			continue;
 		any = true;
-		if (c->state == TASK_ZOMBIE && c->proc->live_threads == 0 &&
+		if ((options & WEXITED) && c->state == TASK_ZOMBIE && c->proc->live_threads == 0 &&
 		    !__atomic_load_n(&c->on_cpu, __ATOMIC_ACQUIRE)) {
-			wait_reap_locked(c, r);
-			*reaped = c;
+			wait_zombie_locked(c, options, r);
+			if (!(options & WNOWAIT))
+				*reaped = c;
 			return 1;
 		}
-		if ((options & WUNTRACED) && c->proc->notify_parent == CLD_STOPPED) {
-			c->proc->notify_parent = 0;
-			r->pid = c->tgid;
-			r->status = (c->proc->stop_sig << 8) | 0x7f;
+		if ((options & WSTOPPED) && c->proc->notify_parent == CLD_STOPPED) {
+			wait_jobctl_locked(c, options, CLD_STOPPED, r);
 			return 1;
 		}
 		if ((options & WCONTINUED) && c->proc->notify_parent == CLD_CONTINUED) {
-			c->proc->notify_parent = 0;
-			r->pid = c->tgid;
-			r->status = 0xffff;
+			wait_jobctl_locked(c, options, CLD_CONTINUED, r);
 			return 1;
 		}
 	}
 	return any ? 0 : -ECHILD;
+}
+
+/* Waits for a child per pid and options; returns 1 with *r filled, 0 (WNOHANG and
+ * nothing ready), -ECHILD or -ERESTARTSYS. */
+static int wait_common(pid_t pid, int options, struct wait_result *r)
+{
+	struct task *reaped = NULL;
+	struct waiter w = { 0 };
+	int found;
+
+	for (;;) {
+		uint64_t f;
+
+		prepare_to_wait(&current->proc->child_wait, &w, true);
+		f = spin_lock_irqsave(&tasks_lock);
+		found = wait_scan_locked(pid, options, r, &reaped);
+		spin_unlock_irqrestore(&tasks_lock, f);
+		if (found || (options & WNOHANG))
+			break;
+		if (signal_pending_current()) {
+			found = -ERESTARTSYS;
+			break;
+		}
+		schedule();
+	}
+	finish_wait(&w);
+	if (reaped)
+		task_free(reaped);
+	return found;
 }
 
 /* Fills a Linux struct rusage from CPU times. */
@@ -93,32 +141,13 @@ static void rusage_fill(struct rusage *ru, uint64_t utime_ns, uint64_t stime_ns)
 long sys_wait4(pid_t pid, int __user *status, int options, struct rusage __user *ru)
 {
 	struct wait_result r = { 0 };
-	struct task *reaped = NULL;
-	struct waiter w = { 0 };
 	int found;
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
 		return -EINVAL;
 	if (pid == INT32_MIN)
 		return -ESRCH;
-	for (;;) {
-		uint64_t f;
-
-		prepare_to_wait(&current->proc->child_wait, &w, true);
-		f = spin_lock_irqsave(&tasks_lock);
-		found = wait_scan_locked(pid, options, &r, &reaped);
-		spin_unlock_irqrestore(&tasks_lock, f);
-		if (found || (options & WNOHANG))
-			break;
-		if (signal_pending_current()) {
-			found = -ERESTARTSYS;
-			break;
-		}
-		schedule();
-	}
-	finish_wait(&w);
-	if (reaped)
-		task_free(reaped);
+	found = wait_common(pid, options | WEXITED, &r);
 	if (found <= 0)
 		return found;
 	if (status && put_user(r.status, status))
@@ -130,6 +159,51 @@ long sys_wait4(pid_t pid, int __user *status, int options, struct rusage __user 
 			return -EFAULT;
 	}
 	return r.pid;
+}
+
+/* waitid(2): P_ALL, P_PID, P_PGID (0 = the caller's group); reports through a
+ * siginfo (zeroed when WNOHANG finds nothing). */
+long sys_waitid(int which, pid_t id, siginfo_t __user *uinfo, int options,
+		struct rusage __user *ru)
+{
+	struct wait_result r = { 0 };
+	siginfo_t info;
+	pid_t pid;
+	int found;
+
+	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED |
+			__WNOTHREAD | __WCLONE | __WALL))
+		return -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	if (which == P_ALL)
+		pid = -1;
+	else if (which == P_PID && id > 0)
+		pid = id;
+	else if (which == P_PGID && id >= 0)
+		pid = id ? -id : 0;
+	else
+		return -EINVAL;
+	found = wait_common(pid, options, &r);
+	if (found < 0)
+		return found;
+	memset(&info, 0, sizeof(info));
+	if (found) {
+		info.si_signo = SIGCHLD;
+		info.si_code = r.why;
+		info.si_pid = r.pid;
+		info.si_uid = r.uid;
+		info.si_status = r.code;
+	}
+	if (uinfo && copy_to_user(uinfo, &info, sizeof(info)))
+		return -EFAULT;
+	if (ru) {
+		struct rusage k;
+		rusage_fill(&k, r.utime_ns, r.stime_ns);
+		if (copy_to_user(ru, &k, sizeof(k)))
+			return -EFAULT;
+	}
+	return 0;
 }
 
 /* getrusage's numbers for who = RUSAGE_SELF / CHILDREN / THREAD. */
