@@ -382,8 +382,8 @@ uint64_t vm_brk(struct vm_space *vm, uint64_t new_brk)
 	uint64_t old_end = ALIGN_UP(vm->brk, PAGE_SIZE), new_end = ALIGN_UP(new_brk, PAGE_SIZE);
 	bool ok = new_brk >= vm->brk_start && new_brk < USER_SPACE_END;
 
-	if (ok && new_end > old_end)
-		ok = brk_grow_locked(vm, old_end, new_end);
+	if (ok && new_end > old_end && (ok = brk_grow_locked(vm, old_end, new_end)))
+		vm_merge_locked(vm, old_end, new_end, &freed);
 	else if (ok && new_end < old_end)
 		ok = vm_unmap_locked(vm, new_end, old_end, &freed) == 0;
 	if (ok)
