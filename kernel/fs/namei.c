@@ -65,7 +65,8 @@ char *getname(const char __user *upath)
  * credentials. Returns 0 or -EACCES. */
 int inode_permission(struct inode *inode, int mask)
 {
-	struct cred *cred = task_cred(current);
+	struct task *t = current;
+	struct cred *cred = t ? task_cred(t) : NULL;	/* none at boot: the kernel's */
 	mode_t mode = inode->mode;
 
 	if (!cred || cred->fsuid == 0) {

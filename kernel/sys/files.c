@@ -277,7 +277,9 @@ long sys_lseek(int fd, off_t offset, unsigned whence)
 
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	if (whence > SEEK_HOLE)
+	if (file->flags & O_PATH)
+		pos = -EBADF;
+	else if (whence > SEEK_HOLE)
 		pos = -EINVAL;
 	else if (file_is_stream(file) || (S_ISCHR(file->inode->mode) && !file->ops->llseek))
 		pos = -ESPIPE;
