@@ -120,9 +120,6 @@ struct fd_table *fd_table_clone(struct fd_table *table);	/* fork: ERR_PTR on fai
 void fd_table_get(struct fd_table *table);
 void fd_table_put(struct fd_table *table);	/* closes every fd at the last put */
 void fd_table_close_on_exec(struct fd_table *table);
-/* Installs file at the lowest free fd with fd flags (FD_CLOEXEC); takes over the
- * caller's reference on success. Returns the fd or -EMFILE. */
-int fd_install(struct fd_table *table, struct file *file, unsigned flags);
 
 /* Per-process root, cwd and umask (shared by CLONE_FS threads). */
 struct fs_state *fs_state_create(void);		/* root and cwd at "/", umask 022 */
