@@ -12,7 +12,9 @@
  *   mount_lock (spin)     the mount list (mount.c).
  *   sb->ilock (spin)      inode reference counts and the "last reference" decision.
  *   file->lock (spin)     file position and flags.
- * A path walk takes one sb->mutex at a time, never two.
+ * A path walk takes one sb->mutex at a time. The one nesting: procfs's readlink
+ * (/proc/PID/exe, /proc/PID/fd/N) formats a path on another file system while
+ * procfs's mutex is held, so procfs's mutex always comes first.
  */
 #ifndef LUMEN_FS_FS_H
 #define LUMEN_FS_FS_H
