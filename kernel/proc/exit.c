@@ -57,6 +57,15 @@ static void exit_session_leader(struct task *t)
 	session_set_ctty(leader, NULL);
 }
 
+/* Frees a reaped task once it has left its last CPU (it may still be switching
+ * away on another one). */
+static void task_free_when_off_cpu(struct task *t)
+{
+	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	task_free(t);
+}
+
 /* Removes a reaped or auto-reaped process leader from the table. Needs tasks_lock. */
 static void exit_unlink_locked(struct task *t)
 {
@@ -104,8 +113,7 @@ static void exit_reparent_children(struct task *leader)
 		list_add_tail(&c->sibling, &init_task->children);
 		if (c->state == TASK_ZOMBIE && c->proc->live_threads == 0 && exit_notify_parent(c)) {
 			c->state = TASK_DEAD;
-			if (!c->on_cpu)
-				task_free(c);
+			task_free_when_off_cpu(c);
 		}
 	}
 }
@@ -151,8 +159,8 @@ void do_exit(int status)
 		leader->state = TASK_DEAD;
 	WRITE_ONCE(t->state, (t != leader || reaped) ? TASK_DEAD : TASK_ZOMBIE);
 	spin_unlock(&tasks_lock);
-	if (reaped && leader != t && !leader->on_cpu)
-		task_free(leader);
+	if (reaped && leader != t)
+		task_free_when_off_cpu(leader);
 	irq_disable();
 	(void)f;
 	sched_exit_current();

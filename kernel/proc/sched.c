@@ -60,8 +60,9 @@ static void task_wake_states(struct task *t, bool uninterruptible_too)
 		t->state = TASK_RUNNING;
 		list_del(&t->sleep_link);
 		t->wake_deadline = 0;
-		if (!t->on_cpu)
-			rq_enqueue_locked(rq, t);
+		/* Queued even while still on a CPU (between prepare_to_wait and
+		 * schedule, or switching out elsewhere): schedule() copes with both. */
+		rq_enqueue_locked(rq, t);
 		this_cpu()->need_resched = true;
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
@@ -181,6 +182,9 @@ void schedule_until(uint64_t deadline_ns)
 		irq_restore(flags);
 		return;
 	}
+	/* A task woken while it was still switching out on another CPU. */
+	while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
+		cpu_relax();
 	account_run_time(rq, prev);
 	next->on_cpu = true;
 	rq->prev = prev;
@@ -221,8 +225,7 @@ void sched_tick(void)
 			list_del(&t->sleep_link);
 			t->wake_deadline = 0;
 			t->state = TASK_RUNNING;
-			if (!t->on_cpu)
-				rq_enqueue_locked(rq, t);
+			rq_enqueue_locked(rq, t);
 			cpu->need_resched = true;
 		}
 	}

@@ -78,8 +78,7 @@ static int wait_scan_locked(pid_t pid, int options, struct wait_result *r, struc
 		if (!wait_matches(c, pid, options))
 			continue;
 		any = true;
-		if ((options & WEXITED) && c->state == TASK_ZOMBIE && c->proc->live_threads == 0 &&
-		    !__atomic_load_n(&c->on_cpu, __ATOMIC_ACQUIRE)) {
+		if ((options & WEXITED) && c->state == TASK_ZOMBIE && c->proc->live_threads == 0) {
 			wait_zombie_locked(c, options, r);
 			if (!(options & WNOWAIT))
 				*reaped = c;
@@ -121,8 +120,12 @@ static int wait_common(pid_t pid, int options, struct wait_result *r)
 		schedule();
 	}
 	finish_wait(&w);
-	if (reaped)
+	if (reaped) {
+		/* It may still be switching away from its last CPU. */
+		while (__atomic_load_n(&reaped->on_cpu, __ATOMIC_ACQUIRE))
+			cpu_relax();
 		task_free(reaped);
+	}
 	return found;
 }
 
