@@ -117,24 +117,46 @@ uint64_t page_pool_alloc(struct page_pool *pool)
 	return (uint64_t)pfn << PAGE_BITS;
 }
 
-uint64_t page_pool_alloc_contiguous(struct page_pool *pool, size_t n)
+/* Returns the first frame of n free frames in a row within [from, to), or SIZE_MAX. */
+static size_t frame_find_run(struct page_pool *pool, size_t from, size_t to, size_t n)
 {
 	size_t run = 0;
 
-	if (!n)
-		return 0;
-	for (size_t pfn = pool->hint; pfn < pool->limit; pfn++) {
+	to = MIN(to, pool->limit);
+	for (size_t pfn = from; pfn < to; pfn++) {
+		if (pfn % 64 == 0 && !pool->free_map[pfn / 64]) {
+			run = 0;
+			pfn += 63;	/* a word without free frames */
+			continue;
+		}
 		if (!frame_is_free(pool, pfn)) {
 			run = 0;
 			continue;
 		}
-		if (++run < n)
-			continue;
-		for (size_t i = pfn + 1 - n; i <= pfn; i++)
-			frame_take(pool, i);
-		return (uint64_t)(pfn + 1 - n) << PAGE_BITS;
+		if (++run == n)
+			return pfn + 1 - n;
 	}
-	return 0;
+	return SIZE_MAX;
+}
+
+/* Like page_pool_alloc, next fit from the cursor, then from the lowest free frame. */
+uint64_t page_pool_alloc_contiguous(struct page_pool *pool, size_t n)
+{
+	size_t first;
+
+	if (!n)
+		return 0;
+	first = frame_find_run(pool, pool->cursor, pool->limit, n);
+	if (first == SIZE_MAX)
+		first = frame_find_run(pool, pool->hint, pool->cursor + n, n);
+	if (first == SIZE_MAX)
+		return 0;
+	for (size_t i = first; i < first + n; i++)
+		frame_take(pool, i);
+	if (first == pool->hint)
+		pool->hint = first + n;
+	pool->cursor = first + n;
+	return (uint64_t)first << PAGE_BITS;
 }
 
 void page_pool_free_contiguous(struct page_pool *pool, uint64_t phys, size_t n)
