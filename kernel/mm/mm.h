@@ -43,7 +43,8 @@ void kfree(void *ptr);
 
 /* ---- setup ---- */
 /* Takes over physical memory from boot_info, builds the kernel's page tables
- * (direct map, kernel image with NX and read-only text), enables SMEP/SMAP. */
+ * (direct map, kernel image with NX and read-only text) and sets up kmalloc.
+ * SMEP/SMAP are arch_init's (it runs first). */
 void mm_init(void);
 /* Maps `size` bytes of device memory (uncached) and returns its kernel address. */
 void *ioremap(uint64_t phys, size_t size);
