@@ -31,6 +31,7 @@ struct heap_large {
 
 static struct heap_class classes[HEAP_CLASSES];
 
+/* Sets up the size classes; mm_init calls it once the page allocator works. */
 void heap_init(void)
 {
 	for (int i = 0; i < HEAP_CLASSES; i++) {

@@ -176,17 +176,20 @@ uint8_t page_tag(uint64_t phys)
 	return phys / PAGE_SIZE < pool.npages ? READ_ONCE(pool.tag[phys / PAGE_SIZE]) : 0;
 }
 
+/* Sets the owner's tag of an allocated page (the owner serializes its tags). */
 void page_set_tag(uint64_t phys, uint8_t tag)
 {
 	if (phys / PAGE_SIZE < pool.npages)
 		WRITE_ONCE(pool.tag[phys / PAGE_SIZE], tag);
 }
 
+/* Pages of RAM the allocator manages (/proc/meminfo MemTotal). */
 size_t pages_total(void)
 {
 	return pool.ntotal;
 }
 
+/* Pages free right now; a snapshot without the lock. */
 size_t pages_free(void)
 {
 	return READ_ONCE(pool.nfree);

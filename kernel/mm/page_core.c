@@ -26,11 +26,13 @@ static void frame_take(struct page_pool *pool, size_t pfn)
 	pool->nfree--;
 }
 
+/* See page_core.h for the contracts of the page_pool_* functions. */
 size_t page_pool_meta_size(size_t npages)
 {
 	return MAP_WORDS(npages) * 8 + npages * sizeof(int32_t) + npages;
 }
 
+/* Lays out bitmap, counts and tags in meta; everything starts reserved. */
 void page_pool_init(struct page_pool *pool, void *meta, size_t npages)
 {
 	char *p = meta;
@@ -48,6 +50,7 @@ void page_pool_init(struct page_pool *pool, void *meta, size_t npages)
 	pool->cursor = 0;
 }
 
+/* Frees the whole pages inside [base, base+len) (clamped at the top of memory). */
 void page_pool_add_range(struct page_pool *pool, uint64_t base, uint64_t len)
 {
 	uint64_t first = (base + (1UL << PAGE_BITS) - 1) >> PAGE_BITS;
@@ -63,6 +66,7 @@ void page_pool_add_range(struct page_pool *pool, uint64_t base, uint64_t len)
 	}
 }
 
+/* Takes every page touching [base, base+len) out of the pool for good. */
 void page_pool_reserve_range(struct page_pool *pool, uint64_t base, uint64_t len)
 {
 	uint64_t first = base >> PAGE_BITS;
@@ -159,17 +163,20 @@ uint64_t page_pool_alloc_contiguous(struct page_pool *pool, size_t n)
 	return (uint64_t)first << PAGE_BITS;
 }
 
+/* Drops the reference on each of n frames from page_pool_alloc_contiguous. */
 void page_pool_free_contiguous(struct page_pool *pool, uint64_t phys, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		page_pool_put(pool, phys + (i << PAGE_BITS));
 }
 
+/* Adds a reference to an allocated frame. */
 void page_pool_get(struct page_pool *pool, uint64_t phys)
 {
 	pool->refcount[phys >> PAGE_BITS]++;
 }
 
+/* Drops a reference; true when the frame became free. Stray puts are ignored. */
 bool page_pool_put(struct page_pool *pool, uint64_t phys)
 {
 	size_t pfn = phys >> PAGE_BITS;
@@ -182,6 +189,7 @@ bool page_pool_put(struct page_pool *pool, uint64_t phys)
 	return true;
 }
 
+/* The frame's reference count, 0 when free, reserved or out of range. */
 int page_pool_refcount(struct page_pool *pool, uint64_t phys)
 {
 	size_t pfn = phys >> PAGE_BITS;

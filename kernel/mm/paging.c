@@ -35,6 +35,7 @@ static uint64_t table_alloc_or_panic(void)
 	return phys;
 }
 
+/* See mm_internal.h: the last-level entry for va, creating tables when alloc. */
 uint64_t *pgtable_walk(uint64_t pml4_phys, uint64_t va, bool alloc)
 {
 	uint64_t *table = phys_to_virt(pml4_phys);
@@ -91,12 +92,14 @@ static void table_visit(uint64_t *table, int shift, uint64_t base, uint64_t star
 	}
 }
 
+/* See mm_internal.h: visits the entries holding pages in [start, end). */
 void pgtable_for_each(uint64_t pml4_phys, uint64_t start, uint64_t end,
 		      pgtable_visit_t fn, void *ctx)
 {
 	table_visit(phys_to_virt(pml4_phys), 39, 0, start, end, fn, ctx);
 }
 
+/* Frees the user half (pages and tables) and the PML4; the space is dead. */
 void pgtable_free_user(uint64_t pml4_phys)
 {
 	uint64_t *pml4 = phys_to_virt(pml4_phys);

@@ -63,6 +63,7 @@ void vm_space_activate(struct vm_space *vm)
 		write_cr3(vm->pml4_phys);
 }
 
+/* Loads the kernel-only page tables on this CPU. */
 void vm_space_activate_kernel(void)
 {
 	if (read_cr3() != kernel_pml4_phys)

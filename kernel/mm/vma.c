@@ -11,6 +11,7 @@
 
 #define VM_PROT_MASK (VM_READ | VM_WRITE | VM_EXEC)
 
+/* The first VMA ending above addr, or NULL; vm->lock held. */
 struct vma *vma_find_locked(struct vm_space *vm, uint64_t addr)
 {
 	struct vma *vma;
@@ -21,6 +22,7 @@ struct vma *vma_find_locked(struct vm_space *vm, uint64_t addr)
 	return NULL;
 }
 
+/* PTE bits for a page of a VMA with VM_* flags; PROT_NONE keeps the page not present. */
 uint64_t vma_pte_flags(uint32_t flags, bool writable)
 {
 	uint64_t pte = PTE_P | PTE_U;
@@ -34,12 +36,15 @@ uint64_t vma_pte_flags(uint32_t flags, bool writable)
 	return pte;
 }
 
+/* Flushes va on this CPU when vm is active here. With several CPUs the others
+ * running vm need a shootdown too (an IPI the arch code does not offer yet). */
 void vm_tlb_flush_page(struct vm_space *vm, uint64_t va)
 {
 	if (read_cr3() == vm->pml4_phys)
 		tlb_flush_page(va);
 }
 
+/* Frees a VMA taken out of its space, dropping its file reference; no lock held. */
 void vma_free(struct vma *vma)
 {
 	if (vma->file)

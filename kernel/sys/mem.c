@@ -20,6 +20,7 @@ static struct vm_space *current_vm(void)
 	return task_vm(current);
 }
 
+/* brk(2): the new end of the heap, or the old one when the request fails. */
 long sys_brk(unsigned long addr)
 {
 	return vm_brk(current_vm(), addr);
@@ -97,11 +98,13 @@ out:
 	return ret;
 }
 
+/* munmap(2): EINVAL for an unaligned addr or len 0; unmapped holes are fine. */
 long sys_munmap(unsigned long addr, unsigned long len)
 {
 	return vm_unmap(current_vm(), addr, len);
 }
 
+/* mprotect(2): EINVAL for unknown bits, ENOMEM when part of the range is unmapped. */
 long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 {
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP))
@@ -126,6 +129,7 @@ static bool madvise_known(int advice)
 	}
 }
 
+/* madvise(2): DONTNEED/FREE drop private pages; other known advice only checks. */
 long sys_madvise(unsigned long addr, unsigned long len, int advice)
 {
 	uint64_t end;
@@ -142,6 +146,7 @@ long sys_madvise(unsigned long addr, unsigned long len, int advice)
 	return vm_check_mapped(current_vm(), addr, end);
 }
 
+/* mremap(2): shrink, grow in place, or move with MREMAP_MAYMOVE / MREMAP_FIXED. */
 long sys_mremap(unsigned long old, unsigned long old_len, unsigned long new_len,
 		unsigned long flags, unsigned long new_addr)
 {
@@ -163,6 +168,7 @@ long sys_mremap(unsigned long old, unsigned long old_len, unsigned long new_len,
 	return vm_mremap(current_vm(), old, old_len, new_len, flags & MREMAP_MAYMOVE, 0);
 }
 
+/* msync(2): nothing to write back yet (no shared file mappings); checks only. */
 long sys_msync(unsigned long addr, unsigned long len, int flags)
 {
 	uint64_t end;
@@ -179,6 +185,7 @@ long sys_msync(unsigned long addr, unsigned long len, int flags)
 	return vm_check_mapped(current_vm(), addr, end);
 }
 
+/* mincore(2): one byte per page, 1 when the page is resident. */
 long sys_mincore(unsigned long addr, unsigned long len, unsigned char __user *vec)
 {
 	uint8_t buf[256];
