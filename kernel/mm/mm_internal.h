@@ -1,6 +1,12 @@
 /*
  * mm_internal.h — what the files of kernel/mm/ share among themselves: page-table
  * entry bits and walkers, the boot steps of the page allocator, page tags.
+ *
+ * Lock order (all spinlocks, taken with interrupts off):
+ *   vm->lock  ->  a kmalloc size-class lock  ->  page_lock
+ *   kernel_pt_lock -> page_lock
+ * file_get may be called under vm->lock; file_put, kernel_read and file_get_path
+ * never are (they may sleep), so VMAs are freed after the lock is dropped.
  */
 #ifndef LUMEN_MM_INTERNAL_H
 #define LUMEN_MM_INTERNAL_H
