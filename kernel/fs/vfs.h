@@ -102,6 +102,9 @@ ssize_t kernel_read(struct file *file, void *buf, size_t len, uint64_t offset);
 int file_check_exec(struct file *file);
 /* The absolute path the file was opened by (for /proc/PID/exe, /proc/PID/maps). */
 int file_get_path(struct file *file, char *buf, size_t size);
+/* The device number of the file's file system and its inode number, as stat(2)
+ * reports them (for /proc/PID/maps); both 0 for a file without an inode. */
+void file_get_ids(struct file *file, dev_t *dev, uint64_t *ino);
 void file_get(struct file *file);
 void file_put(struct file *file);
 /* An anonymous file (pipe, eventfd, socket...) with ops and private_data; flags are

@@ -16,3 +16,4 @@ WEAK ssize_t kernel_read(struct file *file, void *buf, size_t len, uint64_t offs
 WEAK int file_get_path(struct file *file, char *buf, size_t size) { MISSING(); }
 WEAK struct vm_space *task_vm(struct task *t) { return NULL; }
 WEAK struct file *fd_get_file(int fd) { return ERR_PTR(-EBADF); }
+WEAK void file_get_ids(struct file *file, dev_t *dev, uint64_t *ino) { *dev = 0; *ino = 0; }

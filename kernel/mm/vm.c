@@ -170,9 +170,12 @@ static size_t maps_line(const struct maps_entry *e, char *buf, size_t size, char
 {
 	const struct vma *vma = &e->vma;
 	const char *name = "";
+	uint64_t ino = 0;
+	dev_t dev = 0;
 	size_t n;
 
 	if (vma->file) {
+		file_get_ids(vma->file, &dev, &ino);
 		if (file_get_path(vma->file, path, path_size) < 0)
 			path[0] = 0;
 		name = path;
@@ -185,7 +188,8 @@ static size_t maps_line(const struct maps_entry *e, char *buf, size_t size, char
 		      (unsigned long)vma->start, (unsigned long)vma->end,
 		      vma->flags & VM_READ ? 'r' : '-', vma->flags & VM_WRITE ? 'w' : '-',
 		      vma->flags & VM_EXEC ? 'x' : '-', vma->flags & VM_SHARED ? 's' : 'p',
-		      (unsigned long)(vma->file ? vma->file_offset : 0), 0, 0, 0UL);
+		      (unsigned long)(vma->file ? vma->file_offset : 0), MAJOR(dev), MINOR(dev),
+		      (unsigned long)ino);
 	if (*name || vma->file)	/* Linux pads to column 73 before the name */
 		n += ksnprintf(buf + MIN(n, size), size - MIN(n, size), "%*s%s",
 			       n < 72 ? (int)(73 - n) : 1, " ", name);
