@@ -383,6 +383,11 @@ static int exec_common(const char *path, struct exec_args *args)
 		goto drop;
 	}
 	entry = interp.file ? interp.eh.e_entry + interp.bias : img.eh.e_entry + img.bias;
+	err = exec_unshare_threads(current);
+	if (err) {
+		vm_space_put(vm);
+		goto drop;
+	}
 	exec_commit(current, vm, path, entry, sp);
 drop:
 	exec_image_drop(&interp);

@@ -159,6 +159,8 @@ void do_exit(int status)
 		leader->state = TASK_DEAD;
 	WRITE_ONCE(t->state, (t != leader || reaped) ? TASK_DEAD : TASK_ZOMBIE);
 	spin_unlock(&tasks_lock);
+	if (p->exec_task)
+		wake_up(&p->stop_wait);
 	if (reaped && leader != t)
 		task_free_when_off_cpu(leader);
 	irq_disable();

@@ -261,7 +261,7 @@ bool signal_pending_current(void)
 	if (!t || t->is_kthread)
 		return false;
 	return (READ_ONCE(t->pending.set) | READ_ONCE(t->proc->shared_pending.set)) & ~READ_ONCE(t->blocked) ||
-	       READ_ONCE(t->proc->group_exit);
+	       (READ_ONCE(t->proc->group_exit) && READ_ONCE(t->proc->exec_task) != t);
 }
 
 /*

@@ -237,7 +237,7 @@ void signal_deliver(struct trap_frame *f)
 	int sig;
 
 	for (;;) {
-		if (READ_ONCE(t->proc->group_exit))
+		if (READ_ONCE(t->proc->group_exit) && READ_ONCE(t->proc->exec_task) != t)
 			do_exit(t->proc->group_exit_code);
 		if (READ_ONCE(t->proc->stopped)) {
 			wait_event(&t->proc->stop_wait, !READ_ONCE(t->proc->stopped));

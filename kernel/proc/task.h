@@ -52,7 +52,8 @@ struct process {
 	int refcount;			/* [T] */
 	int live_threads;		/* [T] threads not yet exited */
 	struct sigpending shared_pending;	/* [S] */
-	bool group_exit;		/* [S] exit_group or fatal signal under way */
+	bool group_exit;		/* [S] exit_group, fatal signal or exec under way */
+	struct task *exec_task;		/* [S] the thread exec'ing, spared by group_exit */
 	int group_exit_code;		/* [S] wait status of the whole process */
 	bool stopped;			/* [S] job-control stop in effect */
 	int stop_sig;			/* [S] */
@@ -167,6 +168,9 @@ uint64_t signal_pending_mask(struct task *t);
 
 /* fork.c */
 void vfork_release(struct task *t);
+
+/* exec_thread.c */
+int exec_unshare_threads(struct task *t);
 
 /* exec.c */
 int exec_kernel(const char *path, char *const argv[], char *const envp[]);
