@@ -8,6 +8,7 @@
 #include <asm/sigcontext.h>
 #include <asm/ucontext.h>
 #include <linux/signal.h>
+#include <asm/unistd.h>
 
 #define RFLAGS_TF (1UL << 8)
 #define RFLAGS_DF (1UL << 10)
@@ -99,7 +100,7 @@ static void signal_syscall_restart(struct trap_frame *f, const struct k_sigactio
 	}
 	f->vector = 0;
 	if (restart) {
-		f->rax = f->error;
+		f->rax = ret == -ERESTART_RESTARTBLOCK ? __NR_restart_syscall : f->error;
 		f->rip -= 2;
 	} else {
 		f->rax = (uint64_t)-EINTR;

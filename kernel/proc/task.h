@@ -124,6 +124,10 @@ struct task {
 	struct wait_queue vfork_wait;	/* this task sleeps here during vfork */
 	bool vfork_done;		/* [T] the vfork child exec'd or exited */
 	bool did_exec;			/* [T] for setpgid's EACCES */
+	/* restart_syscall(2): what an interrupted sleep resumes (ERESTART_RESTARTBLOCK). */
+	long (*restart_fn)(void);	/* [C] */
+	uint64_t restart_deadline;	/* [C] monotonic ns */
+	void __user *restart_rem;	/* [C] */
 	uint64_t robust_list;		/* [C] set_robust_list's head */
 };
 

@@ -115,9 +115,17 @@ static int timespec_get(const struct __kernel_timespec __user *uts, uint64_t *ns
 	return 0;
 }
 
+static long sleep_until(uint64_t deadline, struct __kernel_timespec __user *rem);
+
+/* restart_syscall(2) after a stop or an ignored signal: the same sleep goes on. */
+static long sleep_restart(void)
+{
+	return sleep_until(current->restart_deadline, current->restart_rem);
+}
+
 /* Sleeps until the monotonic deadline or a signal. On a signal the remaining time
- * goes to rem (when given) and the call ends with EINTR (or restarts when no
- * handler runs). */
+ * goes to rem (when given); the call ends with EINTR when a handler runs, else it
+ * resumes through restart_syscall (ERESTART_RESTARTBLOCK), as Linux. */
 static long sleep_until(uint64_t deadline, struct __kernel_timespec __user *rem)
 {
 	struct wait_queue never;
@@ -134,7 +142,18 @@ static long sleep_until(uint64_t deadline, struct __kernel_timespec __user *rem)
 		if (copy_to_user(rem, &ts, sizeof(ts)))
 			return -EFAULT;
 	}
-	return -EINTR;
+	current->restart_fn = sleep_restart;
+	current->restart_deadline = deadline;
+	current->restart_rem = rem;
+	return -ERESTART_RESTARTBLOCK;
+}
+
+long sys_restart_syscall(void)
+{
+	long (*fn)(void) = current->restart_fn;
+
+	current->restart_fn = NULL;
+	return fn ? fn() : -EINTR;
 }
 
 long sys_nanosleep(const struct __kernel_timespec __user *req, struct __kernel_timespec __user *rem)
