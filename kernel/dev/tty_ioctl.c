@@ -93,7 +93,8 @@ static long tty_set_winsize(struct tty *tty, void __user *arg)
 	return 0;
 }
 
-/* TIOCSPGRP, with tty_jobctrl.c's checks and errors in the same order. */
+/* TIOCSPGRP, with tty_jobctrl.c's checks and errors in the same order (an orphaned
+ * background caller gets ENOTTY there, not EIO). */
 static long tty_set_pgrp(struct tty *tty, pid_t __user *arg)
 {
 	struct task *t = current;
@@ -101,7 +102,7 @@ static long tty_set_pgrp(struct tty *tty, pid_t __user *arg)
 	int err = tty_job_check(tty, SIGTTOU);
 
 	if (err)
-		return err;
+		return err == -EIO ? -ENOTTY : err;
 	if (task_ctty(t) != tty || READ_ONCE(tty->session) != task_sid(t))
 		return -ENOTTY;
 	if (get_user(pgrp, arg))
