@@ -90,12 +90,13 @@ static ssize_t kmsg_read(struct file *file, struct iobuf *buf, off_t *pos)
 	return n == 0 ? -EAGAIN : n;
 }
 
-/* A write is one record; a leading "<N>" gives its level (Linux's default: 4). */
+/* A write is one record; a leading "<N>" gives its level and, when N >= 8, its
+ * facility. Linux's defaults: level 4 (warning), facility 1 (user). */
 static ssize_t kmsg_write(struct file *file, const struct iobuf *buf, off_t *pos)
 {
 	char *text;
 	size_t len = buf->len, skip = 0;
-	int level = LOG_WARNING, err;
+	int level = LOG_WARNING, facility = 1, err;
 
 	if (len > KMSG_RECORD_MAX - 32)
 		return -EINVAL;
@@ -114,10 +115,11 @@ static ssize_t kmsg_write(struct file *file, const struct iobuf *buf, off_t *pos
 			v = v * 10 + (text[i++] - '0');
 		if (i > 1 && text[i] == '>') {
 			level = v & 7;
+			facility = (v >> 3) ? (int)(v >> 3) & 0x1f : facility;
 			skip = i + 1;
 		}
 	}
-	klog(level, "%s", text + skip);
+	klog(facility << 3 | level, "%s", text + skip);
 free_text:
 	kfree(text);
 	return err ? err : (ssize_t)len;

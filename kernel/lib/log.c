@@ -59,7 +59,7 @@ void vklog(int level, const char *fmt, va_list ap)
 
 	flags = spin_lock_irqsave(&log_lock);
 	store_locked(level, line + prefix, len);
-	if (level <= console_level) {
+	if ((level & 7) <= console_level) {	/* bits 3+: a syslog facility */
 		line[prefix + len] = '\n';
 		list_for_each_entry(con, &consoles, link)
 			con->write(con, line, prefix + len + 1);

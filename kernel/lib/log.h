@@ -11,6 +11,8 @@
 /* Linux's levels: 0 emergency .. 7 debug. */
 enum { LOG_EMERG, LOG_ALERT, LOG_CRIT, LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
 
+/* level may carry a syslog facility above the low 3 bits (facility << 3 | level), as
+ * /dev/kmsg writes from user space do; records keep it, consoles look at the level. */
 void klog(int level, const char *fmt, ...) __printf(2, 3);
 void vklog(int level, const char *fmt, va_list ap);
 #define pr_err(...) klog(LOG_ERR, __VA_ARGS__)
