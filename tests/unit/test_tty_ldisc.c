@@ -236,3 +236,25 @@ TEST(canonical_switch_keeps_raw_input)
 	CHECK(ldisc_readable(&ld));
 	CHECK_STR(read_str(100), "ab");
 }
+
+TEST(line_end_reports_a_finished_line)
+{
+	char out[8];
+	bool end = true;
+
+	setup();
+	type("abcdef\n\004");
+	CHECK_EQ(ldisc_read(&ld, out, 4, &end), 4);
+	CHECK(!end);
+	CHECK_EQ(ldisc_read(&ld, out, 8, &end), 3);
+	CHECK(end);
+	CHECK_EQ(ldisc_read(&ld, out, 8, &end), 0);
+	CHECK(end);
+}
+
+TEST(lnext_takes_the_next_character_literally)
+{
+	setup();
+	type("\026\025x\n");
+	CHECK_STR(read_str(100), "\025x\n");
+}
