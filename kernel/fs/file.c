@@ -108,7 +108,9 @@ struct file *file_open_path(const struct path *p, int flags)
 	ops = (flags & O_PATH) ? &empty_fops : file_pick_ops(&cp, &err);
 	if (!ops)
 		return ERR_PTR(err);
-	file = file_alloc(ops, NULL, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	/* O_NOCTTY stays until ops->open ran: a tty's open decides by it whether the
+	 * opener acquires it as controlling terminal. Linux drops it afterwards too. */
+	file = file_alloc(ops, NULL, flags & ~(O_CREAT | O_EXCL | O_TRUNC));
 	if (IS_ERR(file))
 		return file;
 	path_get(&cp);
@@ -122,6 +124,7 @@ struct file *file_open_path(const struct path *p, int flags)
 			return ERR_PTR(err);
 		}
 	}
+	file->flags &= ~O_NOCTTY;
 	return file;
 }
 
@@ -216,6 +219,13 @@ dev_t file_rdev(struct file *file)
 	if (!file->inode || !(S_ISCHR(file->inode->mode) || S_ISBLK(file->inode->mode)))
 		return 0;
 	return file->inode->rdev;
+}
+
+/* The device and inode numbers /proc/PID/maps shows for a mapped file. */
+void file_get_ids(struct file *file, dev_t *dev, uint64_t *ino)
+{
+	*dev = file->inode ? file->inode->sb->dev : 0;
+	*ino = file->inode ? file->inode->ino : 0;
 }
 
 /* Truncates a regular file to size (the caller checked permissions). */
