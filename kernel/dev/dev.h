@@ -26,4 +26,7 @@ uint32_t tty_devnum(struct tty *tty);
 /* Fills buf with n random bytes (kernel/dev/random.c). */
 void random_bytes(void *buf, size_t n);
 
+/* Runs the magic SysRq action for key ('c' crash, 'o' power off, 'b' reboot). */
+void sysrq_handle(int key);
+
 #endif

@@ -5,6 +5,7 @@
  * Per-process files look their task up by pid when they format (at open), so a
  * process that is gone gives an empty file.
  */
+#include "dev/dev.h"
 #include "fs/pseudo.h"
 #include "mm/mm.h"
 #include "arch/x86_64/arch.h"
@@ -303,6 +304,23 @@ static bool proc_build_pid_dir(void)
 	       procfs_fd_init(proc_pid_dir);
 }
 
+/* /proc/sysrq-trigger: the first written character is a SysRq key, as on Linux 6.1. */
+static ssize_t proc_sysrq_store(void *ctx, const char *buf, size_t len)
+{
+	if (len)
+		sysrq_handle(buf[0]);
+	return len;
+}
+
+static bool proc_add_sysrq(struct pseudo_node *dir)
+{
+	struct pseudo_node *n = pseudo_add(dir, "sysrq-trigger", S_IFREG | 0200);
+
+	if (n)
+		n->store = proc_sysrq_store;
+	return n;
+}
+
 static bool proc_build_root(void)
 {
 	proc_root = pseudo_add(NULL, "", S_IFDIR | 0555);
@@ -316,6 +334,7 @@ static bool proc_build_root(void)
 	       proc_add_file(proc_root, "filesystems", proc_filesystems_show) &&
 	       proc_add_file(proc_root, "stat", proc_stat_show) &&
 	       proc_add_file(proc_root, "loadavg", proc_loadavg_show) &&
+	       proc_add_sysrq(proc_root) &&
 	       proc_add_link(proc_root, "mounts", "self/mounts", NULL) &&
 	       proc_add_link(proc_root, "self", NULL, proc_self_link);
 }

@@ -205,7 +205,23 @@ static ssize_t pseudo_read(struct file *file, struct iobuf *buf, off_t *pos)
 
 static ssize_t pseudo_write(struct file *file, const struct iobuf *buf, off_t *pos)
 {
-	return -EIO;
+	struct pseudo_inode *pi = file->inode->priv;
+	size_t len = MIN(buf->len, PAGE_SIZE);
+	char *text;
+	ssize_t ret;
+
+	if (!pi->node->store)
+		return -EIO;
+	text = kmalloc(len + 1);
+	if (!text)
+		return -ENOMEM;
+	ret = iobuf_copy_in(text, buf, 0, len);
+	if (!ret) {
+		text[len] = 0;
+		ret = pi->node->store(pseudo_ctx(pi, pi->node), text, len);
+	}
+	kfree(text);
+	return ret;
 }
 
 static void pseudo_release(struct file *file)

@@ -13,6 +13,9 @@ struct pseudo_node;
  * caller retries with a larger buffer). ctx is the node's, or the pid for per-process
  * nodes. */
 typedef size_t (*pseudo_show_t)(void *ctx, char *buf, size_t size);
+/* Takes what user space wrote to the file (a kernel copy of at most 4 KiB); returns
+ * the bytes consumed or -errno. */
+typedef ssize_t (*pseudo_store_t)(void *ctx, const char *buf, size_t len);
 /* Writes a link target (no NUL); returns its length or -errno. */
 typedef int (*pseudo_link_t)(void *ctx, char *buf, size_t size);
 /* Dynamic children of a directory (procfs's pids and fds): lookup gives the template
@@ -29,6 +32,7 @@ struct pseudo_node {
 	mode_t mode;
 	uint32_t ino;
 	pseudo_show_t show;
+	pseudo_store_t store;		/* NULL: writes fail with EIO */
 	pseudo_link_t readlink;
 	const char *target;		/* a fixed link target */
 	void *ctx;			/* for show/readlink, unless the inode gives one */

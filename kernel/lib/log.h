@@ -15,6 +15,7 @@ enum { LOG_EMERG, LOG_ALERT, LOG_CRIT, LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INF
  * /dev/kmsg writes from user space do; records keep it, consoles look at the level. */
 void klog(int level, const char *fmt, ...) __printf(2, 3);
 void vklog(int level, const char *fmt, va_list ap);
+#define pr_emerg(...) klog(LOG_EMERG, __VA_ARGS__)
 #define pr_err(...) klog(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...) klog(LOG_WARNING, __VA_ARGS__)
 #define pr_notice(...) klog(LOG_NOTICE, __VA_ARGS__)
