@@ -8,6 +8,7 @@
 
 static const struct inode_operations pseudo_dir_iops;
 static const struct inode_operations pseudo_link_iops;
+static const struct inode_operations pseudo_file_iops;
 static const struct file_operations pseudo_file_fops;
 static uint32_t pseudo_next_ino = 2;
 
@@ -81,6 +82,7 @@ struct inode *pseudo_inode_new(struct inode *dir, struct pseudo_node *node, void
 	} else if (S_ISLNK(node->mode)) {
 		inode->iops = &pseudo_link_iops;
 	} else {
+		inode->iops = &pseudo_file_iops;
 		inode->fops = &pseudo_file_fops;
 	}
 	return inode;
@@ -234,6 +236,16 @@ static void pseudo_release(struct file *file)
 	}
 }
 
+/* Generated files have no size to change; open(O_TRUNC) and truncate(2) succeed and
+ * do nothing, as on Linux's procfs and sysfs (`echo c > /proc/sysrq-trigger`). */
+static int pseudo_truncate(struct inode *inode, uint64_t size)
+{
+	return 0;
+}
+
+static const struct inode_operations pseudo_file_iops = {
+	.truncate = pseudo_truncate,
+};
 static const struct inode_operations pseudo_dir_iops = {
 	.lookup = pseudo_lookup,
 	.iterate = pseudo_iterate,
