@@ -37,12 +37,15 @@ static void print_frame(uint64_t addr)
 		klog(LOG_EMERG, "  [<%016lx>] ?", (unsigned long)addr);
 }
 
+/* Kernel stacks live in the direct map (kmalloc) or the kernel image (boot stack). */
+#define KERNEL_HALF_START 0xffff800000000000UL
+
 /* Follows saved frame pointers while they stay in the kernel half. */
 void backtrace_print(uint64_t rip, uint64_t rbp)
 {
 	klog(LOG_EMERG, "Backtrace:");
 	print_frame(rip);
-	for (int depth = 0; depth < 32 && rbp >= KERNEL_VMA - (1UL << 40) && !(rbp & 7); depth++) {
+	for (int depth = 0; depth < 32 && rbp >= KERNEL_HALF_START && !(rbp & 7); depth++) {
 		const uint64_t *frame = (const uint64_t *)rbp;
 		if (frame[1] < KERNEL_VMA)
 			break;
