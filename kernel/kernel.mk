@@ -34,9 +34,15 @@ $(KBUILD)/gen/syscall_list.h: /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 	sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9]*\)$$/SYSCALL(\2, \1)/p' $< > $@
 
 # The console font: a PSF from Debian's console-setup-linux, linked into the kernel.
+# Downloaded into the package cache like the rootfs packages (apt lists are refreshed
+# once when a fresh machine has none).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_SANDBOX := $(if $(filter 0,$(shell id -u)),-o APT::Sandbox::User=root)
 $(KBUILD)/font.psf:
 	@mkdir -p $(BUILD)/cache/debs $(KBUILD)/fontpkg
-	cd $(BUILD)/cache/debs && { ls console-setup-linux_*.deb >/dev/null 2>&1 || apt-get download console-setup-linux; }
+	cd $(BUILD)/cache/debs && { ls console-setup-linux_*.deb >/dev/null 2>&1 || \
+		apt-get download -q $(APT_SANDBOX) console-setup-linux || \
+		{ $(SUDO) apt-get update -q && apt-get download -q $(APT_SANDBOX) console-setup-linux; }; }
 	dpkg-deb -x $$(ls $(BUILD)/cache/debs/console-setup-linux_*.deb | head -n1) $(KBUILD)/fontpkg
 	gunzip -c $(KBUILD)/fontpkg/usr/share/consolefonts/Lat15-Fixed16.psf.gz > $@
 
