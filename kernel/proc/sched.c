@@ -60,10 +60,14 @@ static void task_wake_states(struct task *t, bool uninterruptible_too)
 		t->state = TASK_RUNNING;
 		list_del(&t->sleep_link);
 		t->wake_deadline = 0;
-		/* Queued even while still on a CPU (between prepare_to_wait and
-		 * schedule, or switching out elsewhere): schedule() copes with both. */
-		rq_enqueue_locked(rq, t);
-		this_cpu()->need_resched = true;
+		/* A task still on its CPU (before its schedule(), or inside it: the
+		 * switch holds this lock until the next task runs) only needs
+		 * TASK_RUNNING: schedule() requeues it. Queueing it here would leave a
+		 * running task on the queue, where an exit later left it dead. */
+		if (!__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE)) {
+			rq_enqueue_locked(rq, t);
+			this_cpu()->need_resched = true;
+		}
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
 }
