@@ -71,7 +71,7 @@ void proc_start_init(const char *path, char *const argv[], char *const envp[])
 	task_prepare_stack(t, init_main, &start, (uint64_t)t->user_frame);
 	f = spin_lock_irqsave(&tasks_lock);
 	t->pid = t->tgid = 1;
-	t->proc->pgid = t->proc->sid = t->proc->tgid = 1;
+	t->proc->tgid = 1;	/* group and session 0, as Linux's init_struct_pid */
 	t->proc->live_threads = 1;
 	list_add_tail(&t->all_link, &all_tasks);
 	init_task = t;
