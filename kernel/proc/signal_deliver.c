@@ -286,8 +286,7 @@ void proc_return_to_user(struct trap_frame *f)
 		if (!this_cpu()->need_resched)
 			break;
 	}
-	if (!current->user_since)	/* interrupts from user mode keep the stretch */
-		current->user_since = clock_monotonic_ns();
+	current->user_since = clock_monotonic_ns();	/* every entry ended the last stretch */
 }
 
 /* Clears reserved bits of a user-supplied FPU image so fpu_restore cannot fault. */

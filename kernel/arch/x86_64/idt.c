@@ -60,11 +60,15 @@ void idt_load(void)
 /* Called by trap_common with interrupts off, for every exception and interrupt. */
 void trap_handler(struct trap_frame *f)
 {
+	bool user = trap_from_user(f) && f->vector != 2;	/* not on the NMI's own stack */
+
+	if (user)
+		proc_enter_from_user();	/* the user-mode stretch ends here, not at the return */
 	if (f->vector < 32)
 		exception_handle(f);
 	else if (f->vector != VEC_SPURIOUS)	/* spurious: no handler, no EOI */
 		irq_dispatch(f);
-	if (trap_from_user(f) && f->vector != 2) {	/* not on the NMI's own stack */
+	if (user) {
 		irq_disable();
 		proc_return_to_user(f);
 	}
