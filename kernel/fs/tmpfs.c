@@ -454,6 +454,24 @@ static int tmpfs_get_page_locked(struct inode *inode, uint64_t pos, uint64_t *ou
 	return 0;
 }
 
+/* file_operations.get_page: the data page at offset, counted, when the page is
+ * wholly within the file; 0 for holes and the last partial page. */
+static int tmpfs_file_get_page(struct file *file, uint64_t offset, uint64_t *page)
+{
+	struct inode *inode = file->inode;
+	struct tmpfs_data *data = inode->priv;
+	size_t idx = offset / PAGE_SIZE;
+
+	*page = 0;
+	fs_mutex_lock(&inode->sb->mutex);
+	if (offset + PAGE_SIZE <= inode->size && idx < data->npages && data->pages[idx]) {
+		*page = data->pages[idx];
+		page_get(*page);
+	}
+	fs_mutex_unlock(&inode->sb->mutex);
+	return 0;
+}
+
 static ssize_t tmpfs_write(struct file *file, const struct iobuf *buf, off_t *pos)
 {
 	struct inode *inode = file->inode;
@@ -537,6 +555,7 @@ static const struct file_operations tmpfs_file_fops = {
 	.read = tmpfs_read,
 	.write = tmpfs_write,
 	.llseek = tmpfs_llseek,
+	.get_page = tmpfs_file_get_page,
 };
 static const struct super_operations tmpfs_sops = {
 	.evict = tmpfs_evict,

@@ -47,6 +47,10 @@ struct file_operations {
 	/* Returns the ready mask (POLLIN...) and, when pt is not NULL, queues the
 	 * caller on the file's wait queues with poll_wait(). */
 	unsigned (*poll)(struct file *file, struct poll_table *pt);
+	/* For private file mappings: a counted reference to the page caching the
+	 * page-aligned offset, only when the whole page lies within the file
+	 * (*page = 0 otherwise: the caller reads a copy). Never writes the page. */
+	int (*get_page)(struct file *file, uint64_t offset, uint64_t *page);
 };
 
 /* An open file description; shared by dup'd fds and across fork. */

@@ -17,6 +17,7 @@ struct fault {
 	uint32_t flags;		/* the VMA's */
 	struct file *file;	/* counted while the page is read */
 	uint64_t offset;
+	bool lent;		/* the page is the file's own: mapped read-only */
 };
 
 /* Finds the VMA for va, growing a VM_GROWSDOWN one downwards when va lies just below. */
@@ -80,19 +81,28 @@ static int fault_install_locked(struct vm_space *vm, struct fault *f, uint64_t p
 		page_put(page);
 		return 0;
 	}
-	*pte = page | vma_pte_flags(f->flags, true);
+	*pte = page | vma_pte_flags(f->flags, !f->lent);
 	vm->rss_pages++;
 	return 0;
 }
 
 /* Reads the file page for f into a new page (zero past the end of the file), without
- * any lock held. Returns the page or 0. */
+ * any lock held. A read of a private mapping takes the file's own page when the file
+ * lends it (tmpfs): shared read-only, copied on the first write like after fork, and
+ * the same physical page for every process mapping the program. Returns the page or
+ * 0. */
 static uint64_t fault_read_file(struct fault *f)
 {
-	uint64_t page = page_alloc_uninit();
+	uint64_t page;
 	char *data;
 	ssize_t n;
 
+	if (!f->write && !(f->flags & VM_SHARED) && f->file->ops && f->file->ops->get_page &&
+	    f->file->ops->get_page(f->file, f->offset, &page) == 0 && page) {
+		f->lent = true;
+		return page;
+	}
+	page = page_alloc_uninit();
 	if (!page)
 		return 0;
 	data = phys_to_virt(page);
