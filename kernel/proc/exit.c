@@ -111,6 +111,7 @@ static void exit_reparent_children(struct task *leader)
 		list_del(&c->sibling);
 		c->parent = init_task;
 		list_add_tail(&c->sibling, &init_task->children);
+		pgrp_orphaned_by_exit_locked(c, leader);
 		if (c->state == TASK_ZOMBIE && c->proc->live_threads == 0 && exit_notify_parent(c)) {
 			c->state = TASK_DEAD;
 			task_free_when_off_cpu(c);
@@ -145,8 +146,10 @@ void do_exit(int status)
 		status = p->group_exit_code;
 	if (t == leader || last)
 		leader->exit_code = status;
-	if (last)
+	if (last) {
 		exit_reparent_children(leader);
+		pgrp_orphaned_by_exit_locked(leader, NULL);
+	}
 	if (t != leader) {
 		exit_unlink_locked(t);
 		if (last && leader->state == TASK_ZOMBIE)

@@ -2,9 +2,11 @@
  * jobctl.c — questions the tty layer and procfs ask about processes and process
  * groups: the parent, the list of processes, blocked or ignored signals, orphaned
  * groups (POSIX: a group none of whose members has a parent in another group of the
- * same session; its members get EIO instead of SIGTTIN/SIGTTOU).
+ * same session; its members get EIO instead of SIGTTIN/SIGTTOU, and an exit that
+ * orphans a group with a stopped member sends it SIGHUP and SIGCONT).
  */
 #include "proc/task.h"
+#include "lib/log.h"
 
 void task_for_each_process(void (*fn)(struct task *t, void *ctx), void *ctx)
 {
@@ -58,4 +60,49 @@ bool pgrp_is_orphaned(pid_t pgid)
 	}
 	spin_unlock_irqrestore(&tasks_lock, flags);
 	return orphaned;
+}
+
+/* True when no process of group pgid but `ignored` (and zombies) has a parent in
+ * another group of the same session; PID 1 links no group. Needs tasks_lock. */
+static bool pgrp_will_be_orphaned_locked(pid_t pgid, struct task *ignored)
+{
+	struct task *t;
+
+	list_for_each_entry(t, &all_tasks, all_link) {
+		struct task *parent = t->parent;
+
+		if (t->group_leader != t || t->proc->pgid != pgid || t == ignored ||
+		    t->state == TASK_ZOMBIE || !parent || parent == init_task)
+			continue;
+		if (parent->proc->pgid != pgid && parent->proc->sid == t->proc->sid)
+			return false;
+	}
+	return true;
+}
+
+/* True when a process of group pgid is stopped. Needs tasks_lock. */
+static bool pgrp_has_stopped_locked(pid_t pgid)
+{
+	struct task *t;
+
+	list_for_each_entry(t, &all_tasks, all_link)
+		if (t->group_leader == t && t->proc->pgid == pgid && READ_ONCE(t->proc->stopped))
+			return true;
+	return false;
+}
+
+void pgrp_orphaned_by_exit_locked(struct task *t, struct task *parent)
+{
+	struct task *ignored = parent ? NULL : t;
+	pid_t pgid = t->proc->pgid;
+
+	assert_held(&tasks_lock);
+	if (!parent)
+		parent = t->parent;
+	if (!parent || parent->proc->pgid == pgid || parent->proc->sid != t->proc->sid)
+		return;
+	if (!pgrp_will_be_orphaned_locked(pgid, ignored) || !pgrp_has_stopped_locked(pgid))
+		return;
+	signal_send_pgrp_locked(pgid, SIGHUP);
+	signal_send_pgrp_locked(pgid, SIGCONT);
 }

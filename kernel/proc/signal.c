@@ -181,19 +181,17 @@ int signal_send_thread(struct task *t, int sig)
 	return sig ? signal_send_info(t, sig, &info, false) : 0;
 }
 
-/* Sends sig to every process of group pgid (from the tty: kernel-sent). Returns 0
- * or -ESRCH when the group is empty. Safe from interrupt handlers. */
-int signal_send_pgrp(pid_t pgid, int sig)
+/* signal_send_pgrp with tasks_lock held. */
+int signal_send_pgrp_locked(pid_t pgid, int sig)
 {
 	siginfo_t info;
 	struct task *t;
-	uint64_t f;
 	int err = -ESRCH;
 
+	assert_held(&tasks_lock);
 	siginfo_user(&info, sig);
 	info.si_code = SI_KERNEL;
 	info.si_pid = 0;
-	f = spin_lock_irqsave(&tasks_lock);
 	list_for_each_entry(t, &all_tasks, all_link) {
 		if (t->proc->pgid == pgid && t == t->group_leader && !t->is_kthread &&
 		    t->state != TASK_ZOMBIE) {
@@ -202,6 +200,16 @@ int signal_send_pgrp(pid_t pgid, int sig)
 				err = e;
 		}
 	}
+	return err;
+}
+
+/* Sends sig to every process of group pgid (from the tty: kernel-sent). Returns 0
+ * or -ESRCH when the group is empty. Safe from interrupt handlers. */
+int signal_send_pgrp(pid_t pgid, int sig)
+{
+	uint64_t f = spin_lock_irqsave(&tasks_lock);
+	int err = signal_send_pgrp_locked(pgid, sig);
+
 	spin_unlock_irqrestore(&tasks_lock, f);
 	return err;
 }

@@ -165,6 +165,11 @@ void signal_deliver(struct trap_frame *frame);
 bool signal_ignored_default(int sig, uint64_t handler);
 int signal_send_info(struct task *t, int sig, siginfo_t *info, bool group);
 int signal_send_info_locked(struct task *t, int sig, siginfo_t *info, bool group);
+int signal_send_pgrp_locked(pid_t pgid, int sig);
+/* Linux's kill_orphaned_pgrp: when t's group is orphaned by an exit (t's own, with
+ * parent NULL, or the group of a child t of the exiting parent) and has a stopped
+ * process, the group gets SIGHUP and SIGCONT. Needs tasks_lock. */
+void pgrp_orphaned_by_exit_locked(struct task *t, struct task *parent);
 void signal_exec_reset(struct task *t);
 bool signal_notify_parent(struct task *leader, int why, int status);
 void signal_kill_other_threads(struct task *t);
