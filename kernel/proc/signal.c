@@ -40,14 +40,6 @@ static void signal_flush_mask_locked(struct task *leader, uint64_t mask)
 		t->pending.set &= ~mask;
 }
 
-/* True when sig, unblocked and left to its default action, terminates t's process:
- * then it ends a stop too, as Linux's complete_signal. Needs the sighand lock. */
-static bool signal_fatal_locked(struct task *t, int sig)
-{
-	return !(t->blocked & sigbit(sig)) && !(sigbit(sig) & STOP_SIGS) &&
-	       t->sighand->action[sig - 1].handler == (uint64_t)SIG_DFL && !sig_default_ignore(sig);
-}
-
 /* The stop/continue side effects of generating sig for t's process. Returns the
  * CLD_CONTINUED notification to send, or 0. Needs tasks_lock and the sighand lock. */
 static int signal_prepare_locked(struct task *t, int sig)
@@ -69,9 +61,6 @@ static int signal_prepare_locked(struct task *t, int sig)
 		}
 	} else if (sigbit(sig) & STOP_SIGS) {
 		signal_flush_mask_locked(leader, sigbit(SIGCONT));
-	} else if (p->stopped && signal_fatal_locked(t, sig)) {
-		p->stopped = false;
-		wake_up(&p->stop_wait);
 	}
 	return notify;
 }
