@@ -230,13 +230,20 @@ static int tty_wait_raw(struct tty *tty, struct file *file, size_t len)
 	return err == -ETIMEDOUT ? 0 : err;
 }
 
+/* Job control for a read or write: none through /dev/console (Linux's n_tty "don't
+ * stop on /dev/console"), tty_job_check otherwise. */
+static int tty_rw_job_check(struct file *file, struct tty *tty, int sig)
+{
+	return file_rdev(file) == MKDEV(5, 1) ? 0 : tty_job_check(tty, sig);
+}
+
 static ssize_t tty_read(struct file *file, struct iobuf *buf, off_t *pos)
 {
 	struct tty *tty = file->private_data;
 	size_t done = 0;
 	int err;
 
-	err = tty_job_check(tty, SIGTTIN);
+	err = tty_rw_job_check(file, tty, SIGTTIN);
 	if (err)
 		return err;
 	if (buf->len == 0)
@@ -264,7 +271,7 @@ static ssize_t tty_write(struct file *file, const struct iobuf *buf, off_t *pos)
 	int err;
 
 	if (tty->ld.termios.c_lflag & TOSTOP) {
-		err = tty_job_check(tty, SIGTTOU);
+		err = tty_rw_job_check(file, tty, SIGTTOU);
 		if (err)
 			return err;
 	}
