@@ -170,7 +170,12 @@ void schedule_until(uint64_t deadline_ns)
 	spin_lock(&rq->lock);
 	if (prev->state == TASK_RUNNING)
 		rq_enqueue_locked(rq, prev);
-	else if (deadline_ns && (prev->state == TASK_INTERRUPTIBLE || prev->state == TASK_UNINTERRUPTIBLE)) {
+	else if (prev->on_rq && (prev->state == TASK_ZOMBIE || prev->state == TASK_DEAD)) {
+		/* Woken (and queued) while still running, then it exited instead of
+		 * sleeping: a dead task must never be picked again. */
+		list_del(&prev->rq_link);
+		prev->on_rq = false;
+	} else if (deadline_ns && (prev->state == TASK_INTERRUPTIBLE || prev->state == TASK_UNINTERRUPTIBLE)) {
 		prev->wake_deadline = deadline_ns;
 		list_add_tail(&prev->sleep_link, &rq->sleepers);
 	}
