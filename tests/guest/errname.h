@@ -16,6 +16,11 @@ static const char *errname(int e)
 		{ ESPIPE, "ESPIPE" }, { EROFS, "EROFS" }, { EPIPE, "EPIPE" },
 		{ ERANGE, "ERANGE" }, { ENAMETOOLONG, "ENAMETOOLONG" }, { ENOSYS, "ENOSYS" },
 		{ ENOTEMPTY, "ENOTEMPTY" }, { ELOOP, "ELOOP" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+		{ EXDEV, "EXDEV" }, { ENODEV, "ENODEV" }, { ENOTBLK, "ENOTBLK" },
+		{ ETXTBSY, "ETXTBSY" }, { EFBIG, "EFBIG" }, { EMLINK, "EMLINK" },
+		{ EDEADLK, "EDEADLK" }, { ENOLCK, "ENOLCK" }, { ENODATA, "ENODATA" },
+		{ EOVERFLOW, "EOVERFLOW" }, { ENOTSOCK, "ENOTSOCK" }, { ETIMEDOUT, "ETIMEDOUT" },
+		{ ESTALE, "ESTALE" }, { ENFILE, "ENFILE" }, { EDOM, "EDOM" },
 	};
 	static char buf[16];
 

@@ -1,0 +1,241 @@
+/*
+ * devices: character devices and the tty layer against Linux: tty ioctls on the
+ * console, a new session taking a serial line as its controlling tty (TIOCSCTTY,
+ * TIOCSPGRP, VMIN/VTIME, O_NONBLOCK, SIGTTIN stops and EIO for background readers,
+ * TOSTOP, TIOCNOTTY), /dev/kmsg, syslog(2), and /dev/null, zero, full, urandom.
+ *
+ * Prints one line per checked call: the call as written, its result, the errno name.
+ * The session test uses /dev/ttyS1: the job's own output never goes through it
+ * directly, and the host sends nothing on it while a job runs.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/klog.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include "errname.h"
+
+/* Print "<expr> -> <result> [<errno name>]" for one call. */
+#define R(expr) do { \
+	errno = 0; \
+	long _r = (long)(expr); \
+	printf("%-44s -> %ld %s\n", #expr, _r, _r < 0 ? errname(errno) : ""); \
+} while (0)
+
+static char buf[512];
+
+/* Seconds on the monotonic clock. */
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* tty ioctls on the console, which is not this process's controlling tty. */
+static void check_console_ioctls(void)
+{
+	int fd, v = 0, sid = 0;
+	struct winsize ws = { 0 };
+	struct termios t;
+	pid_t child;
+
+	R(open("/dev/tty", O_RDWR));
+	fd = open("/dev/ttyS0", O_RDWR | O_NOCTTY);
+	R(ioctl(fd, TIOCGPGRP, &v));
+	R(ioctl(fd, TIOCSPGRP, &v));
+	R(ioctl(fd, TIOCGSID, &sid));
+	R(ioctl(fd, TIOCNOTTY));
+	R(ioctl(fd, 0x54ff, &v));
+	R(ioctl(fd, TIOCGWINSZ, &ws));
+	printf("winsize %d %d\n", ws.ws_row, ws.ws_col);
+	R(ioctl(fd, TIOCGWINSZ, (void *)8));
+	R(ioctl(fd, TCGETS, (void *)8));
+	R(ioctl(fd, FIONREAD, &v));
+	R(ioctl(fd, TIOCOUTQ, &v));
+	R(ioctl(fd, TIOCGETD, &v));
+	printf("ldisc %d\n", v);
+	R(ioctl(fd, TCFLSH, 5));
+	R(ioctl(fd, TCFLSH, TCIFLUSH));
+	R(ioctl(fd, TCXONC, 9));
+	R(ioctl(fd, TCSBRK, 1));
+	R(ioctl(fd, TIOCEXCL));
+	R(ioctl(fd, TIOCNXCL));
+	R(tcgetattr(fd, &t));
+	printf("iflag %o oflag %o cflag %o lflag %o ispeed %d\n", t.c_iflag, t.c_oflag,
+	       t.c_cflag, t.c_lflag, (int)cfgetispeed(&t));
+	child = fork();
+	if (child == 0) {
+		R(ioctl(fd, TIOCSCTTY, 0));
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(child, NULL, 0);
+	close(fd);
+}
+
+/* In a child of the session leader: a read from another process group stops with
+ * SIGTTIN; with SIGTTIN ignored it is EIO; TOSTOP and TIOCSPGRP from the background. */
+static void check_background(int fd, struct termios *t)
+{
+	int st, v;
+	pid_t g = fork();
+
+	if (g == 0) {
+		setpgid(0, 0);
+		read(fd, buf, 1);
+		_exit(0);
+	}
+	waitpid(g, &st, WUNTRACED);
+	printf("bg read: stopped=%d sig=%d\n", WIFSTOPPED(st), WIFSTOPPED(st) ? WSTOPSIG(st) : 0);
+	kill(g, SIGKILL);
+	setpgid(0, 0);
+	signal(SIGTTIN, SIG_IGN);
+	R(read(fd, buf, 1));
+	R(write(fd, "", 0));
+	t->c_lflag |= TOSTOP;
+	signal(SIGTTOU, SIG_IGN);
+	R(tcsetattr(fd, TCSANOW, t));
+	v = getpgrp();
+	R(ioctl(fd, TIOCSPGRP, &v));
+	t->c_lflag &= ~TOSTOP;
+	R(tcsetattr(fd, TCSANOW, t));
+	fflush(stdout);
+}
+
+/* A new session takes /dev/ttyS1 as its controlling tty: pgrp and sid ioctls, bad
+ * process groups, VMIN=0/VTIME=2 timing out, O_NONBLOCK, job control, TIOCNOTTY. */
+static void check_session(void)
+{
+	int fd, v = 0, sid = 0;
+	struct termios t;
+	double t0, dt;
+	pid_t bg;
+
+	R(setsid() > 0);
+	fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY);
+	R(ioctl(fd, TIOCSCTTY, 0));
+	R(ioctl(fd, TIOCGPGRP, &v) == 0 && v == getpgrp());
+	R(ioctl(fd, TIOCGSID, &sid) == 0 && sid == getsid(0));
+	v = -1;
+	R(ioctl(fd, TIOCSPGRP, &v));
+	v = 99999;
+	R(ioctl(fd, TIOCSPGRP, &v));
+	v = 1;
+	R(ioctl(fd, TIOCSPGRP, &v));
+	R(ioctl(fd, TIOCSPGRP, (void *)8));
+	R(open("/dev/tty", O_RDWR) >= 0);
+	tcgetattr(fd, &t);
+	t.c_cc[VMIN] = 0;
+	t.c_cc[VTIME] = 2;
+	R(tcsetattr(fd, TCSANOW, &t));
+	t0 = now();
+	R(read(fd, buf, 10));
+	dt = now() - t0;
+	printf("vtime wait ok: %d\n", dt > 0.15 && dt < 1.0);
+	R(fcntl(fd, F_SETFL, O_NONBLOCK));
+	R(read(fd, buf, 10));
+	fcntl(fd, F_SETFL, 0);
+	fflush(stdout);
+	bg = fork();
+	if (bg == 0) {
+		check_background(fd, &t);
+		_exit(0);
+	}
+	waitpid(bg, NULL, 0);
+	R(ioctl(fd, TIOCGPGRP, &v) == 0 && v != getpgrp());
+	v = getpgrp();
+	R(ioctl(fd, TIOCSPGRP, &v));
+	R(ioctl(fd, TIOCNOTTY));
+	R(ioctl(fd, TIOCGPGRP, &v));
+	fflush(stdout);
+}
+
+/* /dev/kmsg: record-sized reads, its lseek rules, a write read back. */
+static void check_kmsg(void)
+{
+	int fd = open("/dev/kmsg", O_RDWR | O_NONBLOCK);
+
+	R(read(fd, buf, 1));
+	R(lseek(fd, 0, SEEK_END));
+	R(read(fd, buf, sizeof(buf)));
+	R(lseek(fd, 0, SEEK_CUR));
+	R(lseek(fd, 1, SEEK_SET));
+	R(write(fd, "<3>devtest: hello\n", 18));
+	R(read(fd, buf, sizeof(buf)) > 0 && buf[0] == '3' && strstr(buf, ";devtest: hello\n") != NULL);
+	R(lseek(fd, 0, SEEK_SET));
+	R(read(fd, buf, sizeof(buf)) > 0);
+	R(lseek(fd, 0, SEEK_DATA));
+	close(fd);
+}
+
+/* syslog(2): every action, with bad buffers and lengths. */
+static void check_syslog(void)
+{
+	R(klogctl(10, NULL, 0) > 0);
+	R(klogctl(3, NULL, 10));
+	R(klogctl(3, buf, -1));
+	R(klogctl(3, (void *)8, 10));
+	R(klogctl(3, buf, 0));
+	R(klogctl(99, NULL, 0));
+	R(klogctl(8, NULL, 0));
+	R(klogctl(8, NULL, 9));
+	R(klogctl(8, NULL, 7));
+	R(klogctl(9, NULL, 0) >= 0);
+	R(klogctl(0, NULL, 0));
+	R(klogctl(1, NULL, 0));
+	R(klogctl(4, buf, sizeof(buf)) > 0);
+	R(klogctl(3, buf, sizeof(buf)));
+	R(klogctl(5, NULL, 0));
+	R(klogctl(6, NULL, 0));
+	R(klogctl(7, NULL, 0));
+}
+
+/* /dev/full, /dev/null, /dev/urandom and /dev/zero. */
+static void check_mem_devices(void)
+{
+	int fd = open("/dev/full", O_RDWR);
+
+	R(write(fd, "x", 1));
+	R(read(fd, buf, 4) == 4 && buf[0] == 0);
+	close(fd);
+	fd = open("/dev/null", O_RDWR);
+	R(lseek(fd, 100, SEEK_SET));
+	R(read(fd, buf, 4));
+	R(write(fd, buf, 4));
+	close(fd);
+	fd = open("/dev/urandom", O_RDWR);
+	R(read(fd, buf, 300));
+	R(write(fd, buf, 300));
+	close(fd);
+	fd = open("/dev/zero", O_RDONLY);
+	R(read(fd, buf, 512) == 512 && buf[511] == 0);
+	close(fd);
+}
+
+int main(void)
+{
+	pid_t child;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	check_console_ioctls();
+	child = fork();
+	if (child == 0) {
+		check_session();
+		_exit(0);
+	}
+	waitpid(child, NULL, 0);
+	check_kmsg();
+	check_syslog();
+	check_mem_devices();
+	return 0;
+}

@@ -1,0 +1,4 @@
+# CPU exceptions in user mode become Linux's signals (traps), and the memory calls
+# mmap/mprotect/madvise/mremap/msync/mincore/brk with the faults they cause (mm).
+traps; echo "traps status=$?"
+mm; echo "mm status=$?"
