@@ -2,7 +2,8 @@
  * devices: character devices and the tty layer against Linux: tty ioctls on the
  * console, a new session taking a serial line as its controlling tty (TIOCSCTTY,
  * TIOCSPGRP, VMIN/VTIME, O_NONBLOCK, SIGTTIN stops and EIO for background readers,
- * TOSTOP, TIOCNOTTY), /dev/kmsg, syslog(2), and /dev/null, zero, full, urandom.
+ * TOSTOP, TIOCNOTTY), a tty opened by a session leader becoming its controlling tty,
+ * /dev/kmsg, syslog(2), and /dev/null, zero, full, urandom.
  *
  * Prints one line per checked call: the call as written, its result, the errno name.
  * The session test uses /dev/ttyS1: the job's own output never goes through it
@@ -160,6 +161,28 @@ static void check_session(void)
 	fflush(stdout);
 }
 
+/* A session leader without a controlling tty that opens a tty without O_NOCTTY gets it
+ * as its controlling tty (foreground group = its own, /dev/tty opens). It gives the tty
+ * up with TIOCNOTTY (which sends SIGHUP to the foreground group, here its own) before
+ * exiting: a session leader exiting with a serial line as its
+ * controlling tty hangs the line up on Linux, and init's control channel with it. */
+static void check_open_acquires_ctty(void)
+{
+	int fd, sid = 0;
+
+	R(setsid() > 0);
+	R(open("/dev/tty", O_RDWR));
+	fd = open("/dev/ttyS1", O_RDWR);
+	R(tcgetpgrp(fd) == getpgrp());
+	R(ioctl(fd, TIOCGSID, &sid) == 0 && sid == getsid(0));
+	R(ioctl(fd, TIOCSCTTY, 0));
+	R(open("/dev/tty", O_RDWR) >= 0);
+	signal(SIGHUP, SIG_IGN);
+	R(ioctl(fd, TIOCNOTTY));
+	R(open("/dev/tty", O_RDWR));
+	fflush(stdout);
+}
+
 /* /dev/kmsg: record-sized reads, its lseek rules, a write read back. */
 static void check_kmsg(void)
 {
@@ -231,6 +254,12 @@ int main(void)
 	child = fork();
 	if (child == 0) {
 		check_session();
+		_exit(0);
+	}
+	waitpid(child, NULL, 0);
+	child = fork();
+	if (child == 0) {
+		check_open_acquires_ctty();
 		_exit(0);
 	}
 	waitpid(child, NULL, 0);
