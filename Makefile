@@ -59,7 +59,7 @@ $(HOST_DEPS): tests/harness/host-deps.sh
 	@mkdir -p $(BUILD) && touch $@
 
 # Our own static user programs: PID 1, shot, and the guest test programs.
-$(BUILD)/userland/%: userland/%.c Makefile | $(HOST_DEPS)
+$(BUILD)/userland/%: userland/%.c userland/control.h Makefile | $(HOST_DEPS)
 	@mkdir -p $(dir $@)
 	gcc $(USER_CFLAGS) -o $@ $<
 $(BUILD)/userland/%: tests/guest/%.c tests/guest/errname.h Makefile | $(HOST_DEPS)

@@ -28,7 +28,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define CTL_DEVICE "/dev/ttyS1"
+#include "control.h"
 
 static char *const job_env[] = {
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -52,56 +52,6 @@ static void say(const char *fmt, ...)
 	buf[n++] = '\n';
 	if (write(2, buf, n) < 0)
 		return;
-}
-
-/* Write all of buf to fd, retrying after short writes and EINTR; -1 on error. */
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Read exactly len bytes from fd; -1 on error or end of file. */
-static int read_all(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Read one '\n'-terminated line (without the '\n') from fd into buf; -1 on error. */
-static int read_line(int fd, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	while (len + 1 < size) {
-		if (read_all(fd, buf + len, 1) < 0)
-			return -1;
-		if (buf[len] == '\n')
-			break;
-		len++;
-	}
-	buf[len] = '\0';
-	return 0;
 }
 
 /* Make sure fds 0, 1 and 2 are open, on /dev/console if the kernel gave us none. */
@@ -138,24 +88,13 @@ static void mount_all(void)
 	mount_one("tmpfs", "/tmp");
 }
 
-/* Open the control channel raw (8-bit, no echo, no translation); -1 on failure. */
+/* Open the control channel raw; -1 (after a warning) on failure. */
 static int open_ctl(void)
 {
-	struct termios t;
-	int fd = open(CTL_DEVICE, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int fd = ctl_open();
 
-	if (fd < 0) {
+	if (fd < 0)
 		say("warning: cannot open %s: %s", CTL_DEVICE, strerror(errno));
-		return -1;
-	}
-	if (tcgetattr(fd, &t) == 0) {
-		cfmakeraw(&t);
-		t.c_cc[VMIN] = 1;
-		t.c_cc[VTIME] = 0;
-		tcsetattr(fd, TCSANOW, &t);
-	} else {
-		say("warning: cannot set %s raw: %s", CTL_DEVICE, strerror(errno));
-	}
 	return fd;
 }
 

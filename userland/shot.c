@@ -12,42 +12,18 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* Open the control channel in raw mode; exits with 2 on failure. */
+#include "control.h"
+
+/* Open the control channel; exits with 2 on failure. */
 static int open_ctl(void)
 {
-	struct termios t;
-	int fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY);
+	int fd = ctl_open();
 
 	if (fd < 0) {
-		perror("shot: /dev/ttyS1");
+		perror("shot: " CTL_DEVICE);
 		_exit(2);
 	}
-	if (tcgetattr(fd, &t) == 0) {
-		cfmakeraw(&t);
-		t.c_cc[VMIN] = 1;
-		t.c_cc[VTIME] = 0;
-		tcsetattr(fd, TCSANOW, &t);
-	}
 	return fd;
-}
-
-/* Read one line (without '\n') into buf; returns -1 on error or end of file. */
-static int read_line(int fd, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	while (len + 1 < size) {
-		ssize_t n = read(fd, buf + len, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		if (buf[len] == '\n')
-			break;
-		len++;
-	}
-	buf[len] = '\0';
-	return 0;
 }
 
 /* Request the screenshot NAME and wait for the host's answer about it. */
@@ -62,7 +38,7 @@ int main(int argc, char **argv)
 	}
 	fd = open_ctl();
 	n = snprintf(req, sizeof(req), "SHOT %s\n", argv[1]);
-	if (write(fd, req, n) != n) {
+	if (write_all(fd, req, n) < 0) {
 		perror("shot: write");
 		return 2;
 	}
