@@ -12,6 +12,8 @@
 #define USER_DS 0x1b
 #define USER_CS 0x23
 
+#include "arch/x86_64/frame_macros.h"
+
 	.section .text
 	.globl syscall_entry
 syscall_entry:
@@ -25,21 +27,7 @@ syscall_entry:
 	pushq %rcx			/* rip */
 	pushq %rax			/* error: the original syscall number */
 	pushq $TRAP_SYSCALL		/* vector */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_REGS
 	cld
 	sti
 	movq %rsp, %rdi
@@ -47,21 +35,7 @@ syscall_entry:
 	cli
 	testq %rax, %rax
 	jz syscall_exit_iret
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_REGS
 	movq 16(%rsp), %rcx		/* rip */
 	movq 32(%rsp), %r11		/* rflags */
 	movq 40(%rsp), %rsp		/* user rsp */
