@@ -6,6 +6,7 @@
  * umask; readers take counted copies.
  */
 #include "fs/fs.h"
+#include "fs/locks.h"
 #include "mm/mm.h"
 
 /* The current task's fd table (NULL for kernel threads without one). */
@@ -58,6 +59,14 @@ void fd_table_get(struct fd_table *table)
 	__atomic_add_fetch(&table->refcount, 1, __ATOMIC_ACQ_REL);
 }
 
+/* Closes one fd's file taken out of table: the table's POSIX locks on it go, then the
+ * table's reference. */
+static void fd_release(struct fd_table *table, struct file *file)
+{
+	locks_remove_posix(file, table);
+	file_put(file);
+}
+
 /* Drops a reference; at the last one closes every fd and frees the table. */
 void fd_table_put(struct fd_table *table)
 {
@@ -67,7 +76,7 @@ void fd_table_put(struct fd_table *table)
 		return;
 	for (fd = 0; fd < NOFILE_MAX; fd++)
 		if (table->files[fd])
-			file_put(table->files[fd]);
+			fd_release(table, table->files[fd]);
 	kfree(table);
 }
 
@@ -96,7 +105,7 @@ void fd_table_close_on_exec(struct fd_table *table)
 		file = fd_take_locked(table, fd);
 		spin_unlock_irqrestore(&table->lock, flags);
 		if (file)
-			file_put(file);
+			fd_release(table, file);
 	}
 }
 
@@ -160,7 +169,7 @@ int fd_install_at(struct fd_table *table, int newfd, struct file *file, bool clo
 	fd_set_locked(table, newfd, file, cloexec);
 	spin_unlock_irqrestore(&table->lock, flags);
 	if (old)
-		file_put(old);
+		fd_release(table, old);
 	return newfd;
 }
 
@@ -177,7 +186,7 @@ int fd_close(struct fd_table *table, int fd)
 	spin_unlock_irqrestore(&table->lock, flags);
 	if (!file)
 		return -EBADF;
-	file_put(file);
+	fd_release(table, file);
 	return 0;
 }
 

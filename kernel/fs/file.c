@@ -7,6 +7,7 @@
  * the file's life.
  */
 #include "fs/fs.h"
+#include "fs/locks.h"
 #include "mm/mm.h"
 
 static const struct file_operations empty_fops;
@@ -62,6 +63,7 @@ void file_put(struct file *file)
 {
 	if (!file || __atomic_sub_fetch(&file->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	locks_remove_file(file);
 	if (file->ops->release)
 		file->ops->release(file);
 	origin_put(file->origin);

@@ -3,6 +3,7 @@
  * positioned I/O, lseek, dup, fcntl, ioctl, truncate and sync.
  */
 #include "fs/fs.h"
+#include "fs/locks.h"
 #include "mm/mm.h"
 #include "sys/syscall.h"
 #include <linux/uio.h>
@@ -367,31 +368,6 @@ static long fcntl_setfl(struct file *file, unsigned long arg)
 	return 0;
 }
 
-/*
- * Record locks are not kept yet: every lock is granted at once (one process owns the
- * files it locks in the programs run so far), and F_GETLK reports no conflict.
- */
-static long fcntl_lock(struct file *file, unsigned cmd, struct flock __user *ufl)
-{
-	struct flock fl;
-
-	if (copy_from_user(&fl, ufl, sizeof(fl)))
-		return -EFAULT;
-	if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK && fl.l_type != F_UNLCK)
-		return -EINVAL;
-	if (fl.l_type == F_RDLCK && (file->flags & O_ACCMODE) == O_WRONLY && cmd != F_GETLK &&
-	    cmd != F_OFD_GETLK)
-		return -EBADF;
-	if (fl.l_type == F_WRLCK && (file->flags & O_ACCMODE) == O_RDONLY && cmd != F_GETLK &&
-	    cmd != F_OFD_GETLK)
-		return -EBADF;
-	if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
-		fl.l_type = F_UNLCK;
-		return copy_to_user(ufl, &fl, sizeof(fl));
-	}
-	return 0;
-}
-
 long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 {
 	struct file *file = fd_get_file(fd);
@@ -422,7 +398,8 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		ret = fcntl_lock(file, cmd, (struct flock __user *)arg);
+		ret = (file->flags & O_PATH) ? -EBADF :
+		      locks_fcntl(file, cmd, (struct flock __user *)arg);
 		break;
 	case F_GETOWN:
 	case F_SETOWN:
@@ -546,16 +523,24 @@ long sys_syncfs(int fd)
 	return do_fsync(fd);
 }
 
-/* flock(2): granted at once (see fcntl_lock); checks the fd and the operation. */
+/* flock(2): LOCK_SH/LOCK_EX/LOCK_UN on the open file description, LOCK_NB for
+ * EWOULDBLOCK instead of a wait; O_PATH files may only unlock (EBADF). */
 long sys_flock(int fd, unsigned cmd)
 {
 	struct file *file = fd_get_file(fd);
 	unsigned op = cmd & ~LOCK_NB;
+	long ret;
 
 	if (IS_ERR(file))
 		return PTR_ERR(file);
+	if (op != LOCK_SH && op != LOCK_EX && op != LOCK_UN)
+		ret = -EINVAL;
+	else if (op != LOCK_UN && (file->flags & O_PATH))
+		ret = -EBADF;
+	else
+		ret = locks_flock(file, op, cmd & LOCK_NB);
 	file_put(file);
-	return (op == LOCK_SH || op == LOCK_EX || op == LOCK_UN) ? 0 : -EINVAL;
+	return ret;
 }
 
 long sys_fadvise64(int fd, off_t offset, off_t len, int advice)
