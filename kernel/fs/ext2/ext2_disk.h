@@ -1,0 +1,212 @@
+/*
+ * ext2_disk.h — the ext2 on-disk format and its pure parser: superblock, group
+ * descriptors, inodes, block maps, directories and symlinks. No allocation, no locks
+ * and no kernel-only calls: blocks come through a read callback, so the same code runs
+ * in the kernel (over a block_device) and on the host (tests/unit/test_ext2*.c, over
+ * an image file made by mke2fs).
+ *
+ * Every on-disk value is untrusted. A damaged image gives -EIO (bad pointers, bad
+ * directory entries), -EUCLEAN (inconsistent metadata) or -EINVAL (an unusable
+ * superblock) with a log line — never an access outside a block buffer.
+ */
+#ifndef LUMEN_FS_EXT2_DISK_H
+#define LUMEN_FS_EXT2_DISK_H
+
+#include "lib/lib.h"
+#ifdef HOST_TEST
+#include <sys/stat.h>	/* glibc hides the uapi S_IS* macros */
+#else
+#include <linux/stat.h>
+#endif
+
+#define EXT2_MAGIC 0xEF53
+#define EXT2_SB_OFFSET 1024		/* the superblock's byte offset on the disk */
+#define EXT2_SB_SIZE 1024
+#define EXT2_MIN_BLOCK_SIZE 1024
+#define EXT2_MAX_BLOCK_SIZE 4096
+#define EXT2_ROOT_INO 2
+#define EXT2_GOOD_OLD_FIRST_INO 11
+#define EXT2_GOOD_OLD_INODE_SIZE 128
+#define EXT2_N_BLOCKS 15		/* 12 direct, single, double, triple indirect */
+#define EXT2_NDIR_BLOCKS 12
+#define EXT2_NAME_LEN 255
+
+/* Feature bits (ext2/ext4's on-disk values). */
+#define EXT2_FEATURE_COMPAT_EXT_ATTR		0x0008
+#define EXT2_FEATURE_INCOMPAT_FILETYPE		0x0002
+#define EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER	0x0001
+#define EXT2_FEATURE_RO_COMPAT_LARGE_FILE	0x0002
+#define EXT2_SUPPORTED_INCOMPAT	EXT2_FEATURE_INCOMPAT_FILETYPE
+#define EXT2_SUPPORTED_RO_COMPAT \
+	(EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER | EXT2_FEATURE_RO_COMPAT_LARGE_FILE)
+
+/* Directory entry file types (the filetype feature). */
+enum { EXT2_FT_UNKNOWN, EXT2_FT_REG_FILE, EXT2_FT_DIR, EXT2_FT_CHRDEV, EXT2_FT_BLKDEV,
+       EXT2_FT_FIFO, EXT2_FT_SOCK, EXT2_FT_SYMLINK };
+
+/* The superblock, as stored at byte 1024 (the fields this driver uses). */
+struct ext2_super {
+	uint32_t s_inodes_count;
+	uint32_t s_blocks_count;
+	uint32_t s_r_blocks_count;
+	uint32_t s_free_blocks_count;
+	uint32_t s_free_inodes_count;
+	uint32_t s_first_data_block;
+	uint32_t s_log_block_size;
+	uint32_t s_log_frag_size;
+	uint32_t s_blocks_per_group;
+	uint32_t s_frags_per_group;
+	uint32_t s_inodes_per_group;
+	uint32_t s_mtime;
+	uint32_t s_wtime;
+	uint16_t s_mnt_count;
+	int16_t s_max_mnt_count;
+	uint16_t s_magic;
+	uint16_t s_state;
+	uint16_t s_errors;
+	uint16_t s_minor_rev_level;
+	uint32_t s_lastcheck;
+	uint32_t s_checkinterval;
+	uint32_t s_creator_os;
+	uint32_t s_rev_level;
+	uint16_t s_def_resuid;
+	uint16_t s_def_resgid;
+	uint32_t s_first_ino;
+	uint16_t s_inode_size;
+	uint16_t s_block_group_nr;
+	uint32_t s_feature_compat;
+	uint32_t s_feature_incompat;
+	uint32_t s_feature_ro_compat;
+	uint8_t s_uuid[16];
+	char s_volume_name[16];
+} __packed;
+
+/* A group descriptor (32 bytes). */
+struct ext2_group_desc {
+	uint32_t bg_block_bitmap;
+	uint32_t bg_inode_bitmap;
+	uint32_t bg_inode_table;
+	uint16_t bg_free_blocks_count;
+	uint16_t bg_free_inodes_count;
+	uint16_t bg_used_dirs_count;
+	uint16_t bg_pad;
+	uint32_t bg_reserved[3];
+} __packed;
+
+/* An inode (the first 128 bytes; larger inodes have extra fields ext2 ignores). */
+struct ext2_disk_inode {
+	uint16_t i_mode;
+	uint16_t i_uid;
+	uint32_t i_size;
+	uint32_t i_atime;
+	uint32_t i_ctime;
+	uint32_t i_mtime;
+	uint32_t i_dtime;
+	uint16_t i_gid;
+	uint16_t i_links_count;
+	uint32_t i_blocks;		/* 512-byte units */
+	uint32_t i_flags;
+	uint32_t i_osd1;
+	uint32_t i_block[EXT2_N_BLOCKS];
+	uint32_t i_generation;
+	uint32_t i_file_acl;
+	uint32_t i_size_high;		/* i_dir_acl for directories */
+	uint32_t i_faddr;
+	uint8_t l_i_frag;
+	uint8_t l_i_fsize;
+	uint16_t i_pad1;
+	uint16_t l_i_uid_high;
+	uint16_t l_i_gid_high;
+	uint32_t l_i_reserved2;
+} __packed;
+
+/* A directory entry header; the name follows. */
+struct ext2_dirent {
+	uint32_t inode;
+	uint16_t rec_len;
+	uint8_t name_len;
+	uint8_t file_type;		/* high byte of name_len without the filetype feature */
+} __packed;
+#define EXT2_DIRENT_HEADER 8
+
+/* Reads file-system block `block` (block_size bytes) into buf: 0 or -errno. */
+typedef int (*ext2_read_fn)(void *ctx, uint32_t block, void *buf);
+
+/*
+ * A mounted file system's geometry, checked at ext2_fs_init. `scratch` is one block
+ * the parser reads metadata into; the caller serializes calls (the VFS glue holds
+ * sb->mutex), so one buffer suffices.
+ */
+struct ext2_fs {
+	ext2_read_fn read;
+	void *ctx;
+	uint8_t *scratch;		/* block_size bytes, the caller's */
+	uint32_t block_size;
+	uint32_t blocks_count, inodes_count, first_data_block;
+	uint32_t blocks_per_group, inodes_per_group, groups;
+	uint32_t inode_size, first_ino;
+	uint32_t free_blocks, free_inodes, r_blocks;
+	uint32_t feature_compat, feature_incompat, feature_ro_compat;
+	bool read_only;			/* unknown RO_COMPAT features */
+};
+
+/* An inode, decoded. */
+struct ext2_inode {
+	uint32_t ino;
+	uint32_t mode;
+	uint32_t uid, gid;
+	uint32_t nlink;
+	uint64_t size;
+	uint64_t blocks;		/* 512-byte units */
+	uint32_t atime, mtime, ctime;
+	uint32_t flags;
+	uint32_t file_acl;
+	uint32_t block[EXT2_N_BLOCKS];
+	uint32_t rdev_major, rdev_minor;	/* device nodes */
+};
+
+/*
+ * Checks the superblock `raw` (EXT2_SB_SIZE bytes from byte 1024) of a disk of
+ * dev_bytes bytes and fills fs (read, ctx and scratch are the caller's, set before
+ * or after). -EINVAL with a log line for a superblock ext2 cannot mount; unknown
+ * RO_COMPAT features set fs->read_only.
+ */
+int ext2_fs_init(struct ext2_fs *fs, const void *raw, uint64_t dev_bytes);
+/* Reads group descriptor `group` into *gd, checked against the geometry. */
+int ext2_group_read(struct ext2_fs *fs, uint32_t group, struct ext2_group_desc *gd);
+/* Reads and decodes inode ino. -EINVAL/-EUCLEAN/-EIO for a bad number or table. */
+int ext2_inode_read(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *out);
+/* Maps file block lblock of inode to a disk block (*pblock 0 for a hole). -EIO for
+ * a pointer outside the file system, -EFBIG past the triple-indirect range. */
+int ext2_bmap(struct ext2_fs *fs, const struct ext2_inode *inode, uint64_t lblock,
+	      uint32_t *pblock);
+/* Reads file block lblock into buf (block_size bytes; zeros for a hole). */
+int ext2_file_block(struct ext2_fs *fs, const struct ext2_inode *inode, uint64_t lblock,
+		    void *buf);
+/* The largest file size the block map can address. */
+uint64_t ext2_max_size(const struct ext2_fs *fs);
+
+/* Called per directory entry; a non-zero return stops the walk and is returned.
+ * next_pos is the position just after the entry. */
+typedef int (*ext2_dirent_fn)(void *cb_ctx, const char *name, size_t len, uint32_t ino,
+			      unsigned file_type, uint64_t next_pos);
+/*
+ * Walks the live entries of directory dir from byte position *pos on ("." and ".."
+ * included), advancing *pos past each entry handed out. buf is a block_size buffer
+ * for directory blocks (not fs->scratch). Returns 0 at the end, the callback's
+ * non-zero value, or -EIO for a damaged entry.
+ */
+int ext2_dir_walk(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t *pos,
+		  void *buf, ext2_dirent_fn fn, void *cb_ctx);
+/* Looks name up in dir: *ino gets its inode number; -ENOENT when absent. */
+int ext2_dir_lookup(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
+		    size_t len, void *buf, uint32_t *ino);
+/* Copies the target of a symlink (no NUL) into buf; returns its length or -errno.
+ * blockbuf is a block_size buffer for slow symlinks. */
+int ext2_readlink(struct ext2_fs *fs, const struct ext2_inode *inode, char *buf,
+		  size_t size, void *blockbuf);
+/* The directory entry type (DT_* value) for an entry's file_type; DT_UNKNOWN (0)
+ * for EXT2_FT_UNKNOWN (images without the filetype feature) or a bad value. */
+unsigned ext2_ft_to_dtype(unsigned file_type);
+
+#endif
