@@ -147,6 +147,7 @@ struct ext2_fs {
 	uint32_t inode_size, first_ino;
 	uint32_t free_blocks, free_inodes, r_blocks;
 	uint32_t feature_compat, feature_incompat, feature_ro_compat;
+	uint8_t uuid[16];
 	bool read_only;			/* unknown RO_COMPAT features */
 };
 
@@ -185,6 +186,14 @@ int ext2_file_block(struct ext2_fs *fs, const struct ext2_inode *inode, uint64_t
 		    void *buf);
 /* The largest file size the block map can address. */
 uint64_t ext2_max_size(const struct ext2_fs *fs);
+
+/* What statfs(2) reports, computed as Linux's ext2 does (the "bsddf" overhead:
+ * superblock copies, descriptor tables, bitmaps and inode tables not counted). */
+struct ext2_statfs {
+	uint64_t blocks, bfree, bavail, files, ffree;
+	uint32_t fsid[2];
+};
+void ext2_statfs(const struct ext2_fs *fs, struct ext2_statfs *st);
 
 /* Called per directory entry; a non-zero return stops the walk and is returned.
  * next_pos is the position just after the entry. */

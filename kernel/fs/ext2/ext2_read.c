@@ -131,6 +131,7 @@ int ext2_fs_init(struct ext2_fs *fs, const void *raw, uint64_t dev_bytes)
 	fs->free_blocks = s->s_free_blocks_count;
 	fs->free_inodes = s->s_free_inodes_count;
 	fs->r_blocks = s->s_r_blocks_count;
+	memcpy(fs->uuid, s->s_uuid, sizeof(fs->uuid));
 	err = fs_check_geometry(fs, s, dev_bytes);
 	if (!err)
 		err = fs_check_revision(fs, s);
@@ -314,4 +315,47 @@ int ext2_file_block(struct ext2_fs *fs, const struct ext2_inode *inode, uint64_t
 		return 0;
 	}
 	return fs->read(fs->ctx, block, buf);
+}
+
+/* Whether group holds a superblock copy (all of them without sparse_super; else 0, 1
+ * and the powers of 3, 5 and 7). */
+static bool group_has_super(const struct ext2_fs *fs, uint32_t group)
+{
+	static const uint32_t bases[] = { 3, 5, 7 };
+
+	if (group <= 1 || !(fs->feature_ro_compat & EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER))
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(bases); i++) {
+		uint64_t p = bases[i];
+
+		while (p < group)
+			p *= bases[i];
+		if (p == group)
+			return true;
+	}
+	return false;
+}
+
+/* Fills what statfs reports. See ext2_disk.h. */
+void ext2_statfs(const struct ext2_fs *fs, struct ext2_statfs *st)
+{
+	uint64_t gdb = DIV_ROUND_UP((uint64_t)fs->groups * sizeof(struct ext2_group_desc),
+				    fs->block_size);
+	uint64_t itb = DIV_ROUND_UP((uint64_t)fs->inodes_per_group * fs->inode_size,
+				    fs->block_size);
+	uint64_t overhead = fs->first_data_block + fs->groups * (2 + itb), fsid_lo, fsid_hi;
+
+	for (uint32_t g = 0; g < fs->groups; g++)
+		if (group_has_super(fs, g))
+			overhead += 1 + gdb;
+	st->blocks = fs->blocks_count > overhead ? fs->blocks_count - overhead : 0;
+	st->bfree = fs->free_blocks;
+	st->bavail = fs->free_blocks > fs->r_blocks ? fs->free_blocks - fs->r_blocks : 0;
+	st->files = fs->inodes_count;
+	st->ffree = fs->free_inodes;
+	memcpy(&fsid_lo, fs->uuid, 8);
+	memcpy(&fsid_hi, fs->uuid + 8, 8);
+	fsid_lo ^= fsid_hi;
+	st->fsid[0] = (uint32_t)fsid_lo;
+	st->fsid[1] = (uint32_t)(fsid_lo >> 32);
 }
