@@ -62,17 +62,67 @@ static size_t proc_mounts_show(void *ctx, char *buf, size_t size)
 	return mounts_format(buf, size);
 }
 
-static size_t proc_stat_show(void *ctx, char *buf, size_t size)
+#define NS_PER_TICK (1000000000ULL / 100)	/* USER_HZ */
+
+/* Appends to buf at *len what ksnprintf makes of fmt, keeping the full length. */
+#define proc_append(buf, size, len, ...) \
+	(*(len) += ksnprintf(*(len) < (size) ? (buf) + *(len) : NULL, \
+			     *(len) < (size) ? (size) - *(len) : 0, __VA_ARGS__))
+
+static void proc_stat_cpu_line(char *buf, size_t size, size_t *len, const char *name,
+			       const struct cpu_stats *c)
 {
-	return ksnprintf(buf, size,
-			 "cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\nintr 0\nctxt 0\n"
-			 "btime %lu\nprocesses 0\nprocs_running 1\nprocs_blocked 0\nsoftirq 0\n",
-			 (unsigned long)((clock_realtime_ns() - clock_monotonic_ns()) / 1000000000));
+	proc_append(buf, size, len, "%s %lu 0 %lu %lu 0 0 0 0 0 0\n", name,
+		    (unsigned long)(c->user_ns / NS_PER_TICK),
+		    (unsigned long)(c->system_ns / NS_PER_TICK),
+		    (unsigned long)(c->idle_ns / NS_PER_TICK));
 }
 
+/* /proc/stat: CPU time in USER_HZ ticks (all CPUs, then each), interrupts, context
+ * switches, boot time, tasks created, runnable and blocked. */
+static size_t proc_stat_show(void *ctx, char *buf, size_t size)
+{
+	struct cpu_stats sum = { 0 }, c;
+	struct task_counts tc;
+	char name[16];
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < cpu_count; i++) {
+		proc_cpu_stats(i, &c);
+		sum.user_ns += c.user_ns;
+		sum.system_ns += c.system_ns;
+		sum.idle_ns += c.idle_ns;
+		sum.switches += c.switches;
+		sum.irqs += c.irqs;
+	}
+	proc_stat_cpu_line(buf, size, &len, "cpu ", &sum);
+	for (i = 0; i < cpu_count; i++) {
+		proc_cpu_stats(i, &c);
+		ksnprintf(name, sizeof(name), "cpu%d", i);
+		proc_stat_cpu_line(buf, size, &len, name, &c);
+	}
+	proc_task_counts(&tc);
+	proc_append(buf, size, &len,
+		    "intr %lu\nctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %u\n"
+		    "procs_blocked %u\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
+		    (unsigned long)sum.irqs, (unsigned long)sum.switches,
+		    (unsigned long)((clock_realtime_ns() - clock_monotonic_ns()) / 1000000000),
+		    (unsigned long)tc.created, tc.running, tc.blocked);
+	return len;
+}
+
+/* /proc/loadavg: the three averages, runnable/all tasks, the last pid. */
 static size_t proc_loadavg_show(void *ctx, char *buf, size_t size)
 {
-	return ksnprintf(buf, size, "0.00 0.00 0.00 1/1 %d\n", task_tgid(current));
+	unsigned long avg[3];
+	struct task_counts tc;
+
+	proc_loadavg(avg);
+	proc_task_counts(&tc);
+	return ksnprintf(buf, size, "%lu.%02lu %lu.%02lu %lu.%02lu %u/%u %d\n",
+			 avg[0] / 100, avg[0] % 100, avg[1] / 100, avg[1] % 100,
+			 avg[2] / 100, avg[2] % 100, tc.running, tc.total, tc.last_pid);
 }
 
 static int proc_self_link(void *ctx, char *buf, size_t size)
@@ -97,10 +147,18 @@ static size_t proc_with_task(pid_t pid, size_t (*fn)(struct task *t, char *buf, 
 
 static size_t pid_stat_fmt(struct task *t, char *buf, size_t size)
 {
+	struct process_times pt;
+
+	task_process_times(t, &pt);
 	return ksnprintf(buf, size,
-			 "%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0 "
+			 "%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 %lu 0 0 "
 			 "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-			 task_pid(t), task_comm(t), task_ppid(t), task_pgid(t), task_sid(t));
+			 task_pid(t), task_comm(t), task_ppid(t), task_pgid(t), task_sid(t),
+			 (unsigned long)(pt.utime_ns / NS_PER_TICK),
+			 (unsigned long)(pt.stime_ns / NS_PER_TICK),
+			 (unsigned long)(pt.cutime_ns / NS_PER_TICK),
+			 (unsigned long)(pt.cstime_ns / NS_PER_TICK), pt.threads,
+			 (unsigned long)(pt.start_ns / NS_PER_TICK));
 }
 
 static size_t pid_status_fmt(struct task *t, char *buf, size_t size)

@@ -121,6 +121,31 @@ bool pgrp_exists_in_session(pid_t pgid, pid_t sid);
 bool signal_ignored_or_blocked(struct task *t, int sig);
 bool pgrp_is_orphaned(pid_t pgid);
 
+/* ---- figures for /proc (kernel/proc/stats.c) ---- */
+struct cpu_stats {
+	uint64_t user_ns, system_ns, idle_ns;	/* CPU time by kind */
+	uint64_t switches, irqs;		/* context switches, interrupts */
+};
+struct task_counts {
+	unsigned running, blocked, total;	/* runnable, uninterruptible, all live */
+	pid_t last_pid;				/* the pid handed out last */
+	uint64_t created;			/* tasks created since boot */
+};
+struct process_times {
+	uint64_t utime_ns, stime_ns;		/* all its threads, exited ones too */
+	uint64_t cutime_ns, cstime_ns;		/* its reaped children */
+	uint64_t start_ns;			/* monotonic, when it was created */
+	int threads;
+};
+/* CPU cpu's figures since boot (< cpu_count); lock-free, each only grows. */
+void proc_cpu_stats(int cpu, struct cpu_stats *out);
+/* Live task counts, last pid and tasks created. Takes tasks_lock. */
+void proc_task_counts(struct task_counts *out);
+/* The 1, 5 and 15 minute load averages in hundredths (sampled every 5 s). */
+void proc_loadavg(unsigned long hundredths[3]);
+/* The CPU times and start of t's process. Takes tasks_lock. */
+void task_process_times(struct task *t, struct process_times *out);
+
 /* ---- scheduler ---- */
 void proc_init(void);	/* the idle task; before anything may block */
 /* Starts PID 1 executing `path` with argv; does not return. */

@@ -19,6 +19,10 @@ struct run_queue {
 	struct list_head sleepers;	/* tasks with a wake_deadline */
 	struct task *prev;		/* the task switched away from, for the finish */
 	uint64_t switched_in_ns;	/* when current started running */
+	/* CPU time of this CPU for /proc/stat, written by this CPU only: busy_ns is
+	 * the run time of every task but idle, user_ns its user-mode part. */
+	uint64_t busy_ns, user_ns;
+	uint64_t switches;		/* context switches */
 };
 static struct run_queue run_queues[MAX_CPUS];
 
@@ -130,12 +134,18 @@ static void account_run_time(struct run_queue *rq, struct task *t)
 {
 	uint64_t now = clock_monotonic_ns();
 
-	if (now > rq->switched_in_ns)
+	if (now > rq->switched_in_ns) {
 		t->run_ns += now - rq->switched_in_ns;
+		if (t != this_cpu()->idle)
+			rq->busy_ns += now - rq->switched_in_ns;
+	}
 	rq->switched_in_ns = now;
-	if (t->user_since && now > t->user_since)
+	if (t->user_since && now > t->user_since) {
 		t->utime_ns += now - t->user_since;
+		rq->user_ns += now - t->user_since;
+	}
 	t->user_since = 0;
+	rq->switches++;
 }
 
 /* Entry from user mode: ends the current task's user-mode stretch. */
@@ -144,9 +154,47 @@ void proc_enter_from_user(void)
 	struct task *t = current_task();
 	uint64_t now = clock_monotonic_ns();
 
-	if (t->user_since && now > t->user_since)
+	if (t->user_since && now > t->user_since) {
 		t->utime_ns += now - t->user_since;
+		run_queues[this_cpu()->id].user_ns += now - t->user_since;
+	}
 	t->user_since = 0;
+}
+
+/* /proc/stat's numbers for CPU cpu: nanoseconds spent in user mode, in the kernel
+ * for tasks, idle (the running stretch included), and its context switches. Takes
+ * the CPU's run queue lock. */
+void sched_cpu_stats(int cpu, uint64_t *user, uint64_t *system, uint64_t *idle,
+		     uint64_t *switches)
+{
+	struct run_queue *rq = &run_queues[cpu];
+	uint64_t flags = spin_lock_irqsave(&rq->lock);
+	uint64_t now = clock_monotonic_ns(), busy = rq->busy_ns;
+	uint64_t stretch = now > rq->switched_in_ns ? now - rq->switched_in_ns : 0;
+	struct task *cur = cpus[cpu].current, *idle_task = cpus[cpu].idle;
+
+	*idle = idle_task ? idle_task->run_ns : 0;
+	if (cur && cur == idle_task)
+		*idle += stretch;
+	else if (cur)
+		busy += stretch;
+	*user = MIN(rq->user_ns, busy);
+	*system = busy - *user;
+	*switches = rq->switches;
+	spin_unlock_irqrestore(&rq->lock, flags);
+}
+
+/* The number of runnable tasks on this CPU's run queue, the running one included
+ * (the load average samples it). Needs the queue's lock. */
+static unsigned rq_nr_running_locked(struct run_queue *rq, struct task *cur)
+{
+	struct task *t;
+	unsigned n = cur != this_cpu()->idle && cur->state == TASK_RUNNING;
+
+	assert_held(&rq->lock);
+	list_for_each_entry(t, &rq->queue, rq_link)
+		n++;
+	return n;
 }
 
 /* Splits t's CPU time into user and system parts. */
@@ -246,6 +294,8 @@ void sched_tick(void)
 		if (!list_empty(&rq->queue))
 			cpu->need_resched = true;
 	}
+	if (cpu->id == 0 && loadavg_due(now))
+		loadavg_sample(rq_nr_running_locked(rq, cur));
 	spin_unlock(&rq->lock);
 	itimer_tick(now);
 }

@@ -12,6 +12,7 @@ struct task *init_task;
 
 #define PID_MAX 32768
 static pid_t last_pid = 1;	/* PID 1 is kept for init */
+static uint64_t tasks_created;	/* under tasks_lock: /proc/stat's "processes" */
 
 /* True when no task uses n as a pid, tgid, pgid or sid. Needs tasks_lock. */
 static bool pid_is_free(pid_t n)
@@ -30,10 +31,23 @@ pid_t pid_alloc(void)
 	assert_held(&tasks_lock);
 	for (int i = 0; i < PID_MAX; i++) {
 		last_pid = last_pid >= PID_MAX - 1 ? 300 : last_pid + 1;
-		if (pid_is_free(last_pid))
+		if (pid_is_free(last_pid)) {
+			tasks_created++;
 			return last_pid;
+		}
 	}
 	return -EAGAIN;
+}
+
+/* The pid handed out last and how many tasks were created since boot (for
+ * /proc/loadavg and /proc/stat). Takes tasks_lock. */
+void pid_stats(pid_t *last, uint64_t *created)
+{
+	uint64_t flags = spin_lock_irqsave(&tasks_lock);
+
+	*last = last_pid;
+	*created = tasks_created;
+	spin_unlock_irqrestore(&tasks_lock, flags);
 }
 
 /* Allocates a zeroed task with its kernel stack and FPU area; NULL when out of
@@ -62,6 +76,7 @@ struct task *task_alloc(void)
 	wait_queue_init(&t->vfork_wait);
 	t->state = TASK_RUNNING;
 	t->timeslice = TIMESLICE_TICKS;
+	t->start_ns = clock_monotonic_ns();
 	return t;
 
 free_stack:

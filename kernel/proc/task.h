@@ -93,6 +93,7 @@ struct task {
 	uint64_t run_ns;		/* [R] CPU time used, for the CPU-time clocks */
 	uint64_t utime_ns;		/* [R] user-mode part of run_ns */
 	uint64_t user_since;		/* [R] when it last returned to user mode, 0 = in kernel */
+	uint64_t start_ns;		/* [I] monotonic ns at creation */
 
 	int exit_code;			/* [T] wait status while a zombie */
 	bool exit_signal_sigchld;	/* [I] tell the parent with SIGCHLD */
@@ -138,6 +139,7 @@ extern struct task *init_task;
 struct task *task_alloc(void);
 void task_free(struct task *t);
 pid_t pid_alloc(void);
+void pid_stats(pid_t *last, uint64_t *created);
 struct process *process_alloc(void);
 void process_put(struct process *p);
 struct sighand *sighand_alloc(void);
@@ -153,6 +155,12 @@ void sched_finish_switch(void);
 void sched_exit_current(void) __noreturn;
 uint64_t task_cpu_time_ns(struct task *t);
 void task_times(struct task *t, uint64_t *utime, uint64_t *stime);
+void sched_cpu_stats(int cpu, uint64_t *user, uint64_t *system, uint64_t *idle,
+		     uint64_t *switches);
+
+/* stats.c */
+bool loadavg_due(uint64_t now);
+void loadavg_sample(unsigned nr_running);
 
 /* switch.S and syscall_entry.S */
 void context_switch(uint64_t *old_rsp, uint64_t new_rsp);

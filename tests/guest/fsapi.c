@@ -2,7 +2,8 @@
  * fsapi: the file system system calls against Linux, mostly their error paths: open,
  * mkdir/rmdir, unlink/rename/link/symlink, mknod, the stat family, lseek/pread/ftruncate,
  * fcntl/dup, pipes with poll/select, statfs/mount/umount, attributes, /proc and /sys,
- * the *at calls, O_PATH and symlink walks.
+ * the *at calls, O_PATH and symlink walks, /proc/stat, /proc/loadavg and the times in
+ * /proc/PID/stat.
  *
  * Prints one line per checked call: a name, its result, the errno name on failure.
  * Results are counts, sizes, modes or booleans, never inode numbers, times or pids.
@@ -27,7 +28,9 @@
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <sys/xattr.h>
+#include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include "errname.h"
 
@@ -372,6 +375,133 @@ static void check_misc(void)
 	R("copy_file_range pipe", ({ int pp[2]; pipe(pp); int a = open("/tmp/e/w", O_RDONLY); copy_file_range(a, NULL, pp[1], NULL, 10, 0); }));
 }
 
+static long ms_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void spin_ms(long ms)
+{
+	long end = ms_now() + ms;
+
+	while (ms_now() < end)
+		;
+}
+
+/* The value after "key " in /proc/stat, or -1. */
+static long stat_value(const char *text, const char *key)
+{
+	char pat[32];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\n%s ", key);
+	p = strstr(text, pat);
+	return p ? atol(p + strlen(pat)) : -1;
+}
+
+/* The cpu line's user+system and idle ticks, the number of cpuN lines. */
+static void stat_cpu(const char *text, long *busy, long *idle, int *ncpu)
+{
+	long v[10];
+	const char *p = text;
+
+	*busy = *idle = -1;
+	if (sscanf(text, "cpu %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld", &v[0], &v[1], &v[2],
+		   &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]) == 10) {
+		*busy = v[0] + v[1] + v[2];
+		*idle = v[3];
+	}
+	for (*ncpu = 0; (p = strstr(p, "\ncpu")); p++)
+		++*ncpu;
+}
+
+static long read_text(const char *path, char *out, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	long n = fd < 0 ? -1 : read(fd, out, size - 1);
+
+	out[n > 0 ? n : 0] = 0;
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
+/* Fields 14..17 (utime, stime, cutime, cstime), 20 (threads), 22 (starttime) of
+ * /proc/PID/stat, and the number of fields. */
+static int pid_stat(const char *path, long f[53])
+{
+	char text[1024], *tok, *save;
+	int n = 0;
+
+	read_text(path, text, sizeof(text));
+	for (tok = strtok_r(text, " \n", &save); tok && n < 52; tok = strtok_r(NULL, " \n", &save))
+		f[++n] = atol(tok);
+	return n;
+}
+
+/* /proc/stat, /proc/loadavg and /proc/PID/stat's times: their shape and figures that
+ * must move (CPU time after a busy loop, idle time after a sleep, counters after a
+ * fork); the numbers themselves differ between kernels, so only booleans print. */
+static void check_proc_stats(void)
+{
+	static char a[8192], b[8192];
+	long busy0, idle0, busy1, idle1, busy2, idle2, f[53], cf[53], up;
+	int ncpu, running, total, last, status;
+	double l1, l5, l15;
+	pid_t child;
+
+	R("read proc stat", read_text("/proc/stat", a, sizeof(a)) > 0);
+	stat_cpu(a, &busy0, &idle0, &ncpu);
+	R("stat cpu line has 10 numbers", busy0 >= 0);
+	R("stat cpuN lines = nprocs", ncpu == sysconf(_SC_NPROCESSORS_ONLN));
+	R("stat has intr", stat_value(a, "intr") > 0);
+	R("stat has ctxt", stat_value(a, "ctxt") > 0);
+	R("stat has processes", stat_value(a, "processes") > 0);
+	R("stat procs_running >= 1", stat_value(a, "procs_running") >= 1);
+	R("stat has procs_blocked", stat_value(a, "procs_blocked") >= 0);
+	R("stat has softirq", stat_value(a, "softirq") >= 0);
+	read_text("/proc/uptime", b, sizeof(b));
+	up = atol(b);
+	R("btime = now - uptime", labs(stat_value(a, "btime") - (time(NULL) - up)) <= 2);
+	spin_ms(300);
+	read_text("/proc/stat", b, sizeof(b));
+	stat_cpu(b, &busy1, &idle1, &ncpu);
+	R("busy loop adds cpu time", busy1 - busy0 >= 15);
+	usleep(300000);
+	read_text("/proc/stat", a, sizeof(a));
+	stat_cpu(a, &busy2, &idle2, &ncpu);
+	R("sleep adds idle time", idle2 - idle1 >= 15);
+	R("sleep adds little cpu time", busy2 - busy1 < 15);
+	R("ctxt grows", stat_value(a, "ctxt") > stat_value(b, "ctxt"));
+	R("intr grows", stat_value(a, "intr") > stat_value(b, "intr"));
+	R("self stat fields", pid_stat("/proc/self/stat", f));
+	R("self utime+stime after busy loop", f[14] + f[15] >= 20);
+	R("self threads", f[20]);
+	R("self starttime within uptime", f[22] >= 0 && f[22] <= up * 100 + 100);
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		spin_ms(200);
+		pid_stat("/proc/self/stat", cf);
+		_exit(cf[22] >= f[22] ? 0 : 1);
+	}
+	waitpid(child, &status, 0);
+	R("child starttime >= parent's", WEXITSTATUS(status) == 0);
+	pid_stat("/proc/self/stat", cf);
+	R("cutime+cstime after child", cf[16] + cf[17] >= 10);
+	R("self times grow", cf[14] + cf[15] >= f[14] + f[15]);
+	read_text("/proc/stat", b, sizeof(b));
+	R("processes grows after fork", stat_value(b, "processes") > stat_value(a, "processes"));
+	read_text("/proc/loadavg", b, sizeof(b));
+	R("loadavg fields", sscanf(b, "%lf %lf %lf %d/%d %d", &l1, &l5, &l15, &running, &total, &last));
+	R("loadavg sane", l1 >= 0 && l5 >= 0 && l15 >= 0 && l1 < 100);
+	R("loadavg running/total", running >= 1 && running <= total);
+	R("loadavg last pid >= child", last >= child);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -390,5 +520,6 @@ int main(void)
 	check_dirs_opath_dirfd();
 	check_symlink_walks();
 	check_misc();
+	check_proc_stats();
 	return 0;
 }

@@ -112,6 +112,7 @@ struct cpu {
 	struct task *idle;		/* this CPU's idle task */
 	bool need_resched;		/* set by the timer, checked on return to user */
 	int irq_depth;
+	uint64_t irq_count;		/* interrupts handled, for /proc/stat */
 };
 #define MAX_CPUS 16
 extern struct cpu cpus[MAX_CPUS];

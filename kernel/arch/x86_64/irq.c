@@ -55,6 +55,7 @@ void irq_dispatch(struct trap_frame *f)
 	struct cpu *c = this_cpu();
 
 	c->irq_depth++;
+	c->irq_count++;
 	for (int i = 0; i < IRQ_SHARE_MAX; i++) {
 		irq_handler_t h = READ_ONCE(irq_actions[f->vector][i].handler);
 
