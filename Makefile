@@ -21,6 +21,8 @@ OVERLAY  ?=
 OUT      ?=
 TESTS    ?=
 STATUS   ?=
+DISK     ?=
+DISK_RO  ?=
 PYTHON   ?= python3
 
 # The job for boot/reference goes to the runner through the environment, not argv,
@@ -45,7 +47,8 @@ TOOLS       := $(BUILD)/userland/shot $(addprefix $(BUILD)/userland/,$(GUEST_PRO
 HOST_DEPS   := $(BUILD)/.host-deps
 RUNNER      := $(PYTHON) tests/harness/lumenqemu.py --build $(BUILD) --gpu $(GPU) \
                --smp $(SMP) --mem $(MEM) --timeout $(TIMEOUT) --shots $(SHOTS) \
-               $(if $(OUT),--out $(OUT)) $(if $(STATUS),--status-file $(STATUS))
+               $(if $(OUT),--out $(OUT)) $(if $(STATUS),--status-file $(STATUS)) \
+               $(foreach d,$(DISK),--disk $(d)) $(foreach d,$(DISK_RO),--disk-ro $(d))
 
 .PHONY: all run debug test boot reference reference-record bench clean host-deps FORCE
 

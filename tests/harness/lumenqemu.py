@@ -91,9 +91,21 @@ def qemu_command(opts, tmp):
             "-chardev", f"socket,id=ctl,path={tmp}/ctl.sock", "-serial", "chardev:ctl",
             "-qmp", f"unix:{tmp}/qmp.sock,server=on,wait=off",
             "-cdrom", opts.iso, "-boot", "d"] + GPU_ARGS[opts.gpu]
+    cmd += disk_args(opts.disk, opts.disk_ro)
     if opts.debug:
         cmd += ["-s", "-S"]
     return cmd
+
+
+def disk_args(rw, ro):
+    """QEMU arguments for raw disk images on virtio-blk-pci: the read-write ones first,
+    then the read-only ones, so both kernels name them vda, vdb... in that order."""
+    args = []
+    disks = [(path, False) for path in rw] + [(path, True) for path in ro]
+    for i, (path, readonly) in enumerate(disks):
+        drive = f"file={path},if=none,id=disk{i},format=raw" + (",readonly=on" if readonly else "")
+        args += ["-drive", drive, "-device", f"virtio-blk-pci,drive=disk{i}"]
+    return args
 
 
 def listener(path):
@@ -381,6 +393,10 @@ def options(argv=None):
     ap.add_argument("--out", help="write the job's output (OUT frames) here")
     ap.add_argument("--status-file", help="write the exit status here (make exits 0 or 2)")
     ap.add_argument("--build", default="build")
+    ap.add_argument("--disk", action="append", default=[],
+                    help="a raw disk image on virtio-blk (repeatable: vda, vdb...)")
+    ap.add_argument("--disk-ro", action="append", default=[],
+                    help="the same, read-only (after the --disk ones)")
     return ap.parse_args(argv)
 
 
