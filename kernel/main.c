@@ -2,6 +2,8 @@
  * main.c — kernel_main: brings the machine up in dependency order and starts PID 1.
  */
 #include "arch/x86_64/arch.h"
+#include "block/block.h"
+#include "drivers/virtio/virtio.h"
 #include "dev/dev.h"
 #include "fs/vfs.h"
 #include "lib/log.h"
@@ -37,6 +39,9 @@ void kernel_main(uint32_t magic, uint32_t mbi_phys)
 	proc_init();
 	vfs_init();
 	devices_init();
+	block_init();
+	virtio_init();
+	virtio_blk_init();
 	unpack_initramfs();
 	irq_enable();
 	proc_start_init("/init", argv, envp);

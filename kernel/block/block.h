@@ -45,5 +45,17 @@ struct block_device *block_device_find(dev_t dev);
 int block_read(struct block_device *bdev, uint64_t sector, void *buf, size_t count);
 int block_write(struct block_device *bdev, uint64_t sector, const void *buf, size_t count);
 int block_flush(struct block_device *bdev);
+/* Flushes every disk (sync(2)); errors are not reported, as sync's are not. */
+void block_flush_all(void);
+
+/* Sets up the block layer; before the first disk registers. */
+void block_init(void);
+/* What opening a block special file gives (kernel/block/blkdev_file.c): byte-offset
+ * read/write/lseek on the disk and the BLK* size ioctls. Open fails with ENXIO for a
+ * device number no disk has. */
+extern const struct file_operations blkdev_fops;
+
+/* Disk drivers' entry points, called once at boot after virtio_init and vfs_init. */
+void virtio_blk_init(void);
 
 #endif

@@ -7,6 +7,7 @@
  * the file's life.
  */
 #include "fs/fs.h"
+#include "block/block.h"
 #include "fs/locks.h"
 #include "mm/mm.h"
 
@@ -91,6 +92,11 @@ static const struct file_operations *file_pick_ops(struct path *p, int *err)
 	case S_IFIFO:
 		return &fifo_fops;
 	case S_IFBLK:
+		if (p->mnt->flags & MS_NODEV) {
+			*err = -EACCES;
+			return NULL;
+		}
+		return &blkdev_fops;
 	case S_IFSOCK:
 		*err = -ENXIO;
 		return NULL;

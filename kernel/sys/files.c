@@ -7,6 +7,7 @@
 #include "mm/mm.h"
 #include "sys/syscall.h"
 #include <linux/uio.h>
+#include "block/block.h"
 #include <asm-generic/ioctls.h>
 #include <linux/close_range.h>
 
@@ -284,8 +285,8 @@ long sys_lseek(int fd, off_t offset, unsigned whence)
 		pos = -EINVAL;
 	else if (file_is_stream(file) || (S_ISCHR(file->inode->mode) && !file->ops->llseek))
 		pos = -ESPIPE;
-	else if (S_ISCHR(file->inode->mode))
-		pos = file->ops->llseek(file, offset, whence);
+	else if (S_ISCHR(file->inode->mode) || S_ISBLK(file->inode->mode))
+		pos = file->ops->llseek(file, offset, whence);	/* sets file->pos itself */
 	else {
 		flags = spin_lock_irqsave(&file->lock);
 		pos = lseek_generic(file, offset, whence);
@@ -493,14 +494,19 @@ long sys_truncate(const char __user *upath, off_t length)
 	return err;
 }
 
+/* Only disks opened as block special files have anything to make durable today: their
+ * volatile write cache is flushed. */
 static long do_fsync(int fd)
 {
 	struct file *file = fd_get_file(fd);
+	long err = 0;
 
 	if (IS_ERR(file))
 		return PTR_ERR(file);
+	if (file->ops == &blkdev_fops)
+		err = block_flush(file->private_data);
 	file_put(file);
-	return 0;
+	return err;
 }
 
 long sys_fsync(int fd)
@@ -515,6 +521,7 @@ long sys_fdatasync(int fd)
 
 long sys_sync(void)
 {
+	block_flush_all();
 	return 0;
 }
 
