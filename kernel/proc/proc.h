@@ -175,5 +175,11 @@ int signal_send_pgrp(pid_t pgid, int sig);
 /* A synchronous fault in user mode (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) with
  * si_code and si_addr; delivered before the task returns to user mode. */
 void signal_force_fault(int sig, int code, uint64_t addr);
+/* For ppoll/pselect6 (as rt_sigsuspend): mask replaces the blocked signals until the
+ * return to user mode, where a handler's frame gets the old mask and the old mask
+ * comes back; signal_mask_restore brings it back at once when the wait was not
+ * interrupted. Both take sighand->lock. */
+void signal_mask_temporarily(uint64_t mask);
+void signal_mask_restore(void);
 
 #endif

@@ -272,6 +272,36 @@ bool signal_pending_current(void)
 	       (READ_ONCE(t->proc->group_exit) && READ_ONCE(t->proc->exec_task) != t);
 }
 
+/* ppoll/pselect6/rt_sigsuspend: blocks mask (never SIGKILL or SIGSTOP) instead of
+ * the current mask until the return to user mode, which restores the saved one after
+ * a handler's frame recorded it. Takes sighand->lock. */
+void signal_mask_temporarily(uint64_t mask)
+{
+	struct task *t = current;
+	uint64_t f = spin_lock_irqsave(&t->sighand->lock);
+
+	t->saved_blocked = t->blocked;
+	t->restore_blocked = true;
+	t->blocked = mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+	spin_unlock_irqrestore(&t->sighand->lock, f);
+}
+
+/* Ends a signal_mask_temporarily mask now (the call was not interrupted), so the
+ * signals it let through stay pending instead of being delivered. Takes
+ * sighand->lock. */
+void signal_mask_restore(void)
+{
+	struct task *t = current;
+	uint64_t f;
+
+	if (!t->restore_blocked)
+		return;
+	f = spin_lock_irqsave(&t->sighand->lock);
+	t->blocked = t->saved_blocked;
+	t->restore_blocked = false;
+	spin_unlock_irqrestore(&t->sighand->lock, f);
+}
+
 /*
  * A fault in user mode: queues sig for the current thread with si_code and si_addr.
  * When the program blocks or ignores it, the action goes back to default (it would

@@ -214,7 +214,7 @@ static void signal_handle(struct task *t, struct trap_frame *f, int sig, siginfo
 		do_group_exit(SIGSEGV);
 	t->restore_blocked = false;
 	fl = spin_lock_irqsave(&sh->lock);
-	t->blocked = oldmask | act->mask;
+	t->blocked |= act->mask;	/* a temporary mask holds during the handler */
 	if (!(act->flags & SA_NODEFER))
 		t->blocked |= sigbit(sig);
 	t->blocked &= ~(sigbit(SIGKILL) | sigbit(SIGSTOP));

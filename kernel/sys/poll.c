@@ -213,6 +213,31 @@ static int timespec_to_ns(const struct __kernel_timespec __user *uts, int64_t *n
 	return 0;
 }
 
+/* Puts the user's signal mask (if any) in place for the wait (see
+ * signal_mask_temporarily); -EINVAL for a size other than a sigset's, -EFAULT. */
+static int poll_set_sigmask(const uint64_t __user *umask, size_t size)
+{
+	uint64_t mask;
+
+	if (!umask)
+		return 0;
+	if (size != sizeof(mask))
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	signal_mask_temporarily(mask);
+	return 0;
+}
+
+/* After the wait: an interrupted call keeps the temporary mask for the handler's
+ * frame; any other result brings the old mask back at once, as Linux. */
+static long poll_end_sigmask(const void __user *umask, long ret)
+{
+	if (umask && ret != -ERESTARTNOHAND)
+		signal_mask_restore();
+	return ret;
+}
+
 long sys_ppoll(struct pollfd __user *fds, unsigned nfds,
 	       const struct __kernel_timespec __user *tmo, const void __user *sigmask,
 	       size_t sigsetsize)
@@ -220,11 +245,12 @@ long sys_ppoll(struct pollfd __user *fds, unsigned nfds,
 	int64_t ns;
 	int err = timespec_to_ns(tmo, &ns);
 
+	if (!err)
+		err = poll_set_sigmask(sigmask, sigsetsize);
 	if (err)
 		return err;
-	if (sigmask && sigsetsize != 8)
-		return -EINVAL;
-	return poll_common(fds, nfds, deadline_after(ns), -ERESTARTNOHAND);
+	return poll_end_sigmask(sigmask, poll_common(fds, nfds, deadline_after(ns),
+						     -ERESTARTNOHAND));
 }
 
 struct select_sets {
@@ -371,16 +397,22 @@ long sys_pselect6(int nfds, unsigned long __user *in, unsigned long __user *out,
 		  unsigned long __user *ex, struct __kernel_timespec __user *tmo,
 		  const void __user *sig)
 {
+	struct { const uint64_t __user *mask; size_t size; } pack = { NULL, 0 };
 	struct __kernel_timespec ts;
 	uint64_t deadline;
 	int64_t ns;
-	int err = timespec_to_ns(tmo, &ns);
+	int err;
 	long ret;
 
+	if (sig && copy_from_user(&pack, sig, sizeof(pack)))
+		return -EFAULT;
+	err = timespec_to_ns(tmo, &ns);
+	if (!err)
+		err = poll_set_sigmask(pack.mask, pack.size);
 	if (err)
 		return err;
 	deadline = deadline_after(ns);
-	ret = select_common(nfds, in, out, ex, deadline);
+	ret = poll_end_sigmask(pack.mask, select_common(nfds, in, out, ex, deadline));
 	if (tmo && ns > 0) {
 		ns = time_left(deadline);
 		ts.tv_sec = ns / 1000000000;

@@ -96,18 +96,13 @@ static long signal_wait_any(void)
 
 long sys_rt_sigsuspend(const uint64_t __user *uset, size_t sigsetsize)
 {
-	struct task *t = current;
-	uint64_t set, f;
+	uint64_t set;
 
 	if (sigsetsize != sizeof(uint64_t))
 		return -EINVAL;
 	if (copy_from_user(&set, uset, sizeof(set)))
 		return -EFAULT;
-	f = spin_lock_irqsave(&t->sighand->lock);
-	t->saved_blocked = t->blocked;
-	t->restore_blocked = true;
-	t->blocked = set & ~UNBLOCKABLE;
-	spin_unlock_irqrestore(&t->sighand->lock, f);
+	signal_mask_temporarily(set);
 	return signal_wait_any();
 }
 

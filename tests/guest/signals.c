@@ -4,7 +4,8 @@
  * continued (restarted for its full time), death by signal, stop/continue seen by
  * waitpid and waitid, pending and ignored signals, alarm and interval timers, vfork,
  * #! scripts, wait/kill/clock errors, threads with condition variables and futex
- * requeue/wake-op/timeouts, and exec from a thread.
+ * requeue/wake-op/timeouts, exec from a thread, and the signal masks of ppoll and
+ * pselect6.
  *
  * Prints one line per check; times are reduced to "within bounds" flags, and no pid,
  * tid or address is printed. Run it by its full path: it re-executes argv[0].
@@ -12,12 +13,15 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/futex.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -388,6 +392,109 @@ static void check_thread_exec(void)
 	printf("exec with a thread running: exit=%d\n", WEXITSTATUS(st));
 }
 
+static volatile int usr2_blocked_in_handler = -1;
+
+/* Records the signal and whether SIGUSR2 is blocked while the handler runs. */
+static void on_usr1(int sig)
+{
+	sigset_t m;
+
+	sigprocmask(SIG_BLOCK, NULL, &m);
+	usr2_blocked_in_handler = sigismember(&m, SIGUSR2);
+	got = sig;
+}
+
+/* Prints a raw syscall's result and errno name. */
+static void show(const char *name, long r)
+{
+	printf("%s: %ld %s\n", name, r, r < 0 ? errname(errno) : "");
+}
+
+static int usr1_blocked(void)
+{
+	sigset_t m;
+
+	sigprocmask(SIG_BLOCK, NULL, &m);
+	return sigismember(&m, SIGUSR1);
+}
+
+static int usr1_pending(void)
+{
+	sigset_t m;
+
+	sigpending(&m);
+	return sigismember(&m, SIGUSR1);
+}
+
+/* One ppoll (or pselect6) with mask on a pipe's read end: prints its result, and
+ * whether the handler ran, SIGUSR1 is still blocked and still pending after it. */
+static void wait_with_mask(const char *name, int fd, const sigset_t *mask, long ms, bool sel)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+	struct pollfd p = { fd, POLLIN, 0 };
+	fd_set in;
+	int r;
+
+	got = 0;
+	usr2_blocked_in_handler = -1;
+	FD_ZERO(&in);
+	FD_SET(fd, &in);
+	errno = 0;
+	r = sel ? pselect(fd + 1, &in, NULL, NULL, &ts, mask) : ppoll(&p, 1, &ts, mask);
+	printf("%s: r=%d %s handler=%d usr2 blocked in handler=%d usr1 blocked=%d pending=%d\n",
+	       name, r, r < 0 ? errname(errno) : "", got, usr2_blocked_in_handler,
+	       usr1_blocked(), usr1_pending());
+}
+
+/* ppoll and pselect6 put their signal mask in place for the wait only: a signal it
+ * unblocks ends the wait with EINTR and its handler runs (seeing the temporary
+ * mask), one it blocks waits until after the call; a ready fd wins over a pending
+ * signal, which stays pending under the old mask. Bad masks: EINVAL, EFAULT. */
+static void check_sigmask_waits(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	sigset_t empty, usr1, both;
+	struct timespec ts = { 0, 0 };
+	struct pollfd p;
+	int pp[2];
+
+	pipe(pp);
+	p = (struct pollfd){ pp[0], POLLIN, 0 };
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&empty);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigemptyset(&both);
+	sigaddset(&both, SIGUSR1);
+	sigaddset(&both, SIGUSR2);
+	sigprocmask(SIG_SETMASK, &both, NULL);
+	show("ppoll bad size", syscall(SYS_ppoll, &p, 1, &ts, &empty, 7));
+	show("ppoll bad mask", syscall(SYS_ppoll, &p, 1, &ts, (void *)8, 8));
+	show("pselect bad pack", syscall(SYS_pselect6, 0, NULL, NULL, NULL, &ts, (void *)8));
+	show("pselect bad size", syscall(SYS_pselect6, 0, NULL, NULL, NULL, &ts,
+					 (unsigned long[]){ (unsigned long)&empty, 7 }));
+	show("pselect bad mask", syscall(SYS_pselect6, 0, NULL, NULL, NULL, &ts,
+					 (unsigned long[]){ 8, 8 }));
+	show("pselect no mask in pack", syscall(SYS_pselect6, 0, NULL, NULL, NULL, &ts,
+						(unsigned long[]){ 0, 7 }));
+	raise(SIGUSR1);
+	wait_with_mask("ppoll mask blocking usr1", pp[0], &usr1, 50, false);
+	wait_with_mask("ppoll empty mask", pp[0], &empty, 1000, false);
+	raise(SIGUSR1);
+	wait_with_mask("pselect empty mask", pp[0], &empty, 1000, true);
+	raise(SIGUSR1);
+	wait_with_mask("ppoll no mask", pp[0], NULL, 50, false);
+	write(pp[1], "x", 1);
+	wait_with_mask("ppoll ready, empty mask", pp[0], &empty, 1000, false);
+	wait_with_mask("pselect ready, empty mask", pp[0], &empty, 1000, true);
+	sigprocmask(SIG_SETMASK, &empty, NULL);
+	printf("after unblock: handler=%d\n", got);
+	sigprocmask(SIG_SETMASK, &empty, NULL);
+	close(pp[0]);
+	close(pp[1]);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 int main(int argc, char **argv)
 {
 	self = argv[0];
@@ -405,5 +512,6 @@ int main(int argc, char **argv)
 	check_timers();
 	check_threads();
 	check_thread_exec();
+	check_sigmask_waits();
 	return 0;
 }

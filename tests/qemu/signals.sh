@@ -1,3 +1,3 @@
 # Signals, stop/continue, EINTR and restarts, waitid, timers, vfork, #! scripts,
-# threads with futexes, and exec from a thread (signals).
+# threads with futexes, exec from a thread, ppoll/pselect6 masks (signals).
 /usr/local/bin/signals; echo "signals status=$?"
