@@ -50,6 +50,7 @@ void fs_mutex_unlock(struct fs_mutex *m);
 struct inode;
 struct super_block;
 struct file_system_type;
+struct statfs;
 
 /* Called by a directory iterator for each entry; false stops the iteration. */
 typedef bool (*dir_emit_t)(void *ctx, const char *name, size_t len, uint64_t ino,
@@ -109,6 +110,9 @@ struct super_operations {
 	bool drop_unused;
 	/* Frees the file system's private inode data. */
 	void (*evict)(struct inode *inode);
+	/* Fills statfs(2)'s sizes and counts (the caller zeroed st and set f_type,
+	 * f_flags and page-sized defaults); NULL keeps the defaults. */
+	void (*statfs)(struct super_block *sb, struct statfs *st);
 };
 struct super_block {
 	const struct file_system_type *type;
@@ -119,6 +123,7 @@ struct super_block {
 	uint64_t magic;
 	uint64_t next_ino;		/* under ilock */
 	dev_t dev;
+	bool read_only;			/* every mount of it is read-only (fixed) */
 	void *priv;
 	int refcount;			/* mounts using it; under mount_lock */
 };
@@ -286,6 +291,7 @@ int devtmpfs_init(void);
 int procfs_init(void);
 int sysfs_init(void);
 extern struct file_system_type sysfs_type;
+extern struct file_system_type ext2_type;
 
 /* ---- chrdev.c / pipe.c ---- */
 const struct file_operations *chrdev_lookup(dev_t dev);

@@ -138,6 +138,8 @@ static int mount_remount(const struct path *target, unsigned long flags)
 
 	if (target->inode != target->mnt->root)
 		return -EINVAL;
+	if (target->mnt->sb->read_only && !(flags & MS_RDONLY))
+		return -EROFS;
 	irq = spin_lock_irqsave(&mount_lock);
 	target->mnt->flags = flags & MS_FLAGS_KEPT;
 	spin_unlock_irqrestore(&mount_lock, irq);
@@ -166,6 +168,8 @@ int do_mount(const char *source, const struct path *target, const char *type,
 	sb = fst->get_sb(fst, source);
 	if (IS_ERR(sb))
 		return PTR_ERR(sb);
+	if (sb->read_only)
+		flags |= MS_RDONLY;
 	err = mount_attach(sb, sb->root, source, target, flags & MS_FLAGS_KEPT);
 	return err;
 }

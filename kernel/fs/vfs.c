@@ -53,6 +53,7 @@ void vfs_init(void)
 	fs_type_register(&tmpfs_type);
 	fs_type_register(&proc_type);
 	fs_type_register(&devtmpfs_type);
+	fs_type_register(&ext2_type);
 	if (devtmpfs_init() || procfs_init() || sysfs_init())
 		panic("vfs: cannot create devtmpfs, procfs or sysfs");
 	pr_info("vfs: root tmpfs mounted");

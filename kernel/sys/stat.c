@@ -197,6 +197,8 @@ static int statfs_fill(struct super_block *sb, struct mount *mnt, struct statfs 
 		st.f_files = pages_total() / 2;
 		st.f_ffree = st.f_files - MIN(sb->next_ino, (uint64_t)st.f_files);
 	}
+	if (sb->ops->statfs)
+		sb->ops->statfs(sb, &st);
 	st.f_flags = ST_VALID | (mflags & MS_RDONLY ? 1 : 0) | (mflags & MS_NOSUID ? 2 : 0) |
 		     (mflags & MS_NODEV ? 4 : 0) | (mflags & MS_NOEXEC ? 8 : 0);
 	return copy_to_user(ubuf, &st, sizeof(st));
