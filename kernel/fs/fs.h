@@ -124,6 +124,7 @@ struct super_block {
 	uint64_t next_ino;		/* under ilock */
 	dev_t dev;
 	bool read_only;			/* every mount of it is read-only (fixed) */
+	unsigned blksize;		/* st_blksize; 0 for PAGE_SIZE (fixed) */
 	void *priv;
 	int refcount;			/* mounts using it; under mount_lock */
 };

@@ -76,7 +76,7 @@ static int stat_fill(struct inode *inode, struct stat __user *ubuf)
 	st.st_gid = inode->gid;
 	st.st_rdev = dev_encode(inode->rdev);
 	st.st_size = inode->size;
-	st.st_blksize = PAGE_SIZE;
+	st.st_blksize = inode->sb->blksize ? inode->sb->blksize : PAGE_SIZE;
 	st.st_blocks = inode->blocks;
 	st.st_atime = inode->atime_ns / 1000000000;
 	st.st_atime_nsec = inode->atime_ns % 1000000000;
@@ -144,7 +144,7 @@ static int statx_fill(struct inode *inode, struct mount *mnt, struct statx __use
 	fs_mutex_lock(&inode->sb->mutex);
 	sx.stx_mask = STATX_BASIC_STATS | STATX_MNT_ID;
 	sx.stx_mnt_id = mnt ? mnt->id : 0;
-	sx.stx_blksize = PAGE_SIZE;
+	sx.stx_blksize = inode->sb->blksize ? inode->sb->blksize : PAGE_SIZE;
 	sx.stx_nlink = inode->nlink;
 	sx.stx_uid = inode->uid;
 	sx.stx_gid = inode->gid;

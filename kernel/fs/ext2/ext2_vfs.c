@@ -355,6 +355,7 @@ static struct super_block *ext2_get_sb(const struct file_system_type *type,
 	sb->priv = sbi;
 	sb->dev = sbi->bdev->dev;
 	sb->read_only = true;
+	sb->blksize = sbi->fs.block_size;
 	err = ext2_iget(sb, EXT2_ROOT_INO, NULL, &sb->root);
 	if (!err && !S_ISDIR(sb->root->mode)) {
 		pr_err("ext2: %s: root inode is not a directory\n", sbi->bdev->name);
