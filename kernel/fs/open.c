@@ -28,13 +28,15 @@ int vfs_create(const struct path *parent, const char *name, size_t len, mode_t m
 	struct inode *dir = parent->inode, *inode;
 	int err;
 
+	/* A read-only mount answers EROFS before anything else, as Linux's
+	 * mnt_want_write comes before the permission and existence checks. */
+	if (mount_readonly(parent->mnt))
+		return -EROFS;
 	if (!dir->iops || !dir->iops->create)
 		return sb_readonly_create_errno(dir->sb, mode);
 	err = inode_permission(dir, 3);
 	if (err)
 		return err;
-	if (mount_readonly(parent->mnt))
-		return -EROFS;
 	fs_mutex_lock(&dir->sb->mutex);
 	err = dir->nlink ? dir->iops->create(dir, name, len, mode, rdev, &inode) : -ENOENT;
 	fs_mutex_unlock(&dir->sb->mutex);
