@@ -1,0 +1,32 @@
+# ext2read: the ext2 images Debian's mke2fs -d makes from the fixed tree of
+# tests/harness/ext2tree.py (vda with 1 KiB blocks, vdb with 4 KiB), mounted read-only
+# and read back: names, modes, owners, links, times, sizes, device numbers, symlink
+# targets, contents (direct to triple-indirect blocks, holes, past 4 GiB), a directory
+# of many blocks, statfs and the mount errors. Debian's Linux loads no virtio or ext2
+# modules here, so ext2read.expect computes the expected output from the same tree.
+mkdir -p /mnt/a /mnt/b
+mount -t ext2 -o ro /dev/vda /mnt/a; echo "mount vda: $?"
+mount -t ext2 -o ro /dev/vdb /mnt/b; echo "mount vdb: $?"
+grep ' /mnt/' /proc/mounts
+for m in /mnt/a /mnt/b; do
+	cd $m
+	find . ! -path . ! -path './lost+found*' ! -path './big/*' | sort | while read -r f; do
+		if [ -L "$f" ]; then echo "$(stat -c '%n %A %h %u %g %Y %s' "$f") -> $(readlink "$f")"
+		elif [ -b "$f" ] || [ -c "$f" ]; then stat -c '%n %A %h %u %g %Y %t,%T' "$f"
+		elif [ -d "$f" ]; then stat -c '%n %A %h %u %g %Y' "$f"
+		else stat -c '%n %A %h %u %g %Y %s' "$f"; fi
+	done
+	echo "big: $(ls big | wc -l) entries, $(ls big | md5sum)"
+	md5sum hello numbers dir/sub/deep suid big/file-with-a-long-name-123
+	dd if=sparse bs=1 skip=19996 count=12 2>/dev/null | md5sum
+	dd if=sparse bs=65536 skip=1060 2>/dev/null | md5sum
+	echo "$(tail -c 4 sparse) $(tail -c 3 huge) $(cat fast)"
+	stat -f -c '%T bsize %s blocks %b free %f avail %a files %c ffree %d namelen %l' .
+	stat -c '%B %o' numbers
+	cd /
+done
+touch /mnt/a/new
+mount -t ext2 /dev/null /mnt/a
+mount -t ext2 /dev/nothere /mnt/a
+umount /mnt/a; echo "umount: $?"
+ls /mnt/a
