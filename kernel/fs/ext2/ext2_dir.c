@@ -74,11 +74,14 @@ static int dir_skip_to(struct ext2_fs *fs, const struct ext2_inode *dir,
 	uint32_t o = 0, len;
 
 	while (o < *off) {
-		if (fs->block_size - o < EXT2_DIRENT_HEADER)
-			return -EIO;
 		const struct ext2_dirent *de = (const void *)(buf + o);
-		int err = dirent_check(fs, dir, de, o, &len);
+		int err;
 
+		if (fs->block_size - o < EXT2_DIRENT_HEADER) {
+			pr_err("ext2: directory inode %u: truncated entry\n", dir->ino);
+			return -EIO;
+		}
+		err = dirent_check(fs, dir, de, o, &len);
 		if (err)
 			return err;
 		o += de->rec_len;
