@@ -60,6 +60,7 @@ long sys_getdents64(int fd, void __user *ubuf, unsigned count)
 	struct inode *dir;
 	int64_t pos;
 	long ret;
+	int err;
 
 	if (IS_ERR(file))
 		return PTR_ERR(file);
@@ -74,11 +75,11 @@ long sys_getdents64(int fd, void __user *ubuf, unsigned count)
 		goto out_put;
 	fs_mutex_lock(&dir->sb->mutex);
 	pos = c.pos = file->pos;
-	if (dir->nlink)
-		dir->iops->iterate(dir, &pos, getdents_emit, &c);
+	err = dir->nlink ? dir->iops->iterate(dir, &pos, getdents_emit, &c) : 0;
 	inode_touch(dir, true, false, false);
 	fs_mutex_unlock(&dir->sb->mutex);
-	ret = c.used ? (long)c.used : c.err;
+	/* Entries already copied win over a later error (a damaged block), as Linux. */
+	ret = c.used ? (long)c.used : c.err ? c.err : err;
 	if (c.used && copy_to_user(ubuf, c.buf, c.used))
 		ret = -EFAULT;
 	else
