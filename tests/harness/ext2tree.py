@@ -9,6 +9,7 @@ are fixed, so the image is the same byte for byte on every run. Device nodes and
 need root (the test machines build as root).
 """
 import os
+import re
 import socket
 import subprocess
 import tempfile
@@ -82,3 +83,24 @@ def make_image(path, block_size, size):
                         "-U", UUID, "-E", f"hash_seed={UUID}", "-d", tree, path,
                         str(size // 1024) + "k"],
                        check=True, env=env, stdout=subprocess.DEVNULL)
+
+
+def _debugfs(image, request, write=False):
+    argv = ["debugfs"] + (["-w"] if write else []) + ["-R", request, image]
+    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+
+
+def damage(image):
+    """Damages an image of the tree where a driver must check what it reads: /dir's
+    first directory entry gets rec_len 0, /numbers a block pointer past the end of the
+    file system, and /sparse's double-indirect block garbage pointers."""
+    block_size = int(re.search(r"Block size:\s+(\d+)",
+                               _debugfs(image, "stats")).group(1))
+    dir_block = int(_debugfs(image, "bmap /dir 0").split()[0])
+    dind = int(re.search(r"\(DIND\):(\d+)", _debugfs(image, "stat /sparse")).group(1))
+    _debugfs(image, "sif /numbers block[0] 4000000000", write=True)
+    with open(image, "r+b") as f:
+        f.seek(dir_block * block_size + 4)
+        f.write(b"\0\0")
+        f.seek(dind * block_size)
+        f.write(b"\xee" * block_size)

@@ -2,7 +2,8 @@
 # tests/harness/ext2tree.py (vda with 1 KiB blocks, vdb with 4 KiB), mounted read-only
 # and read back: names, modes, owners, links, times, sizes, device numbers, symlink
 # targets, contents (direct to triple-indirect blocks, holes, past 4 GiB), a directory
-# of many blocks, statfs and the mount errors. Debian's Linux loads no virtio or ext2
+# of many blocks, statfs and the mount errors; then a disk that is no ext2 (vdd) and
+# an image with a bad directory entry and bad block pointers (vdc: EIO, no panic). Debian's Linux loads no virtio or ext2
 # modules here, so ext2read.expect computes the expected output from the same tree.
 mkdir -p /mnt/a /mnt/b
 mount -t ext2 -o ro /dev/vda /mnt/a; echo "mount vda: $?"
@@ -30,3 +31,12 @@ mount -t ext2 /dev/null /mnt/a
 mount -t ext2 /dev/nothere /mnt/a
 umount /mnt/a; echo "umount: $?"
 ls /mnt/a
+mount -t ext2 -o ro /dev/vdd /mnt/a
+mount -t ext2 -o ro /dev/vdc /mnt/a; echo "mount vdc: $?"
+ls /mnt/a/dir; echo "ls dir: $?"
+cat /mnt/a/dir/sub/deep
+cat /mnt/a/numbers > /dev/null; echo "cat numbers: $?"
+dd if=/mnt/a/sparse bs=1 skip=19996 count=12 2>/dev/null | md5sum
+tail -c 4 /mnt/a/sparse; echo "tail sparse: $?"
+md5sum /mnt/a/hello
+umount /mnt/a; echo "umount: $?"
