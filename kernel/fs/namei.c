@@ -76,7 +76,7 @@ int inode_permission(struct inode *inode, int mask)
 	}
 	if (cred->fsuid == inode->uid)
 		mode >>= 6;
-	else if (cred->fsgid == inode->gid)
+	else if (cred_in_group(cred, inode->gid))
 		mode >>= 3;
 	return (mode & mask & 7) == (unsigned)(mask & 7) ? 0 : -EACCES;
 }

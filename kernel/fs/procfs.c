@@ -164,13 +164,20 @@ static size_t pid_stat_fmt(struct task *t, char *buf, size_t size)
 static size_t pid_status_fmt(struct task *t, char *buf, size_t size)
 {
 	struct cred *c = task_cred(t);
+	struct group_info *g = task_groups_get(t);
+	size_t len = 0;
 
-	return ksnprintf(buf, size,
-			 "Name:\t%s\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t%d\nNgid:\t0\n"
-			 "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\n"
-			 "Gid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t\nThreads:\t1\n",
-			 task_comm(t), task_tgid(t), task_pid(t), task_ppid(t), c->uid, c->euid,
-			 c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, NOFILE_MAX);
+	proc_append(buf, size, &len,
+		    "Name:\t%s\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t%d\nNgid:\t0\n"
+		    "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\n"
+		    "Gid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
+		    task_comm(t), task_tgid(t), task_pid(t), task_ppid(t), c->uid, c->euid,
+		    c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, NOFILE_MAX);
+	for (int i = 0; g && i < g->count; i++)
+		proc_append(buf, size, &len, i ? " %u" : "%u", g->gids[i]);
+	groups_put(g);
+	proc_append(buf, size, &len, " \nThreads:\t1\n");	/* Linux's trailing space */
+	return len;
 }
 
 static size_t pid_comm_fmt(struct task *t, char *buf, size_t size)

@@ -183,6 +183,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, int __user *parent_tid,
 		goto drop_resources;
 	child->exit_signal_sigchld = !(flags & CLONE_THREAD) && (flags & CSIGNAL) == SIGCHLD;
 	child->cred = current->cred;
+	groups_get(child->cred.groups);
 	memcpy(child->comm, current->comm, sizeof(child->comm));
 	child->blocked = current->blocked;
 	if (!(flags & CLONE_VM) || (flags & CLONE_VFORK)) {

@@ -76,11 +76,28 @@ bool signal_pending_current(void);
 /* ---- tasks ---- */
 enum task_state { TASK_RUNNING, TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE, TASK_ZOMBIE, TASK_DEAD };
 
-/* Credentials; copied on fork. */
+/* Supplementary groups, sorted; never changed once shared (setgroups installs a new
+ * list). refcount: the credentials pointing to it. */
+struct group_info {
+	int refcount;
+	int count;
+	gid_t gids[];
+};
+
+/* Credentials; copied on fork (groups counted once more). */
 struct cred {
 	uid_t uid, euid, suid, fsuid;
 	gid_t gid, egid, sgid, fsgid;
+	struct group_info *groups;	/* NULL when there are none */
 };
+void groups_get(struct group_info *g);
+void groups_put(struct group_info *g);
+/* True when c's fsgid or one of its supplementary groups is gid (permission checks). */
+bool cred_in_group(const struct cred *c, gid_t gid);
+/* setgroups(2) for the current task (count already checked): 0, -EFAULT, -ENOMEM. */
+int groups_set_current(const gid_t __user *ulist, int count);
+/* Another task's groups, counted (groups_put them); NULL for none. */
+struct group_info *task_groups_get(struct task *t);
 
 struct task;	/* defined in kernel/proc/task.h, private to kernel/proc/ */
 

@@ -93,6 +93,7 @@ void task_free(struct task *t)
 		process_put(t->proc);
 	if (t->sighand)
 		sighand_put(t->sighand);
+	groups_put(t->cred.groups);
 	kfree(t->fpu_raw);
 	kfree(t->kstack);
 	kfree(t);

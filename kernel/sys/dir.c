@@ -555,7 +555,7 @@ static long do_chown(struct path *p, uid_t uid, gid_t gid)
 	int err = setattr_check(p, true);
 
 	if (!err && cred->fsuid != 0 &&
-	    ((uid != (uid_t)-1 && uid != inode->uid) || (gid != (gid_t)-1 && gid != cred->fsgid &&
+	    ((uid != (uid_t)-1 && uid != inode->uid) || (gid != (gid_t)-1 && !cred_in_group(cred, gid) &&
 							 gid != inode->gid)))
 		err = -EPERM;
 	if (!err) {

@@ -116,17 +116,31 @@ long sys_setregid(gid_t r, gid_t e)
 	return cred_set3(&c->gid, &c->egid, &c->sgid, &c->fsgid, r, e, s);
 }
 
-/* Supplementary groups are not kept: every process has none. */
+/* getgroups(2): the supplementary groups, sorted; size 0 asks for their number. */
 long sys_getgroups(int size, gid_t __user *list)
 {
-	return size < 0 ? -EINVAL : 0;
+	const struct group_info *g = current->cred.groups;
+	int count = g ? g->count : 0;
+
+	if (size < 0)
+		return -EINVAL;
+	if (size == 0)
+		return count;
+	if (size < count)
+		return -EINVAL;
+	if (count && copy_to_user(list, g->gids, (size_t)count * sizeof(gid_t)))
+		return -EFAULT;
+	return count;
 }
 
+/* setgroups(2): root only (CAP_SETGID); replaces the current thread's groups. */
 long sys_setgroups(int size, const gid_t __user *list)
 {
-	if (size < 0 || size > NGROUPS_MAX)
+	if (current->cred.euid != 0)
+		return -EPERM;
+	if ((unsigned)size > NGROUPS_MAX)
 		return -EINVAL;
-	return current->cred.euid == 0 ? 0 : -EPERM;
+	return groups_set_current(list, size);
 }
 
 long sys_getrandom(void __user *buf, size_t len, unsigned flags)

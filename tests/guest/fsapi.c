@@ -3,7 +3,7 @@
  * mkdir/rmdir, unlink/rename/link/symlink, mknod, the stat family, lseek/pread/ftruncate,
  * fcntl/dup, pipes with poll/select, statfs/mount/umount, attributes, /proc and /sys,
  * the *at calls, O_PATH and symlink walks, /proc/stat, /proc/loadavg and the times in
- * /proc/PID/stat.
+ * /proc/PID/stat, supplementary groups.
  *
  * Prints one line per checked call: a name, its result, the errno name on failure.
  * Results are counts, sizes, modes or booleans, never inode numbers, times or pids.
@@ -29,6 +29,7 @@
 #include <sys/uio.h>
 #include <sys/xattr.h>
 #include <sys/wait.h>
+#include <grp.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -375,6 +376,57 @@ static void check_misc(void)
 	R("copy_file_range pipe", ({ int pp[2]; pipe(pp); int a = open("/tmp/e/w", O_RDONLY); copy_file_range(a, NULL, pp[1], NULL, 10, 0); }));
 }
 
+/* In a child that gave up root: reads through the supplementary groups. */
+static void groups_child(void)
+{
+	R("child setuid", setuid(1000));
+	R("child getgroups inherited", getgroups(0, NULL));
+	R("child open via group 20", open("/tmp/e/g20", O_RDONLY) >= 0);
+	R("child open group 40", open("/tmp/e/g40", O_RDONLY));
+	R("child write via group 20", open("/tmp/e/g20", O_WRONLY));
+	R("child setgroups", setgroups(0, NULL));
+	R("child chgrp to group 30", ({ int f = open("/tmp/e/own", O_CREAT | O_WRONLY, 0640); fchown(f, -1, 30); }));
+	R("child chgrp to group 40", ({ int f = open("/tmp/e/own", O_WRONLY); fchown(f, -1, 40); }));
+}
+
+/* setgroups/getgroups keep the supplementary groups (sorted), fork passes them on,
+ * /proc/PID/status lists them and permission checks use them. */
+static void check_groups(void)
+{
+	gid_t set[3] = { 30, 10, 20 }, got[8] = { 0 };
+	int status;
+	pid_t c;
+
+	R("getgroups initial", getgroups(0, NULL));
+	R("setgroups negative", setgroups(-1, set));
+	R("setgroups too many", syscall(SYS_setgroups, 65537, set));
+	R("setgroups efault", setgroups(2, (gid_t *)8));
+	R("setgroups 3", setgroups(3, set));
+	R("getgroups count", getgroups(0, NULL));
+	R("getgroups small", getgroups(2, got));
+	R("getgroups negative", syscall(SYS_getgroups, -1, got));
+	R("getgroups efault", syscall(SYS_getgroups, 3, 8L));
+	R("getgroups", getgroups(8, got));
+	R("sorted", got[0] * 10000 + got[1] * 100 + got[2]);
+	R("status groups", ({ int f = open("/proc/self/status", O_RDONLY); long n = read(f, buf, sizeof(buf) - 1); buf[n > 0 ? n : 0] = 0; close(f); strstr(buf, "Groups:\t10 20 30 \n") != NULL; }));
+	close(open("/tmp/e/g20", O_CREAT | O_WRONLY, 0640));
+	close(open("/tmp/e/g40", O_CREAT | O_WRONLY, 0640));
+	chown("/tmp/e/g20", 0, 20);
+	chown("/tmp/e/g40", 0, 40);
+	chmod("/tmp/e", 0777);
+	fflush(stdout);
+	c = fork();
+	if (c == 0) {
+		groups_child();
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(c, &status, 0);
+	R("setgroups none", setgroups(0, NULL));
+	R("getgroups none", getgroups(0, NULL));
+	R("status no groups", ({ int f = open("/proc/self/status", O_RDONLY); long n = read(f, buf, sizeof(buf) - 1); buf[n > 0 ? n : 0] = 0; close(f); strstr(buf, "Groups:\t \n") != NULL; }));
+}
+
 static long ms_now(void)
 {
 	struct timespec t;
@@ -521,5 +573,6 @@ int main(void)
 	check_symlink_walks();
 	check_misc();
 	check_proc_stats();
+	check_groups();
 	return 0;
 }
