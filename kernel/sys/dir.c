@@ -76,7 +76,9 @@ long sys_getdents64(int fd, void __user *ubuf, unsigned count)
 	fs_mutex_lock(&dir->sb->mutex);
 	pos = c.pos = file->pos;
 	err = dir->nlink ? dir->iops->iterate(dir, &pos, getdents_emit, &c) : 0;
-	inode_touch(dir, true, false, false);
+	/* No access time on a read-only mount (Linux's touch_atime). */
+	if (!file->mnt || !(READ_ONCE(file->mnt->flags) & MS_RDONLY))
+		inode_touch(dir, true, false, false);
 	fs_mutex_unlock(&dir->sb->mutex);
 	/* Entries already copied win over a later error (a damaged block), as Linux. */
 	ret = c.used ? (long)c.used : c.err ? c.err : err;

@@ -24,6 +24,7 @@ for m in /mnt/a /mnt/b; do
 	echo "$(tail -c 4 sparse) $(tail -c 3 huge) $(cat fast)"
 	stat -f -c '%T bsize %s blocks %b free %f avail %a files %c ffree %d namelen %l' .
 	stat -c '%B %o' numbers
+	(cd big && ls > /dev/null && stat -c '%X %Y' .)	# read-only: no atime update
 	cd /
 done
 touch /mnt/a/new
