@@ -196,18 +196,34 @@ static size_t pid_maps_fmt(struct task *t, char *buf, size_t size)
 	return len >= size - 1 ? size : len;	/* ask for a bigger buffer when full */
 }
 
-/* cmdline of the calling process itself (others' memory is not reachable yet). */
-static size_t pid_cmdline_fmt(struct task *t, char *buf, size_t size)
+/* A counted reference to the address space of process pid (vm_space_put it), or
+ * NULL when it is gone or a kernel thread. */
+static struct vm_space *proc_task_vm(pid_t pid)
 {
-	struct vm_space *vm = task_vm(t);
-	size_t len;
+	struct task *t = task_find(pid);
+	struct vm_space *vm = t ? task_vm(t) : NULL;
 
-	if (!vm || task_tgid(t) != task_tgid(current) || vm->arg_end <= vm->arg_start)
+	if (vm)
+		vm_space_get(vm);
+	return vm;
+}
+
+/* The argument strings of the process, read out of its memory (any process's, as
+ * Linux's /proc/PID/cmdline); returns the full length when buf is too small. */
+static size_t pid_cmdline_show(void *ctx, char *buf, size_t size)
+{
+	struct vm_space *vm = proc_task_vm(PID_OF(ctx));
+	size_t len = 0;
+
+	if (!vm)
 		return 0;
-	len = vm->arg_end - vm->arg_start;
-	if (len > size)
-		return len;
-	return copy_from_user(buf, (const void __user *)vm->arg_start, len) ? 0 : len;
+	if (vm->arg_end > vm->arg_start) {
+		len = vm->arg_end - vm->arg_start;
+		if (len <= size && vm_read(vm, vm->arg_start, buf, len))
+			len = 0;
+	}
+	vm_space_put(vm);
+	return len;
 }
 
 #define PID_SHOW(name)								\
@@ -220,27 +236,15 @@ PID_SHOW(pid_status)
 PID_SHOW(pid_comm)
 PID_SHOW(pid_maps)
 
-static size_t pid_cmdline_show(void *ctx, char *buf, size_t size)
-{
-	if (PID_OF(ctx) != task_tgid(current))
-		return 0;
-	return pid_cmdline_fmt(current, buf, size);
-}
 
 /* The executable: the lowest file-backed mapping of the process (its ELF image). */
 static struct file *proc_task_exe(pid_t pid)
 {
-	struct vm_space *vm = NULL;
+	struct vm_space *vm = proc_task_vm(pid);
 	struct file *exe = NULL;
-	struct task *t;
 	struct vma *v;
 	uint64_t flags;
 
-	t = task_find(pid);
-	if (t && task_vm(t)) {
-		vm = task_vm(t);
-		vm_space_get(vm);
-	}
 	if (!vm)
 		return NULL;
 	flags = spin_lock_irqsave(&vm->lock);

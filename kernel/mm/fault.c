@@ -278,3 +278,46 @@ int vm_write(struct vm_space *vm, uint64_t addr, const void *src, size_t len)
 	}
 	return 0;
 }
+
+/* The direct-map address of va's page in vm; NULL when not present. Called with
+ * vm->lock held after vm_fault succeeded. */
+static const void *vm_read_source_locked(struct vm_space *vm, uint64_t va)
+{
+	uint64_t *pte = pgtable_walk(vm->pml4_phys, va, false);
+
+	if (!pte || !(*pte & (PTE_P | PTE_PROTNONE)))
+		return NULL;
+	return (const char *)phys_to_virt(*pte & PTE_ADDR) + (va & (PAGE_SIZE - 1));
+}
+
+/*
+ * Copies len bytes at addr in vm (any space, e.g. another process's for
+ * /proc/PID/cmdline) to kernel memory, faulting pages in for reading and ignoring
+ * protections. Returns 0, -EFAULT when the range is not mapped, or -ENOMEM. Takes
+ * vm->lock.
+ */
+int vm_read(struct vm_space *vm, uint64_t addr, void *dst, size_t len)
+{
+	char *to = dst;
+
+	while (len) {
+		size_t chunk = MIN(len, PAGE_SIZE - (addr & (PAGE_SIZE - 1)));
+		const void *from;
+		uint64_t irq;
+		int err = vm_fault(vm, addr, false, false, true);
+
+		if (err)
+			return err;
+		irq = spin_lock_irqsave(&vm->lock);
+		from = vm_read_source_locked(vm, addr);
+		if (from)
+			memcpy(to, from, chunk);
+		spin_unlock_irqrestore(&vm->lock, irq);
+		if (!from)
+			continue;	/* the page went away under us: fault it in again */
+		addr += chunk;
+		to += chunk;
+		len -= chunk;
+	}
+	return 0;
+}

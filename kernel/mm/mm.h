@@ -112,6 +112,9 @@ uint64_t vm_brk(struct vm_space *vm, uint64_t new_brk);
 int vm_fault(struct vm_space *vm, uint64_t va, bool write, bool exec, bool force);
 /* Copies into another (not active) space, faulting pages in; for exec. */
 int vm_write(struct vm_space *vm, uint64_t addr, const void *src, size_t len);
+/* Copies out of any space (another process's too), faulting pages in for reading and
+ * ignoring protections; 0, -EFAULT or -ENOMEM. */
+int vm_read(struct vm_space *vm, uint64_t addr, void *dst, size_t len);
 /* madvise(MADV_DONTNEED) on page-aligned [start, end): private pages are dropped. */
 int vm_advise_dontneed(struct vm_space *vm, uint64_t start, uint64_t end);
 /* 0 when [start, end) is fully mapped, else -ENOMEM. */

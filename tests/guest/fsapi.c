@@ -3,7 +3,7 @@
  * mkdir/rmdir, unlink/rename/link/symlink, mknod, the stat family, lseek/pread/ftruncate,
  * fcntl/dup, pipes with poll/select, statfs/mount/umount, attributes, /proc and /sys,
  * the *at calls, O_PATH and symlink walks, /proc/stat, /proc/loadavg and the times in
- * /proc/PID/stat, supplementary groups.
+ * /proc/PID/stat, supplementary groups, another process's /proc/PID/cmdline.
  *
  * Prints one line per checked call: a name, its result, the errno name on failure.
  * Results are counts, sizes, modes or booleans, never inode numbers, times or pids.
@@ -376,6 +376,8 @@ static void check_misc(void)
 	R("copy_file_range pipe", ({ int pp[2]; pipe(pp); int a = open("/tmp/e/w", O_RDONLY); copy_file_range(a, NULL, pp[1], NULL, 10, 0); }));
 }
 
+static long read_text(const char *path, char *out, size_t size);
+
 /* In a child that gave up root: reads through the supplementary groups. */
 static void groups_child(void)
 {
@@ -425,6 +427,37 @@ static void check_groups(void)
 	R("setgroups none", setgroups(0, NULL));
 	R("getgroups none", getgroups(0, NULL));
 	R("status no groups", ({ int f = open("/proc/self/status", O_RDONLY); long n = read(f, buf, sizeof(buf) - 1); buf[n > 0 ? n : 0] = 0; close(f); strstr(buf, "Groups:\t \n") != NULL; }));
+}
+
+/* /proc/PID/cmdline of another process: a child that exec'd sleep with arguments
+ * (NULs shown as '|'), and of a process that is gone. */
+static void check_other_cmdline(void)
+{
+	char path[64], text[256];
+	long n = 0;
+	int status;
+	pid_t c;
+
+	fflush(stdout);
+	c = fork();
+	if (c == 0) {
+		execl("/bin/sleep", "sleep", "30", (char *)NULL);
+		_exit(127);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", c);
+	for (int i = 0; i < 200; i++) {
+		n = read_text(path, text, sizeof(text));
+		if (n > 0 && !strncmp(text, "sleep", 5))
+			break;
+		usleep(10000);
+	}
+	for (long i = 0; i < n; i++)
+		if (!text[i])
+			text[i] = '|';
+	printf("child cmdline (%ld bytes) = %s\n", n, text);
+	kill(c, SIGKILL);
+	waitpid(c, &status, 0);
+	R("cmdline of reaped child", open(path, O_RDONLY));
 }
 
 static long ms_now(void)
@@ -574,5 +607,6 @@ int main(void)
 	check_misc();
 	check_proc_stats();
 	check_groups();
+	check_other_cmdline();
 	return 0;
 }
