@@ -8,7 +8,9 @@
  * file without one, by the file). Every change that may let a waiter through wakes
  * locks_wq; sleepers re-try from scratch. POSIX and OFD locks conflict with each
  * other; flock locks only with flock locks. POSIX locks go at any close of the file
- * by their fd table, OFD and flock locks at the last close of their file.
+ * by their fd table, OFD and flock locks at the last close of their file. A POSIX
+ * F_SETLKW that would wait for an owner already waiting (in a chain) for it fails
+ * with EDEADLK, as Linux.
  */
 #include "fs/fs.h"
 #include "fs/locks.h"
@@ -174,19 +176,62 @@ static void lock_free_list(struct list_head *freed)
 		kfree(fl);
 }
 
-/* One attempt: -EAGAIN on a conflict, else 0 with req applied. */
-static int lock_try(struct file_lock *req, struct file_lock **spare, struct file_lock **new)
+/* A POSIX lock owner sleeping in F_SETLKW, and the owner whose lock it waits for
+ * (for deadlock detection). Linked in lock_waiters under locks_lock. */
+struct lock_waiter {
+	struct list_head link;
+	const void *owner, *blocker;
+};
+static LIST_HEAD(lock_waiters);
+#define DEADLOCK_HOPS 10	/* how far Linux follows a chain of waiters */
+
+/* True when owner `me` waiting for `blocker` would close a cycle of waiters. Called
+ * with locks_lock held. */
+static bool lock_deadlock_locked(const void *me, const void *blocker)
+{
+	struct lock_waiter *w;
+	int hops = 0;
+
+	while (blocker && hops++ < DEADLOCK_HOPS) {
+		const void *next = NULL;
+
+		if (blocker == me)
+			return true;
+		list_for_each_entry(w, &lock_waiters, link)
+			if (w->owner == blocker)
+				next = w->blocker;
+		blocker = next;
+	}
+	return false;
+}
+
+/* One attempt: -EAGAIN on a conflict, -EDEADLK when waiter w (a POSIX F_SETLKW,
+ * else NULL) would wait for its own waiters, else 0 with req applied. While it
+ * must wait, w is linked in lock_waiters with the owner it waits for. */
+static int lock_try(struct file_lock *req, struct file_lock **spare, struct file_lock **new,
+		    struct lock_waiter *w)
 {
 	LIST_HEAD(freed);
 	uint64_t flags = spin_lock_irqsave(&locks_lock);
+	struct file_lock *fl;
 	int ret = 0;
 
 	if (req->flavor == LOCK_FLOCK)
 		ret = lock_flock_apply_locked(req, new, &freed);
-	else if (req->type != F_UNLCK && lock_find_conflict_locked(req))
+	else if (req->type != F_UNLCK && (fl = lock_find_conflict_locked(req))) {
 		ret = -EAGAIN;
-	else
+		if (w && fl->flavor == LOCK_POSIX && lock_deadlock_locked(req->owner, fl->owner))
+			ret = -EDEADLK;
+		else if (w && fl->flavor == LOCK_POSIX)
+			w->blocker = fl->owner;
+		else if (w)
+			w->blocker = NULL;
+	} else
 		lock_posix_apply_locked(req, spare, new, &freed);
+	if (w && ret == -EAGAIN && list_empty(&w->link))
+		list_add(&w->link, &lock_waiters);
+	else if (w && ret != -EAGAIN && !list_empty(&w->link))
+		list_del(&w->link);
 	spin_unlock_irqrestore(&locks_lock, flags);
 	if (!list_empty(&freed)) {
 		lock_free_list(&freed);
@@ -200,17 +245,29 @@ static int lock_set(struct file_lock *req, bool wait)
 {
 	struct file_lock *spare = kzalloc(sizeof(*spare));
 	struct file_lock *new = kzalloc(sizeof(*new));
-	int ret;
+	struct lock_waiter waiter = { .owner = req->owner };
+	struct lock_waiter *w = wait && req->flavor == LOCK_POSIX ? &waiter : NULL;
+	uint64_t flags;
+	int ret, tried;
 
+	list_init(&waiter.link);
 	if (!spare || !new) {
 		ret = -ENOLCK;
 		goto out;
 	}
-	ret = lock_try(req, &spare, &new);
-	if (ret == -EAGAIN && wait)
+	ret = lock_try(req, &spare, &new, w);
+	if (ret == -EAGAIN && wait) {
 		ret = wait_event_interruptible(&locks_wq,
-					       (ret = lock_try(req, &spare, &new)) != -EAGAIN);
-	if (ret != -ERESTARTSYS && req->flavor != LOCK_FLOCK && ret == 0)
+					       (tried = lock_try(req, &spare, &new, w)) != -EAGAIN);
+		if (!ret)
+			ret = tried;
+	}
+	if (!list_empty(&waiter.link)) {	/* interrupted while waiting */
+		flags = spin_lock_irqsave(&locks_lock);
+		list_del(&waiter.link);
+		spin_unlock_irqrestore(&locks_lock, flags);
+	}
+	if (ret == 0 && req->flavor != LOCK_FLOCK)
 		wake_up(&locks_wq);	/* a downgrade or a trim may let others in */
 out:
 	kfree(spare);

@@ -2,7 +2,8 @@
  * locks: advisory file locks against Linux: fcntl record locks (F_GETLK, F_SETLK,
  * F_SETLKW), OFD locks and flock(2) — their errors, conflicts between processes,
  * merging and splitting of ranges, release on close and at exit, blocking waits that
- * end when the holder lets go or a signal arrives (EINTR).
+ * end when the holder lets go or a signal arrives (EINTR), and EDEADLK for two
+ * processes waiting for each other.
  *
  * Prints one line per checked call: a name, its result, the errno name on failure.
  * Pids are printed as booleans (is it the holder's pid). Works on /tmp/lk.
@@ -238,6 +239,33 @@ static void check_wait(void)
 	close(fd);
 }
 
+/* Two processes each waiting for the other's lock: the second F_SETLKW fails with
+ * EDEADLK instead of sleeping; the first gets its lock once the other lets go. */
+static void check_deadlock(void)
+{
+	int fd = open(PATH, O_RDWR), status;
+	long unlocked;
+	pid_t pid;
+
+	R("parent lock byte 0", setlk(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 1));
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		setlk(fd, F_SETLK, F_WRLCK, SEEK_SET, 1, 1);
+		R("child setlkw byte 0 after parent unlock", setlk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1));
+		fflush(stdout);
+		_exit(0);
+	}
+	usleep(200000);
+	R("parent setlkw byte 1: deadlock", setlk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 1, 1));
+	R("parent setlk byte 1", setlk(fd, F_SETLK, F_WRLCK, SEEK_SET, 1, 1));
+	unlocked = setlk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 1);
+	waitpid(pid, &status, 0);	/* the child prints first, whoever runs first */
+	R("parent unlock byte 0", unlocked);
+	R("parent setlkw byte 1 after child", setlk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 1, 1));
+	close(fd);
+}
+
 /* OFD locks: owned by the open file description, conflict with POSIX locks. */
 static void check_ofd(void)
 {
@@ -336,6 +364,7 @@ int main(void)
 	check_errors();
 	check_posix();
 	check_wait();
+	check_deadlock();
 	check_ofd();
 	check_flock();
 	unlink(PATH);
