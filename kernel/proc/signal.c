@@ -131,7 +131,7 @@ int signal_send_info(struct task *t, int sig, siginfo_t *info, bool group)
 }
 
 /* A siginfo for a signal sent by the current task with kill(2)'s SI_USER. */
-static void siginfo_user(siginfo_t *info, int sig)
+void siginfo_user(siginfo_t *info, int sig)
 {
 	memset(info, 0, sizeof(*info));
 	info->si_signo = sig;

@@ -171,6 +171,8 @@ void syscall_msr_init(void);
 /* signal.c */
 void signal_deliver(struct trap_frame *frame);
 bool signal_ignored_default(int sig, uint64_t handler);
+/* Fills info as a signal sent by the current process (SI_USER, its tgid and uid). */
+void siginfo_user(siginfo_t *info, int sig);
 int signal_send_info(struct task *t, int sig, siginfo_t *info, bool group);
 int signal_send_info_locked(struct task *t, int sig, siginfo_t *info, bool group);
 int signal_send_pgrp_locked(pid_t pgid, int sig);

@@ -176,11 +176,7 @@ long sys_kill(pid_t pid, int sig)
 		return -EINVAL;
 	if (pid == INT32_MIN)
 		return -ESRCH;
-	memset(&info, 0, sizeof(info));
-	info.si_signo = sig;
-	info.si_code = SI_USER;
-	info.si_pid = current->tgid;
-	info.si_uid = current->cred.uid;
+	siginfo_user(&info, sig);
 	f = spin_lock_irqsave(&tasks_lock);
 	list_for_each_entry(t, &all_tasks, all_link) {
 		bool match;
@@ -222,11 +218,8 @@ static long kill_thread(pid_t tgid, pid_t tid, int sig)
 
 	if (tid <= 0 || (tgid != -1 && tgid <= 0) || sig < 0 || sig > SIG_COUNT)
 		return -EINVAL;
-	memset(&info, 0, sizeof(info));
-	info.si_signo = sig;
+	siginfo_user(&info, sig);
 	info.si_code = SI_TKILL;
-	info.si_pid = current->tgid;
-	info.si_uid = current->cred.uid;
 	f = spin_lock_irqsave(&tasks_lock);
 	list_for_each_entry(t, &all_tasks, all_link) {
 		if (t->pid != tid || (tgid != -1 && t->tgid != tgid) || t->is_kthread)
