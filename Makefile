@@ -85,11 +85,17 @@ $(BUILD)/initramfs.cpio: userland/mkrootfs.py userland/packages.txt $(BUILD)/roo
 $(BUILD)/linux/vmlinuz: userland/getlinux.py | $(HOST_DEPS)
 	$(PYTHON) userland/getlinux.py --cache $(BUILD)/cache --out $@
 
+# Its virtio, ext4, DRM and input modules: a second initrd, for linux.iso only.
+$(BUILD)/linux/modules.cpio: userland/getlinux.py userland/linuxmods.py | $(HOST_DEPS)
+	$(PYTHON) userland/getlinux.py --cache $(BUILD)/cache --modules $@
+
 $(BUILD)/lumen.iso: $(BUILD)/lumen.elf $(BUILD)/initramfs.cpio tests/harness/mkiso.sh
 	@sh tests/harness/mkiso.sh lumen $@ $(BUILD)/lumen.elf $(BUILD)/initramfs.cpio
 
-$(BUILD)/linux.iso: $(BUILD)/linux/vmlinuz $(BUILD)/initramfs.cpio tests/harness/mkiso.sh
-	@sh tests/harness/mkiso.sh linux $@ $(BUILD)/linux/vmlinuz $(BUILD)/initramfs.cpio
+$(BUILD)/linux.iso: $(BUILD)/linux/vmlinuz $(BUILD)/linux/modules.cpio $(BUILD)/initramfs.cpio \
+		tests/harness/mkiso.sh
+	@sh tests/harness/mkiso.sh linux $@ $(BUILD)/linux/vmlinuz $(BUILD)/initramfs.cpio \
+		$(BUILD)/linux/modules.cpio
 
 boot: $(HOST_DEPS) $(BUILD)/lumen.iso
 	@$(RUNNER) --iso $(BUILD)/lumen.iso --kernel lumen --cmd-env LUMEN_CMD

@@ -3,7 +3,8 @@
 
 linux-image-amd64 is a metapackage; it is resolved to the real linux-image-6.1.*-amd64
 package, which is downloaded into the same cache as the rootfs packages, and its
-/boot/vmlinuz-* is copied to the output path.
+/boot/vmlinuz-* is copied to the output path (--out); --modules writes the modules
+initramfs of linux.iso (userland/linuxmods.py).
 """
 import argparse
 import glob
@@ -14,6 +15,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import linuxmods  # noqa: E402
 import mkrootfs  # noqa: E402
 
 
@@ -27,10 +29,11 @@ def real_image(cache):
 
 
 def main():
-    """Download the kernel package if needed and copy its vmlinuz to --out."""
+    """Download the kernel package if needed; write its vmlinuz and/or modules archive."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", required=True)
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--out", help="where to copy vmlinuz")
+    ap.add_argument("--modules", help="where to write the modules initramfs")
     args = ap.parse_args()
     debs = os.path.join(args.cache, "debs")
     os.makedirs(debs, exist_ok=True)
@@ -38,10 +41,16 @@ def main():
     deb, = mkrootfs.download([pkg], debs)
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["dpkg-deb", "-x", deb, tmp], check=True)
-        vmlinuz, = glob.glob(os.path.join(tmp, "boot/vmlinuz-*"))
-        os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-        shutil.copyfile(vmlinuz, args.out)
-    mkrootfs.log(f"{args.out} from {os.path.basename(deb)}")
+        for out in (args.out, args.modules):
+            if out:
+                os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+        if args.out:
+            vmlinuz, = glob.glob(os.path.join(tmp, "boot/vmlinuz-*"))
+            shutil.copyfile(vmlinuz, args.out)
+            mkrootfs.log(f"{args.out} from {os.path.basename(deb)}")
+        if args.modules:
+            moddir, = glob.glob(os.path.join(tmp, "lib/modules/*"))
+            linuxmods.write_cpio(moddir, args.modules)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 /*
  * lumen-init: PID 1 of the Lumen rootfs, identical on Lumen and on Linux.
  *
- * It mounts what exists, says hello to the host on the control channel (COM2, ttyS1)
+ * It mounts what exists, loads the kernel modules it finds (only linux.iso has any: the
+ * Debian kernel's virtio, ext4, DRM and input drivers), says hello to the host on the control channel (COM2, ttyS1)
  * and then either runs the host's job with /bin/sh -c, forwarding its output to the
  * console and to the host, or runs an interactive shell on the console. When the job
  * or the shell is done it syncs and powers the machine off. PID 1 never exits.
@@ -24,6 +25,8 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -86,6 +89,49 @@ static void mount_all(void)
 	mount_one("sysfs", "/sys");
 	mount_one("devtmpfs", "/dev");
 	mount_one("tmpfs", "/tmp");
+}
+
+/* Load one module file with finit_module; one already loaded (EEXIST) is fine. */
+static void load_module(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		say("warning: cannot open module %s: %s", path, strerror(errno));
+		return;
+	}
+	if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST)
+		say("warning: loading module %s failed: %s", path, strerror(errno));
+	close(fd);
+}
+
+/*
+ * Load the modules of /lib/modules/<release>/modules.dep in the order of its lines
+ * (the modules archive lists every module after the ones it needs). No such file, as
+ * on Lumen, means no modules.
+ */
+static void load_modules(void)
+{
+	char dir[128], path[512], line[2048];
+	struct utsname u;
+	FILE *dep;
+
+	if (uname(&u) < 0)
+		return;
+	snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
+	snprintf(path, sizeof(path), "%s/modules.dep", dir);
+	dep = fopen(path, "re");
+	if (!dep)
+		return;
+	while (fgets(line, sizeof(line), dep)) {
+		char *colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		snprintf(path, sizeof(path), "%s/%s", dir, line);
+		load_module(path);
+	}
+	fclose(dep);
 }
 
 /* Open the control channel raw; -1 (after a warning) on failure. */
@@ -293,6 +339,7 @@ int main(void)
 	open_console();
 	say("started");
 	mount_all();
+	load_modules();
 	ctl = open_ctl();
 	if (ctl >= 0) {
 		ctl_send(ctl, "LUMEN HELLO\n");

@@ -128,8 +128,8 @@ static ssize_t blkdev_write(struct file *file, const struct iobuf *buf, off_t *p
 	return done ? (ssize_t)done : err;
 }
 
-/* Linux's fixed_size_llseek: offsets beyond the disk's size are EINVAL; SEEK_DATA
- * finds data everywhere before the end and SEEK_HOLE only at the end. */
+/* Linux's fixed_size_llseek: offsets beyond the disk's size are EINVAL, and so are
+ * SEEK_DATA and SEEK_HOLE. */
 static off_t blkdev_llseek(struct file *file, off_t offset, int whence)
 {
 	struct block_device *bdev = file->private_data;
@@ -147,12 +147,6 @@ static off_t blkdev_llseek(struct file *file, off_t offset, int whence)
 	case SEEK_END:
 		if (__builtin_add_overflow(size, offset, &pos))
 			pos = -EINVAL;
-		break;
-	case SEEK_DATA:
-		pos = offset >= size ? -ENXIO : offset;
-		break;
-	case SEEK_HOLE:
-		pos = offset >= size ? -ENXIO : size;
 		break;
 	default:
 		pos = -EINVAL;

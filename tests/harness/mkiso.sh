@@ -1,11 +1,12 @@
 #!/bin/sh
-# mkiso.sh lumen|linux OUT.iso KERNEL INITRAMFS
+# mkiso.sh lumen|linux OUT.iso KERNEL INITRAMFS [MODULES]
 # Make a BIOS-bootable GRUB ISO (grub-mkrescue) that boots KERNEL with INITRAMFS:
-# Lumen by multiboot2 with a linear framebuffer, Linux with the linux/initrd commands.
+# Lumen by multiboot2 with a linear framebuffer, Linux with the linux/initrd commands
+# and MODULES (the Linux modules archive) as a second initrd, unpacked over the first.
 # It stages in a private directory and renames the ISO into place at the end, so that
 # two builds running at once do not mix their files.
 set -e
-kind=$1 out=$2 kernel=$3 initramfs=$4
+kind=$1 out=$2 kernel=$3 initramfs=$4 modules=$5
 stage=$(mktemp -d "$(dirname "$out")/iso-$kind.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub"
@@ -26,12 +27,17 @@ menuentry "Lumen" {
 CFG
 else
 	cp "$kernel" "$stage/boot/vmlinuz"
+	initrds=/boot/initramfs.cpio
+	if [ -n "$modules" ]; then
+		cp "$modules" "$stage/boot/modules.cpio"
+		initrds="$initrds /boot/modules.cpio"
+	fi
 	cat > "$stage/boot/grub/grub.cfg" <<CFG
 set timeout=0
 set default=0
 menuentry "Linux" {
 	linux /boot/vmlinuz console=ttyS0 quiet
-	initrd /boot/initramfs.cpio
+	initrd $initrds
 	boot
 }
 CFG

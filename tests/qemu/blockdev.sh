@@ -1,9 +1,6 @@
 # blockdev: virtio-blk disks as block special files, in one boot. The disks are in
 # blockdev.disks: vda 1 MiB read-write, vdb 64 KiB read-only; every sector N of disk I
 # starts with "diskI sector N\n" (tests/run makes fresh images for each run).
-# Debian's Linux 6.1 has virtio_pci and virtio_blk as modules and the initramfs has no
-# modules yet, so Linux sees no disk: the expected output is computed on the host by
-# blockdev.expect (its comments cite the Linux code behind each line), not recorded.
 ls -l /dev/vda /dev/vdb | sed 's/  */ /g' | cut -d' ' -f1,5,6,10
 for d in vda vdb; do
 	echo "$d: $(blockdev --getsize64 /dev/$d) bytes, $(blockdev --getsz /dev/$d) sectors," \

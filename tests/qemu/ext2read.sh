@@ -3,8 +3,7 @@
 # and read back: names, modes, owners, links, times, sizes, device numbers, symlink
 # targets, contents (direct to triple-indirect blocks, holes, past 4 GiB), a directory
 # of many blocks, statfs and the mount errors; then a disk that is no ext2 (vdd) and
-# an image with a bad directory entry and bad block pointers (vdc: EIO, no panic). Debian's Linux loads no virtio or ext2
-# modules here, so ext2read.expect computes the expected output from the same tree.
+# an image with a bad directory entry and bad block pointers (vdc: EIO, no panic).
 mkdir -p /mnt/a /mnt/b
 mount -t ext2 -o ro /dev/vda /mnt/a; echo "mount vda: $?"
 mount -t ext2 -o ro /dev/vdb /mnt/b; echo "mount vdb: $?"

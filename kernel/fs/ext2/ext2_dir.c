@@ -2,7 +2,8 @@
  * ext2_dir.c — ext2 directories (linear entries) and symlinks (pure: see
  * ext2_disk.h). Each entry is checked as Linux's ext2_check_page checks it: rec_len
  * a multiple of 4, large enough for the name, inside its block; name_len non-zero;
- * the inode number within the file system.
+ * the inode number within the file system. A bad entry is EUCLEAN, as ext4's
+ * (which mounts ext2 on Linux) ext4_check_dir_entry makes it.
  */
 #include "fs/ext2/ext2_disk.h"
 #include "lib/log.h"
@@ -35,7 +36,7 @@ static int dirent_check(struct ext2_fs *fs, const struct ext2_inode *dir,
 	if (!why)
 		return 0;
 	pr_err("ext2: directory inode %u, offset %u: %s\n", dir->ino, off, why);
-	return -EIO;
+	return -EUCLEAN;
 }
 
 /* Walks the entries of one directory block from offset *off on. */
@@ -49,7 +50,7 @@ static int dir_walk_block(struct ext2_fs *fs, const struct ext2_inode *dir, uint
 
 		if (fs->block_size - *off < EXT2_DIRENT_HEADER) {
 			pr_err("ext2: directory inode %u: truncated entry\n", dir->ino);
-			return -EIO;
+			return -EUCLEAN;
 		}
 		err = dirent_check(fs, dir, de, *off, &len);
 		if (err)
@@ -79,7 +80,7 @@ static int dir_skip_to(struct ext2_fs *fs, const struct ext2_inode *dir,
 
 		if (fs->block_size - o < EXT2_DIRENT_HEADER) {
 			pr_err("ext2: directory inode %u: truncated entry\n", dir->ino);
-			return -EIO;
+			return -EUCLEAN;
 		}
 		err = dirent_check(fs, dir, de, o, &len);
 		if (err)

@@ -79,6 +79,11 @@ struct ext2_super {
 	uint32_t s_feature_ro_compat;
 	uint8_t s_uuid[16];
 	char s_volume_name[16];
+	char s_last_mounted[64];
+	uint32_t s_algorithm_usage_bitmap;
+	uint8_t s_prealloc_blocks;
+	uint8_t s_prealloc_dir_blocks;
+	uint16_t s_reserved_gdt_blocks;	/* after each group descriptor table copy */
 } __packed;
 
 /* A group descriptor (32 bytes). */
@@ -146,6 +151,7 @@ struct ext2_fs {
 	uint32_t blocks_per_group, inodes_per_group, groups;
 	uint32_t inode_size, first_ino;
 	uint32_t free_blocks, free_inodes, r_blocks;
+	uint32_t reserved_gdt;		/* s_reserved_gdt_blocks */
 	uint32_t feature_compat, feature_incompat, feature_ro_compat;
 	uint8_t uuid[16];
 	bool read_only;			/* unknown RO_COMPAT features */

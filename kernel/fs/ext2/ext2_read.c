@@ -131,6 +131,7 @@ int ext2_fs_init(struct ext2_fs *fs, const void *raw, uint64_t dev_bytes)
 	fs->free_blocks = s->s_free_blocks_count;
 	fs->free_inodes = s->s_free_inodes_count;
 	fs->r_blocks = s->s_r_blocks_count;
+	fs->reserved_gdt = s->s_reserved_gdt_blocks;
 	memcpy(fs->uuid, s->s_uuid, sizeof(fs->uuid));
 	err = fs_check_geometry(fs, s, dev_bytes);
 	if (!err)
@@ -209,6 +210,27 @@ static void inode_decode(struct ext2_fs *fs, const struct ext2_disk_inode *d,
 	}
 }
 
+/* Checks the block pointers in the inode of a file, directory or slow symlink as
+ * ext4_ind_check_inode does: each must lie after the first data block and inside
+ * the file system. */
+static int inode_check_blocks(const struct ext2_fs *fs, const struct ext2_inode *inode)
+{
+	uint64_t ea_blocks = inode->file_acl ? fs->block_size / 512 : 0;
+
+	if (!S_ISREG(inode->mode) && !S_ISDIR(inode->mode) &&
+	    !(S_ISLNK(inode->mode) && inode->blocks != ea_blocks))
+		return 0;
+	for (int i = 0; i < EXT2_N_BLOCKS; i++) {
+		uint32_t b = inode->block[i];
+
+		if (b && (b <= fs->first_data_block || b >= fs->blocks_count)) {
+			pr_err("ext2: inode %u: block %u: invalid block\n", inode->ino, b);
+			return -EUCLEAN;
+		}
+	}
+	return 0;
+}
+
 /* Reads and decodes inode ino. See ext2_disk.h. */
 int ext2_inode_read(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *out)
 {
@@ -236,7 +258,7 @@ int ext2_inode_read(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *out)
 		       (unsigned long long)out->size);
 		return -EUCLEAN;
 	}
-	return 0;
+	return inode_check_blocks(fs, out);
 }
 
 /* The largest file size the block map can address. See ext2_disk.h. */
@@ -345,9 +367,11 @@ void ext2_statfs(const struct ext2_fs *fs, struct ext2_statfs *st)
 				    fs->block_size);
 	uint64_t overhead = fs->first_data_block + fs->groups * (2 + itb), fsid_lo, fsid_hi;
 
+	/* As ext4_calculate_overhead (Linux mounts ext2 with ext4): the reserved GDT
+	 * blocks behind each superblock copy count as overhead too. */
 	for (uint32_t g = 0; g < fs->groups; g++)
 		if (group_has_super(fs, g))
-			overhead += 1 + gdb;
+			overhead += 1 + gdb + fs->reserved_gdt;
 	st->blocks = fs->blocks_count > overhead ? fs->blocks_count - overhead : 0;
 	st->bfree = fs->free_blocks;
 	st->bavail = fs->free_blocks > fs->r_blocks ? fs->free_blocks - fs->r_blocks : 0;
