@@ -6,6 +6,9 @@ Figures (median of 3 runs each):
   boot-true   QEMU start -> QEMU exited after the job `true` (make boot CMD=true)
   fork-exec   fork + execve + wait of a static binary, per call (tests/guest/forkbench.c)
   kernel-mem  MemTotal - MemFree from /proc/meminfo right after boot, KiB
+  abi-*       Linux-ABI micro-benchmarks (tests/guest/abibench.c): getpid round trip,
+              pipe ping-pong, AF_UNIX 64 KiB throughput, futex wake-up, mmap + touch +
+              munmap of 64 MiB, pthread create + join, fork + exec + exit of bash
 Prints one line per figure: name, Lumen, Linux, ratio (Lumen / Linux).
 """
 import argparse
@@ -20,7 +23,8 @@ import lumenqemu  # noqa: E402
 RUNS = 3
 FORK_ROUNDS = 200
 PROBE_JOB = (b"grep -E '^(MemTotal|MemFree):' /proc/meminfo; "
-             b"forkbench %d /usr/local/bin/nop" % FORK_ROUNDS)
+             b"forkbench %d /usr/local/bin/nop; abibench" % FORK_ROUNDS)
+ABI_LINE = re.compile(r"^abibench: (\S+) (\d+) (\S+)$", re.M)
 
 
 class Null:
@@ -57,6 +61,8 @@ def measure(args, kernel):
             figures["kernel-mem (KiB)"] = int(mem["MemTotal"]) - int(mem["MemFree"])
         if fork:
             figures["fork-exec (us)"] = int(fork.group(1))
+        for name, value, unit in ABI_LINE.findall(text):
+            figures[f"abi-{name} ({unit})"] = int(value)
     return figures
 
 
@@ -86,13 +92,14 @@ def main():
         for kernel in kernels:
             print(f"bench: run {run}/{RUNS} on {kernel}", file=sys.stderr, flush=True)
             results[kernel].append(measure(args, kernel))
-    names = ("init-line (s)", "boot-true (s)", "fork-exec (us)", "kernel-mem (KiB)")
-    print(f"{'figure':<18} {'Lumen':>10} {'Linux':>10} {'ratio':>7}")
+    names = ["init-line (s)", "boot-true (s)", "fork-exec (us)", "kernel-mem (KiB)"]
+    names += sorted({n for runs in results.values() for r in runs for n in r} - set(names))
+    print(f"{'figure':<24} {'Lumen':>10} {'Linux':>10} {'ratio':>7}")
     for name in names:
         lumen = median(r.get(name) for r in results["lumen"])
         linux = median(r.get(name) for r in results["linux"])
         ratio = f"{lumen / linux:.2f}" if lumen is not None and linux else "n/a"
-        print(f"{name:<18} {show(name, lumen):>10} {show(name, linux):>10} {ratio:>7}")
+        print(f"{name:<24} {show(name, lumen):>10} {show(name, linux):>10} {ratio:>7}")
 
 
 if __name__ == "__main__":
