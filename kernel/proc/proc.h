@@ -25,11 +25,13 @@ struct wait_queue {
 	spinlock_t lock;
 	struct list_head waiters;
 };
-/* One task's place in a wait queue (it may sit in several at once, e.g. for poll). */
+/* One task's place in a wait queue (it may sit in several at once, e.g. for poll),
+ * or a callback's (func set: wake_up calls func instead of waking task). */
 struct waiter {
 	struct task *task;
 	struct wait_queue *queue;
 	struct list_head link;
+	void (*func)(struct waiter *w);	/* called under queue->lock, interrupts off */
 };
 #define WAIT_QUEUE_INIT(name) { SPINLOCK_INIT("waitq"), LIST_HEAD_INIT((name).waiters) }
 void wait_queue_init(struct wait_queue *wq);
@@ -39,6 +41,13 @@ void wake_up(struct wait_queue *wq);
  * wake_up between this and schedule() is not lost. */
 void prepare_to_wait(struct wait_queue *wq, struct waiter *w, bool interruptible);
 void finish_wait(struct waiter *w);
+/* Queues w on wq so that every wake_up(wq) calls func(w) (under wq->lock with
+ * interrupts off: func may only take spinlocks ordered after it) until
+ * wait_queue_remove(w). */
+void wait_queue_add_callback(struct wait_queue *wq, struct waiter *w,
+			     void (*func)(struct waiter *w));
+/* Takes a callback waiter off its queue; after it returns func no longer runs. */
+void wait_queue_remove(struct waiter *w);
 /* True when the current task has a signal to handle (interrupts interruptible sleeps). */
 bool signal_pending_current(void);
 

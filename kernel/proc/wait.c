@@ -18,8 +18,12 @@ void wake_up(struct wait_queue *wq)
 	uint64_t flags = spin_lock_irqsave(&wq->lock);
 	struct waiter *w;
 
-	list_for_each_entry(w, &wq->waiters, link)
-		task_wake(w->task);
+	list_for_each_entry(w, &wq->waiters, link) {
+		if (w->func)
+			w->func(w);
+		else
+			task_wake(w->task);
+	}
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
@@ -44,6 +48,32 @@ void finish_wait(struct waiter *w)
 	uint64_t flags;
 
 	task_wake(current);
+	if (!w->queue)
+		return;
+	flags = spin_lock_irqsave(&w->queue->lock);
+	list_del(&w->link);
+	spin_unlock_irqrestore(&w->queue->lock, flags);
+	w->queue = NULL;
+}
+
+/* Queues a callback waiter (see proc.h); takes wq->lock. */
+void wait_queue_add_callback(struct wait_queue *wq, struct waiter *w,
+			     void (*func)(struct waiter *w))
+{
+	uint64_t flags = spin_lock_irqsave(&wq->lock);
+
+	w->task = NULL;
+	w->func = func;
+	w->queue = wq;
+	list_add_tail(&w->link, &wq->waiters);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+/* Unqueues a callback waiter under its queue's lock, so no wake_up still runs it. */
+void wait_queue_remove(struct waiter *w)
+{
+	uint64_t flags;
+
 	if (!w->queue)
 		return;
 	flags = spin_lock_irqsave(&w->queue->lock);

@@ -3,7 +3,7 @@
  * on the wait queues of every polled file at once (poll_wait), then sleeps until one
  * of them wakes it, a signal arrives or the deadline passes.
  *
- * The table belongs to the polling task alone; each entry holds a reference on its
+ * The set belongs to the polling task alone; each entry holds a reference on its
  * file so that the wait queue outlives the wait.
  */
 #include "fs/fs.h"
@@ -27,13 +27,14 @@ struct poll_chunk {
 	int used;
 	struct poll_chunk *next;
 };
-struct poll_table {
+struct poll_set {
+	struct poll_table base;	/* queue = poll_set_queue */
 	struct poll_chunk first;
 	struct poll_chunk *last;
 	bool queueing;		/* false once something is ready: stop queueing */
 };
 
-static struct poll_entry *poll_entry_alloc(struct poll_table *pt)
+static struct poll_entry *poll_entry_alloc(struct poll_set *pt)
 {
 	struct poll_chunk *c = pt->last;
 
@@ -47,12 +48,20 @@ static struct poll_entry *poll_entry_alloc(struct poll_table *pt)
 	return &c->entries[c->used++];
 }
 
-/* Queues the polling task on wq and pins file until the poll ends (see vfs.h). */
+/* Hands wq to the table's queue function (see vfs.h). */
 void poll_wait(struct file *file, struct wait_queue *wq, struct poll_table *pt)
 {
+	if (pt && pt->queue && wq)
+		pt->queue(file, wq, pt);
+}
+
+/* Queues the polling task on wq and pins file until the poll ends. */
+static void poll_set_queue(struct file *file, struct wait_queue *wq, struct poll_table *base)
+{
+	struct poll_set *pt = container_of(base, struct poll_set, base);
 	struct poll_entry *e;
 
-	if (!pt || !pt->queueing || !wq)
+	if (!pt->queueing)
 		return;
 	e = poll_entry_alloc(pt);
 	if (!e)
@@ -62,15 +71,16 @@ void poll_wait(struct file *file, struct wait_queue *wq, struct poll_table *pt)
 	prepare_to_wait(wq, &e->w, true);
 }
 
-static void poll_table_init(struct poll_table *pt)
+static void poll_table_init(struct poll_set *pt)
 {
 	memset(pt, 0, sizeof(*pt));
+	pt->base.queue = poll_set_queue;
 	pt->last = &pt->first;
 	pt->queueing = true;
 }
 
 /* Leaves every wait queue and frees the extra chunks. */
-static void poll_table_release(struct poll_table *pt)
+static void poll_table_release(struct poll_set *pt)
 {
 	struct poll_chunk *c = &pt->first, *next;
 	int i;
@@ -89,21 +99,21 @@ static void poll_table_release(struct poll_table *pt)
 }
 
 /* The ready mask of fd (POLLNVAL when it is not open). */
-static unsigned poll_fd(int fd, struct poll_table *pt)
+static unsigned poll_fd(int fd, struct poll_set *pt)
 {
 	struct file *file = fd_get_file(fd);
 	unsigned mask;
 
 	if (IS_ERR(file))
 		return POLLNVAL;
-	mask = file->ops->poll ? file->ops->poll(file, pt) : DEFAULT_POLLMASK;
+	mask = file->ops->poll ? file->ops->poll(file, &pt->base) : DEFAULT_POLLMASK;
 	file_put(file);
 	return mask;
 }
 
 /* Sleeps after one pass found nothing; returns 0 to poll again, -ETIMEDOUT, or
  * -EINTR when a signal is pending. */
-static int poll_sleep(struct poll_table *pt, uint64_t deadline)
+static int poll_sleep(struct poll_set *pt, uint64_t deadline)
 {
 	int err = 0;
 
@@ -132,7 +142,7 @@ static uint64_t deadline_after(int64_t ns)
  * entries or -EINTR. */
 static long do_poll(struct pollfd *fds, unsigned n, uint64_t deadline)
 {
-	struct poll_table pt;
+	struct poll_set pt;
 	long count;
 	unsigned i;
 	int err;
@@ -264,7 +274,7 @@ static bool bit_test(const unsigned long *set, int fd)
 }
 
 /* One pass over the select sets; returns the count of ready bits or -EBADF. */
-static long select_pass(struct select_sets *s, int nfds, struct poll_table *pt)
+static long select_pass(struct select_sets *s, int nfds, struct poll_set *pt)
 {
 	long count = 0;
 	int fd;
@@ -299,7 +309,7 @@ static long select_pass(struct select_sets *s, int nfds, struct poll_table *pt)
 
 static long do_select(struct select_sets *s, int nfds, uint64_t deadline)
 {
-	struct poll_table pt;
+	struct poll_set pt;
 	long count;
 	int err;
 
