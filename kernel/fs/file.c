@@ -50,6 +50,7 @@ struct file *file_alloc(const struct file_operations *ops, void *private_data, u
 	file->flags = flags;
 	file->refcount = 1;
 	spin_init(&file->lock, "file");
+	list_init(&file->epitems);
 	return file;
 }
 
@@ -64,6 +65,8 @@ void file_put(struct file *file)
 {
 	if (!file || __atomic_sub_fetch(&file->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	if (!list_empty(&file->epitems))
+		epoll_file_release(file);
 	locks_remove_file(file);
 	if (file->ops->release)
 		file->ops->release(file);

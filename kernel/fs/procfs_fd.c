@@ -43,7 +43,8 @@ static int fd_link_readlink(void *ctx, char *buf, size_t size)
 	else if (file->inode && S_ISFIFO(file->inode->mode) && !file->mnt)
 		len = ksnprintf(path, PATH_MAX_LEN, "pipe:[%lu]", (unsigned long)file->inode->ino);
 	else if ((len = file_get_path(file, path, PATH_MAX_LEN)) < 0)
-		len = ksnprintf(path, PATH_MAX_LEN, "anon_inode:[unknown]");
+		len = ksnprintf(path, PATH_MAX_LEN, "anon_inode:%s",
+				file->ops->anon_name ? file->ops->anon_name : "[unknown]");
 	file_put(file);
 	if (len >= 0) {
 		len = MIN((size_t)len, size);

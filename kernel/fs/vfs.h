@@ -38,6 +38,7 @@ int iobuf_copy_in(void *dst, const struct iobuf *buf, size_t off, size_t n);
 
 /* What a file (or a character device) does; every member may be NULL. */
 struct file_operations {
+	const char *anon_name;	/* anonymous files: "[eventfd]" for "anon_inode:[eventfd]" */
 	int (*open)(struct file *file);		/* after the struct file exists */
 	void (*release)(struct file *file);	/* at the last file_put */
 	ssize_t (*read)(struct file *file, struct iobuf *buf, off_t *pos);
@@ -64,9 +65,16 @@ struct file {
 	struct file_origin *origin;	/* directory and name it was opened by, or NULL */
 	int refcount;
 	spinlock_t lock;	/* protects pos and flags */
+	struct list_head epitems;	/* epoll items watching it; epoll's global mutex */
 };
-/* Queues the polling task on wq (see file_operations.poll); pt NULL does nothing. */
+/* What file_operations.poll gets: poll_wait hands it each wait queue the file's
+ * readiness depends on. poll(2) queues the polling task; epoll queues a callback
+ * waiter per watched file (kernel/sys/epoll.c). */
 struct wait_queue;
+struct poll_table {
+	void (*queue)(struct file *file, struct wait_queue *wq, struct poll_table *pt);
+};
+/* Hands wq to pt->queue (see file_operations.poll); pt NULL does nothing. */
 void poll_wait(struct file *file, struct wait_queue *wq, struct poll_table *pt);
 
 /* The device number of a character or block device file; 0 otherwise. */
@@ -109,6 +117,8 @@ int file_get_path(struct file *file, char *buf, size_t size);
 /* The device number of the file's file system and its inode number, as stat(2)
  * reports them (for /proc/PID/maps); both 0 for a file without an inode. */
 void file_get_ids(struct file *file, dev_t *dev, uint64_t *ino);
+/* At the last file_put: removes the file from every epoll set watching it. */
+void epoll_file_release(struct file *file);
 void file_get(struct file *file);
 void file_put(struct file *file);
 /* An anonymous file (pipe, eventfd, socket...) with ops and private_data; flags are

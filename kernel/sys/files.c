@@ -283,6 +283,8 @@ long sys_lseek(int fd, off_t offset, unsigned whence)
 		pos = -EBADF;
 	else if (whence > SEEK_HOLE)
 		pos = -EINVAL;
+	else if (!file->inode && file->ops->llseek)
+		pos = file->ops->llseek(file, offset, whence);	/* anon_inode files */
 	else if (file_is_stream(file) || (S_ISCHR(file->inode->mode) && !file->ops->llseek))
 		pos = -ESPIPE;
 	else if (S_ISCHR(file->inode->mode) || S_ISBLK(file->inode->mode))

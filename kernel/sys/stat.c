@@ -32,8 +32,9 @@ static void stat_target_put(struct stat_target *t)
 }
 
 /* Resolves the (dirfd, upath, AT_* flags) of the *at calls; "" with AT_EMPTY_PATH is
- * dirfd itself, an anonymous file (pipe) included. */
-static int stat_resolve(int dirfd, const char __user *upath, int flags, struct stat_target *t)
+ * dirfd itself, an anonymous file (pipe) included: an anon_inode file (eventfd...)
+ * gives t->path.inode NULL, one without an anon_name -EBADF. */
+static int stat_resolve_any(int dirfd, const char __user *upath, int flags, struct stat_target *t)
 {
 	unsigned lookup = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
 	char *path = getname(upath);
@@ -47,7 +48,7 @@ static int stat_resolve(int dirfd, const char __user *upath, int flags, struct s
 		t->file = fd_get_file(dirfd);
 		if (IS_ERR(t->file))
 			return PTR_ERR(t->file);
-		if (!t->file->inode) {
+		if (!t->file->inode && !t->file->ops->anon_name) {
 			file_put(t->file);
 			return -EBADF;
 		}
@@ -60,6 +61,31 @@ static int stat_resolve(int dirfd, const char __user *upath, int flags, struct s
 	err = path_lookup_at(dirfd, path, lookup, &t->path);
 	kfree(path);
 	return err;
+}
+
+/* stat_resolve_any for the calls that need an inode: -EBADF for anon_inode files. */
+static int stat_resolve(int dirfd, const char __user *upath, int flags, struct stat_target *t)
+{
+	int err = stat_resolve_any(dirfd, upath, flags, t);
+
+	if (!err && !t->path.inode) {
+		stat_target_put(t);
+		err = -EBADF;
+	}
+	return err;
+}
+
+/* What Linux's anon_inode files (eventfd, epoll...) report: one shared inode with
+ * mode 0600 and no type. */
+static int anon_stat_fill(struct stat __user *ubuf)
+{
+	struct stat st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_mode = S_IRUSR | S_IWUSR;
+	st.st_nlink = 1;
+	st.st_blksize = PAGE_SIZE;
+	return copy_to_user(ubuf, &st, sizeof(st));
 }
 
 static int stat_fill(struct inode *inode, struct stat __user *ubuf)
@@ -95,10 +121,10 @@ static long do_stat(int dirfd, const char __user *path, struct stat __user *buf,
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	err = stat_resolve(dirfd, path, flags, &t);
+	err = stat_resolve_any(dirfd, path, flags, &t);
 	if (err)
 		return err;
-	err = stat_fill(t.path.inode, buf);
+	err = t.path.inode ? stat_fill(t.path.inode, buf) : anon_stat_fill(buf);
 	stat_target_put(&t);
 	return err;
 }
@@ -125,7 +151,8 @@ long sys_fstat(int fd, struct stat __user *buf)
 
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	err = file->inode ? stat_fill(file->inode, buf) : -EBADF;
+	err = file->inode ? stat_fill(file->inode, buf) :
+	      file->ops->anon_name ? anon_stat_fill(buf) : -EBADF;
 	file_put(file);
 	return err;
 }
