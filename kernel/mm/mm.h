@@ -144,6 +144,9 @@ int clear_user(void __user *dst, size_t n);
 /* Copies a NUL-terminated string of at most max-1 bytes; returns its length,
  * -EFAULT on a bad pointer, -ENAMETOOLONG when no NUL is found within max. */
 long strncpy_from_user(char *dst, const char __user *src, size_t max);
+/* Atomically stores new into the aligned user word when it holds old; *cur gets
+ * the value found. 0 or -EFAULT (also for a misaligned or kernel address). */
+int cmpxchg_user32(uint32_t __user *uaddr, uint32_t old, uint32_t new, uint32_t *cur);
 /* True when [ptr, ptr+n) lies wholly in the user half. */
 bool access_ok(const void __user *ptr, size_t n);
 #define get_user(kvar, uptr) copy_from_user(&(kvar), (uptr), sizeof(kvar))

@@ -11,6 +11,7 @@
 size_t uaccess_copy(void *dst, const void *src, size_t n);
 size_t uaccess_clear(void *dst, size_t n);
 long uaccess_strncpy(char *dst, const char *src, size_t max);
+int uaccess_cmpxchg32(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *cur);
 
 /* True when [ptr, ptr+n) lies wholly below USER_SPACE_END. */
 bool access_ok(const void __user *ptr, size_t n)
@@ -81,4 +82,17 @@ long strncpy_from_user(char *dst, const char __user *src, size_t max)
 	if ((size_t)n < limit)
 		return n;
 	return limit < max ? -EFAULT : -ENAMETOOLONG;
+}
+
+/* See mm.h: an atomic compare-and-exchange of an aligned user word. */
+int cmpxchg_user32(uint32_t __user *uaddr, uint32_t old, uint32_t new, uint32_t *cur)
+{
+	int err;
+
+	if (((uint64_t)uaddr & 3) || !access_ok(uaddr, sizeof(*uaddr)))
+		return -EFAULT;
+	user_access_begin();
+	err = uaccess_cmpxchg32((uint32_t *)uaddr, old, new, cur);
+	user_access_end();
+	return err;
 }

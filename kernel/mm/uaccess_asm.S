@@ -58,3 +58,22 @@ uaccess_strncpy:
 	.balign 8
 	.quad 6b, 8b
 	.text
+
+/*
+ * int uaccess_cmpxchg32(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *cur):
+ * atomically replaces *uaddr by new when it holds old; *cur gets the value found.
+ * Returns 0, or -EFAULT (-14) when the access faulted.
+ */
+	.globl uaccess_cmpxchg32
+uaccess_cmpxchg32:
+	mov %esi, %eax
+9:	lock cmpxchgl %edx, (%rdi)
+	mov %eax, (%rcx)
+	xor %eax, %eax
+	ret
+10:	mov $-14, %rax
+	ret
+	.section __ex_table, "a"
+	.balign 8
+	.quad 9b, 10b
+	.text

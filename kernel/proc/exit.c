@@ -9,12 +9,14 @@
 #include "mm/mm.h"
 #include <linux/futex.h>
 
-/* Linux's mm_release: clears the clear_child_tid word and wakes a futex waiter on
- * it (pthread_join), when the task still has its address space. */
+/* Linux's mm_release: releases the robust futexes t holds, clears the
+ * clear_child_tid word and wakes a futex waiter on it (pthread_join), when the
+ * task still has its address space. */
 void exit_mm_release(struct task *t)
 {
 	int __user *tid = t->clear_child_tid;
 
+	futex_exit_robust(t);
 	t->clear_child_tid = NULL;
 	if (!tid || !t->vm)
 		return;

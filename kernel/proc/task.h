@@ -207,6 +207,9 @@ void proc_rusage(int who, struct rusage *ru);
 void itimer_tick(uint64_t now);
 void itimer_cancel(struct process *p);
 
+/* robust.c */
+void futex_exit_robust(struct task *t);
+
 /* futex.c */
 int futex_wake_addr(uint64_t uaddr, int count, uint32_t bitset);
 

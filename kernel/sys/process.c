@@ -117,6 +117,35 @@ long sys_set_robust_list(uint64_t head, size_t len)
 	return 0;
 }
 
+/* get_robust_list(2): the robust list head of thread pid (0 = the caller) and its
+ * size; ESRCH for no such thread. */
+long sys_get_robust_list(pid_t pid, uint64_t __user *head_ptr, size_t __user *len_ptr)
+{
+	uint64_t head = 0;
+
+	if (pid) {
+		uint64_t f = spin_lock_irqsave(&tasks_lock);
+		struct task *t;
+		bool found = false;
+
+		list_for_each_entry(t, &all_tasks, all_link) {
+			if (t->pid == pid) {
+				head = READ_ONCE(t->robust_list);
+				found = true;
+				break;
+			}
+		}
+		spin_unlock_irqrestore(&tasks_lock, f);
+		if (!found)
+			return -ESRCH;
+	} else {
+		head = current->robust_list;
+	}
+	if (put_user((size_t)24, len_ptr))
+		return -EFAULT;
+	return put_user(head, head_ptr);
+}
+
 /* arch_prctl(2): the FS and GS bases (user TLS); EPERM for addresses outside the
  * user half, EINVAL for other codes. */
 long sys_arch_prctl(int code, uint64_t addr)
