@@ -38,6 +38,17 @@ static int clone_flags_check(uint64_t flags)
 	return 0;
 }
 
+/* clone3's CLONE_CLEAR_SIGHAND: every caught signal goes back to its default
+ * action; ignored ones stay ignored. The child is not running yet. */
+static void clone_clear_handlers(struct sighand *sh)
+{
+	for (int i = 0; i < SIG_COUNT; i++) {
+		if (sh->action[i].handler == (uint64_t)SIG_IGN)
+			continue;
+		memset(&sh->action[i], 0, sizeof(sh->action[i]));
+	}
+}
+
 /* Gives the child its own or shared vm, files, fs state and handlers. */
 static int clone_resources(struct task *child, uint64_t flags)
 {
@@ -77,6 +88,8 @@ static int clone_resources(struct task *child, uint64_t flags)
 		uint64_t f = spin_lock_irqsave(&parent->sighand->lock);
 		memcpy(child->sighand->action, parent->sighand->action, sizeof(child->sighand->action));
 		spin_unlock_irqrestore(&parent->sighand->lock, f);
+		if (flags & CLONE_CLEAR_SIGHAND)
+			clone_clear_handlers(child->sighand);
 	}
 	return 0;
 }
@@ -229,7 +242,78 @@ long sys_vfork(void)
 long sys_clone(unsigned long flags, unsigned long newsp, int __user *parent_tid,
 	       int __user *child_tid, unsigned long tls)
 {
-	return do_clone(flags, newsp, parent_tid, child_tid, tls);
+	return do_clone(flags & 0xffffffffUL, newsp, parent_tid, child_tid, tls);
+}
+
+/* Reads clone3's struct clone_args as Linux's copy_clone_args_from_user does: a
+ * size of at least version 0 and at most a page; bytes past the struct we know
+ * must be zero (E2BIG). */
+static int clone3_copy_args(struct clone_args *args, const void __user *uargs, size_t size)
+{
+	uint8_t extra[64];
+
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	if (size < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	memset(args, 0, sizeof(*args));
+	if (copy_from_user(args, uargs, MIN(size, sizeof(*args))))
+		return -EFAULT;
+	for (size_t off = sizeof(*args); off < size; off += sizeof(extra)) {
+		size_t n = MIN(sizeof(extra), size - off);
+
+		if (copy_from_user(extra, (const uint8_t __user *)uargs + off, n))
+			return -EFAULT;
+		for (size_t i = 0; i < n; i++)
+			if (extra[i])
+				return -E2BIG;
+	}
+	return 0;
+}
+
+/* Linux's checks of clone3 arguments beyond the flag combinations. set_tid (pid
+ * namespaces, checkpoint/restore) and CLONE_INTO_CGROUP have nothing to act on
+ * here and are refused with EINVAL. */
+static int clone3_args_check(const struct clone_args *a)
+{
+	if (a->set_tid_size > 32)
+		return -EINVAL;
+	if (!a->set_tid != !a->set_tid_size)
+		return -EINVAL;
+	if (a->exit_signal & ~(uint64_t)CSIGNAL)
+		return -EINVAL;
+	if ((a->flags & CLONE_INTO_CGROUP) && a->cgroup > INT32_MAX)
+		return -EINVAL;
+	if (a->flags & ~(0xffffffffULL | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP))
+		return -EINVAL;
+	if ((a->flags & (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND)) == (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND))
+		return -EINVAL;
+	if ((a->flags & (CLONE_THREAD | CLONE_PARENT)) && a->exit_signal)
+		return -EINVAL;
+	if (!a->stack != !a->stack_size)
+		return -EINVAL;
+	if (a->stack && !access_ok((void __user *)a->stack, a->stack_size))
+		return -EINVAL;
+	if (a->set_tid_size || (a->flags & CLONE_INTO_CGROUP))
+		return -EINVAL;
+	return 0;
+}
+
+/* clone3(2): clone with its arguments in a versioned struct; the new stack is
+ * [stack, stack + stack_size). Returns the child's tid or -errno. */
+long sys_clone3(struct clone_args __user *uargs, size_t size)
+{
+	struct clone_args a;
+	int err = clone3_copy_args(&a, uargs, size);
+
+	if (err)
+		return err;
+	err = clone3_args_check(&a);
+	if (err)
+		return err;
+	return do_clone((a.flags & ~(uint64_t)CSIGNAL) | a.exit_signal,
+			a.stack ? a.stack + a.stack_size : 0, (int __user *)a.parent_tid,
+			(int __user *)a.child_tid, a.tls);
 }
 
 /* Wakes the vfork parent waiting for t to exec or exit, if any. The parent sleeps
