@@ -208,30 +208,42 @@ long sys_kill(pid_t pid, int sig)
 	return sent ? 0 : (denied ? -EPERM : 0);
 }
 
+/* Sends sig with info to thread tid (of process tgid unless -1), or to the whole
+ * process tid when group. Returns 0, -ESRCH, -EPERM or -EINVAL. */
+static long send_to(pid_t tgid, pid_t tid, int sig, siginfo_t *info, bool group)
+{
+	struct task *t;
+	uint64_t f;
+	long err = -ESRCH;
+
+	f = spin_lock_irqsave(&tasks_lock);
+	list_for_each_entry(t, &all_tasks, all_link) {
+		if (t->pid != tid || (tgid != -1 && t->tgid != tgid) || t->is_kthread)
+			continue;
+		if (group && t != t->group_leader)
+			continue;
+		if (sig < 0 || sig > SIG_COUNT)
+			err = -EINVAL;
+		else if (!kill_permitted(t, sig))
+			err = -EPERM;
+		else
+			err = sig ? signal_send_info_locked(t, sig, info, group) : 0;
+		break;
+	}
+	spin_unlock_irqrestore(&tasks_lock, f);
+	return err;
+}
+
 /* tgkill/tkill: one thread, optionally checked to belong to tgid. */
 static long kill_thread(pid_t tgid, pid_t tid, int sig)
 {
 	siginfo_t info;
-	struct task *t;
-	uint64_t f;
-	long err = -ESRCH;
 
 	if (tid <= 0 || (tgid != -1 && tgid <= 0) || sig < 0 || sig > SIG_COUNT)
 		return -EINVAL;
 	siginfo_user(&info, sig);
 	info.si_code = SI_TKILL;
-	f = spin_lock_irqsave(&tasks_lock);
-	list_for_each_entry(t, &all_tasks, all_link) {
-		if (t->pid != tid || (tgid != -1 && t->tgid != tgid) || t->is_kthread)
-			continue;
-		if (!kill_permitted(t, sig))
-			err = -EPERM;
-		else
-			err = sig ? signal_send_info_locked(t, sig, &info, false) : 0;
-		break;
-	}
-	spin_unlock_irqrestore(&tasks_lock, f);
-	return err;
+	return send_to(tgid, tid, sig, &info, false);
 }
 
 long sys_tgkill(pid_t tgid, pid_t tid, int sig)
@@ -242,4 +254,46 @@ long sys_tgkill(pid_t tgid, pid_t tid, int sig)
 long sys_tkill(pid_t tid, int sig)
 {
 	return kill_thread(-1, tid, sig);
+}
+
+/* The caller's siginfo for rt_sigqueueinfo/rt_tgsigqueueinfo: only the kernel may
+ * claim a kernel or tkill origin when signalling another task (EPERM). */
+static long queueinfo_copy(siginfo_t *info, const siginfo_t __user *uinfo, int sig, pid_t self_target)
+{
+	if (copy_from_user(info, uinfo, sizeof(*info)))
+		return -EFAULT;
+	info->si_signo = sig;
+	if ((info->si_code >= 0 || info->si_code == SI_TKILL) && current->pid != self_target)
+		return -EPERM;
+	return 0;
+}
+
+/* rt_sigqueueinfo(2): a signal with the caller's siginfo to process tgid. */
+long sys_rt_sigqueueinfo(pid_t tgid, int sig, const siginfo_t __user *uinfo)
+{
+	siginfo_t info;
+	long err = queueinfo_copy(&info, uinfo, sig, tgid);
+
+	if (err)
+		return err;
+	if (tgid <= 0)
+		return -ESRCH;
+	return send_to(-1, tgid, sig, &info, true);
+}
+
+/* rt_tgsigqueueinfo(2): a signal with the caller's siginfo to thread tid of tgid
+ * (pthread_sigqueue). */
+long sys_rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, const siginfo_t __user *uinfo)
+{
+	siginfo_t info;
+	long err;
+
+	if (copy_from_user(&info, uinfo, sizeof(info)))
+		return -EFAULT;
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	err = queueinfo_copy(&info, uinfo, sig, tid);
+	if (err)
+		return err;
+	return send_to(tgid, tid, sig, &info, false);
 }
