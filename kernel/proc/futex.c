@@ -213,7 +213,7 @@ long sys_futex(uint32_t __user *uaddr, int op, uint32_t val,
 
 	if ((uint64_t)uaddr & 3)
 		return -EINVAL;
-	if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT)
+	if (realtime && cmd != FUTEX_WAIT_BITSET)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
