@@ -88,6 +88,7 @@ static void mount_all(void)
 	mount_one("proc", "/proc");
 	mount_one("sysfs", "/sys");
 	mount_one("devtmpfs", "/dev");
+	mount_one("devpts", "/dev/pts");
 	mount_one("tmpfs", "/tmp");
 }
 

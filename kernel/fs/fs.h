@@ -289,6 +289,8 @@ size_t tmpfs_show_size(struct super_block *sb, char *buf, size_t size);
 extern struct file_system_type devtmpfs_type;
 extern struct file_system_type proc_type;
 int devtmpfs_init(void);
+extern struct file_system_type devpts_type;
+int devpts_init(void);
 int procfs_init(void);
 int sysfs_init(void);
 extern struct file_system_type sysfs_type;

@@ -38,7 +38,7 @@ static void vfs_default_root(struct super_block *root)
 }
 
 /* Mounts the root tmpfs (with /dev/console), registers the file system types and
- * builds devtmpfs, procfs and sysfs. Panics when memory runs out this early. */
+ * builds devtmpfs, devpts, procfs and sysfs. Panics when memory runs out this early. */
 void vfs_init(void)
 {
 	struct super_block *root;
@@ -53,8 +53,9 @@ void vfs_init(void)
 	fs_type_register(&tmpfs_type);
 	fs_type_register(&proc_type);
 	fs_type_register(&devtmpfs_type);
+	fs_type_register(&devpts_type);
 	fs_type_register(&ext2_type);
-	if (devtmpfs_init() || procfs_init() || sysfs_init())
-		panic("vfs: cannot create devtmpfs, procfs or sysfs");
+	if (devtmpfs_init() || devpts_init() || procfs_init() || sysfs_init())
+		panic("vfs: cannot create devtmpfs, devpts, procfs or sysfs");
 	pr_info("vfs: root tmpfs mounted");
 }

@@ -86,6 +86,10 @@ int chrdev_register(unsigned major, unsigned first_minor, unsigned count,
 /* Creates /dev/<name> (subdirectories as needed) as a device node in devtmpfs. */
 int devtmpfs_create_node(const char *name, mode_t mode, dev_t dev);
 
+/* devpts (/dev/pts): the node of pty index (136:index) while its master is open. */
+int devpts_add(unsigned index, uid_t uid, gid_t gid);
+void devpts_remove(unsigned index);
+
 /* sysfs (/sys): directories, attribute files and links added by drivers. A NULL
  * parent is /sys itself; names are copied. */
 struct sysfs_node;
