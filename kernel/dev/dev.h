@@ -17,8 +17,9 @@ void early_console_init(void);
 struct tty;
 /* The session leader of the session tty controls is exiting (proc calls this with
  * task_ctty(leader), no locks held): the tty forgets the session and its foreground
- * group gets SIGHUP and SIGCONT, as Linux's disassociate_ctty(on_exit). A full
- * hang-up (later reads of old fds returning EOF) is not done yet. */
+ * group gets SIGHUP and SIGCONT, as Linux's disassociate_ctty(on_exit) does for a
+ * pty. Linux hangs other ttys up there; Lumen hangs up only a pty slave, when its
+ * master closes (tty_hangup). */
 void tty_session_leader_exit(struct tty *tty);
 /* The device number of a tty, MKDEV-encoded (for /proc/PID/stat's tty_nr). */
 uint32_t tty_devnum(struct tty *tty);

@@ -26,6 +26,7 @@ static const struct dev_node dev_nodes[] = {
 	{ "kmsg", 1, 11, 0644, &kmsg_fops },
 	{ "tty", 5, 0, 0666, &tty_fops },
 	{ "console", 5, 1, 0600, &tty_fops },
+	{ "ptmx", 5, 2, 0666, &ptmx_fops },
 	{ "ttyS0", 4, 64, 0600, &tty_fops },
 	{ "ttyS1", 4, 65, 0600, &tty_fops },
 };
@@ -69,4 +70,7 @@ void devices_init(void)
 		if (err)
 			pr_err("devices: /dev/%s: %d", d->name, err);
 	}
+	/* Pseudo-terminal slaves: their nodes live in devpts (pty.c adds them). */
+	if (chrdev_register(136, 0, 1u << 20, "pts", &tty_fops))
+		pr_err("devices: pts: out of memory");
 }

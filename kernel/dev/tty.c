@@ -25,6 +25,21 @@ static void tty_ldisc_write(void *ctx, const char *buf, size_t n)
 	tty->ops->write(tty, buf, n);
 }
 
+/* The line discipline's flush of unsent output: the driver's. */
+static void tty_ldisc_flush_output(void *ctx)
+{
+	struct tty *tty = ctx;
+
+	tty->ops->flush_output(tty);
+}
+
+void tty_ldisc_reset(struct tty *tty)
+{
+	ldisc_init(&tty->ld, tty_ldisc_write, tty);
+	if (tty->ops->flush_output)
+		tty->ld.flush_output = tty_ldisc_flush_output;
+}
+
 void tty_init(struct tty *tty, const char *name, dev_t dev,
 	      const struct tty_driver_ops *ops, void *driver_data)
 {
@@ -35,7 +50,8 @@ void tty_init(struct tty *tty, const char *name, dev_t dev,
 	tty->driver_data = driver_data;
 	spin_init(&tty->lock, "tty");
 	wait_queue_init(&tty->read_wq);
-	ldisc_init(&tty->ld, tty_ldisc_write, tty);
+	wait_queue_init(&tty->write_wq);
+	tty_ldisc_reset(tty);
 }
 
 void tty_register(struct tty *tty)
@@ -132,7 +148,23 @@ static struct tty *tty_for_open(dev_t dev, bool *noctty)
 		spin_unlock_irqrestore(&ttys_lock, flags);
 		return tty;
 	}
+	if (MAJOR(dev) == 136)
+		return pty_slave_lookup(MINOR(dev));
 	return tty_lookup(dev);
+}
+
+/* Drops one open; the last one clears TIOCEXCL and, after a successful open
+ * (notify), tells the driver. */
+static void tty_drop_open(struct tty *tty, bool notify)
+{
+	uint64_t flags = spin_lock_irqsave(&tty->lock);
+	bool last = --tty->open_count == 0;
+
+	if (last)
+		tty->exclusive = false;
+	spin_unlock_irqrestore(&tty->lock, flags);
+	if (last && notify && tty->ops->close)
+		tty->ops->close(tty);
 }
 
 /* Opens a tty; a session leader without a controlling terminal acquires this one
@@ -144,15 +176,25 @@ static int tty_open(struct file *file)
 	struct task *t = current;
 	uint64_t flags;
 
+	int err = 0;
+
 	if (!tty)
 		return -ENXIO;
 	flags = spin_lock_irqsave(&tty->lock);
-	if (tty->exclusive && task_cred(t)->euid != 0) {
-		spin_unlock_irqrestore(&tty->lock, flags);
-		return -EBUSY;
-	}
-	tty->open_count++;
+	if (tty->hung_up)
+		err = -EIO;
+	else if (tty->exclusive && task_cred(t)->euid != 0)
+		err = -EBUSY;
+	else
+		tty->open_count++;
 	spin_unlock_irqrestore(&tty->lock, flags);
+	if (err)
+		return err;
+	err = tty->ops->open ? tty->ops->open(tty) : 0;
+	if (err) {
+		tty_drop_open(tty, false);
+		return err;
+	}
 	file->private_data = tty;
 	if (!noctty && task_sid(t) == task_tgid(t) && !task_ctty(t) && !READ_ONCE(tty->session))
 		tty_set_ctty_current(tty);
@@ -161,12 +203,7 @@ static int tty_open(struct file *file)
 
 static void tty_release(struct file *file)
 {
-	struct tty *tty = file->private_data;
-	uint64_t flags = spin_lock_irqsave(&tty->lock);
-
-	if (--tty->open_count == 0)
-		tty->exclusive = false;
-	spin_unlock_irqrestore(&tty->lock, flags);
+	tty_drop_open(file->private_data, true);
 }
 
 /* Copies ready input to buf at *done; returns -errno or 0. With line_end set, stops
@@ -195,9 +232,10 @@ static int tty_copy_input(struct tty *tty, struct iobuf *buf, size_t *done)
 	return 0;
 }
 
+/* Bytes a raw read may take; a hang-up counts as plenty, to end every wait. */
 static size_t tty_available(struct tty *tty)
 {
-	return ldisc_available(&tty->ld);
+	return tty_hung_up(tty) ? (size_t)-1 : ldisc_available(&tty->ld);
 }
 
 /* Waits as VMIN/VTIME say for raw input (Linux's n_tty_read rules): returns 0 when
@@ -243,6 +281,8 @@ static ssize_t tty_read(struct file *file, struct iobuf *buf, off_t *pos)
 	size_t done = 0;
 	int err;
 
+	if (tty_hung_up(tty))
+		return 0;
 	err = tty_rw_job_check(file, tty, SIGTTIN);
 	if (err)
 		return err;
@@ -252,10 +292,13 @@ static ssize_t tty_read(struct file *file, struct iobuf *buf, off_t *pos)
 		if (file->flags & O_NONBLOCK)
 			err = ldisc_readable(&tty->ld) ? 0 : -EAGAIN;
 		else
-			err = wait_event_interruptible(&tty->read_wq, ldisc_readable(&tty->ld));
+			err = wait_event_interruptible(&tty->read_wq,
+				ldisc_readable(&tty->ld) || tty_hung_up(tty));
 	} else {
 		err = tty_wait_raw(tty, file, buf->len);
 	}
+	if (tty_hung_up(tty))
+		return 0;
 	if (!err)
 		err = tty_copy_input(tty, buf, &done);
 	return done ? (ssize_t)done : err;
@@ -270,6 +313,8 @@ static ssize_t tty_write(struct file *file, const struct iobuf *buf, off_t *pos)
 	uint64_t flags;
 	int err;
 
+	if (tty_hung_up(tty))
+		return -EIO;
 	if (tty->ld.termios.c_lflag & TOSTOP) {
 		err = tty_rw_job_check(file, tty, SIGTTOU);
 		if (err)
@@ -277,7 +322,9 @@ static ssize_t tty_write(struct file *file, const struct iobuf *buf, off_t *pos)
 	}
 	while (done < buf->len) {
 		n = MIN(buf->len - done, sizeof(in));
-		err = iobuf_copy_in(in, buf, done, n);
+		err = tty->ops->wait_room ? tty->ops->wait_room(tty, file, 2 * n) : 0;
+		if (!err)
+			err = iobuf_copy_in(in, buf, done, n);
 		if (err)
 			return done ? (ssize_t)done : err;
 		flags = spin_lock_irqsave(&tty->lock);
@@ -295,8 +342,15 @@ static unsigned tty_poll(struct file *file, struct poll_table *pt)
 	unsigned mask = POLLOUT | POLLWRNORM;
 
 	poll_wait(file, &tty->read_wq, pt);
+	if (tty_hung_up(tty))
+		return POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDNORM | POLLWRNORM;
 	if (ldisc_readable(&tty->ld))
 		mask |= POLLIN | POLLRDNORM;
+	if (tty->ops->wait_room) {
+		poll_wait(file, &tty->write_wq, pt);
+		if (tty->ops->wait_room(tty, NULL, 2 * TTY_CHUNK))
+			mask &= ~(POLLOUT | POLLWRNORM);
+	}
 	return mask;
 }
 

@@ -1,7 +1,9 @@
 /*
  * tty.h — private to kernel/dev/: the terminal layer. A struct tty joins a line
- * discipline (tty_ldisc.h) to a tty driver (a serial port today; ptys and the
+ * discipline (tty_ldisc.h) to a tty driver (a serial port, a pty slave; the
  * framebuffer console later) and to job control (session, foreground group).
+ * Lock order: ttys_lock or pty.c's ptys_lock, then tty->lock, then the driver's
+ * own lock (pty->lock); tasks_lock is never taken under tty->lock.
  */
 #ifndef LUMEN_DEV_TTY_H
 #define LUMEN_DEV_TTY_H
@@ -24,12 +26,28 @@ struct tty_driver_ops {
 	void (*unthrottle)(struct tty *tty);
 	/* TIOCMGET: the modem lines as TIOCM_* bits. May be NULL (ENOTTY). */
 	int (*tiocmget)(struct tty *tty);
+	/* Drops output written but not yet sent (TCOFLUSH, a signal character's flush).
+	 * Called with or without tty->lock. May be NULL. */
+	void (*flush_output)(struct tty *tty);
+	/* An open of the device is starting (after open_count was raised): 0 or -errno
+	 * (the open then fails and open_count drops again). Called without tty->lock.
+	 * May be NULL. */
+	int (*open)(struct tty *tty);
+	/* The last open file was released (open_count reached 0). Called without
+	 * tty->lock. May be NULL. */
+	void (*close)(struct tty *tty);
+	/* Waits until n processed bytes can be written without loss: 0, -EAGAIN (for
+	 * an O_NONBLOCK file or when file is NULL: poll only asks), -ERESTARTSYS or
+	 * -EIO. Called without tty->lock. NULL when the device takes any amount. */
+	int (*wait_room)(struct tty *tty, struct file *file, size_t n);
 };
 
 /*
  * One terminal. `lock` (taken with interrupts off: drivers feed input from interrupt
- * handlers) protects ld, session, pgrp, winsize, exclusive and open_count. name, dev,
- * ops and driver_data are fixed at tty_init.
+ * handlers) protects ld, session, pgrp, winsize, exclusive, open_count and hung_up.
+ * name, dev, ops and driver_data are fixed at tty_init. A hung-up tty (tty_hangup)
+ * stays so until tty_init runs again: its open files read EOF, write EIO and poll
+ * as ready, as Linux's hung_up_tty_fops.
  */
 struct tty {
 	const char *name;
@@ -43,16 +61,28 @@ struct tty {
 	pid_t pgrp;			/* foreground process group, 0 when none */
 	struct winsize winsize;
 	bool exclusive;			/* TIOCEXCL */
+	bool hung_up;
 	int open_count;
+	struct wait_queue write_wq;	/* writers waiting in ops->wait_room */
 };
 
 /* Sets up a tty with Linux's default termios; tty_register makes it openable. */
 void tty_init(struct tty *tty, const char *name, dev_t dev,
 	      const struct tty_driver_ops *ops, void *driver_data);
 void tty_register(struct tty *tty);
+/* Puts the line discipline back to Linux's defaults (a reused pty); needs tty->lock. */
+void tty_ldisc_reset(struct tty *tty);
 /* The registered tty with this device number or name; NULL when none. */
 struct tty *tty_lookup(dev_t dev);
 struct tty *tty_lookup_name(const char *name);
+/* Hangs the tty up (Linux's tty_vhangup): its session loses it, the session leader
+ * gets SIGHUP and SIGCONT, readers and writers wake. Takes tty->lock, tasks_lock. */
+void tty_hangup(struct tty *tty);
+/* True once tty_hangup ran; lock-free. */
+static inline bool tty_hung_up(struct tty *tty) { return READ_ONCE(tty->hung_up); }
+/* The slave tty of pseudo-terminal index, NULL when none (pty.c); the pair stays
+ * allocated (never freed), ops->open rechecks it. */
+struct tty *pty_slave_lookup(unsigned index);
 /* Makes /dev/console open this tty. */
 void tty_set_console(struct tty *tty);
 
@@ -70,6 +100,11 @@ void tty_input_done(struct tty *tty);
 int tty_job_check(struct tty *tty, int sig);
 /* The ioctls of every tty. */
 long tty_ioctl(struct file *file, unsigned cmd, unsigned long arg);
+/* TCGETS* and TCSETS* on tty (also for its pty master); -ENOTTY for other cmds. */
+long tty_termios_ioctl(struct tty *tty, unsigned cmd, void __user *argp);
+/* TIOCSWINSZ from user arg (on the tty or its pty master): a change sends SIGWINCH
+ * to the foreground group. 0 or -EFAULT. Takes tty->lock. */
+long tty_set_winsize(struct tty *tty, void __user *arg);
 /* Makes tty the controlling terminal of the current task's session (it leads it). */
 void tty_set_ctty_current(struct tty *tty);
 

@@ -73,8 +73,28 @@ static long tty_set_termios(struct tty *tty, void __user *arg, size_t size, bool
 	return 0;
 }
 
-/* TIOCSWINSZ: a change sends SIGWINCH to the foreground group. */
-static long tty_set_winsize(struct tty *tty, void __user *arg)
+long tty_termios_ioctl(struct tty *tty, unsigned cmd, void __user *argp)
+{
+	switch (cmd) {
+	case TCGETS:
+		return tty_get_termios(tty, argp, sizeof(struct termios));
+	case TCGETS2:
+		return tty_get_termios(tty, argp, sizeof(struct termios2));
+	case TCSETS:
+	case TCSETSW:
+		return tty_set_termios(tty, argp, sizeof(struct termios), false);
+	case TCSETSF:
+		return tty_set_termios(tty, argp, sizeof(struct termios), true);
+	case TCSETS2:
+	case TCSETSW2:
+		return tty_set_termios(tty, argp, sizeof(struct termios2), false);
+	case TCSETSF2:
+		return tty_set_termios(tty, argp, sizeof(struct termios2), true);
+	}
+	return -ENOTTY;
+}
+
+long tty_set_winsize(struct tty *tty, void __user *arg)
 {
 	struct winsize ws;
 	bool changed;
@@ -162,6 +182,24 @@ void tty_session_leader_exit(struct tty *tty)
 	}
 }
 
+void tty_hangup(struct tty *tty)
+{
+	uint64_t flags = spin_lock_irqsave(&tty->lock);
+	pid_t sid = tty->session;
+
+	tty->hung_up = true;
+	tty->session = 0;
+	tty->pgrp = 0;
+	spin_unlock_irqrestore(&tty->lock, flags);
+	if (sid > 0) {
+		session_drop_ctty(sid, tty);
+		signal_send_process(sid, SIGHUP);
+		signal_send_process(sid, SIGCONT);
+	}
+	wake_up(&tty->read_wq);
+	wake_up(&tty->write_wq);
+}
+
 uint32_t tty_devnum(struct tty *tty)
 {
 	return tty ? tty->dev : 0;
@@ -187,7 +225,8 @@ static long tty_give_up_ctty(struct tty *tty)
 	return 0;
 }
 
-/* TCFLSH: input queues can be dropped; output is never queued. */
+/* TCFLSH: input queues are dropped here, output queues by the driver (a pty's
+ * master side), when it has one. */
 static long tty_flush(struct tty *tty, unsigned long arg)
 {
 	uint64_t flags;
@@ -204,6 +243,8 @@ static long tty_flush(struct tty *tty, unsigned long arg)
 		if (tty->ops->unthrottle)
 			tty->ops->unthrottle(tty);
 	}
+	if ((arg == TCOFLUSH || arg == TCIOFLUSH) && tty->ops->flush_output)
+		tty->ops->flush_output(tty);
 	return 0;
 }
 
@@ -247,21 +288,18 @@ long tty_ioctl(struct file *file, unsigned cmd, unsigned long arg)
 	struct tty *tty = file->private_data;
 	void __user *argp = (void __user *)arg;
 
+	if (tty_hung_up(tty))
+		return cmd == TIOCSPGRP ? -ENOTTY : -EIO;
 	switch (cmd) {
 	case TCGETS:
-		return tty_get_termios(tty, argp, sizeof(struct termios));
 	case TCGETS2:
-		return tty_get_termios(tty, argp, sizeof(struct termios2));
 	case TCSETS:
 	case TCSETSW:
-		return tty_set_termios(tty, argp, sizeof(struct termios), false);
 	case TCSETSF:
-		return tty_set_termios(tty, argp, sizeof(struct termios), true);
 	case TCSETS2:
 	case TCSETSW2:
-		return tty_set_termios(tty, argp, sizeof(struct termios2), false);
 	case TCSETSF2:
-		return tty_set_termios(tty, argp, sizeof(struct termios2), true);
+		return tty_termios_ioctl(tty, cmd, argp);
 	case TIOCSWINSZ:
 		return tty_set_winsize(tty, argp);
 	case TIOCSPGRP:

@@ -222,8 +222,11 @@ static void eraser(struct ldisc *ld, uint8_t c, enum erase_kind kind)
 /* A signal character: flush (unless NOFLSH), echo it, ask the tty to signal. */
 static void receive_signal(struct ldisc *ld, uint8_t c, int sig)
 {
-	if (!L(ld, NOFLSH))
+	if (!L(ld, NOFLSH)) {
 		ldisc_flush_input(ld);
+		if (ld->flush_output)
+			ld->flush_output(ld->ctx);
+	}
 	if (L(ld, ECHO))
 		echo_char(ld, c);
 	ld->pending_signals |= 1u << sig;

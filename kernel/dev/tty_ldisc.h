@@ -31,6 +31,9 @@ struct ldisc {
 	unsigned pending_signals;	/* bit sig set: send sig to the foreground group */
 	/* Raw output towards the device (echo and written data, after OPOST). */
 	void (*write)(void *ctx, const char *buf, size_t n);
+	/* Drops the device's unsent output (a signal character without NOFLSH, before
+	 * its echo); NULL when the device queues none. Set after ldisc_init. */
+	void (*flush_output)(void *ctx);
 	void *ctx;
 };
 

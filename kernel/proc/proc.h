@@ -126,6 +126,9 @@ struct cred *task_cred(struct task *t);
 /* The controlling tty of t's session (NULL when none); tty code sets it. */
 struct tty *task_ctty(struct task *t);
 void session_set_ctty(struct task *leader, struct tty *tty);
+/* Every process of session sid whose controlling tty is tty loses it (a hang-up).
+ * Takes tasks_lock. */
+void session_drop_ctty(pid_t sid, struct tty *tty);
 /* The soft limit of RLIMIT_* resource for t's process (RLIM_INFINITY = ~0). */
 uint64_t task_rlimit(struct task *t, int resource);
 /* Name of the program (comm), up to 15 bytes. */

@@ -183,6 +183,19 @@ void session_set_ctty(struct task *leader, struct tty *tty)
 	spin_unlock_irqrestore(&tasks_lock, flags);
 }
 
+/* Clears the controlling tty of the processes of session sid that have tty (see
+ * proc.h). Takes tasks_lock. */
+void session_drop_ctty(pid_t sid, struct tty *tty)
+{
+	uint64_t flags = spin_lock_irqsave(&tasks_lock);
+	struct task *t;
+
+	list_for_each_entry(t, &all_tasks, all_link)
+		if (t->proc->sid == sid && t->proc->ctty == tty)
+			t->proc->ctty = NULL;
+	spin_unlock_irqrestore(&tasks_lock, flags);
+}
+
 /* Finds a task by thread id; NULL when none (see proc.h for the lifetime rule). */
 struct task *task_find(pid_t pid)
 {

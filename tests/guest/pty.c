@@ -1,0 +1,511 @@
+/*
+ * pty: pseudo-terminals against Linux: posix_openpt/grantpt/unlockpt/ptsname and
+ * the ptmx ioctls, the /dev/pts nodes, termios on both sides, canonical and raw
+ * reads through the slave's line discipline (echo, erase, kill, EOF, ICRNL, ONLCR,
+ * VMIN/VTIME), a child session with the slave as controlling tty receiving ^C, ^Z,
+ * SIGWINCH and the hang-up when the master closes, master reads failing with EIO
+ * after the slave closes, bad pointers and bad ioctls, and an interactive busybox sh
+ * driven through the master (only markers of its output are printed: prompts and
+ * line editing differ in detail).
+ *
+ * Prints one line per checked call: the call as written, its result, the errno name.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include "errname.h"
+
+/* Print "<expr> -> <result> [<errno name>]" for one call. */
+#define R(expr) do { \
+	errno = 0; \
+	long _r = (long)(expr); \
+	printf("%-48s -> %ld %s\n", #expr, _r, _r < 0 ? errname(errno) : ""); \
+	fflush(stdout); \
+} while (0)
+
+static char buf[4096];
+static void *volatile bad_ptr = (void *)8;
+#define BAD bad_ptr
+
+/* Seconds on the monotonic clock. */
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Print bytes with control characters escaped. */
+static void show(const char *what, const char *s, long n)
+{
+	printf("%s: %ld \"", what, n);
+	for (long i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (c == '\n')
+			printf("\\n");
+		else if (c == '\r')
+			printf("\\r");
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+	printf("\"\n");
+	fflush(stdout);
+}
+
+/* Read what the fd has now (waiting up to 1 s for the first byte) and show it. */
+static void drain(const char *what, int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	long n = 0, r;
+
+	if (poll(&p, 1, 1000) > 0 && (p.revents & POLLIN)) {
+		usleep(50000);
+		r = read(fd, buf, sizeof(buf));
+		n = r;
+		if (r < 0) {
+			printf("%s: read -> -1 %s\n", what, errname(errno));
+			return;
+		}
+	}
+	show(what, buf, n);
+}
+
+static int open_pair(int *slave)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+
+	grantpt(m);
+	unlockpt(m);
+	*slave = open(ptsname(m), O_RDWR | O_NOCTTY);
+	return m;
+}
+
+static void check_open(void)
+{
+	int m, s, v = -1;
+	unsigned n = 99;
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	char *name;
+
+	R(m = posix_openpt(O_RDWR | O_NOCTTY));
+	R(grantpt(m));
+	name = ptsname(m);
+	printf("ptsname: %s\n", name ? name : "(null)");
+	R(ioctl(m, TIOCGPTN, &n));
+	printf("ptn: %u\n", n);
+	R(ioctl(m, TIOCGPTLCK, &v));
+	printf("locked: %d\n", v);
+	R(open(name, O_RDWR | O_NOCTTY));
+	R(unlockpt(m));
+	R(ioctl(m, TIOCGPTLCK, &v));
+	printf("locked: %d\n", v);
+	R(s = open(name, O_RDWR | O_NOCTTY));
+	R(stat(name, &st));
+	printf("slave: mode %o rdev %u:%u uid %u\n", st.st_mode, major(st.st_rdev),
+	       minor(st.st_rdev), st.st_uid);
+	R(stat("/dev/ptmx", &st));
+	printf("ptmx: mode %o rdev %u:%u\n", st.st_mode, major(st.st_rdev), minor(st.st_rdev));
+	R(stat("/dev/pts/ptmx", &st));
+	printf("pts/ptmx: mode %o rdev %u:%u\n", st.st_mode, major(st.st_rdev), minor(st.st_rdev));
+	R(isatty(m));
+	R(isatty(s));
+	printf("ttyname: %s\n", ttyname(s));
+	v = 0;
+	d = opendir("/dev/pts");
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			v += !strcmp(e->d_name, "ptmx") ? 100 : 1;
+	if (d)
+		closedir(d);
+	printf("/dev/pts: ptmx %d, ptys %d\n", v / 100, v % 100);
+	R(ioctl(m, TIOCGPTN, BAD));
+	R(ioctl(m, TIOCSPTLCK, BAD));
+	R(ioctl(m, TIOCGPTLCK, BAD));
+	R(ioctl(m, 0x54ff, &v));
+	R(ioctl(s, TIOCGPTN, &n));
+	R(ioctl(m, TIOCGWINSZ, BAD));
+	R(ioctl(m, TIOCSWINSZ, BAD));
+	R(ioctl(s, TCGETS, BAD));
+	R(ioctl(m, TCFLSH, 7));
+	R(ioctl(m, TIOCGSID, &v));
+	R(ioctl(m, TIOCGPGRP, &v));
+	printf("master pgrp: %d\n", v);
+	R(write(m, BAD, 4));
+	R(write(s, "abcd", 4));
+	R(read(m, BAD, 4));
+	R(fcntl(m, F_SETFL, O_NONBLOCK));
+	R(read(m, buf, sizeof(buf)));
+	R(fcntl(m, F_SETFL, 0));
+	v = open("/dev/null", O_RDONLY);
+	R(ptsname(v) == NULL);
+	R(unlockpt(v));
+	R(grantpt(v));
+	close(v);
+	R(open("/dev/pts/77", O_RDWR));
+	R(close(s));
+	R(close(m));
+	R(stat(name, &st));
+	R(m = posix_openpt(O_RDWR | O_NOCTTY));
+	printf("ptsname again: %s\n", ptsname(m));
+	close(m);
+}
+
+static void check_termios(void)
+{
+	int m, s;
+	struct termios t, r;
+
+	m = open_pair(&s);
+	R(tcgetattr(s, &t));
+	printf("slave: iflag %o oflag %o cflag %o lflag %o vmin %d vtime %d\n", t.c_iflag,
+	       t.c_oflag, t.c_cflag, t.c_lflag, t.c_cc[VMIN], t.c_cc[VTIME]);
+	R(tcgetattr(m, &r));
+	printf("master: iflag %o oflag %o cflag %o lflag %o\n", r.c_iflag, r.c_oflag, r.c_cflag,
+	       r.c_lflag);
+
+	/* canonical input, echo, erase, kill, EOF, ICRNL, ONLCR, ECHOCTL */
+	R(write(m, "hello\n", 6));
+	drain("slave read", s);
+	drain("master echo", m);
+	R(write(m, "ab\x7f" "c\r", 5));
+	drain("slave read", s);
+	drain("master echo", m);
+	R(write(m, "xyz\x15q\n", 6));
+	drain("slave read", s);
+	drain("master echo", m);
+	R(write(m, "one two\x17three\n", 14));
+	drain("slave read", s);
+	drain("master echo", m);
+	R(write(m, "\x01\n", 2));
+	drain("slave read", s);
+	drain("master echo", m);
+	R(write(m, "eo\x04", 3));
+	drain("slave read", s);
+	R(write(m, "\x04", 1));
+	R(read(s, buf, sizeof(buf)));
+	drain("master echo", m);
+	R(write(s, "out\nline\n", 9));
+	drain("master read", m);
+	R(ioctl(s, FIONREAD, &(int){0}));
+	R(write(m, "partial", 7));
+	{
+		int n = -1;
+
+		R(ioctl(s, FIONREAD, &n));
+		printf("fionread canon: %d\n", n);
+		R(fcntl(s, F_SETFL, O_NONBLOCK));
+		R(read(s, buf, sizeof(buf)));
+		R(fcntl(s, F_SETFL, 0));
+	}
+	R(tcflush(s, TCIFLUSH));
+	drain("master echo", m);
+
+	/* raw mode: termios round trip, VMIN/VTIME */
+	r = t;
+	cfmakeraw(&r);
+	r.c_cc[VMIN] = 0;
+	r.c_cc[VTIME] = 0;
+	R(tcsetattr(s, TCSANOW, &r));
+	R(tcgetattr(s, &r));
+	printf("raw: iflag %o oflag %o cflag %o lflag %o\n", r.c_iflag, r.c_oflag, r.c_cflag,
+	       r.c_lflag);
+	R(read(s, buf, sizeof(buf)));
+	r.c_cc[VTIME] = 2;
+	R(tcsetattr(s, TCSANOW, &r));
+	{
+		double t0 = now();
+		long n = read(s, buf, sizeof(buf));
+
+		printf("vtime read: %ld waited %d\n", n, now() - t0 > 0.1);
+	}
+	r.c_cc[VMIN] = 3;
+	r.c_cc[VTIME] = 0;
+	R(tcsetattr(s, TCSANOW, &r));
+	R(write(m, "a\rb\n", 4));
+	R(read(s, buf, sizeof(buf)));
+	show("raw read", buf, 4);
+	drain("master (no echo)", m);
+	R(write(s, "x\ny", 3));
+	drain("master raw out", m);
+	R(tcsetattr(s, TCSANOW, &t));
+	close(s);
+	close(m);
+}
+
+static volatile sig_atomic_t got_sig;
+
+static void on_sig(int sig)
+{
+	got_sig = sig;
+}
+
+/* Child: a session leader with the slave as its controlling tty, reporting each
+ * signal it gets and what its tty does after the hang-up. */
+static void session_child(const char *name, int report)
+{
+	int s, v = 0;
+	sigset_t block, old;
+	char line[200];
+	struct winsize ws;
+	int sigs[] = { SIGINT, SIGQUIT, SIGTSTP, SIGWINCH, SIGHUP };
+	struct pollfd p;
+
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		signal(sigs[i], on_sig);
+		sigaddset(&block, sigs[i]);
+	}
+	sigprocmask(SIG_BLOCK, &block, &old);
+	setsid();
+	s = open(name, O_RDWR);
+	v = tcgetpgrp(s) == getpid();
+	snprintf(line, sizeof(line), "child: ctty open %d fg is me %d sid ok %d\n", s >= 0, v,
+		 tcgetsid(s) == getpid());
+	write(report, line, strlen(line));
+	for (int i = 0; i < 5; i++) {
+		got_sig = 0;
+		while (!got_sig)
+			sigsuspend(&old);
+		snprintf(line, sizeof(line), "child: got %s\n", strsignal(got_sig));
+		if (got_sig == SIGWINCH) {
+			ioctl(s, TIOCGWINSZ, &ws);
+			snprintf(line, sizeof(line), "child: got %s %dx%d\n", strsignal(got_sig),
+				 ws.ws_row, ws.ws_col);
+		}
+		write(report, line, strlen(line));
+		if (got_sig == SIGHUP)
+			break;
+	}
+	long r = read(s, line, 10);
+
+	snprintf(line, sizeof(line), "child: after hangup read %ld", r);
+	write(report, line, strlen(line));
+	r = write(s, "x", 1);
+	snprintf(line, sizeof(line), " write %ld %s", r, errname(errno));
+	write(report, line, strlen(line));
+	r = ioctl(s, TIOCGPGRP, &v);
+	snprintf(line, sizeof(line), " ioctl %ld %s", r, errname(errno));
+	write(report, line, strlen(line));
+	r = ioctl(s, TIOCSPGRP, &v);
+	snprintf(line, sizeof(line), " spgrp %ld %s", r, errname(errno));
+	write(report, line, strlen(line));
+	p = (struct pollfd){ s, POLLIN | POLLOUT, 0 };
+	r = poll(&p, 1, 0);
+	snprintf(line, sizeof(line), " poll %ld %#x", r, p.revents);
+	write(report, line, strlen(line));
+	r = open("/dev/tty", O_RDWR);
+	snprintf(line, sizeof(line), " devtty %ld %s\n", r, errname(errno));
+	write(report, line, strlen(line));
+	_exit(0);
+}
+
+/* Reads one report line from the child and prints it. */
+static void report_line(int fd)
+{
+	char c;
+	int n = 0;
+
+	while (n < (int)sizeof(buf) - 1 && read(fd, &c, 1) == 1 && c != '\n')
+		buf[n++] = c;
+	buf[n] = 0;
+	printf("%s\n", buf);
+	fflush(stdout);
+}
+
+static void check_session(void)
+{
+	int m, s, pipefd[2], v = 0, status;
+	struct winsize ws = { 24, 80, 0, 0 };
+	char name[64];
+	pid_t child;
+
+	m = open_pair(&s);
+	strcpy(name, ptsname(m));
+	close(s);
+	pipe(pipefd);
+	child = fork();
+	if (child == 0) {
+		close(pipefd[0]);
+		close(m);
+		session_child(name, pipefd[1]);
+	}
+	close(pipefd[1]);
+	report_line(pipefd[0]);
+	R(ioctl(m, TIOCGPGRP, &v));
+	printf("master sees child's group: %d\n", v == child);
+	R(ioctl(m, TIOCGSID, &v));
+	printf("master sees child's session: %d\n", v == child);
+	R(write(m, "abc\x03", 4));
+	report_line(pipefd[0]);
+	drain("master echo", m);
+	R(write(m, "\x1c", 1));
+	report_line(pipefd[0]);
+	drain("master echo", m);
+	R(write(m, "\x1a", 1));
+	report_line(pipefd[0]);
+	drain("master echo", m);
+	R(ioctl(m, TIOCSWINSZ, &ws));
+	report_line(pipefd[0]);
+	R(ioctl(m, TIOCGWINSZ, &ws));
+	printf("winsize: %dx%d\n", ws.ws_row, ws.ws_col);
+	R(close(m));
+	report_line(pipefd[0]);
+	report_line(pipefd[0]);
+	waitpid(child, &status, 0);
+	printf("child status %#x\n", status);
+	close(pipefd[0]);
+}
+
+static void check_slave_close(void)
+{
+	int m, s, n;
+	struct pollfd p;
+
+	m = open_pair(&s);
+	R(fcntl(m, F_SETFL, O_NONBLOCK));
+	R(read(m, buf, sizeof(buf)));
+	p = (struct pollfd){ m, POLLIN | POLLOUT, 0 };
+	R(poll(&p, 1, 0));
+	printf("master poll: %#x\n", p.revents);
+	R(write(s, "bye", 3));
+	R(close(s));
+	p = (struct pollfd){ m, POLLIN | POLLOUT, 0 };
+	R(poll(&p, 1, 0));
+	printf("master poll: %#x\n", p.revents);
+	R(n = read(m, buf, sizeof(buf)));
+	show("master read", buf, n > 0 ? n : 0);
+	R(read(m, buf, sizeof(buf)));
+	p = (struct pollfd){ m, POLLIN | POLLOUT, 0 };
+	R(poll(&p, 1, 0));
+	printf("master poll: %#x\n", p.revents);
+	R(write(m, "zz\n", 3));
+	R(s = open(ptsname(m), O_RDWR | O_NOCTTY));
+	R(read(m, buf, sizeof(buf)));
+	R(read(s, buf, sizeof(buf)));
+	p = (struct pollfd){ s, POLLIN | POLLOUT, 0 };
+	R(poll(&p, 1, 0));
+	printf("slave poll: %#x\n", p.revents);
+	R(close(m));
+	p = (struct pollfd){ s, POLLIN | POLLOUT, 0 };
+	R(poll(&p, 1, 0));
+	printf("slave poll: %#x\n", p.revents);
+	R(read(s, buf, sizeof(buf)));
+	R(write(s, "x", 1));
+	R(ioctl(s, TCGETS, &(struct termios){ 0 }));
+	R(close(s));
+}
+
+/* Everything the shell wrote, and how far the checks have looked. */
+static char seen[65536];
+static size_t seen_len, seen_pos;
+
+/* Reads the master until marker shows up after what earlier calls matched (or 5 s
+ * pass, or EIO); 1 when it did. */
+static int wait_for(int m, const char *marker)
+{
+	double end = now() + 5;
+	struct pollfd p = { m, POLLIN, 0 };
+	char *hit;
+	long n;
+
+	for (;;) {
+		hit = strstr(seen + seen_pos, marker);
+		if (hit) {
+			seen_pos = hit - seen + strlen(marker);
+			return 1;
+		}
+		if (now() > end || seen_len + 1 >= sizeof(seen))
+			return 0;
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = read(m, seen + seen_len, sizeof(seen) - 1 - seen_len);
+		if (n <= 0)
+			return 0;
+		for (long i = 0; i < n; i++)
+			if (!seen[seen_len + i])
+				seen[seen_len + i] = ' ';
+		seen_len += n;
+		seen[seen_len] = 0;
+	}
+}
+
+static void check_shell(void)
+{
+	int m, s, status;
+	pid_t child;
+	struct winsize ws = { 25, 80, 0, 0 };
+
+	m = open_pair(&s);
+	ioctl(m, TIOCSWINSZ, &ws);
+	child = fork();
+	if (child == 0) {
+		char name[64];
+
+		strcpy(name, ptsname(m));
+		close(m);
+		close(s);
+		setsid();
+		s = open(name, O_RDWR);
+		dup2(s, 0);
+		dup2(s, 1);
+		dup2(s, 2);
+		if (s > 2)
+			close(s);
+		setenv("PS1", "PROMPT> ", 1);
+		execl("/bin/busybox", "sh", "-i", (char *)NULL);
+		_exit(127);
+	}
+	printf("shell prompt: %d\n", wait_for(m, "PROMPT> "));
+	close(s);
+	R(write(m, "echo A$((6*7))\n", 15));
+	printf("shell output A42: %d\n", wait_for(m, "A42"));
+	printf("shell prompt: %d\n", wait_for(m, "PROMPT> "));
+	R(write(m, "tty\n", 4));
+	printf("shell tty: %d\n", wait_for(m, "/dev/pts/"));
+	printf("shell prompt: %d\n", wait_for(m, "PROMPT> "));
+	R(write(m, "sleep 10; echo late\n", 20));
+	usleep(300000);
+	R(write(m, "\x03", 1));
+	printf("shell prompt after ^C: %d\n", wait_for(m, "PROMPT> "));
+	printf("  late printed: %d\n", strstr(seen, "\nlate\r\n") != NULL);
+	R(write(m, "echo B$((1+1)) $(stty size)\n", 28));
+	printf("shell output B2 25 80: %d\n", wait_for(m, "B2 25 80"));
+	R(write(m, "exit 3\n", 7));
+	wait_for(m, "never");
+	waitpid(child, &status, 0);
+	printf("shell status %#x\n", status);
+	if (getenv("PTY_DEBUG"))
+		show("shell said", seen, seen_len);
+	R(read(m, buf, sizeof(buf)));
+	close(m);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	check_open();
+	check_termios();
+	check_session();
+	check_slave_close();
+	check_shell();
+	return 0;
+}
