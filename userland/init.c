@@ -82,7 +82,7 @@ static void mount_one(const char *type, const char *dir)
 		say("warning: mounting %s on %s failed: %s", type, dir, strerror(errno));
 }
 
-/* Mount /proc, /sys, /dev and /tmp. */
+/* Mount /proc, /sys, /dev, /dev/pts and /tmp. */
 static void mount_all(void)
 {
 	mount_one("proc", "/proc");
