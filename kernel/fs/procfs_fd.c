@@ -1,6 +1,6 @@
 /*
  * procfs_fd.c — /proc/PID/fd: one symbolic link per open fd of the process, naming
- * the file it was opened by ("pipe:[ino]" for pipes), as Linux shows them.
+ * the file it was opened by ("pipe:[ino]" for pipes, "socket:[ino]" for sockets), as Linux shows them.
  */
 #include "fs/pseudo.h"
 #include "mm/mm.h"
@@ -42,6 +42,8 @@ static int fd_link_readlink(void *ctx, char *buf, size_t size)
 		len = -ENOMEM;
 	else if (file->inode && S_ISFIFO(file->inode->mode) && !file->mnt)
 		len = ksnprintf(path, PATH_MAX_LEN, "pipe:[%lu]", (unsigned long)file->inode->ino);
+	else if (file->inode && S_ISSOCK(file->inode->mode) && !file->mnt)
+		len = ksnprintf(path, PATH_MAX_LEN, "socket:[%lu]", (unsigned long)file->inode->ino);
 	else if ((len = file_get_path(file, path, PATH_MAX_LEN)) < 0)
 		len = ksnprintf(path, PATH_MAX_LEN, "anon_inode:%s",
 				file->ops->anon_name ? file->ops->anon_name : "[unknown]");
