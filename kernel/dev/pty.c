@@ -391,6 +391,25 @@ static long ptmx_flush(struct pty *p, unsigned long arg)
 	return 0;
 }
 
+/* TIOCGPTPEER: opens the slave with open(2)'s flags and returns the new fd. Lumen
+ * opens it by its path, /dev/pts/N (Linux uses the master's devpts mount, so it
+ * works where /dev/pts is something else). */
+static long ptmx_open_peer(struct pty *p, unsigned long flags)
+{
+	char path[32];
+	struct file *file;
+	int fd;
+
+	ksnprintf(path, sizeof(path), "/dev/%s", p->name);
+	file = vfs_open(path, (int)flags, 0);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	fd = fd_install(task_files(current), file, (unsigned)flags);
+	if (fd < 0)
+		file_put(file);
+	return fd;
+}
+
 static long ptmx_ioctl(struct file *file, unsigned cmd, unsigned long arg)
 {
 	struct pty *p = file->private_data;
@@ -412,6 +431,8 @@ static long ptmx_ioctl(struct file *file, unsigned cmd, unsigned long arg)
 		return 0;
 	case TIOCGPTLCK:
 		return put_user((int)READ_ONCE(p->locked), (int __user *)argp);
+	case TIOCGPTPEER:
+		return ptmx_open_peer(p, arg);
 	case TIOCSWINSZ:
 		return tty_set_winsize(&p->tty, argp);
 	case TIOCGWINSZ:

@@ -312,6 +312,8 @@ long tty_ioctl(struct file *file, unsigned cmd, unsigned long arg)
 		return tty_flush(tty, arg);
 	case TCXONC:
 		return arg <= TCION ? 0 : -EINVAL;
+	case TIOCGPTPEER:
+		return -EIO;	/* only a pty master (pty.c) has a peer */
 	case TCSBRK:
 	case TCSBRKP:
 	case TIOCSBRK:

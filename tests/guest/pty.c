@@ -115,6 +115,7 @@ static void check_open(void)
 	R(ioctl(m, TIOCGPTLCK, &v));
 	printf("locked: %d\n", v);
 	R(open(name, O_RDWR | O_NOCTTY));
+	R(ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY));
 	R(unlockpt(m));
 	R(ioctl(m, TIOCGPTLCK, &v));
 	printf("locked: %d\n", v);
@@ -161,6 +162,14 @@ static void check_open(void)
 	R(grantpt(v));
 	close(v);
 	R(open("/dev/pts/77", O_RDWR));
+	R(v = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
+	R(fcntl(v, F_GETFD));
+	R(write(m, "peer\n", 5));
+	R(read(v, buf, sizeof(buf)));
+	R(fstat(v, &st));
+	printf("peer: rdev %u:%u\n", major(st.st_rdev), minor(st.st_rdev));
+	R(close(v));
+	R(ioctl(s, TIOCGPTPEER, O_RDWR));
 	R(close(s));
 	R(close(m));
 	R(stat(name, &st));
