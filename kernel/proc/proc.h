@@ -189,6 +189,19 @@ void schedule_until(uint64_t deadline_ns);
 void task_wake(struct task *t);
 /* Called by the timer interrupt TIMER_HZ times a second. */
 void sched_tick(void);
+
+/* A one-shot kernel timer (kernel/proc/ktimer.c): fn runs from the timer tick, at
+ * or after the deadline, with interrupts off and no lock held; it may re-arm. list_init
+ * the link before first use. */
+struct ktimer {
+	struct list_head link;	/* on the armed list; ktimer.c's lock */
+	uint64_t deadline;	/* monotonic ns; 0 when not armed */
+	void (*fn)(struct ktimer *t);
+};
+/* Arms or moves t to fire at the monotonic deadline_ns. Takes the ktimer lock. */
+void ktimer_arm(struct ktimer *t, uint64_t deadline_ns);
+/* Disarms t; on return its function is not running anywhere and t may be freed. */
+void ktimer_cancel(struct ktimer *t);
 /* Called before returning to user mode from any trap or syscall: delivers pending
  * signals and reschedules when asked. */
 void proc_return_to_user(struct trap_frame *frame);
@@ -210,5 +223,14 @@ void signal_force_fault(int sig, int code, uint64_t addr);
  * interrupted. Both take sighand->lock. */
 void signal_mask_temporarily(uint64_t mask);
 void signal_mask_restore(void);
+/* For signalfd: the current task's lowest pending signal within mask is taken into
+ * info and returned (0 when none); signal_pending_in tells which are pending. Both
+ * take the sighand lock. signal_queued_wq is woken whenever any signal is queued
+ * (one queue for all: signalfd pollers re-check their own task, and it never goes
+ * away under an epoll item the way a sighand could). */
+struct siginfo;
+int signal_dequeue_mask(uint64_t mask, struct siginfo *info);
+uint64_t signal_pending_in(uint64_t mask);
+extern struct wait_queue signal_queued_wq;
 
 #endif

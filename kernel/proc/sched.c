@@ -298,6 +298,7 @@ void sched_tick(void)
 		loadavg_sample(rq_nr_running_locked(rq, cur));
 	spin_unlock(&rq->lock);
 	itimer_tick(now);
+	ktimer_tick(now);
 }
 
 /* CPU time t has used, including the running stretch when it is current. */

@@ -205,6 +205,8 @@ void proc_rusage(int who, struct rusage *ru);
 
 /* itimer.c */
 void itimer_tick(uint64_t now);
+/* Runs the kernel timers whose deadline passed (ktimer.c); from the tick. */
+void ktimer_tick(uint64_t now);
 void itimer_cancel(struct process *p);
 
 /* robust.c */
