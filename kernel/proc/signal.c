@@ -86,6 +86,9 @@ static void signal_wake_target_locked(struct task *t, int sig, bool group)
 	}
 }
 
+/* Woken whenever a signal is queued, for signalfd's pollers (see proc.h). */
+struct wait_queue signal_queued_wq = WAIT_QUEUE_INIT(signal_queued_wq);
+
 /* Queues sig with info for thread t (group = false) or its whole process. Needs
  * tasks_lock. Returns 0 or -EINVAL. */
 int signal_send_info_locked(struct task *t, int sig, siginfo_t *info, bool group)
@@ -114,6 +117,7 @@ int signal_send_info_locked(struct task *t, int sig, siginfo_t *info, bool group
 	}
 	signal_wake_target_locked(t, sig, group);
 	spin_unlock(&sh->lock);
+	wake_up(&signal_queued_wq);
 notify:
 	if (notify)
 		signal_notify_parent(t->group_leader, notify, SIGCONT);

@@ -54,6 +54,38 @@ static int signal_dequeue_locked(struct task *t, siginfo_t *info)
 	return sig;
 }
 
+/* Takes the current task's lowest pending signal within mask, its own pending set
+ * before its process's (see proc.h); 0 when none. Takes the sighand lock. */
+int signal_dequeue_mask(uint64_t mask, siginfo_t *info)
+{
+	struct task *t = current;
+	uint64_t fl = spin_lock_irqsave(&t->sighand->lock);
+	struct sigpending *from = (t->pending.set & mask) ? &t->pending : &t->proc->shared_pending;
+	uint64_t set = from->set & mask;
+	int sig = 0;
+
+	if (set) {
+		if (set & SYNC_SIGS)
+			set &= SYNC_SIGS;
+		sig = __builtin_ctzll(set) + 1;
+		from->set &= ~sigbit(sig);
+		*info = from->info[sig - 1];
+	}
+	spin_unlock_irqrestore(&t->sighand->lock, fl);
+	return sig;
+}
+
+/* The current task's pending signals (its own and its process's) within mask. */
+uint64_t signal_pending_in(uint64_t mask)
+{
+	struct task *t = current;
+	uint64_t fl = spin_lock_irqsave(&t->sighand->lock);
+	uint64_t set = (t->pending.set | t->proc->shared_pending.set) & mask;
+
+	spin_unlock_irqrestore(&t->sighand->lock, fl);
+	return set;
+}
+
 /* Stops the process for a job-control signal: tells the parent, then sleeps until
  * SIGCONT or SIGKILL clears the stop. */
 static void signal_do_stop(struct task *t, int sig)

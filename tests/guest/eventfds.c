@@ -2,7 +2,11 @@
  * eventfds: eventfd/eventfd2 against Linux: flags (EFD_SEMAPHORE, EFD_NONBLOCK,
  * EFD_CLOEXEC), the 8-byte rules, the counter's overflow limit, blocking reads and
  * writes ended by another process, poll masks, bad pointers and the anon_inode file
- * it is (/proc/self/fd link, fstat, lseek).
+ * it is (/proc/self/fd link, fstat, lseek). timerfd: clocks, flags, one-shot and
+ * periodic timers (expiration counts printed as lower bounds), absolute times,
+ * gettime/settime's old value, poll and epoll, bad input. signalfd: flags, sizes,
+ * the siginfo records of kill, sigqueue, a child's kill and SIGCHLD, mask updates,
+ * poll and epoll.
  *
  * Prints one line per checked call: a name, its result, the errno name on failure.
  */
@@ -10,10 +14,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -138,19 +147,20 @@ static void check_eventfd_blocking(void)
 	pid_t pid;
 
 	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pid = fork();
 	if (pid == 0) {
 		usleep(50000);
 		wr(fd, 9, 8);
 		_exit(0);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rd("blocking read woken by child", fd, 8);
-	printf("%-44s = %d\n", "  slept >= 40 ms", ms_since(&t0) >= 40);
+	printf("%-44s = %d\n", "  slept >= 50 ms", ms_since(&t0) >= 50);
 	waitpid(pid, &status, 0);
 
 	R("fill to max", wr(fd, 0xfffffffffffffffeULL, 8));
 	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pid = fork();
 	if (pid == 0) {
 		uint64_t v;
@@ -159,13 +169,287 @@ static void check_eventfd_blocking(void)
 		read(fd, &v, 8);
 		_exit(v == 0xfffffffffffffffeULL ? 0 : 1);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	R("blocking write woken by child's read", wr(fd, 4, 8));
-	printf("%-44s = %d\n", "  slept >= 40 ms", ms_since(&t0) >= 40);
+	printf("%-44s = %d\n", "  slept >= 50 ms", ms_since(&t0) >= 50);
 	waitpid(pid, &status, 0);
 	printf("%-44s = %d\n", "  child status", WEXITSTATUS(status));
 	rd("  value", fd, 8);
 	close(fd);
+}
+
+static long ts_ms(const struct timespec *ts)
+{
+	return ts->tv_sec * 1000 + ts->tv_nsec / 1000000;
+}
+
+static long tfd_set(int fd, int flags, long value_ms, long interval_ms)
+{
+	struct itimerspec its = {
+		.it_value = { value_ms / 1000, value_ms % 1000 * 1000000 },
+		.it_interval = { interval_ms / 1000, interval_ms % 1000 * 1000000 },
+	};
+
+	return timerfd_settime(fd, flags, &its, NULL);
+}
+
+/* timerfd_gettime, printed as "armed" booleans and the exact interval; a periodic
+ * timer (max_ms < 0: its period) may be caught at the instant of an expiry, so only
+ * the bound is printed. */
+static void tfd_get(const char *name, int fd, long max_ms)
+{
+	struct itimerspec cur;
+	long r = timerfd_gettime(fd, &cur);
+	bool periodic = max_ms < 0;
+
+	max_ms = periodic ? -max_ms : max_ms;
+	printf("%-44s = %ld %s value>0 %d value<=%ld %d interval %ld.%09ld\n", name, r,
+	       r < 0 ? errname(errno) : "",
+	       periodic || cur.it_value.tv_sec || cur.it_value.tv_nsec, max_ms,
+	       ts_ms(&cur.it_value) <= max_ms, (long)cur.it_interval.tv_sec,
+	       (long)cur.it_interval.tv_nsec);
+}
+
+/* Reads a count and prints whether it is at least min. */
+static void tfd_read(const char *name, int fd, uint64_t min)
+{
+	uint64_t v = 0;
+	ssize_t r;
+
+	errno = 0;
+	r = read(fd, &v, 8);
+	printf("%-44s = %ld %s count>=%lu %d\n", name, (long)r, r < 0 ? errname(errno) : "",
+	       (unsigned long)min, v >= min);
+}
+
+static void check_timerfd_errors(void)
+{
+	struct itimerspec its = { .it_value = { 1, 0 } }, bad = { .it_value = { 0, 1000000000 } };
+	char buf[64], path[64];
+	int fd, efd = eventfd(0, 0);
+	struct stat st;
+	ssize_t n;
+
+	R("timerfd_create bad clock", timerfd_create(99, 0));
+	R("timerfd_create CPUTIME clock", timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0));
+	R("timerfd_create MONOTONIC_RAW", timerfd_create(CLOCK_MONOTONIC_RAW, 0));
+	R("timerfd_create bad flags", timerfd_create(CLOCK_MONOTONIC, 1));
+	R("timerfd_create O_RDWR flag", timerfd_create(CLOCK_MONOTONIC, O_RDWR));
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	printf("%-44s = %d\n", "timerfd_create ok", fd >= 0);
+	R("  F_GETFD", fcntl(fd, F_GETFD));
+	R("  F_GETFL", fcntl(fd, F_GETFL));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	buf[n < 0 ? 0 : n] = 0;
+	printf("%-44s = %s\n", "  link", buf);
+	R("  fstat", fstat(fd, &st));
+	printf("%-44s = mode %o\n", "  stat", st.st_mode);
+	R("  lseek", lseek(fd, 3, SEEK_SET));
+	tfd_get("  gettime disarmed", fd, 0);
+	tfd_read("  read disarmed", fd, 0);
+	R("  read 4 bytes", read(fd, buf, 4));
+	R("  write", write(fd, buf, 8));
+	R("  settime bad flags", timerfd_settime(fd, 4, &its, NULL));
+	R("  settime nsec 1e9", timerfd_settime(fd, 0, &bad, NULL));
+	bad.it_value.tv_nsec = 0;
+	bad.it_interval.tv_nsec = -1;
+	R("  settime interval nsec -1", timerfd_settime(fd, 0, &bad, NULL));
+	bad.it_interval.tv_nsec = 0;
+	bad.it_value.tv_sec = -1;
+	R("  settime negative sec", timerfd_settime(fd, 0, &bad, NULL));
+	R("  settime NULL", timerfd_settime(fd, 0, NULL, NULL));
+	R("  settime bad ptr", timerfd_settime(fd, 0, bad8, NULL));
+	R("  settime efault before ebadf", timerfd_settime(99, 0, bad8, NULL));
+	R("  settime bad flags before ebadf", timerfd_settime(99, 4, &its, NULL));
+	R("  settime bad fd", timerfd_settime(99, 0, &its, NULL));
+	R("  settime on an eventfd", timerfd_settime(efd, 0, &its, NULL));
+	R("  gettime bad fd", timerfd_gettime(99, (struct itimerspec *)buf));
+	R("  gettime on an eventfd", timerfd_gettime(efd, (struct itimerspec *)buf));
+	R("  gettime bad ptr", timerfd_gettime(fd, bad8));
+	R("  settime bad old ptr", timerfd_settime(fd, 0, &its, bad8));
+	tfd_get("  armed anyway", fd, 1000);
+	R("  settime cancel-on-set, relative", timerfd_settime(fd, TFD_TIMER_CANCEL_ON_SET, &its, NULL));
+	R("  disarm", tfd_set(fd, 0, 0, 0));
+	tfd_get("  disarmed", fd, 0);
+	close(fd);
+	close(efd);
+}
+
+static void check_timerfd_timers(void)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, 0), ep = epoll_create1(0);
+	struct itimerspec its, old;
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 77 };
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec t0, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	R("one-shot 200 ms", tfd_set(fd, 0, 200, 0));
+	tfd_get("  gettime", fd, 200);
+	R("  poll before", poll(&pfd, 1, 0));
+	tfd_read("  blocking read", fd, 1);
+	printf("%-44s = %d\n", "  slept >= 200 ms", ms_since(&t0) >= 200);
+	tfd_get("  gettime after", fd, 0);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	tfd_read("  read again", fd, 0);
+	R("periodic 10 ms", tfd_set(fd, 0, 10, 10));
+	usleep(55000);
+	R("  poll", poll(&pfd, 1, 0));
+	tfd_read("  read", fd, 5);
+	tfd_get("  gettime", fd, -10);
+	its = (struct itimerspec){ .it_value = { 5, 0 } };
+	R("  settime returns old", timerfd_settime(fd, 0, &its, &old));
+	printf("%-44s = value<=10 %d interval %ld.%09ld\n", "  old", ts_ms(&old.it_value) <= 10,
+	       (long)old.it_interval.tv_sec, (long)old.it_interval.tv_nsec);
+	tfd_read("  settime reset the count", fd, 0);
+	tfd_get("  one-shot 5 s", fd, 5000);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	its = (struct itimerspec){ .it_value = { now.tv_sec, now.tv_nsec } };
+	its.it_value.tv_nsec += 100000000;
+	if (its.it_value.tv_nsec >= 1000000000) {
+		its.it_value.tv_sec++;
+		its.it_value.tv_nsec -= 1000000000;
+	}
+	R("absolute +100 ms", timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL));
+	tfd_get("  gettime", fd, 100);
+	fcntl(fd, F_SETFL, 0);
+	tfd_read("  blocking read", fd, 1);
+	its = (struct itimerspec){ .it_value = { 0, 1 } };
+	R("absolute in the past", timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL));
+	tfd_read("  read", fd, 1);
+	close(fd);
+
+	fd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK);
+	clock_gettime(CLOCK_REALTIME, &now);
+	its = (struct itimerspec){ .it_value = { now.tv_sec + 1, now.tv_nsec } };
+	R("realtime absolute +1 s, cancel-on-set", timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL));
+	tfd_get("  gettime", fd, 1000);
+	tfd_read("  read now", fd, 0);
+	its = (struct itimerspec){ .it_value = { now.tv_sec - 10, 0 } };
+	R("realtime absolute in the past", timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL));
+	fcntl(fd, F_SETFL, 0);	/* Linux counts the expiry from its timer interrupt */
+	tfd_read("  blocking read", fd, 1);
+	close(fd);
+
+	fd = timerfd_create(CLOCK_BOOTTIME, TFD_NONBLOCK);
+	R("boottime periodic 20 ms", tfd_set(fd, 0, 20, 20));
+	R("  epoll add", epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	R("  epoll_wait", epoll_wait(ep, &ev, 1, -1));
+	printf("%-44s = %#x %lu\n", "  event", ev.events, (unsigned long)ev.data.u64);
+	tfd_read("  read", fd, 1);
+	R("  epoll_wait again", epoll_wait(ep, &ev, 1, -1));
+	tfd_read("  read", fd, 1);
+	R("  disarm", tfd_set(fd, 0, 0, 0));
+	R("  epoll_wait disarmed", epoll_wait(ep, &ev, 1, 50));
+	close(fd);
+	close(ep);
+}
+
+/* Reads one record and prints its main fields (pids as "is it who we expect"). */
+static void sfd_read(const char *name, int fd, pid_t from)
+{
+	struct signalfd_siginfo ssi;
+	ssize_t r;
+
+	memset(&ssi, 0, sizeof(ssi));
+	errno = 0;
+	r = read(fd, &ssi, sizeof(ssi));
+	printf("%-44s = %ld %s signo %u code %d pid_ok %d uid %u status %d int %d\n", name,
+	       (long)r, r < 0 ? errname(errno) : "", ssi.ssi_signo, ssi.ssi_code,
+	       ssi.ssi_pid == (uint32_t)from, ssi.ssi_uid, ssi.ssi_status, ssi.ssi_int);
+}
+
+static void check_signalfd(void)
+{
+	sigset_t m, old, m2;
+	struct signalfd_siginfo two[2];
+	struct pollfd pfd;
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 88 };
+	char path[64], buf[64];
+	int fd, efd = eventfd(0, 0), ep = epoll_create1(0), status;
+	struct stat st;
+	ssize_t n;
+	pid_t pid;
+
+	sigemptyset(&m);
+	sigaddset(&m, SIGUSR1);
+	sigaddset(&m, SIGUSR2);
+	sigaddset(&m, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &m, &old);
+	R("signalfd4 bad flags", syscall(SYS_signalfd4, -1, &m, 8, 1));
+	R("signalfd4 size 7", syscall(SYS_signalfd4, -1, &m, 7, 0));
+	R("signalfd4 size 16", syscall(SYS_signalfd4, -1, &m, 16, 0));
+	R("signalfd4 bad mask ptr", syscall(SYS_signalfd4, -1, bad8, 8, 0));
+	R("signalfd4 bad fd", syscall(SYS_signalfd4, 99, &m, 8, 0));
+	R("signalfd4 -2", syscall(SYS_signalfd4, -2, &m, 8, 0));
+	R("signalfd4 on an eventfd", syscall(SYS_signalfd4, efd, &m, 8, 0));
+	R("signalfd bad size", syscall(SYS_signalfd, -1, &m, 4));
+	fd = signalfd(-1, &m, SFD_NONBLOCK | SFD_CLOEXEC);
+	printf("%-44s = %d\n", "signalfd ok", fd >= 0);
+	R("  F_GETFD", fcntl(fd, F_GETFD));
+	R("  F_GETFL", fcntl(fd, F_GETFL));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	buf[n < 0 ? 0 : n] = 0;
+	printf("%-44s = %s\n", "  link", buf);
+	R("  fstat", fstat(fd, &st));
+	printf("%-44s = mode %o\n", "  stat", st.st_mode);
+	R("  lseek", lseek(fd, 3, SEEK_SET));
+	R("  write", write(fd, buf, 8));
+	sfd_read("  read empty", fd, 0);
+	R("  read 64 bytes", read(fd, buf, 64));
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	R("  poll empty", poll(&pfd, 1, 0));
+	kill(getpid(), SIGUSR1);
+	R("  poll after kill", poll(&pfd, 1, 0));
+	printf("%-44s = %#x\n", "  revents", pfd.revents);
+	sfd_read("  read kill", fd, getpid());
+	sigqueue(getpid(), SIGUSR2, (union sigval){ .sival_int = 42 });
+	sfd_read("  read sigqueue", fd, getpid());
+	kill(getpid(), SIGUSR2);
+	kill(getpid(), SIGUSR1);
+	R("  read two at once", read(fd, two, sizeof(two)));
+	printf("%-44s = %u %u\n", "  signos", two[0].ssi_signo, two[1].ssi_signo);
+	kill(getpid(), SIGUSR1);
+	R("  read bad ptr", read(fd, bad8, sizeof(two[0])));
+	sfd_read("  consumed by the bad read", fd, 0);
+
+	sigemptyset(&m2);
+	sigaddset(&m2, SIGUSR2);
+	sigaddset(&m2, SIGKILL);
+	R("mask update to USR2 (+KILL)", signalfd(fd, &m2, 0) == fd);
+	kill(getpid(), SIGUSR1);
+	sfd_read("  USR1 not in the mask", fd, 0);
+	R("  signalfd with KILL only", ({ sigset_t k; sigemptyset(&k); sigaddset(&k, SIGKILL); int f = signalfd(-1, &k, 0); close(f); f >= 0; }));
+	R("mask back", signalfd(fd, &m, 0) == fd);
+	sfd_read("  USR1 now", fd, getpid());
+
+	R("epoll add", epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	R("  epoll_wait empty", epoll_wait(ep, &ev, 1, 0));
+	kill(getpid(), SIGUSR2);
+	R("  epoll_wait after kill", epoll_wait(ep, &ev, 1, 0));
+	printf("%-44s = %#x %lu\n", "  event", ev.events, (unsigned long)ev.data.u64);
+	sfd_read("  read", fd, getpid());
+
+	fcntl(fd, F_SETFL, 0);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		usleep(50000);
+		kill(getppid(), SIGUSR1);
+		_exit(3);
+	}
+	R("  epoll_wait -1 for the child's kill", epoll_wait(ep, &ev, 1, -1));
+	sfd_read("  blocking read: child's kill", fd, pid);
+	sfd_read("  blocking read: SIGCHLD", fd, pid);
+	waitpid(pid, &status, 0);
+	printf("%-44s = %d\n", "  child status", WEXITSTATUS(status));
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	sfd_read("  nothing left", fd, 0);
+	close(fd);
+	close(ep);
+	close(efd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 int main(void)
@@ -173,5 +457,8 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	check_eventfd_basic();
 	check_eventfd_blocking();
+	check_timerfd_errors();
+	check_timerfd_timers();
+	check_signalfd();
 	return 0;
 }
