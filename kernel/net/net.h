@@ -113,5 +113,13 @@ int sock_shutdown(struct file *file, int how);
 /* optval is a kernel copy of optlen bytes (set) or a buffer of *optlen bytes (get). */
 int sock_setsockopt(struct file *file, int level, int name, const void *optval, int optlen);
 int sock_getsockopt(struct file *file, int level, int name, void *optval, int *optlen);
+/* SO_ATTACH_FILTER: prog (kmalloc'd, len instructions) is taken over in all cases. */
+struct sock_filter;
+int sock_attach_filter(struct file *file, struct sock_filter *prog, unsigned len);
+
+/* Sends a kobject uevent ("ACTION@DEVPATH\0ACTION=...\0SUBSYSTEM=...\0...", len
+ * bytes with the NULs) to the NETLINK_KOBJECT_UEVENT sockets bound to group 1, as
+ * Linux's kobject_uevent does. Takes the netlink lock with interrupts off. */
+void netlink_uevent_broadcast(const char *buf, size_t len);
 
 #endif

@@ -7,6 +7,7 @@
 #define LUMEN_NET_SOCK_H
 
 #include "net/net.h"
+#include "net/bpf.h"
 #include "fs/fs.h"
 #include <asm-generic/socket.h>
 #include <linux/un.h>
@@ -20,6 +21,7 @@
 #define SOMAXCONN_DEFAULT 4096
 
 struct socket;
+struct sock_filter;
 
 /* A family's operations; NULL members answer EOPNOTSUPP. All are called with a
  * reference on the socket's file and no lock held. */
@@ -38,6 +40,8 @@ struct proto_ops {
 	int (*getsockopt)(struct socket *sock, int level, int name, void *val, int *len);
 	unsigned (*poll)(struct socket *sock, struct file *file, struct poll_table *pt);
 	int (*pair)(struct socket *a, struct socket *b);
+	/* SO_ATTACH_FILTER: a classic BPF program (kmalloc'd, taken over). */
+	int (*attach_filter)(struct socket *sock, struct sock_filter *prog, unsigned len);
 	/* The family's state at the last close of the file. */
 	void (*release)(struct socket *sock);
 };
@@ -76,6 +80,9 @@ int msg_put_cmsg(struct kmsg *msg, int level, int type, const void *data, size_t
 void msg_put_fds(struct kmsg *msg, struct file **files, int n);
 /* The current task's credentials as SO_PEERCRED/SCM_CREDENTIALS show them. */
 void ucred_current(struct ucred *uc);
+
+/* netlink.c */
+int netlink_create(struct socket *sock, int type, int protocol);
 
 /* unix.c */
 int unix_create(struct socket *sock, int type, int protocol);

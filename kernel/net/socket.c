@@ -112,6 +112,8 @@ static int socket_family_init(struct socket *sock, int family, int type, int pro
 		return -EAFNOSUPPORT;
 	if (family == AF_UNIX)
 		return unix_create(sock, type, protocol);
+	if (family == AF_NETLINK)
+		return netlink_create(sock, type, protocol);
 	return -EAFNOSUPPORT;
 }
 
@@ -336,6 +338,18 @@ int sock_getsockopt(struct file *file, int level, int name, void *optval, int *o
 	case SO_KEEPALIVE: *v = sock->keepalive; return 0;
 	}
 	return -ENOPROTOOPT;
+}
+
+/* SO_ATTACH_FILTER; families without filters refuse it with EOPNOTSUPP. */
+int sock_attach_filter(struct file *file, struct sock_filter *prog, unsigned len)
+{
+	struct socket *sock = file_socket(file);
+
+	if (!sock || !sock->ops->attach_filter) {
+		kfree(prog);
+		return sock ? -EOPNOTSUPP : -ENOTSOCK;
+	}
+	return sock->ops->attach_filter(sock, prog, len);
 }
 
 /* Copies n bytes at offset off of the message data into dst; 0 or -EFAULT. */

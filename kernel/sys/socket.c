@@ -7,6 +7,8 @@
 #include "mm/mm.h"
 #include "net/net.h"
 #include "sys/syscall.h"
+#include <linux/filter.h>
+#include <asm-generic/socket.h>
 
 #define SOCKADDR_MAX ((int)sizeof(struct __kernel_sockaddr_storage))
 #define MAX_RW_COUNT 0x7ffff000UL
@@ -377,6 +379,29 @@ long sys_shutdown(int fd, int how)
 	return err;
 }
 
+/* SO_ATTACH_FILTER: copies the sock_fprog and its instructions (Linux's order of
+ * checks: the option length, the pointers, the instruction count). */
+static int attach_filter(struct file *file, const void __user *uval, int len)
+{
+	struct sock_fprog fprog;
+	struct sock_filter *prog;
+
+	if (len != sizeof(fprog))
+		return -EINVAL;
+	if (copy_from_user(&fprog, uval, sizeof(fprog)))
+		return -EFAULT;
+	if (!fprog.filter || !fprog.len || fprog.len > BPF_MAXINSNS)
+		return -EINVAL;
+	prog = kmalloc(fprog.len * sizeof(*prog));
+	if (!prog)
+		return -ENOMEM;
+	if (copy_from_user(prog, fprog.filter, fprog.len * sizeof(*prog))) {
+		kfree(prog);
+		return -EFAULT;
+	}
+	return sock_attach_filter(file, prog, fprog.len);
+}
+
 long sys_setsockopt(int fd, int level, int name, const void __user *uval, int len)
 {
 	struct file *file;
@@ -389,7 +414,9 @@ long sys_setsockopt(int fd, int level, int name, const void __user *uval, int le
 		return PTR_ERR(file);
 	if (level == SOL_SOCKET && len >= (int)sizeof(int) && copy_from_user(&val, uval, sizeof(val)))
 		err = -EFAULT;
-	if (!err)
+	if (!err && level == SOL_SOCKET && name == SO_ATTACH_FILTER)
+		err = attach_filter(file, uval, len);
+	else if (!err)
 		err = sock_setsockopt(file, level, name, &val, len);
 	file_put(file);
 	return err;
