@@ -52,6 +52,13 @@ struct file_operations {
 	 * page-aligned offset, only when the whole page lies within the file
 	 * (*page = 0 otherwise: the caller reads a copy). Never writes the page. */
 	int (*get_page)(struct file *file, uint64_t offset, uint64_t *page);
+	/* For files whose pages are device memory (DRM buffers): mmap(2) asks whether
+	 * [offset, offset+len) may be mapped with these VM_* flags (0 or -errno), and a
+	 * fault takes a counted reference to the page at a page-aligned offset, mapped
+	 * as it is (writes reach the device's page, never a copy); -errno gives
+	 * SIGBUS-style failure of the access. */
+	int (*mmap)(struct file *file, uint64_t offset, uint64_t len, uint32_t vm_flags);
+	int (*fault_page)(struct file *file, uint64_t offset, uint64_t *page);
 };
 
 /* An open file description; shared by dup'd fds and across fork. */

@@ -97,6 +97,8 @@ static uint64_t fault_read_file(struct fault *f)
 	char *data;
 	ssize_t n;
 
+	if (f->file->ops && f->file->ops->fault_page)
+		return f->file->ops->fault_page(f->file, f->offset, &page) ? 0 : page;
 	if (!f->write && !(f->flags & VM_SHARED) && f->file->ops && f->file->ops->get_page &&
 	    f->file->ops->get_page(f->file, f->offset, &page) == 0 && page) {
 		f->lent = true;

@@ -88,6 +88,10 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		goto out;
 	if (file && (ret = mmap_check_file(file, prot, type)))
 		goto out;
+	if (file && file->ops && file->ops->mmap &&
+	    (ret = file->ops->mmap(file, off, ALIGN_UP(len, PAGE_SIZE),
+				   mmap_flags_to_vm(prot, flags, type))))
+		goto out;
 	ret = vm_map(current_vm(), addr, len, mmap_flags_to_vm(prot, flags, type),
 		     flags & MAP_FIXED, flags & MAP_FIXED_NOREPLACE, file, file ? off : 0);
 	if (ret >= 0 && (flags & MAP_POPULATE))
