@@ -5,6 +5,7 @@
 #include "block/block.h"
 #include "drivers/virtio/virtio.h"
 #include "dev/dev.h"
+#include "drm/drm.h"
 #include "fs/vfs.h"
 #include "lib/log.h"
 #include "mm/mm.h"
@@ -20,6 +21,13 @@ static void unpack_initramfs(void)
 	if (err)
 		panic("initramfs: unpacking failed (%d)", err);
 	pr_info("initramfs: %lu KiB unpacked", (unsigned long)(boot_info.initramfs_size / 1024));
+}
+
+/* Drivers whose probe sends commands and sleeps for the answers: in PID 1's
+ * context, before /init runs. */
+static void probe_sleeping_drivers(void)
+{
+	virtio_gpu_init();
 }
 
 /* Entered from boot.S on the boot stack, interrupts off, in long mode. */
@@ -44,5 +52,5 @@ void kernel_main(uint32_t magic, uint32_t mbi_phys)
 	virtio_blk_init();
 	unpack_initramfs();
 	irq_enable();
-	proc_start_init("/init", argv, envp);
+	proc_start_init("/init", argv, envp, probe_sleeping_drivers);
 }

@@ -44,6 +44,7 @@ struct virtqueue {
 struct virtio_device {
 	struct pci_device *pci;
 	uint16_t type;			/* VIRTIO_ID_* */
+	unsigned index;			/* N of Linux's virtioN: discovery (PCI) order */
 	volatile uint8_t *common;	/* struct virtio_pci_common_cfg */
 	volatile uint8_t *notify_base;
 	uint32_t notify_mult, notify_len;

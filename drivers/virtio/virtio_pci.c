@@ -123,6 +123,9 @@ int virtio_pci_msix_route(struct virtio_device *vdev, uint16_t entry,
 	return 0;
 }
 
+/* Devices numbered so far (under virtio_list_lock). */
+static unsigned virtio_count;
+
 static void virtio_pci_probe(struct pci_device *pci, uint16_t type)
 {
 	struct virtio_device *vdev = kzalloc(sizeof(*vdev));
@@ -140,6 +143,7 @@ static void virtio_pci_probe(struct pci_device *pci, uint16_t type)
 		return;
 	}
 	flags = spin_lock_irqsave(&virtio_list_lock);
+	vdev->index = virtio_count++;
 	list_add_tail(&vdev->link, &virtio_devices);
 	spin_unlock_irqrestore(&virtio_list_lock, flags);
 }

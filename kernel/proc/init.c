@@ -11,6 +11,7 @@ struct init_start {
 	const char *path;
 	char *const *argv;
 	char *const *envp;
+	void (*late_init)(void);
 };
 
 /* Opens /dev/console as fds 0, 1 and 2; without it PID 1 runs with no fds, as on
@@ -43,6 +44,8 @@ static __noreturn void init_main(void *p)
 	if (IS_ERR_OR_NULL(t->fs) || IS_ERR_OR_NULL(t->files))
 		panic("init: out of memory");
 	init_open_console(t);
+	if (s->late_init)
+		s->late_init();
 	err = exec_kernel(s->path, s->argv, s->envp);
 	if (err)
 		panic("init: cannot run %s (%d)", s->path, err);
@@ -51,7 +54,8 @@ static __noreturn void init_main(void *p)
 }
 
 /* Starts PID 1 running path, then turns the boot context into the idle task. */
-void proc_start_init(const char *path, char *const argv[], char *const envp[])
+void proc_start_init(const char *path, char *const argv[], char *const envp[],
+		     void (*late_init)(void))
 {
 	static struct init_start start;
 	struct task *t = task_alloc();
@@ -63,7 +67,7 @@ void proc_start_init(const char *path, char *const argv[], char *const envp[])
 	t->sighand = sighand_alloc();
 	if (!t->proc || !t->sighand)
 		panic("init: out of memory");
-	start = (struct init_start){ path, argv, envp };
+	start = (struct init_start){ path, argv, envp, late_init };
 	t->group_leader = t;
 	t->exit_signal_sigchld = true;
 	strlcpy(t->comm, "init", sizeof(t->comm));

@@ -177,8 +177,11 @@ void task_process_times(struct task *t, struct process_times *out);
 
 /* ---- scheduler ---- */
 void proc_init(void);	/* the idle task; before anything may block */
-/* Starts PID 1 executing `path` with argv; does not return. */
-__noreturn void proc_start_init(const char *path, char *const argv[], char *const envp[]);
+/* Starts PID 1 executing `path` with argv; does not return. late_init (may be NULL)
+ * runs first in PID 1's context, where drivers that wait for their devices can probe
+ * (as Linux's kernel_init runs the initcalls before exec'ing init). */
+__noreturn void proc_start_init(const char *path, char *const argv[], char *const envp[],
+				void (*late_init)(void));
 /* Runs fn(arg) in a kernel thread. */
 struct task *kthread_start(const char *name, void (*fn)(void *), void *arg);
 /* Gives up the CPU; the current task's state says whether it stays runnable. */

@@ -195,6 +195,11 @@ uint8_t pci_config_read8(struct pci_device *d, uint16_t offset);
 uint8_t pci_find_capability(struct pci_device *d, uint8_t id);
 void pci_enable_bus_master(struct pci_device *d);
 void pci_init(void);
+/* /sys/devices/pci0000:00/0000:BB:SS.F of d with its attribute files, created on the
+ * first call (kernel/dev/pci_sysfs.c); path gets "devices/pci0000:00/0000:...".
+ * NULL when out of memory. After vfs_init. */
+struct sysfs_node;
+struct sysfs_node *pci_sysfs_dir(struct pci_device *d, char *path, size_t size);
 
 /* ---- power (kernel/arch/x86_64/acpi.c) ---- */
 __noreturn void machine_power_off(void);
