@@ -41,7 +41,7 @@ unit:
 	@echo "error: kernel/kernel.mk is missing, so there are no host unit tests" >&2; exit 1
 endif
 
-USER_CFLAGS := -static -O2 -s -Wall -Wextra
+USER_CFLAGS := -static -O2 -s -Wall -Wextra -I/usr/include/libdrm
 GUEST_PROGS := $(patsubst tests/guest/%.c,%,$(wildcard tests/guest/*.c))
 TOOLS       := $(BUILD)/userland/shot $(addprefix $(BUILD)/userland/,$(GUEST_PROGS))
 HOST_DEPS   := $(BUILD)/.host-deps

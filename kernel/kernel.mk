@@ -28,6 +28,13 @@ $(BUILD)/uapi/.stamp:
 	ln -sfn /usr/include/x86_64-linux-gnu/asm $(BUILD)/uapi/asm
 	@touch $@
 
+# The DRM uapi (drm.h, drm_mode.h, drm_fourcc.h) from Debian's libdrm-dev, included
+# as <libdrm/...> so that it cannot be confused with our own drm/drm.h.
+$(BUILD)/uapi/.libdrm-stamp: $(BUILD)/uapi/.stamp
+	@test -f /usr/include/libdrm/drm.h || { echo "kernel: libdrm-dev is missing"; exit 1; }
+	ln -sfn /usr/include/libdrm $(BUILD)/uapi/libdrm
+	@touch $@
+
 # Syscall names and numbers, generated from Linux's own unistd_64.h.
 $(KBUILD)/gen/syscall_list.h: /usr/include/x86_64-linux-gnu/asm/unistd_64.h
 	@mkdir -p $(dir $@)
@@ -50,7 +57,7 @@ $(KBUILD)/font.o: $(KBUILD)/font.psf
 	cd $(KBUILD) && objcopy -I binary -O elf64-x86-64 -B i386:x86-64 \
 		--rename-section .data=.rodata,alloc,load,readonly,data,contents font.psf font.o
 
-$(KBUILD)/%.c.o: %.c $(BUILD)/uapi/.stamp $(KBUILD)/gen/syscall_list.h
+$(KBUILD)/%.c.o: %.c $(BUILD)/uapi/.libdrm-stamp $(KBUILD)/gen/syscall_list.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KCFLAGS) -c $< -o $@

@@ -5,7 +5,7 @@
 set -e
 
 PKGS="gcc make libc6-dev qemu-system-x86 grub-pc-bin grub-common xorriso mtools cpio
-python3 e2fsprogs gdb"
+python3 e2fsprogs gdb libdrm-dev"
 
 # Print the packages of $PKGS that are not installed.
 missing() {

@@ -1,0 +1,351 @@
+/*
+ * virtgpu.c — virtio-gpu 2D as a DRM driver ("virtio_gpu", as Linux names it): the
+ * scanouts of GET_DISPLAY_INFO become outputs, a dumb buffer is a host resource
+ * (RESOURCE_CREATE_2D) backed by its own pages (RESOURCE_ATTACH_BACKING with a
+ * scatter list), and showing a framebuffer is SET_SCANOUT + TRANSFER_TO_HOST_2D +
+ * RESOURCE_FLUSH. Every command is one request/response chain on the control queue,
+ * built by virtgpu_cmd, waited for through the queue's interrupt.
+ */
+#include "arch/x86_64/arch.h"
+#include "drivers/virtio/virtio.h"
+#include "drm/drm.h"
+#include "lib/log.h"
+#include "mm/mm.h"
+#include <linux/virtio_gpu.h>
+
+#define VIRTGPU_QUEUE_SIZE 64
+/* Linux's virtio_gpu: XRES_MIN/YRES_MIN 32, XRES_MAX/YRES_MAX 8192, and 1024x768
+ * when the host gives a scanout no size. */
+#define VIRTGPU_MIN 32
+#define VIRTGPU_MAX 8192
+#define VIRTGPU_DEF_W 1024
+#define VIRTGPU_DEF_H 768
+
+/* One device; set up at probe, then next_resource_id changes under the DRM device
+ * mutex (the core calls gem_create with it held). */
+struct virtgpu {
+	struct virtio_device *vdev;
+	struct virtqueue *ctrlq, *cursorq;
+	struct drm_device *drm;
+	uint32_t num_scanouts;
+	uint32_t next_resource_id;
+};
+
+/* Runs one command: the request (and extra device-readable data), then the response
+ * of resp_len bytes, whose type must be ok_type. 0 or -EIO. */
+static int virtgpu_cmd(struct virtgpu *vg, void *req, size_t req_len, void *extra,
+		       size_t extra_len, void *resp, size_t resp_len, uint32_t ok_type)
+{
+	struct virtio_gpu_ctrl_hdr *hdr = resp;
+	struct virtio_buf bufs[3];
+	unsigned n = 0;
+	long ret;
+
+	bufs[n++] = (struct virtio_buf){ req, req_len, false };
+	if (extra_len)
+		bufs[n++] = (struct virtio_buf){ extra, extra_len, false };
+	bufs[n++] = (struct virtio_buf){ resp, resp_len, true };
+	hdr->type = 0;
+	ret = virtqueue_run(vg->ctrlq, bufs, n);
+	if (ret < 0)
+		return ret;
+	if (hdr->type != ok_type) {
+		pr_warn("virtio_gpu: command %#x failed (response %#x)",
+			((struct virtio_gpu_ctrl_hdr *)req)->type, hdr->type);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* A command with no data in its answer. */
+static int virtgpu_cmd_nodata(struct virtgpu *vg, void *req, size_t req_len)
+{
+	struct virtio_gpu_ctrl_hdr resp;
+
+	return virtgpu_cmd(vg, req, req_len, NULL, 0, &resp, sizeof(resp),
+			   VIRTIO_GPU_RESP_OK_NODATA);
+}
+
+static int virtgpu_resource_create_2d(struct virtgpu *vg, uint32_t id, uint32_t width,
+				      uint32_t height)
+{
+	struct virtio_gpu_resource_create_2d cmd = {
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, .resource_id = id,
+		/* DRM_FORMAT_XRGB8888 in memory on a little-endian guest */
+		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, .width = width, .height = height,
+	};
+
+	return virtgpu_cmd_nodata(vg, &cmd, sizeof(cmd));
+}
+
+static int virtgpu_resource_unref(struct virtgpu *vg, uint32_t id)
+{
+	struct virtio_gpu_resource_unref cmd = {
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = id,
+	};
+
+	return virtgpu_cmd_nodata(vg, &cmd, sizeof(cmd));
+}
+
+/* Attaches the object's pages, physically contiguous runs merged into one entry. */
+static int virtgpu_resource_attach_backing(struct virtgpu *vg, uint32_t id,
+					   struct drm_gem_object *obj)
+{
+	struct virtio_gpu_resource_attach_backing cmd = {
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING, .resource_id = id,
+	};
+	size_t npages = obj->size / PAGE_SIZE, n = 0;
+	struct virtio_gpu_mem_entry *ents = kmalloc(npages * sizeof(*ents));
+	int err;
+
+	if (!ents)
+		return -ENOMEM;
+	for (size_t i = 0; i < npages; i++) {
+		if (n && ents[n - 1].addr + ents[n - 1].length == obj->pages[i] &&
+		    ents[n - 1].length <= UINT32_MAX - PAGE_SIZE) {
+			ents[n - 1].length += PAGE_SIZE;
+			continue;
+		}
+		ents[n++] = (struct virtio_gpu_mem_entry){ .addr = obj->pages[i],
+							   .length = PAGE_SIZE };
+	}
+	cmd.nr_entries = n;
+	err = virtgpu_cmd(vg, &cmd, sizeof(cmd), ents, n * sizeof(*ents),
+			  &(struct virtio_gpu_ctrl_hdr){ 0 }, sizeof(struct virtio_gpu_ctrl_hdr),
+			  VIRTIO_GPU_RESP_OK_NODATA);
+	kfree(ents);
+	return err;
+}
+
+static int virtgpu_set_scanout(struct virtgpu *vg, uint32_t scanout, uint32_t id,
+			       uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+{
+	struct virtio_gpu_set_scanout cmd = {
+		.hdr.type = VIRTIO_GPU_CMD_SET_SCANOUT, .r = { x, y, w, h },
+		.scanout_id = scanout, .resource_id = id,
+	};
+
+	return virtgpu_cmd_nodata(vg, &cmd, sizeof(cmd));
+}
+
+/* Copies a rectangle of the resource's backing to the host, then shows it. */
+static int virtgpu_transfer_and_flush(struct virtgpu *vg, struct drm_gem_object *obj,
+				      uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+{
+	struct virtio_gpu_transfer_to_host_2d xfer = {
+		.hdr.type = VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D, .r = { x, y, w, h },
+		.offset = (uint64_t)y * obj->pitch + (uint64_t)x * 4,
+		.resource_id = obj->hw_id,
+	};
+	struct virtio_gpu_resource_flush flush = {
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .r = { x, y, w, h },
+		.resource_id = obj->hw_id,
+	};
+	int err = virtgpu_cmd_nodata(vg, &xfer, sizeof(xfer));
+
+	return err ? err : virtgpu_cmd_nodata(vg, &flush, sizeof(flush));
+}
+
+/* drm gem_create: a 32 bpp resource of the buffer's size backed by its pages (Linux's
+ * virtio_gpu_mode_dumb_create takes only 32 bpp). */
+static int virtgpu_gem_create(struct drm_device *drm, struct drm_gem_object *obj)
+{
+	struct virtgpu *vg = drm_driver_data(drm);
+	uint32_t id;
+	int err;
+
+	if (obj->bpp != 32)
+		return -EINVAL;
+	id = ++vg->next_resource_id;
+	err = virtgpu_resource_create_2d(vg, id, obj->width, obj->height);
+	if (err)
+		return err;
+	err = virtgpu_resource_attach_backing(vg, id, obj);
+	if (err) {
+		virtgpu_resource_unref(vg, id);
+		return err;
+	}
+	obj->hw_id = id;
+	return 0;
+}
+
+/* drm gem_free: the host forgets the resource (and its backing) before the pages
+ * are freed. */
+static void virtgpu_gem_free(struct drm_device *drm, struct drm_gem_object *obj)
+{
+	virtgpu_resource_unref(drm_driver_data(drm), obj->hw_id);
+}
+
+/* drm output_set: the scanout shows the mode-sized window at (x, y) of fb's
+ * resource, which is sent to the host whole first. */
+static int virtgpu_output_set(struct drm_device *drm, unsigned i, struct drm_framebuffer *fb,
+			      const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y)
+{
+	struct virtgpu *vg = drm_driver_data(drm);
+	int err;
+
+	if (!fb)
+		return virtgpu_set_scanout(vg, i, 0, 0, 0, 0, 0);
+	err = virtgpu_transfer_and_flush(vg, fb->obj, 0, 0, fb->obj->width, fb->obj->height);
+	if (!err)
+		err = virtgpu_set_scanout(vg, i, fb->obj->hw_id, x, y, mode->hdisplay,
+					  mode->vdisplay);
+	if (!err)
+		err = virtgpu_transfer_and_flush(vg, fb->obj, x, y, mode->hdisplay,
+						 mode->vdisplay);
+	return err;
+}
+
+/* drm fb_dirty: sends the bounding box of the damage, as Linux merges it. */
+static int virtgpu_fb_dirty(struct drm_device *drm, unsigned i, struct drm_framebuffer *fb,
+			    const struct drm_clip_rect *clips, unsigned n)
+{
+	uint32_t x1 = UINT32_MAX, y1 = UINT32_MAX, x2 = 0, y2 = 0;
+	struct drm_gem_object *obj = fb->obj;
+
+	for (unsigned k = 0; k < n; k++) {
+		x1 = MIN(x1, clips[k].x1);
+		y1 = MIN(y1, clips[k].y1);
+		x2 = MAX(x2, clips[k].x2);
+		y2 = MAX(y2, clips[k].y2);
+	}
+	x2 = MIN(x2, obj->width);
+	y2 = MIN(y2, obj->height);
+	if (x1 >= x2 || y1 >= y2)
+		return 0;
+	return virtgpu_transfer_and_flush(drm_driver_data(drm), obj, x1, y1, x2 - x1, y2 - y1);
+}
+
+static const struct drm_driver_funcs virtgpu_funcs = {
+	.gem_create = virtgpu_gem_create,
+	.gem_free = virtgpu_gem_free,
+	.output_set = virtgpu_output_set,
+	.fb_dirty = virtgpu_fb_dirty,
+};
+
+static const uint32_t virtgpu_formats[] = { DRM_FORMAT_XRGB8888 };
+
+/* Linux 6.1's virtio_gpu: DRIVER_NAME, DRIVER_DESC, DRIVER_DATE and version 0.1.0. */
+static const struct drm_driver virtgpu_driver = {
+	.name = "virtio_gpu", .desc = "virtio GPU", .date = "0",
+	.major = 0, .minor = 1, .patchlevel = 0,
+	.min_width = VIRTGPU_MIN, .min_height = VIRTGPU_MIN,
+	.max_width = VIRTGPU_MAX, .max_height = VIRTGPU_MAX,
+	.formats = virtgpu_formats, .nr_formats = ARRAY_SIZE(virtgpu_formats),
+	.connector_type = DRM_MODE_CONNECTOR_VIRTUAL, .encoder_type = DRM_MODE_ENCODER_VIRTUAL,
+	.funcs = &virtgpu_funcs,
+};
+
+/* Reads the physical size from scanout i's EDID (bytes 21 and 22: centimetres). */
+static void virtgpu_read_edid(struct virtgpu *vg, unsigned i, struct drm_output *out)
+{
+	struct virtio_gpu_cmd_get_edid cmd = { .hdr.type = VIRTIO_GPU_CMD_GET_EDID, .scanout = i };
+	struct virtio_gpu_resp_edid *resp = kzalloc(sizeof(*resp));
+
+	if (!resp)
+		return;
+	if (!virtgpu_cmd(vg, &cmd, sizeof(cmd), NULL, 0, resp, sizeof(*resp),
+			 VIRTIO_GPU_RESP_OK_EDID) && resp->size >= 128) {
+		out->mm_width = resp->edid[21] * 10;
+		out->mm_height = resp->edid[22] * 10;
+	}
+	kfree(resp);
+}
+
+/* Describes each scanout as an output: connected when enabled, its size as the
+ * preferred mode (Linux's CVT mode of it). */
+static int virtgpu_read_outputs(struct virtgpu *vg)
+{
+	struct virtio_gpu_ctrl_hdr cmd = { .type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO };
+	struct virtio_gpu_resp_display_info *info = kzalloc(sizeof(*info));
+	int err;
+
+	if (!info)
+		return -ENOMEM;
+	err = virtgpu_cmd(vg, &cmd, sizeof(cmd), NULL, 0, info, sizeof(*info),
+			  VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
+	for (unsigned i = 0; !err && i < vg->num_scanouts; i++) {
+		struct drm_output *out = drm_output(vg->drm, i);
+		uint32_t w = info->pmodes[i].r.width, h = info->pmodes[i].r.height;
+
+		out->connected = info->pmodes[i].enabled;
+		if (!w || !h || w > VIRTGPU_MAX || h > VIRTGPU_MAX) {
+			w = VIRTGPU_DEF_W;
+			h = VIRTGPU_DEF_H;
+		}
+		drm_mode_cvt(&out->modes[0], w, h, true);
+		out->nr_modes = 1;
+		if (virtio_has(vg->vdev, VIRTIO_GPU_F_EDID))
+			virtgpu_read_edid(vg, i, out);
+	}
+	kfree(info);
+	return err;
+}
+
+/* Sets up the queues and reads the scanouts; the device is ready afterwards. */
+static int virtgpu_setup(struct virtgpu *vg)
+{
+	int err = virtio_negotiate(vg->vdev, 1ULL << VIRTIO_GPU_F_EDID);
+
+	if (err)
+		return err;
+	err = virtio_config_read(vg->vdev, offsetof(struct virtio_gpu_config, num_scanouts),
+				 &vg->num_scanouts, sizeof(vg->num_scanouts));
+	if (err)
+		return err;
+	if (!vg->num_scanouts || vg->num_scanouts > VIRTIO_GPU_MAX_SCANOUTS)
+		return -ENODEV;
+	vg->ctrlq = virtio_queue_setup(vg->vdev, 0, VIRTGPU_QUEUE_SIZE);
+	if (IS_ERR(vg->ctrlq))
+		return PTR_ERR(vg->ctrlq);
+	vg->cursorq = virtio_queue_setup(vg->vdev, 1, VIRTGPU_QUEUE_SIZE);
+	if (IS_ERR(vg->cursorq))
+		return PTR_ERR(vg->cursorq);
+	return virtio_driver_ok(vg->vdev);
+}
+
+/* Brings up one virtio-gpu device as the DRM device of bus device virtio<index>. */
+static int virtgpu_probe(struct virtio_device *vdev, unsigned index)
+{
+	struct virtgpu *vg = kzalloc(sizeof(*vg));
+	char bus_name[16];
+	int err;
+
+	if (!vg)
+		return -ENOMEM;
+	vg->vdev = vdev;
+	err = virtgpu_setup(vg);
+	if (err)
+		goto failed;
+	ksnprintf(bus_name, sizeof(bus_name), "virtio%u", index);
+	err = -ENOMEM;
+	vg->drm = drm_device_alloc(&virtgpu_driver, vg->num_scanouts, vdev->pci, bus_name);
+	if (!vg->drm)
+		goto failed;
+	drm_set_driver_data(vg->drm, vg);
+	err = virtgpu_read_outputs(vg);
+	if (err)
+		goto free_drm;
+	/* Once registered (even partly: sysfs failed) the device stays. */
+	return drm_device_register(vg->drm);
+free_drm:
+	kfree(vg->drm);
+failed:
+	virtio_fail(vdev);
+	kfree(vg);
+	return err;
+}
+
+/* Finds the virtio-gpu devices and registers each as a DRM device. After virtio_init
+ * and vfs_init; the interrupts must be on (commands wait for them). */
+void virtio_gpu_init(void)
+{
+	struct virtio_device *vdev;
+	int err;
+
+	while ((vdev = virtio_find(VIRTIO_ID_GPU))) {
+		err = virtgpu_probe(vdev, vdev->index);
+		if (err)
+			pr_warn("virtio_gpu: a device failed to come up (%d)", err);
+	}
+}

@@ -1,0 +1,122 @@
+/*
+ * drm.h — the DRM core as display drivers (virtio-gpu, later simplefb) see it. The
+ * core owns the uapi (/dev/dri nodes, ioctls, GEM handles, mode object ids, master
+ * status); a driver describes its outputs and fills in struct drm_driver_funcs, the
+ * way a small Linux driver fills in drm_driver and its helper funcs.
+ *
+ * The ioctl structures are Linux's own, from libdrm-dev's headers.
+ */
+#ifndef LUMEN_DRM_H
+#define LUMEN_DRM_H
+
+#include "lib/lib.h"
+#include "lib/spinlock.h"
+#include <libdrm/drm.h>
+#include <libdrm/drm_mode.h>
+#include <libdrm/drm_fourcc.h>
+
+struct drm_device;
+struct pci_device;
+
+/*
+ * A buffer object: pages the CPU maps and the device reads. Reference counted under
+ * dev->lock: a handle in a file, a framebuffer and a scan-out each hold one; the
+ * pages are freed (and the driver's gem_free called) at the last put.
+ */
+struct drm_gem_object {
+	struct drm_device *dev;
+	uint64_t size;			/* a multiple of PAGE_SIZE */
+	uint64_t *pages;		/* size / PAGE_SIZE physical pages */
+	uint32_t width, height, pitch;	/* as CREATE_DUMB made it */
+	uint32_t bpp;			/* bits per pixel asked for */
+	uint64_t mmap_offset;		/* the fake offset to mmap it on the DRM fd */
+	uint32_t hw_id;			/* the driver's name for it (virtio resource id) */
+	int refcount;
+	struct list_head link;		/* in dev->objects */
+};
+
+/* A framebuffer (ADDFB/ADDFB2): a view of one object. Owned by the file that made
+ * it (RMFB or close removes it); refcount (under dev->lock) counts that ownership
+ * and each output scanning it out. */
+struct drm_framebuffer {
+	uint32_t id;
+	uint32_t width, height, format, pitch, offset;
+	struct drm_gem_object *obj;	/* holds a reference */
+	struct drm_file *owner;		/* NULL once removed */
+	int refcount;
+	struct list_head link;		/* in dev->fbs while it has an id */
+};
+
+#define DRM_MAX_MODES 32
+
+/*
+ * One output: a CRTC with its primary plane, an encoder and a connector, as
+ * virtio-gpu's scanouts and simpledrm's single display are. The driver fills in the
+ * description (connected, size, modes) before drm_device_register and through
+ * drm_output_update; the state (fb, mode, x, y) is the core's, under dev->modeset.
+ */
+struct drm_output {
+	uint32_t crtc_id, encoder_id, connector_id, plane_id;
+	bool connected;
+	uint32_t mm_width, mm_height;
+	struct drm_mode_modeinfo modes[DRM_MAX_MODES];	/* modes[0] is the preferred one */
+	unsigned nr_modes;
+	/* state */
+	struct drm_framebuffer *fb;	/* holds a reference; NULL when off */
+	struct drm_mode_modeinfo mode;
+	uint32_t x, y;
+};
+
+/* What a driver does for the core. Called with dev->modeset held, sleeping allowed. */
+struct drm_driver_funcs {
+	/* Gives a new buffer object (pages allocated) its device resource; 0 or -errno. */
+	int (*gem_create)(struct drm_device *dev, struct drm_gem_object *obj);
+	/* Releases the device resource of an object nothing uses any more. */
+	void (*gem_free)(struct drm_device *dev, struct drm_gem_object *obj);
+	/* Shows fb on output i with out->mode at (x, y), or turns the output off when fb
+	 * is NULL. The core has checked that the mode and the fb fit; 0 or -EIO. */
+	int (*output_set)(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
+			  const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y);
+	/* Copies the clip rectangles (already bounded by fb's size) of fb to the
+	 * display; fb is on output i. */
+	int (*fb_dirty)(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
+			const struct drm_clip_rect *clips, unsigned n);
+};
+
+/* The identity VERSION reports, the limits of framebuffers, the pixel formats of
+ * the primary planes, the connector and encoder types, and the operations. */
+struct drm_driver {
+	const char *name, *desc, *date;
+	int major, minor, patchlevel;
+	uint32_t min_width, min_height, max_width, max_height;
+	const uint32_t *formats;
+	unsigned nr_formats;
+	uint32_t connector_type, encoder_type;	/* DRM_MODE_CONNECTOR_*, _ENCODER_* */
+	bool modifiers;				/* ADDFB2 takes DRM_MODE_FB_MODIFIERS */
+	const struct drm_driver_funcs *funcs;
+};
+
+#define DRM_MAX_OUTPUTS 16
+
+/* Allocates a device for a driver with nr_outputs outputs (their ids assigned), under
+ * the PCI device pci (NULL for none) and the bus device name bus_name ("virtio0").
+ * Returns it or NULL. */
+struct drm_device *drm_device_alloc(const struct drm_driver *driver, unsigned nr_outputs,
+				    struct pci_device *pci, const char *bus_name);
+/* The output i of dev, for the driver to describe before registering. */
+struct drm_output *drm_output(struct drm_device *dev, unsigned i);
+/* The driver's private pointer. */
+void drm_set_driver_data(struct drm_device *dev, void *data);
+void *drm_driver_data(struct drm_device *dev);
+/* Creates /dev/dri/cardN and renderD(128+N) and their sysfs entries; 0 or -errno. */
+int drm_device_register(struct drm_device *dev);
+/* Fills a mode (name, vrefresh, type) from its timings. */
+void drm_mode_set_name(struct drm_mode_modeinfo *mode);
+/* A mode of width x height at 60 Hz with CVT timings (as Linux's drm_cvt_mode). */
+void drm_mode_cvt(struct drm_mode_modeinfo *mode, int width, int height, bool preferred);
+
+/* Display drivers' entry points, called once at boot in a task context (they sleep
+ * for their devices' answers). drivers/gpu/virtio: every virtio-gpu device. */
+void virtio_gpu_init(void);
+
+#endif

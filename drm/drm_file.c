@@ -1,0 +1,206 @@
+/*
+ * drm_file.c — DRM devices and their files: allocation and registration of a device
+ * (/dev/dri/cardN, renderD(128+N), major 226), open and release of a node with
+ * Linux's master rules (the first opener of a primary node becomes master), and the
+ * device mutex.
+ */
+#include "drm/drm_internal.h"
+#include "lib/log.h"
+#include <linux/stat.h>
+
+#define DRM_MAJOR 226
+#define DRM_RENDER_MINOR_BASE 128
+#define DRM_MAX_DEVICES 8
+
+static spinlock_t drm_devices_lock = SPINLOCK_INIT("drm_devices");
+static struct drm_device *drm_devices[DRM_MAX_DEVICES];	/* under drm_devices_lock */
+
+void drm_mutex_init(struct drm_mutex *m)
+{
+	spin_init(&m->lock, "drm_mutex");
+	m->held = false;
+	wait_queue_init(&m->wq);
+}
+
+static bool drm_mutex_trylock(struct drm_mutex *m)
+{
+	uint64_t flags = spin_lock_irqsave(&m->lock);
+	bool got = !m->held;
+
+	m->held = true;
+	spin_unlock_irqrestore(&m->lock, flags);
+	return got;
+}
+
+/* Takes the mutex, sleeping (uninterruptibly) while another task holds it. */
+void drm_mutex_lock(struct drm_mutex *m)
+{
+	if (!drm_mutex_trylock(m))
+		wait_event(&m->wq, drm_mutex_trylock(m));
+}
+
+/* Releases the mutex and wakes the tasks waiting for it. */
+void drm_mutex_unlock(struct drm_mutex *m)
+{
+	uint64_t flags = spin_lock_irqsave(&m->lock);
+
+	m->held = false;
+	spin_unlock_irqrestore(&m->lock, flags);
+	/* A waiter queues itself before retrying, so an empty queue means no waiter. */
+	if (!list_empty(&m->wq.waiters))
+		wake_up(&m->wq);
+}
+
+/* True when some task holds the mutex (for assertions). */
+bool drm_mutex_is_held(struct drm_mutex *m)
+{
+	return m->held;
+}
+
+/* Allocates a device and numbers its outputs' mode objects as Linux's virtio_gpu
+ * does: planes first, then CRTCs, encoders and connectors, each in creation order. */
+struct drm_device *drm_device_alloc(const struct drm_driver *driver, unsigned nr_outputs,
+				    struct pci_device *pci, const char *bus_name)
+{
+	struct drm_device *dev;
+
+	if (!nr_outputs || nr_outputs > DRM_MAX_OUTPUTS || !(dev = kzalloc(sizeof(*dev))))
+		return NULL;
+	dev->driver = driver;
+	dev->pci = pci;
+	strlcpy(dev->bus_name, bus_name, sizeof(dev->bus_name));
+	dev->nr_outputs = nr_outputs;
+	drm_mutex_init(&dev->mutex);
+	list_init(&dev->objects);
+	list_init(&dev->fbs);
+	dev->next_offset = DRM_FAKE_OFFSET_START;
+	dev->next_id = 1;
+	for (unsigned i = 0; i < nr_outputs; i++) {
+		dev->outputs[i].plane_id = dev->next_id++;
+		dev->outputs[i].crtc_id = dev->next_id++;
+		dev->outputs[i].encoder_id = dev->next_id++;
+		dev->outputs[i].connector_id = dev->next_id++;
+	}
+	return dev;
+}
+
+/* Output i of dev (i < nr_outputs). */
+struct drm_output *drm_output(struct drm_device *dev, unsigned i)
+{
+	return &dev->outputs[i];
+}
+
+/* Stores the driver's private pointer. */
+void drm_set_driver_data(struct drm_device *dev, void *data)
+{
+	dev->driver_data = data;
+}
+
+/* The driver's private pointer. */
+void *drm_driver_data(struct drm_device *dev)
+{
+	return dev->driver_data;
+}
+
+/* The device with card or render minor `minor`, or NULL. */
+struct drm_device *drm_device_of_minor(unsigned minor)
+{
+	unsigned index = minor >= DRM_RENDER_MINOR_BASE ? minor - DRM_RENDER_MINOR_BASE : minor;
+	struct drm_device *dev = NULL;
+	uint64_t flags;
+
+	if (index >= DRM_MAX_DEVICES || (minor >= DRM_MAX_DEVICES && minor < DRM_RENDER_MINOR_BASE))
+		return NULL;
+	flags = spin_lock_irqsave(&drm_devices_lock);
+	dev = drm_devices[index];
+	spin_unlock_irqrestore(&drm_devices_lock, flags);
+	return dev;
+}
+
+/* Gives the device the lowest free index and creates its nodes; 0 or -errno. */
+int drm_device_register(struct drm_device *dev)
+{
+	char name[32];
+	uint64_t flags = spin_lock_irqsave(&drm_devices_lock);
+	int index = -1, err;
+
+	for (int i = 0; i < DRM_MAX_DEVICES && index < 0; i++)
+		if (!drm_devices[i])
+			index = i;
+	if (index >= 0) {
+		drm_devices[index] = dev;
+		dev->index = index;
+	}
+	spin_unlock_irqrestore(&drm_devices_lock, flags);
+	if (index < 0)
+		return -ENOSPC;
+	if (index == 0 && (err = chrdev_register(DRM_MAJOR, 0, 256, "drm", &drm_fops)))
+		return err;
+	/* devtmpfs gives DRM nodes 0600 root:root when no udev rule changes them. */
+	ksnprintf(name, sizeof(name), "dri/card%d", index);
+	err = devtmpfs_create_node(name, S_IFCHR | 0600, MKDEV(DRM_MAJOR, index));
+	ksnprintf(name, sizeof(name), "dri/renderD%d", DRM_RENDER_MINOR_BASE + index);
+	if (!err)
+		err = devtmpfs_create_node(name, S_IFCHR | 0600,
+					   MKDEV(DRM_MAJOR, DRM_RENDER_MINOR_BASE + index));
+	if (!err)
+		err = drm_sysfs_add(dev);
+	if (!err)
+		pr_info("[drm] Initialized %s %d.%d.%d %s for %s on minor %d", dev->driver->name,
+			dev->driver->major, dev->driver->minor, dev->driver->patchlevel,
+			dev->driver->date, dev->bus_name, index);
+	return err;
+}
+
+/* Opens a node: the first opener of a primary node while there is no master
+ * becomes master (Linux's drm_master_open). */
+static int drm_open(struct file *file)
+{
+	unsigned minor = MINOR(file_rdev(file));
+	struct drm_device *dev = drm_device_of_minor(minor);
+	struct drm_file *fpriv;
+
+	if (!dev)
+		return -ENODEV;
+	fpriv = kzalloc(sizeof(*fpriv));
+	if (!fpriv)
+		return -ENOMEM;
+	fpriv->dev = dev;
+	fpriv->render = minor >= DRM_RENDER_MINOR_BASE;
+	/* Everyone runs as root here; Linux authenticates CAP_SYS_ADMIN openers. */
+	fpriv->authenticated = true;
+	drm_mutex_lock(&dev->mutex);
+	if (!fpriv->render && !dev->master) {
+		dev->master = fpriv;
+		fpriv->is_master = fpriv->was_master = true;
+	}
+	drm_mutex_unlock(&dev->mutex);
+	file->private_data = fpriv;
+	return 0;
+}
+
+/* The last close: framebuffers (and what shows them), handles and master go. */
+static void drm_release(struct file *file)
+{
+	struct drm_file *fpriv = drm_file_of(file);
+	struct drm_device *dev = fpriv->dev;
+
+	drm_mutex_lock(&dev->mutex);
+	drm_fb_release_locked(fpriv);
+	drm_gem_release_locked(fpriv);
+	if (dev->master == fpriv)
+		dev->master = NULL;
+	drm_mutex_unlock(&dev->mutex);
+	kfree(fpriv->handles);
+	kfree(fpriv);
+}
+
+long drm_ioctl(struct file *file, unsigned cmd, unsigned long arg);
+
+const struct file_operations drm_fops = {
+	.open = drm_open,
+	.release = drm_release,
+	.ioctl = drm_ioctl,
+	.mmap = drm_gem_mmap,
+	.fault_page = drm_gem_fault_page,
+};

@@ -1,0 +1,117 @@
+/*
+ * drm_internal.h — what the files of drm/ share: the device and open-file structures,
+ * the device mutex, and the ioctl handlers each file provides to the table in
+ * drm_ioctl.c.
+ */
+#ifndef LUMEN_DRM_INTERNAL_H
+#define LUMEN_DRM_INTERNAL_H
+
+#include "drm/drm.h"
+#include "fs/vfs.h"
+#include "mm/mm.h"
+#include "proc/proc.h"
+
+/* A sleeping lock: DRM calls sleep in the driver (virtqueue_run) while holding it. */
+struct drm_mutex {
+	spinlock_t lock;
+	bool held;
+	struct wait_queue wq;
+};
+void drm_mutex_init(struct drm_mutex *m);
+void drm_mutex_lock(struct drm_mutex *m);
+void drm_mutex_unlock(struct drm_mutex *m);
+bool drm_mutex_is_held(struct drm_mutex *m);
+
+/* DRM_FILE_PAGE_OFFSET_START: Linux hands out fake mmap offsets from 4 GiB up. */
+#define DRM_FAKE_OFFSET_START (1ULL << 32)
+#define DRM_MAX_HANDLES 4096
+
+/*
+ * One DRM device. `mutex` protects everything that changes after registration: the
+ * object and framebuffer lists, every object's and framebuffer's refcount, the files'
+ * handle tables, the outputs' state, the master and the magic numbers. The driver's
+ * functions are called with it held.
+ */
+struct drm_device {
+	const struct drm_driver *driver;
+	void *driver_data;
+	struct pci_device *pci;
+	char bus_name[16];		/* "virtio0" */
+	unsigned index;			/* cardN / renderD(128+N) */
+	struct drm_mutex mutex;
+	struct drm_output outputs[DRM_MAX_OUTPUTS];
+	unsigned nr_outputs;
+	uint32_t next_id;		/* mode object ids */
+	struct list_head objects;	/* drm_gem_object.link */
+	struct list_head fbs;		/* drm_framebuffer.link */
+	uint64_t next_offset;		/* fake mmap offsets, never reused */
+	struct drm_file *master;	/* the current master, or NULL */
+	uint32_t next_magic;
+};
+
+/* One open of a node; file->private_data. Fields under dev->mutex. */
+struct drm_file {
+	struct drm_device *dev;
+	bool render;			/* opened through renderD* */
+	bool is_master, was_master, authenticated;
+	bool universal_planes, atomic, stereo, aspect_ratio, writeback;
+	uint32_t magic;
+	struct drm_gem_object **handles;	/* handles[h - 1]; NULL = free */
+	unsigned nr_handles;
+};
+
+/* The device behind a DRM file's open file description. */
+static inline struct drm_file *drm_file_of(struct file *file)
+{
+	return file->private_data;
+}
+
+/* ---- drm_gem.c ---- */
+void drm_gem_get_locked(struct drm_gem_object *obj);
+void drm_gem_put_locked(struct drm_gem_object *obj);
+/* The object behind a handle of fpriv, not counted; NULL when there is none. */
+struct drm_gem_object *drm_gem_lookup_locked(struct drm_file *fpriv, uint32_t handle);
+/* Drops every handle of a closing file. */
+void drm_gem_release_locked(struct drm_file *fpriv);
+int drm_gem_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t vm_flags);
+int drm_gem_fault_page(struct file *file, uint64_t offset, uint64_t *page);
+int drm_ioctl_gem_close(struct drm_file *f, void *data);
+int drm_ioctl_create_dumb(struct drm_file *f, void *data);
+int drm_ioctl_map_dumb(struct drm_file *f, void *data);
+int drm_ioctl_destroy_dumb(struct drm_file *f, void *data);
+
+/* ---- drm_mode.c ---- */
+/* Shows fb (NULL: off) on output i through the driver and moves the output's fb
+ * reference; 0 or the driver's error (the old state stays then). */
+int drm_output_set_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
+			  const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y);
+int drm_ioctl_getresources(struct drm_file *f, void *data);
+int drm_ioctl_getconnector(struct drm_file *f, void *data);
+int drm_ioctl_getencoder(struct drm_file *f, void *data);
+int drm_ioctl_getcrtc(struct drm_file *f, void *data);
+int drm_ioctl_setcrtc(struct drm_file *f, void *data);
+int drm_ioctl_getplaneresources(struct drm_file *f, void *data);
+int drm_ioctl_getplane(struct drm_file *f, void *data);
+
+/* ---- drm_fb.c ---- */
+/* The framebuffer with id (not counted), or NULL. */
+struct drm_framebuffer *drm_fb_lookup_locked(struct drm_device *dev, uint32_t id);
+void drm_fb_get_locked(struct drm_framebuffer *fb);
+void drm_fb_put_locked(struct drm_framebuffer *fb);
+/* Removes the framebuffers of a closing file, turning off outputs that show them. */
+void drm_fb_release_locked(struct drm_file *fpriv);
+int drm_ioctl_addfb(struct drm_file *f, void *data);
+int drm_ioctl_addfb2(struct drm_file *f, void *data);
+int drm_ioctl_rmfb(struct drm_file *f, void *data);
+int drm_ioctl_dirtyfb(struct drm_file *f, void *data);
+
+/* ---- drm_sysfs.c ---- */
+/* Creates the sysfs entries of cardN and renderD(128+N). */
+int drm_sysfs_add(struct drm_device *dev);
+
+/* ---- drm_file.c ---- */
+extern const struct file_operations drm_fops;
+/* The registered device of minor, or NULL. */
+struct drm_device *drm_device_of_minor(unsigned minor);
+
+#endif

@@ -1,0 +1,265 @@
+/*
+ * drm_ioctl.c — the DRM ioctl table and dispatch (argument copy-in/out sized as
+ * Linux's drm_ioctl does, permission flags as drm_ioctl_permit checks them), and the
+ * small core ioctls: VERSION, GET_CAP, SET_CLIENT_CAP, GET_UNIQUE, GET_MAGIC,
+ * AUTH_MAGIC, SET_MASTER and DROP_MASTER.
+ */
+#include "drm/drm_internal.h"
+#include "lib/log.h"
+#include <asm-generic/ioctl.h>
+
+/* Permission flags of an ioctl, as Linux's drm_ioctl_flags. */
+enum {
+	DRM_AUTH = 1,
+	DRM_MASTER = 2,
+	DRM_RENDER_ALLOW = 4,
+};
+
+struct drm_ioctl_desc {
+	unsigned cmd;
+	unsigned flags;
+	int (*func)(struct drm_file *f, void *data);
+};
+
+/* Copies a string to a user buffer of *len bytes and sets *len to its full length,
+ * as Linux's drm_copy_field. */
+static int drm_copy_field(char __user *buf, __kernel_size_t *len, const char *value)
+{
+	size_t n = strlen(value), copy = MIN((size_t)*len, n);
+
+	*len = n;
+	return copy && buf && copy_to_user(buf, value, copy) ? -EFAULT : 0;
+}
+
+static int drm_ioctl_version(struct drm_file *f, void *data)
+{
+	struct drm_version *v = data;
+	const struct drm_driver *drv = f->dev->driver;
+	int err;
+
+	v->version_major = drv->major;
+	v->version_minor = drv->minor;
+	v->version_patchlevel = drv->patchlevel;
+	err = drm_copy_field(v->name, &v->name_len, drv->name);
+	if (!err)
+		err = drm_copy_field(v->date, &v->date_len, drv->date);
+	if (!err)
+		err = drm_copy_field(v->desc, &v->desc_len, drv->desc);
+	return err;
+}
+
+/* GET_CAP as Linux's drm_getcap answers for an atomic KMS driver with dumb buffers,
+ * no cursor size preference and no PRIME or syncobj support yet. */
+static int drm_ioctl_get_cap(struct drm_file *f, void *data)
+{
+	struct drm_get_cap *req = data;
+
+	req->value = 0;
+	switch (req->capability) {
+	case DRM_CAP_TIMESTAMP_MONOTONIC:
+	case DRM_CAP_DUMB_BUFFER:
+	case DRM_CAP_VBLANK_HIGH_CRTC:
+	case DRM_CAP_CRTC_IN_VBLANK_EVENT:
+		req->value = 1;
+		return 0;
+	case DRM_CAP_ADDFB2_MODIFIERS:
+		req->value = f->dev->driver->modifiers;
+		return 0;
+	case DRM_CAP_PRIME:
+	case DRM_CAP_SYNCOBJ:
+	case DRM_CAP_SYNCOBJ_TIMELINE:
+	case DRM_CAP_DUMB_PREFERRED_DEPTH:
+	case DRM_CAP_DUMB_PREFER_SHADOW:
+	case DRM_CAP_ASYNC_PAGE_FLIP:
+	case DRM_CAP_PAGE_FLIP_TARGET:
+		return 0;
+	case DRM_CAP_CURSOR_WIDTH:
+	case DRM_CAP_CURSOR_HEIGHT:
+		req->value = 64;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* SET_CLIENT_CAP with Linux's checks (drm_setclientcap). */
+static int drm_ioctl_set_client_cap(struct drm_file *f, void *data)
+{
+	struct drm_set_client_cap *req = data;
+
+	if (req->value > 1 && req->capability != DRM_CLIENT_CAP_ATOMIC)
+		return -EINVAL;
+	switch (req->capability) {
+	case DRM_CLIENT_CAP_STEREO_3D:
+		f->stereo = req->value;
+		return 0;
+	case DRM_CLIENT_CAP_UNIVERSAL_PLANES:
+		f->universal_planes = req->value;
+		return 0;
+	case DRM_CLIENT_CAP_ATOMIC:
+		if (req->value > 2)
+			return -EINVAL;
+		f->atomic = req->value;
+		f->universal_planes = f->universal_planes || req->value;
+		f->aspect_ratio = f->aspect_ratio || req->value;
+		return 0;
+	case DRM_CLIENT_CAP_ASPECT_RATIO:
+		f->aspect_ratio = req->value;
+		return 0;
+	case DRM_CLIENT_CAP_WRITEBACK_CONNECTORS:
+		if (!f->atomic)
+			return -EINVAL;
+		f->writeback = req->value;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* The bus id is set by SET_VERSION (not supported yet); until then Linux's master
+ * has none and GET_UNIQUE reports an empty string. */
+static int drm_ioctl_get_unique(struct drm_file *f, void *data)
+{
+	struct drm_unique *u = data;
+
+	u->unique_len = 0;
+	return 0;
+}
+
+static int drm_ioctl_get_magic(struct drm_file *f, void *data)
+{
+	struct drm_auth *auth = data;
+	struct drm_device *dev = f->dev;
+
+	drm_mutex_lock(&dev->mutex);
+	if (!f->magic)
+		f->magic = ++dev->next_magic;
+	auth->magic = f->magic;
+	drm_mutex_unlock(&dev->mutex);
+	return 0;
+}
+
+/* Every opener is authenticated already (root); a magic nobody got is -EINVAL. */
+static int drm_ioctl_auth_magic(struct drm_file *f, void *data)
+{
+	struct drm_auth *auth = data;
+	struct drm_device *dev = f->dev;
+	int err;
+
+	drm_mutex_lock(&dev->mutex);
+	err = auth->magic && auth->magic <= dev->next_magic ? 0 : -EINVAL;
+	drm_mutex_unlock(&dev->mutex);
+	return err;
+}
+
+/* SET_MASTER as Linux's drm_setmaster_ioctl for a root caller: no-op for the
+ * master, -EBUSY while another file is master. */
+static int drm_ioctl_set_master(struct drm_file *f, void *data)
+{
+	struct drm_device *dev = f->dev;
+	int err = 0;
+
+	drm_mutex_lock(&dev->mutex);
+	if (dev->master && dev->master != f)
+		err = -EBUSY;
+	else if (!dev->master) {
+		dev->master = f;
+		f->is_master = f->was_master = true;
+	}
+	drm_mutex_unlock(&dev->mutex);
+	return err;
+}
+
+static int drm_ioctl_drop_master(struct drm_file *f, void *data)
+{
+	struct drm_device *dev = f->dev;
+	int err = 0;
+
+	drm_mutex_lock(&dev->mutex);
+	if (dev->master != f)
+		err = -EINVAL;
+	else {
+		dev->master = NULL;
+		f->is_master = false;
+	}
+	drm_mutex_unlock(&dev->mutex);
+	return err;
+}
+
+#define DRM_IOCTL_DEF(ioctl, fn, fl) [_IOC_NR(DRM_IOCTL_##ioctl)] = \
+	{ .cmd = DRM_IOCTL_##ioctl, .flags = (fl), .func = (fn) }
+
+static const struct drm_ioctl_desc drm_ioctls[] = {
+	DRM_IOCTL_DEF(VERSION, drm_ioctl_version, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF(GET_UNIQUE, drm_ioctl_get_unique, 0),
+	DRM_IOCTL_DEF(GET_MAGIC, drm_ioctl_get_magic, 0),
+	DRM_IOCTL_DEF(GET_CAP, drm_ioctl_get_cap, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF(SET_CLIENT_CAP, drm_ioctl_set_client_cap, 0),
+	DRM_IOCTL_DEF(AUTH_MAGIC, drm_ioctl_auth_magic, DRM_MASTER),
+	DRM_IOCTL_DEF(SET_MASTER, drm_ioctl_set_master, 0),
+	DRM_IOCTL_DEF(DROP_MASTER, drm_ioctl_drop_master, 0),
+	DRM_IOCTL_DEF(GEM_CLOSE, drm_ioctl_gem_close, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF(MODE_GETRESOURCES, drm_ioctl_getresources, 0),
+	DRM_IOCTL_DEF(MODE_GETCRTC, drm_ioctl_getcrtc, 0),
+	DRM_IOCTL_DEF(MODE_SETCRTC, drm_ioctl_setcrtc, DRM_MASTER),
+	DRM_IOCTL_DEF(MODE_GETENCODER, drm_ioctl_getencoder, 0),
+	DRM_IOCTL_DEF(MODE_GETCONNECTOR, drm_ioctl_getconnector, 0),
+	DRM_IOCTL_DEF(MODE_ADDFB, drm_ioctl_addfb, 0),
+	DRM_IOCTL_DEF(MODE_ADDFB2, drm_ioctl_addfb2, 0),
+	DRM_IOCTL_DEF(MODE_RMFB, drm_ioctl_rmfb, 0),
+	DRM_IOCTL_DEF(MODE_DIRTYFB, drm_ioctl_dirtyfb, DRM_MASTER),
+	DRM_IOCTL_DEF(MODE_CREATE_DUMB, drm_ioctl_create_dumb, 0),
+	DRM_IOCTL_DEF(MODE_MAP_DUMB, drm_ioctl_map_dumb, 0),
+	DRM_IOCTL_DEF(MODE_DESTROY_DUMB, drm_ioctl_destroy_dumb, 0),
+	DRM_IOCTL_DEF(MODE_GETPLANERESOURCES, drm_ioctl_getplaneresources, 0),
+	DRM_IOCTL_DEF(MODE_GETPLANE, drm_ioctl_getplane, 0),
+};
+
+/* Linux's drm_ioctl_permit. */
+static int drm_ioctl_permit(unsigned flags, struct drm_file *f)
+{
+	if ((flags & DRM_AUTH) && !f->render && !f->authenticated)
+		return -EACCES;
+	if ((flags & DRM_MASTER) && f->dev->master != f)
+		return -EACCES;
+	if (!(flags & DRM_RENDER_ALLOW) && f->render)
+		return -EACCES;
+	return 0;
+}
+
+/*
+ * The DRM fd's ioctl: only the number selects the ioctl (as in Linux); the argument
+ * is copied in for the caller's size, zero-extended to the kernel's, and copied back
+ * out even when the handler fails. Numbers without a handler give -EINVAL.
+ */
+long drm_ioctl(struct file *file, unsigned cmd, unsigned long arg)
+{
+	struct drm_file *f = drm_file_of(file);
+	unsigned nr = _IOC_NR(cmd), in_size, out_size, ksize;
+	const struct drm_ioctl_desc *d;
+	uint8_t stack_data[128], *kdata = stack_data;
+	int ret;
+
+	if (nr >= ARRAY_SIZE(drm_ioctls) || !drm_ioctls[nr].func)
+		return -EINVAL;
+	d = &drm_ioctls[nr];
+	in_size = out_size = _IOC_SIZE(cmd);
+	if (!(cmd & d->cmd & (_IOC_WRITE << _IOC_DIRSHIFT)))
+		in_size = 0;
+	if (!(cmd & d->cmd & (_IOC_READ << _IOC_DIRSHIFT)))
+		out_size = 0;
+	ksize = MAX(MAX(in_size, out_size), _IOC_SIZE(d->cmd));
+	if (ksize > sizeof(stack_data) && !(kdata = kmalloc(ksize)))
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (copy_from_user(kdata, (const void __user *)arg, in_size))
+		goto out;
+	memset(kdata + in_size, 0, ksize - in_size);
+	ret = drm_ioctl_permit(d->flags, f);
+	if (!ret)
+		ret = d->func(f, kdata);
+	if (copy_to_user((void __user *)arg, kdata, out_size))
+		ret = -EFAULT;
+out:
+	if (kdata != stack_data)
+		kfree(kdata);
+	return ret;
+}

@@ -1,0 +1,323 @@
+/*
+ * drm_mode.c — the mode objects of a device's outputs (connector, encoder, CRTC and
+ * primary plane per output) and the legacy KMS ioctls that read them or set a CRTC,
+ * with the checks and errnos of Linux's drm_mode_* ioctls. Object lookups take the
+ * object's type into account (an encoder id is no CRTC: -ENOENT).
+ */
+#include "drm/drm_internal.h"
+
+/* drm_mode_get_connector.connection: Linux's enum drm_connector_status, which the
+ * uapi headers do not name. */
+enum { DRM_CONNECTION_CONNECTED = 1, DRM_CONNECTION_DISCONNECTED = 2 };
+
+/* Which output's object of some kind has id; -1 when none. */
+static int drm_find_output(struct drm_device *dev, uint32_t id, size_t field)
+{
+	for (unsigned i = 0; i < dev->nr_outputs; i++)
+		if (*(uint32_t *)((char *)&dev->outputs[i] + field) == id)
+			return i;
+	return -1;
+}
+#define drm_find(dev, id, field) drm_find_output(dev, id, offsetof(struct drm_output, field))
+
+/* Copies ids[0..n) into a user array of room entries (only those that fit, as
+ * Linux's put_user loops do). */
+static int drm_put_ids(uint64_t uptr, uint32_t room, const uint32_t *ids, unsigned n)
+{
+	uint32_t __user *p = (uint32_t __user *)(uintptr_t)uptr;
+
+	for (unsigned i = 0; i < n && i < room; i++)
+		if (put_user(ids[i], p + i))
+			return -EFAULT;
+	return 0;
+}
+
+/* GETRESOURCES: the caller's framebuffers, every CRTC, encoder and connector. */
+int drm_ioctl_getresources(struct drm_file *f, void *data)
+{
+	struct drm_mode_card_res *res = data;
+	struct drm_device *dev = f->dev;
+	uint32_t ids[3][DRM_MAX_OUTPUTS], *fb_ids = NULL;
+	struct drm_framebuffer *fb;
+	unsigned nfb = 0, n = dev->nr_outputs;
+	int err = -ENOMEM;
+
+	drm_mutex_lock(&dev->mutex);
+	list_for_each_entry(fb, &dev->fbs, link)
+		nfb += fb->owner == f;
+	if (nfb && !(fb_ids = kmalloc(nfb * sizeof(*fb_ids))))
+		goto unlock;
+	nfb = 0;
+	list_for_each_entry(fb, &dev->fbs, link)
+		if (fb->owner == f)
+			fb_ids[nfb++] = fb->id;
+	for (unsigned i = 0; i < n; i++) {
+		ids[0][i] = dev->outputs[i].crtc_id;
+		ids[1][i] = dev->outputs[i].encoder_id;
+		ids[2][i] = dev->outputs[i].connector_id;
+	}
+	err = drm_put_ids(res->fb_id_ptr, res->count_fbs, fb_ids, nfb);
+	if (!err)
+		err = drm_put_ids(res->crtc_id_ptr, res->count_crtcs, ids[0], n);
+	if (!err)
+		err = drm_put_ids(res->encoder_id_ptr, res->count_encoders, ids[1], n);
+	if (!err)
+		err = drm_put_ids(res->connector_id_ptr, res->count_connectors, ids[2], n);
+	res->count_fbs = nfb;
+	res->count_crtcs = res->count_encoders = res->count_connectors = n;
+	res->min_width = dev->driver->min_width;
+	res->min_height = dev->driver->min_height;
+	res->max_width = dev->driver->max_width;
+	res->max_height = dev->driver->max_height;
+unlock:
+	drm_mutex_unlock(&dev->mutex);
+	kfree(fb_ids);
+	return err;
+}
+
+/* GETCONNECTOR: the modes and encoders are copied only when all fit (the two-call
+ * protocol); no properties yet. */
+int drm_ioctl_getconnector(struct drm_file *f, void *data)
+{
+	struct drm_mode_get_connector *c = data;
+	struct drm_device *dev = f->dev;
+	int i = drm_find(dev, c->connector_id, connector_id), err = 0;
+	struct drm_output *out;
+
+	if (i < 0)
+		return -ENOENT;
+	out = &dev->outputs[i];
+	drm_mutex_lock(&dev->mutex);
+	if (c->count_encoders >= 1)
+		err = drm_put_ids(c->encoders_ptr, 1, &out->encoder_id, 1);
+	c->count_encoders = 1;
+	c->connector_type = dev->driver->connector_type;
+	c->connector_type_id = i + 1;
+	c->mm_width = out->mm_width;
+	c->mm_height = out->mm_height;
+	c->subpixel = 0;	/* the kernel's SubPixelUnknown */
+	c->connection = out->connected ? DRM_CONNECTION_CONNECTED : DRM_CONNECTION_DISCONNECTED;
+	if (!err && out->nr_modes && c->count_modes >= out->nr_modes &&
+	    copy_to_user((void __user *)(uintptr_t)c->modes_ptr, out->modes,
+			 out->nr_modes * sizeof(out->modes[0])))
+		err = -EFAULT;
+	c->count_modes = out->nr_modes;
+	c->encoder_id = out->fb ? out->encoder_id : 0;
+	c->count_props = 0;
+	drm_mutex_unlock(&dev->mutex);
+	return err;
+}
+
+/* GETENCODER. */
+int drm_ioctl_getencoder(struct drm_file *f, void *data)
+{
+	struct drm_mode_get_encoder *e = data;
+	struct drm_device *dev = f->dev;
+	int i = drm_find(dev, e->encoder_id, encoder_id);
+
+	if (i < 0)
+		return -ENOENT;
+	drm_mutex_lock(&dev->mutex);
+	e->crtc_id = dev->outputs[i].fb ? dev->outputs[i].crtc_id : 0;
+	drm_mutex_unlock(&dev->mutex);
+	e->encoder_type = dev->driver->encoder_type;
+	e->possible_crtcs = 1u << i;
+	e->possible_clones = 1u << i;
+	return 0;
+}
+
+/* GETCRTC: the mode is only written while the CRTC is on, as Linux's. */
+int drm_ioctl_getcrtc(struct drm_file *f, void *data)
+{
+	struct drm_mode_crtc *c = data;
+	struct drm_device *dev = f->dev;
+	int i = drm_find(dev, c->crtc_id, crtc_id);
+	struct drm_output *out;
+
+	if (i < 0)
+		return -ENOENT;
+	out = &dev->outputs[i];
+	drm_mutex_lock(&dev->mutex);
+	c->gamma_size = 0;
+	c->fb_id = out->fb ? out->fb->id : 0;
+	c->x = out->fb ? out->x : 0;
+	c->y = out->fb ? out->y : 0;
+	c->mode_valid = out->fb != NULL;
+	if (out->fb) {
+		c->mode = out->mode;
+		if (!f->aspect_ratio)
+			c->mode.flags &= ~DRM_MODE_FLAG_PIC_AR_MASK;
+	}
+	drm_mutex_unlock(&dev->mutex);
+	return 0;
+}
+
+/* GETPLANERESOURCES: primary planes are listed only to universal-planes clients. */
+int drm_ioctl_getplaneresources(struct drm_file *f, void *data)
+{
+	struct drm_mode_get_plane_res *r = data;
+	struct drm_device *dev = f->dev;
+	uint32_t ids[DRM_MAX_OUTPUTS];
+	unsigned n = f->universal_planes ? dev->nr_outputs : 0;
+	int err;
+
+	for (unsigned i = 0; i < n; i++)
+		ids[i] = dev->outputs[i].plane_id;
+	err = drm_put_ids(r->plane_id_ptr, r->count_planes, ids, n);
+	r->count_planes = n;
+	return err;
+}
+
+/* GETPLANE: formats are copied only when all fit. */
+int drm_ioctl_getplane(struct drm_file *f, void *data)
+{
+	struct drm_mode_get_plane *p = data;
+	struct drm_device *dev = f->dev;
+	int i = drm_find(dev, p->plane_id, plane_id), err = 0;
+	unsigned nf = dev->driver->nr_formats;
+
+	if (i < 0)
+		return -ENOENT;
+	drm_mutex_lock(&dev->mutex);
+	p->crtc_id = dev->outputs[i].fb ? dev->outputs[i].crtc_id : 0;
+	p->fb_id = dev->outputs[i].fb ? dev->outputs[i].fb->id : 0;
+	drm_mutex_unlock(&dev->mutex);
+	p->possible_crtcs = 1u << i;
+	p->gamma_size = 0;
+	if (nf && p->count_format_types >= nf &&
+	    copy_to_user((void __user *)(uintptr_t)p->format_type_ptr, dev->driver->formats,
+			 nf * sizeof(uint32_t)))
+		err = -EFAULT;
+	p->count_format_types = nf;
+	return err;
+}
+
+/* Shows fb on output i (see drm_internal.h). */
+int drm_output_set_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
+			  const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y)
+{
+	struct drm_output *out = &dev->outputs[i];
+	int err = dev->driver->funcs->output_set(dev, i, fb, mode, x, y);
+
+	if (err)
+		return err;
+	if (fb)
+		drm_fb_get_locked(fb);
+	if (out->fb)
+		drm_fb_put_locked(out->fb);
+	out->fb = fb;
+	if (mode)
+		out->mode = *mode;
+	out->x = x;
+	out->y = y;
+	return 0;
+}
+
+#define DRM_MODE_FLAG_KNOWN (DRM_MODE_FLAG_PHSYNC | DRM_MODE_FLAG_NHSYNC | \
+	DRM_MODE_FLAG_PVSYNC | DRM_MODE_FLAG_NVSYNC | DRM_MODE_FLAG_INTERLACE | \
+	DRM_MODE_FLAG_DBLSCAN | DRM_MODE_FLAG_CSYNC | DRM_MODE_FLAG_PCSYNC | \
+	DRM_MODE_FLAG_NCSYNC | DRM_MODE_FLAG_HSKEW | DRM_MODE_FLAG_DBLCLK | \
+	DRM_MODE_FLAG_CLKDIV2 | DRM_MODE_FLAG_3D_MASK)
+
+/* Linux's drm_mode_convert_umode + drm_mode_validate_basic: -ERANGE or -EINVAL. */
+static int drm_mode_check(const struct drm_mode_modeinfo *m)
+{
+	uint32_t flags = m->flags & ~DRM_MODE_FLAG_PIC_AR_MASK;
+
+	if (m->clock > INT32_MAX || m->vrefresh > INT32_MAX)
+		return -ERANGE;
+	switch (m->flags & DRM_MODE_FLAG_PIC_AR_MASK) {
+	case DRM_MODE_FLAG_PIC_AR_NONE: case DRM_MODE_FLAG_PIC_AR_4_3:
+	case DRM_MODE_FLAG_PIC_AR_16_9: case DRM_MODE_FLAG_PIC_AR_64_27:
+	case DRM_MODE_FLAG_PIC_AR_256_135:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if ((flags & ~DRM_MODE_FLAG_KNOWN) ||
+	    (flags & DRM_MODE_FLAG_3D_MASK) > DRM_MODE_FLAG_3D_SIDE_BY_SIDE_HALF || !m->clock)
+		return -EINVAL;
+	if (!m->hdisplay || m->hsync_start < m->hdisplay || m->hsync_end < m->hsync_start ||
+	    m->htotal < m->hsync_end)
+		return -EINVAL;
+	if (!m->vdisplay || m->vsync_start < m->vdisplay || m->vsync_end < m->vsync_start ||
+	    m->vtotal < m->vsync_end)
+		return -EINVAL;
+	return 0;
+}
+
+static bool drm_plane_has_format(struct drm_device *dev, uint32_t format)
+{
+	for (unsigned k = 0; k < dev->driver->nr_formats; k++)
+		if (dev->driver->formats[k] == format)
+			return true;
+	return false;
+}
+
+/* The connector list of a SETCRTC for output i: each must exist (-ENOENT) and be
+ * the output's own (-EINVAL, the atomic check's answer). */
+static int drm_setcrtc_connectors(struct drm_device *dev, const struct drm_mode_crtc *c,
+				  unsigned i)
+{
+	uint32_t __user *p = (uint32_t __user *)(uintptr_t)c->set_connectors_ptr;
+	bool bad = false;
+	uint32_t id;
+
+	if (c->count_connectors > dev->nr_outputs)
+		return -EINVAL;
+	for (uint32_t k = 0; k < c->count_connectors; k++) {
+		if (get_user(id, p + k))
+			return -EFAULT;
+		if (drm_find(dev, id, connector_id) < 0)
+			return -ENOENT;
+		bad |= id != dev->outputs[i].connector_id;
+	}
+	return bad ? -EINVAL : 0;
+}
+
+/* SETCRTC under the mutex once the CRTC is known. */
+static int drm_setcrtc_locked(struct drm_device *dev, struct drm_mode_crtc *c, unsigned i)
+{
+	struct drm_framebuffer *fb = NULL;
+	int err;
+
+	if (c->mode_valid) {
+		fb = c->fb_id == (uint32_t)-1 ? dev->outputs[i].fb :
+		     drm_fb_lookup_locked(dev, c->fb_id);
+		if (!fb)
+			return c->fb_id == (uint32_t)-1 ? -EINVAL : -ENOENT;
+		if ((err = drm_mode_check(&c->mode)))
+			return err;
+		if (!drm_plane_has_format(dev, fb->format))
+			return -EINVAL;
+		if (c->mode.hdisplay > fb->width || c->mode.vdisplay > fb->height ||
+		    c->x > fb->width - c->mode.hdisplay || c->y > fb->height - c->mode.vdisplay)
+			return -ENOSPC;
+	}
+	if (!c->count_connectors && c->mode_valid)
+		return -EINVAL;
+	if (c->count_connectors && !c->mode_valid)
+		return -EINVAL;
+	if ((err = drm_setcrtc_connectors(dev, c, i)))
+		return err;
+	return drm_output_set_locked(dev, i, fb, c->mode_valid ? &c->mode : NULL, c->x, c->y);
+}
+
+/* SETCRTC: shows a framebuffer with a mode on a CRTC and its connector, or turns
+ * the CRTC off (no mode, no connectors). */
+int drm_ioctl_setcrtc(struct drm_file *f, void *data)
+{
+	struct drm_mode_crtc *c = data;
+	struct drm_device *dev = f->dev;
+	int i, err;
+
+	if ((c->x & 0xffff0000) || (c->y & 0xffff0000))
+		return -ERANGE;
+	i = drm_find(dev, c->crtc_id, crtc_id);
+	if (i < 0)
+		return -ENOENT;
+	drm_mutex_lock(&dev->mutex);
+	err = drm_setcrtc_locked(dev, c, i);
+	drm_mutex_unlock(&dev->mutex);
+	return err;
+}
