@@ -3,6 +3,9 @@
  * primary plane per output) and the legacy KMS ioctls that read them or set a CRTC,
  * with the checks and errnos of Linux's drm_mode_* ioctls. Object lookups take the
  * object's type into account (an encoder id is no CRTC: -ENOENT).
+ *
+ * User memory is never touched with dev->mutex held: a user buffer may be a mapped
+ * DRM buffer whose page fault (drm_gem_fault_page) takes that mutex.
  */
 #include "drm/drm_internal.h"
 
@@ -56,6 +59,7 @@ int drm_ioctl_getresources(struct drm_file *f, void *data)
 		ids[1][i] = dev->outputs[i].encoder_id;
 		ids[2][i] = dev->outputs[i].connector_id;
 	}
+	drm_mutex_unlock(&dev->mutex);
 	err = drm_put_ids(res->fb_id_ptr, res->count_fbs, fb_ids, nfb);
 	if (!err)
 		err = drm_put_ids(res->crtc_id_ptr, res->count_crtcs, ids[0], n);
@@ -69,9 +73,10 @@ int drm_ioctl_getresources(struct drm_file *f, void *data)
 	res->min_height = dev->driver->min_height;
 	res->max_width = dev->driver->max_width;
 	res->max_height = dev->driver->max_height;
+	kfree(fb_ids);
+	return err;
 unlock:
 	drm_mutex_unlock(&dev->mutex);
-	kfree(fb_ids);
 	return err;
 }
 
@@ -87,7 +92,7 @@ int drm_ioctl_getconnector(struct drm_file *f, void *data)
 	if (i < 0)
 		return -ENOENT;
 	out = &dev->outputs[i];
-	drm_mutex_lock(&dev->mutex);
+	/* The description (modes, size, status) is fixed at registration: no hotplug yet. */
 	if (c->count_encoders >= 1)
 		err = drm_put_ids(c->encoders_ptr, 1, &out->encoder_id, 1);
 	c->count_encoders = 1;
@@ -102,9 +107,10 @@ int drm_ioctl_getconnector(struct drm_file *f, void *data)
 			 out->nr_modes * sizeof(out->modes[0])))
 		err = -EFAULT;
 	c->count_modes = out->nr_modes;
+	drm_mutex_lock(&dev->mutex);
 	c->encoder_id = out->fb ? out->encoder_id : 0;
-	c->count_props = 0;
 	drm_mutex_unlock(&dev->mutex);
+	c->count_props = 0;
 	return err;
 }
 
@@ -254,29 +260,52 @@ static bool drm_plane_has_format(struct drm_device *dev, uint32_t format)
 	return false;
 }
 
+/* A SETCRTC's connector ids, read before the mutex is taken: ids[k], or ids_err
+ * -EFAULT from the first unreadable one on (reported in Linux's order later). */
+struct drm_setcrtc_conns {
+	uint32_t ids[DRM_MAX_OUTPUTS];
+	uint32_t nr_read;
+	int err;
+};
+
+static void drm_setcrtc_read_connectors(struct drm_device *dev, const struct drm_mode_crtc *c,
+					struct drm_setcrtc_conns *conns)
+{
+	uint32_t __user *p = (uint32_t __user *)(uintptr_t)c->set_connectors_ptr;
+
+	conns->nr_read = 0;
+	conns->err = 0;
+	if (c->count_connectors > dev->nr_outputs)
+		return;
+	for (; conns->nr_read < c->count_connectors; conns->nr_read++)
+		if (get_user(conns->ids[conns->nr_read], p + conns->nr_read)) {
+			conns->err = -EFAULT;
+			return;
+		}
+}
+
 /* The connector list of a SETCRTC for output i: each must exist (-ENOENT) and be
  * the output's own (-EINVAL, the atomic check's answer). */
 static int drm_setcrtc_connectors(struct drm_device *dev, const struct drm_mode_crtc *c,
-				  unsigned i)
+				  const struct drm_setcrtc_conns *conns, unsigned i)
 {
-	uint32_t __user *p = (uint32_t __user *)(uintptr_t)c->set_connectors_ptr;
 	bool bad = false;
-	uint32_t id;
 
 	if (c->count_connectors > dev->nr_outputs)
 		return -EINVAL;
 	for (uint32_t k = 0; k < c->count_connectors; k++) {
-		if (get_user(id, p + k))
-			return -EFAULT;
-		if (drm_find(dev, id, connector_id) < 0)
+		if (k == conns->nr_read)
+			return conns->err;
+		if (drm_find(dev, conns->ids[k], connector_id) < 0)
 			return -ENOENT;
-		bad |= id != dev->outputs[i].connector_id;
+		bad |= conns->ids[k] != dev->outputs[i].connector_id;
 	}
 	return bad ? -EINVAL : 0;
 }
 
 /* SETCRTC under the mutex once the CRTC is known. */
-static int drm_setcrtc_locked(struct drm_device *dev, struct drm_mode_crtc *c, unsigned i)
+static int drm_setcrtc_locked(struct drm_device *dev, struct drm_mode_crtc *c,
+			      const struct drm_setcrtc_conns *conns, unsigned i)
 {
 	struct drm_framebuffer *fb = NULL;
 	int err;
@@ -298,7 +327,7 @@ static int drm_setcrtc_locked(struct drm_device *dev, struct drm_mode_crtc *c, u
 		return -EINVAL;
 	if (c->count_connectors && !c->mode_valid)
 		return -EINVAL;
-	if ((err = drm_setcrtc_connectors(dev, c, i)))
+	if ((err = drm_setcrtc_connectors(dev, c, conns, i)))
 		return err;
 	return drm_output_set_locked(dev, i, fb, c->mode_valid ? &c->mode : NULL, c->x, c->y);
 }
@@ -309,6 +338,7 @@ int drm_ioctl_setcrtc(struct drm_file *f, void *data)
 {
 	struct drm_mode_crtc *c = data;
 	struct drm_device *dev = f->dev;
+	struct drm_setcrtc_conns conns;
 	int i, err;
 
 	if ((c->x & 0xffff0000) || (c->y & 0xffff0000))
@@ -316,8 +346,9 @@ int drm_ioctl_setcrtc(struct drm_file *f, void *data)
 	i = drm_find(dev, c->crtc_id, crtc_id);
 	if (i < 0)
 		return -ENOENT;
+	drm_setcrtc_read_connectors(dev, c, &conns);
 	drm_mutex_lock(&dev->mutex);
-	err = drm_setcrtc_locked(dev, c, i);
+	err = drm_setcrtc_locked(dev, c, &conns, i);
 	drm_mutex_unlock(&dev->mutex);
 	return err;
 }
