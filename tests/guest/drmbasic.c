@@ -359,6 +359,30 @@ static void fill(int fd, int fd2, uint32_t handle, uint64_t size, uint32_t w, ui
 	munmap(p, size);
 }
 
+/* ioctl results written into a mapped, never touched dumb buffer: the kernel faults
+ * the buffer's page in while it answers. */
+static void into_mapping(int fd, uint32_t handle, const struct res *r)
+{
+	struct drm_mode_map_dumb map = { .handle = handle };
+	struct drm_mode_card_res res = { .count_crtcs = 1, .count_connectors = 1 };
+	struct drm_mode_get_connector conn = { .connector_id = r->connector, .count_modes = 1 };
+	uint32_t *p;
+
+	drm(fd, DRM_IOCTL_MODE_MAP_DUMB, &map);
+	p = mmap(NULL, 16384, PROT_READ | PROT_WRITE, MAP_SHARED, fd, map.offset);
+	if (p == MAP_FAILED) {
+		show("mmap of the 64x64 buffer", -1);
+		return;
+	}
+	res.crtc_id_ptr = (uintptr_t)p;
+	res.connector_id_ptr = (uintptr_t)(p + 1024);
+	show("GETRESOURCES into a mapped buffer", drm(fd, DRM_IOCTL_MODE_GETRESOURCES, &res));
+	printf("  ids as before %d\n", p[0] == r->crtc && p[1024] == r->connector);
+	conn.modes_ptr = (uintptr_t)(p + 2048);
+	show("GETCONNECTOR into a mapped buffer", drm(fd, DRM_IOCTL_MODE_GETCONNECTOR, &conn));
+	munmap(p, 16384);
+}
+
 static void handles(int fd, int fd2)
 {
 	uint32_t h1, h2, h3;
@@ -412,6 +436,7 @@ int main(int argc, char **argv)
 	dumb_errors(fd);
 	handle = dumb(fd, r.mode.hdisplay, r.mode.vdisplay, "CREATE_DUMB mode-sized", &size);
 	small = dumb(fd, 64, 64, "CREATE_DUMB 64x64", NULL);
+	into_mapping(fd, small, &r);
 	handles(fd, fd2);
 	fill(fd, fd2, handle, size, r.mode.hdisplay, r.mode.vdisplay, &first_offset);
 	fb = addfb2(fd, r.mode.hdisplay, r.mode.vdisplay, handle, DRM_FORMAT_XRGB8888, "ADDFB2");
