@@ -82,13 +82,14 @@ static void mount_one(const char *type, const char *dir)
 		say("warning: mounting %s on %s failed: %s", type, dir, strerror(errno));
 }
 
-/* Mount /proc, /sys, /dev, /dev/pts and /tmp. */
+/* Mount /proc, /sys, /dev, /dev/pts, /dev/shm (for shm_open) and /tmp. */
 static void mount_all(void)
 {
 	mount_one("proc", "/proc");
 	mount_one("sysfs", "/sys");
 	mount_one("devtmpfs", "/dev");
 	mount_one("devpts", "/dev/pts");
+	mount_one("tmpfs", "/dev/shm");
 	mount_one("tmpfs", "/tmp");
 }
 

@@ -6,7 +6,9 @@
  * periodic timers (expiration counts printed as lower bounds), absolute times,
  * gettime/settime's old value, poll and epoll, bad input. signalfd: flags, sizes,
  * the siginfo records of kill, sigqueue, a child's kill and SIGCHLD, mask updates,
- * poll and epoll.
+ * poll and epoll. POSIX shared memory: shm_open on the /dev/shm tmpfs, a MAP_SHARED
+ * mapping (faulted in before the fork) written by a child and read by the parent, data
+ * written through the child's own fd, shm_unlink.
  *
  * Prints one line per checked call: a name, its result, the errno name on failure.
  */
@@ -21,6 +23,7 @@
 #include <sys/epoll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/stat.h>
@@ -452,6 +455,53 @@ static void check_signalfd(void)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+static void check_shm(void)
+{
+	struct stat st;
+	char *p;
+	int fd, status;
+	pid_t pid;
+
+	R("stat /dev/shm", stat("/dev/shm", &st));
+	printf("%-44s = dir %d mode %o\n", "  /dev/shm", S_ISDIR(st.st_mode), st.st_mode & 07777);
+	fd = shm_open("/evt-shm", O_CREAT | O_EXCL | O_RDWR, 0600);
+	printf("%-44s = %d\n", "shm_open create ok", fd >= 0);
+	R("  shm_open again O_EXCL", shm_open("/evt-shm", O_CREAT | O_EXCL | O_RDWR, 0600));
+	R("  F_GETFD (cloexec)", fcntl(fd, F_GETFD));
+	R("  ftruncate 8192", ftruncate(fd, 8192));
+	R("  stat /dev/shm/evt-shm", stat("/dev/shm/evt-shm", &st));
+	printf("%-44s = reg %d mode %o size %ld\n", "  file", S_ISREG(st.st_mode),
+	       st.st_mode & 07777, (long)st.st_size);
+	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	printf("%-44s = %d\n", "  mmap shared ok", p != MAP_FAILED);
+	p[0] = p[4096] = 0;	/* faulted in before the fork */
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		int cfd = shm_open("/evt-shm", O_RDWR, 0);
+
+		strcpy(p, "from the child");
+		strcpy(p + 4096, "second page");
+		pwrite(cfd, "via the fd", 10, 100);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	printf("%-44s = %s / %s\n", "  parent's mapping sees", p, p + 4096);
+	munmap(p, 8192);
+	close(fd);
+	fd = shm_open("/evt-shm", O_RDONLY, 0);
+	{
+		char buf[16] = "";
+
+		R("  pread via a new shm_open", pread(fd, buf, 10, 100));
+		printf("%-44s = %s\n", "  data", buf);
+	}
+	close(fd);
+	R("  shm_unlink", shm_unlink("/evt-shm"));
+	R("  shm_unlink again", shm_unlink("/evt-shm"));
+	R("  shm_open missing", shm_open("/evt-shm", O_RDWR, 0));
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -460,5 +510,6 @@ int main(void)
 	check_timerfd_errors();
 	check_timerfd_timers();
 	check_signalfd();
+	check_shm();
 	return 0;
 }
