@@ -366,6 +366,7 @@ void epoll_file_release(struct file *file)
 	fs_mutex_unlock(&epoll_mutex);
 }
 
+/* epoll_create1(2): a new empty set; only EPOLL_CLOEXEC is a valid flag. */
 long sys_epoll_create1(int flags)
 {
 	struct eventpoll *ep;
@@ -395,6 +396,7 @@ long sys_epoll_create1(int flags)
 	return fd;
 }
 
+/* epoll_create(2): size is only checked to be positive, as Linux. */
 long sys_epoll_create(int size)
 {
 	return size <= 0 ? -EINVAL : sys_epoll_create1(0);
@@ -446,6 +448,7 @@ static int ep_ctl_locked(struct eventpoll *ep, int op, struct file *tf, int fd,
 	return -EINVAL;
 }
 
+/* epoll_ctl(2): ADD/MOD/DEL with Linux's checks in Linux's order (see above). */
 long sys_epoll_ctl(int epfd, int op, int fd, struct epoll_event __user *uev)
 {
 	struct epoll_event ev = { 0 };
@@ -539,6 +542,7 @@ static uint64_t ep_deadline(int64_t ns)
 	return clock_monotonic_ns() + ns;
 }
 
+/* epoll_wait(2): timeout in ms, negative for none; never restarted (EINTR). */
 long sys_epoll_wait(int epfd, struct epoll_event __user *events, int maxevents, int timeout)
 {
 	return ep_wait(epfd, events, maxevents,
@@ -566,6 +570,7 @@ static long ep_pwait(int epfd, struct epoll_event __user *events, int maxevents,
 	return ret;
 }
 
+/* epoll_pwait(2): epoll_wait with a temporary signal mask. */
 long sys_epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout,
 		     const uint64_t __user *sigmask, size_t sigsetsize)
 {
@@ -574,6 +579,7 @@ long sys_epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents,
 			sigmask, sigsetsize);
 }
 
+/* epoll_pwait2(2): epoll_pwait with a timespec timeout (NULL: none). */
 long sys_epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents,
 		      const struct __kernel_timespec __user *timeout,
 		      const uint64_t __user *sigmask, size_t sigsetsize)

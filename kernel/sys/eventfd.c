@@ -128,6 +128,7 @@ static const struct file_operations eventfd_fops = {
 	.release = eventfd_release,
 };
 
+/* eventfd2(2): a counter starting at initval; EFD_SEMAPHORE/NONBLOCK/CLOEXEC. */
 long sys_eventfd2(unsigned initval, int flags)
 {
 	struct eventfd_ctx *ctx;
@@ -154,6 +155,7 @@ long sys_eventfd2(unsigned initval, int flags)
 	return fd;
 }
 
+/* eventfd(2): eventfd2 without flags. */
 long sys_eventfd(unsigned initval)
 {
 	return sys_eventfd2(initval, 0);

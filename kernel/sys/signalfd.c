@@ -142,6 +142,8 @@ static long signalfd_create(uint64_t mask, int flags)
 	return fd;
 }
 
+/* signalfd4(2): a new signalfd (ufd -1) or a new mask for an existing one;
+ * SIGKILL and SIGSTOP are dropped from the mask silently. */
 long sys_signalfd4(int ufd, const uint64_t __user *umask, size_t sizemask, int flags)
 {
 	struct file *file;
@@ -169,6 +171,7 @@ long sys_signalfd4(int ufd, const uint64_t __user *umask, size_t sizemask, int f
 	return ufd;
 }
 
+/* signalfd(2): signalfd4 without flags. */
 long sys_signalfd(int ufd, const uint64_t __user *umask, size_t sizemask)
 {
 	return sys_signalfd4(ufd, umask, sizemask, 0);

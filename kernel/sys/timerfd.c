@@ -135,6 +135,8 @@ static const struct file_operations timerfd_fops = {
 	.release = timerfd_release,
 };
 
+/* timerfd_create(2): a disarmed timer on REALTIME, MONOTONIC or BOOTTIME (the
+ * _ALARM clocks act as their plain ones). */
 long sys_timerfd_create(int clockid, int flags)
 {
 	struct timerfd_ctx *ctx;
@@ -218,6 +220,8 @@ static uint64_t timerfd_deadline(struct timerfd_ctx *ctx, uint64_t value, int fl
 	return value ? value : 1;
 }
 
+/* timerfd_settime(2): arms (it_value 0 disarms) and zeroes the count; the old
+ * setting goes to uold when given (-EFAULT there leaves the new one in place). */
 long sys_timerfd_settime(int fd, int flags, const struct __kernel_itimerspec __user *unew,
 			 struct __kernel_itimerspec __user *uold)
 {
@@ -251,6 +255,7 @@ long sys_timerfd_settime(int fd, int flags, const struct __kernel_itimerspec __u
 	return 0;
 }
 
+/* timerfd_gettime(2): the time to the next expiration and the interval. */
 long sys_timerfd_gettime(int fd, struct __kernel_itimerspec __user *ucur)
 {
 	struct __kernel_itimerspec cur;
