@@ -211,7 +211,7 @@ int mount_root(struct super_block *sb);
 #define UMOUNT_NOFOLLOW 8
 int do_umount(const struct path *target, int flags);
 /* Formats /proc/mounts; returns the length it would have. */
-size_t mounts_format(char *buf, size_t size);
+size_t mounts_format(char *buf, size_t size, bool mountinfo);
 size_t fs_types_format(char *buf, size_t size);
 
 /* ---- namei.c ---- */

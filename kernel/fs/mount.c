@@ -225,7 +225,20 @@ int do_umount(const struct path *target, int flags)
 	return 0;
 }
 
-static size_t mount_format_one(struct mount *m, char *buf, size_t size)
+/* One line of /proc/PID/mountinfo: ids, device, root, mount point, per-mount
+ * options, then the file system's type, source and options. */
+static size_t mountinfo_format_one(struct mount *m, const char *path, const char *opts,
+				   char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%d %d %u:%u / %s %s%s%s%s%s - %s %s %s%s\n", m->id,
+			 m->parent ? m->parent->id : m->id, MAJOR(m->sb->dev), MINOR(m->sb->dev),
+			 path, m->flags & MS_RDONLY ? "ro" : "rw", m->flags & MS_NOSUID ? ",nosuid" : "",
+			 m->flags & MS_NODEV ? ",nodev" : "", m->flags & MS_NOEXEC ? ",noexec" : "",
+			 m->parent ? ",relatime" : "", m->sb->type->name, m->source,
+			 m->sb->read_only || (m->flags & MS_RDONLY) ? "ro" : "rw", opts);
+}
+
+static size_t mount_format_one(struct mount *m, char *buf, size_t size, bool mountinfo)
 {
 	struct path p = { m, m->root };
 	char *path = kmalloc(PATH_MAX_LEN);
@@ -239,6 +252,11 @@ static size_t mount_format_one(struct mount *m, char *buf, size_t size)
 	opts[0] = 0;
 	if (m->sb->type->show_options)
 		m->sb->type->show_options(m->sb, opts, sizeof(opts));
+	if (mountinfo) {
+		len = mountinfo_format_one(m, path, opts, buf, size);
+		kfree(path);
+		return len;
+	}
 	len = ksnprintf(buf, size, "%s %s %s %s%s%s%s%s%s 0 0\n", m->source, path,
 			m->sb->type->name, m->flags & MS_RDONLY ? "ro" : "rw",
 			m->flags & MS_NOSUID ? ",nosuid" : "", m->flags & MS_NODEV ? ",nodev" : "",
@@ -247,8 +265,9 @@ static size_t mount_format_one(struct mount *m, char *buf, size_t size)
 	return len;
 }
 
-/* Formats /proc/mounts into buf; returns the length the whole text has. */
-size_t mounts_format(char *buf, size_t size)
+/* Formats /proc/mounts (or mountinfo) into buf; returns the length the whole text
+ * has. */
+size_t mounts_format(char *buf, size_t size, bool mountinfo)
 {
 	struct mount *m, *mounts[64];
 	size_t len = 0, n = 0, i;
@@ -263,7 +282,7 @@ size_t mounts_format(char *buf, size_t size)
 	spin_unlock_irqrestore(&mount_lock, irq);
 	for (i = 0; i < n; i++) {
 		len += mount_format_one(mounts[i], len < size ? buf + len : NULL,
-					len < size ? size - len : 0);
+					len < size ? size - len : 0, mountinfo);
 		mount_put(mounts[i]);
 	}
 	return len;

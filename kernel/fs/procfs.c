@@ -59,7 +59,12 @@ static size_t proc_filesystems_show(void *ctx, char *buf, size_t size)
 
 static size_t proc_mounts_show(void *ctx, char *buf, size_t size)
 {
-	return mounts_format(buf, size);
+	return mounts_format(buf, size, false);
+}
+
+static size_t proc_mountinfo_show(void *ctx, char *buf, size_t size)
+{
+	return mounts_format(buf, size, true);
 }
 
 #define NS_PER_TICK (1000000000ULL / 100)	/* USER_HZ */
@@ -145,46 +150,6 @@ static size_t proc_with_task(pid_t pid, size_t (*fn)(struct task *t, char *buf, 
 	return t ? fn(t, buf, size) : 0;
 }
 
-static size_t pid_stat_fmt(struct task *t, char *buf, size_t size)
-{
-	struct process_times pt;
-
-	task_process_times(t, &pt);
-	return ksnprintf(buf, size,
-			 "%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 %lu 0 0 "
-			 "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-			 task_pid(t), task_comm(t), task_ppid(t), task_pgid(t), task_sid(t),
-			 (unsigned long)(pt.utime_ns / NS_PER_TICK),
-			 (unsigned long)(pt.stime_ns / NS_PER_TICK),
-			 (unsigned long)(pt.cutime_ns / NS_PER_TICK),
-			 (unsigned long)(pt.cstime_ns / NS_PER_TICK), pt.threads,
-			 (unsigned long)(pt.start_ns / NS_PER_TICK));
-}
-
-static size_t pid_status_fmt(struct task *t, char *buf, size_t size)
-{
-	struct cred *c = task_cred(t);
-	struct group_info *g = task_groups_get(t);
-	size_t len = 0;
-
-	proc_append(buf, size, &len,
-		    "Name:\t%s\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t%d\nNgid:\t0\n"
-		    "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\n"
-		    "Gid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t",
-		    task_comm(t), task_tgid(t), task_pid(t), task_ppid(t), c->uid, c->euid,
-		    c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid, NOFILE_MAX);
-	for (int i = 0; g && i < g->count; i++)
-		proc_append(buf, size, &len, i ? " %u" : "%u", g->gids[i]);
-	groups_put(g);
-	proc_append(buf, size, &len, " \nThreads:\t1\n");	/* Linux's trailing space */
-	return len;
-}
-
-static size_t pid_comm_fmt(struct task *t, char *buf, size_t size)
-{
-	return ksnprintf(buf, size, "%s\n", task_comm(t));
-}
-
 static size_t pid_maps_fmt(struct task *t, char *buf, size_t size)
 {
 	struct vm_space *vm = task_vm(t);
@@ -231,9 +196,6 @@ static size_t pid_cmdline_show(void *ctx, char *buf, size_t size)
 	{									\
 		return proc_with_task(PID_OF(ctx), name##_fmt, buf, size);	\
 	}
-PID_SHOW(pid_stat)
-PID_SHOW(pid_status)
-PID_SHOW(pid_comm)
 PID_SHOW(pid_maps)
 
 
@@ -360,17 +322,24 @@ static struct pseudo_node *proc_add_link(struct pseudo_node *dir, const char *na
 	return n;
 }
 
+/* The files a process directory and a task/TID directory both have. */
+static bool proc_fill_task_dir(struct pseudo_node *dir)
+{
+	return proc_add_file(dir, "cmdline", pid_cmdline_show) &&
+	       proc_add_file(dir, "maps", pid_maps_show) &&
+	       proc_add_file(dir, "mounts", proc_mounts_show) &&
+	       proc_add_file(dir, "mountinfo", proc_mountinfo_show) &&
+	       proc_add_link(dir, "exe", NULL, pid_exe_link) &&
+	       procfs_fd_init(dir) && procfs_pid_files_init(dir);
+}
+
 static bool proc_build_pid_dir(void)
 {
+	struct pseudo_node *tid_dir = pseudo_add(NULL, "tid", S_IFDIR | 0555);
+
 	proc_pid_dir = pseudo_add(NULL, "pid", S_IFDIR | 0555);
-	return proc_pid_dir && proc_add_file(proc_pid_dir, "stat", pid_stat_show) &&
-	       proc_add_file(proc_pid_dir, "status", pid_status_show) &&
-	       proc_add_file(proc_pid_dir, "comm", pid_comm_show) &&
-	       proc_add_file(proc_pid_dir, "cmdline", pid_cmdline_show) &&
-	       proc_add_file(proc_pid_dir, "maps", pid_maps_show) &&
-	       proc_add_file(proc_pid_dir, "mounts", proc_mounts_show) &&
-	       proc_add_link(proc_pid_dir, "exe", NULL, pid_exe_link) &&
-	       procfs_fd_init(proc_pid_dir);
+	return proc_pid_dir && tid_dir && proc_fill_task_dir(proc_pid_dir) &&
+	       proc_fill_task_dir(tid_dir) && procfs_task_init(proc_pid_dir, tid_dir);
 }
 
 /* /proc/sysrq-trigger: the first written character is a SysRq key, as on Linux 6.1. */
@@ -403,7 +372,7 @@ static bool proc_build_root(void)
 	       proc_add_file(proc_root, "filesystems", proc_filesystems_show) &&
 	       proc_add_file(proc_root, "stat", proc_stat_show) &&
 	       proc_add_file(proc_root, "loadavg", proc_loadavg_show) &&
-	       proc_add_sysrq(proc_root) &&
+	       proc_add_sysrq(proc_root) && procfs_sys_init(proc_root) &&
 	       proc_add_link(proc_root, "mounts", "self/mounts", NULL) &&
 	       proc_add_link(proc_root, "self", NULL, proc_self_link);
 }

@@ -61,4 +61,11 @@ struct inode *pseudo_inode_new(struct inode *dir, struct pseudo_node *node, void
 /* procfs_fd.c: adds fd/ to the per-process directory template. */
 bool procfs_fd_init(struct pseudo_node *pid_dir);
 
+/* procfs_pid.c: stat, status, statm, comm, environ and auxv of a process or thread
+ * directory template; task/ under the process template, tid_dir its entries. */
+bool procfs_pid_files_init(struct pseudo_node *dir);
+bool procfs_task_init(struct pseudo_node *pid_dir, struct pseudo_node *tid_dir);
+/* procfs_sys.c: /proc/sys/kernel under the /proc root. */
+bool procfs_sys_init(struct pseudo_node *root);
+
 #endif

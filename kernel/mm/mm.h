@@ -81,6 +81,7 @@ struct vm_space {
 	uint64_t mmap_base;		/* top of the mmap area, searched downwards */
 	uint64_t stack_start;		/* top of the initial stack */
 	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t auxv_start, auxv_end;	/* the auxiliary vector exec wrote */
 	size_t rss_pages;
 };
 
@@ -125,6 +126,17 @@ int vm_mincore(struct vm_space *vm, uint64_t start, size_t n, uint8_t *vec);
  * the new address or -errno. */
 long vm_mremap(struct vm_space *vm, uint64_t old, uint64_t old_len, uint64_t new_len,
 	       bool may_move, uint64_t fixed_addr);
+/* Page counts of a space for /proc/PID/status and statm, as Linux's mm counters. */
+struct vm_usage {
+	size_t total;		/* all mappings */
+	size_t data;		/* private writable, not stack */
+	size_t stack;		/* stack mappings */
+	size_t exec;		/* executable, not writable */
+	size_t file;		/* file-backed */
+	size_t rss;		/* resident */
+};
+/* Fills u for vm; takes vm->lock. */
+void vm_get_usage(struct vm_space *vm, struct vm_usage *u);
 /* Fills buf with the text of /proc/PID/maps for this space; returns length. */
 size_t vm_format_maps(struct vm_space *vm, char *buf, size_t size);
 

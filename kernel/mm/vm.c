@@ -184,15 +184,15 @@ static size_t maps_line(const struct maps_entry *e, char *buf, size_t size, char
 	} else if (vma->flags & VM_STACK) {
 		name = "[stack]";
 	}
-	n = ksnprintf(buf, size, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu",
+	n = ksnprintf(buf, size, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ",
 		      (unsigned long)vma->start, (unsigned long)vma->end,
 		      vma->flags & VM_READ ? 'r' : '-', vma->flags & VM_WRITE ? 'w' : '-',
 		      vma->flags & VM_EXEC ? 'x' : '-', vma->flags & VM_SHARED ? 's' : 'p',
 		      (unsigned long)(vma->file ? vma->file_offset : 0), MAJOR(dev), MINOR(dev),
 		      (unsigned long)ino);
-	if (*name || vma->file)	/* Linux pads to column 73 before the name */
+	if (*name || vma->file)	/* Linux pads to 72 columns, then one space */
 		n += ksnprintf(buf + MIN(n, size), size - MIN(n, size), "%*s%s",
-			       n < 72 ? (int)(73 - n) : 1, " ", name);
+			       n < 72 ? (int)(73 - n) : 1, "", name);
 	n += ksnprintf(buf + MIN(n, size), size - MIN(n, size), "\n");
 	return n;
 }
@@ -251,4 +251,28 @@ size_t vm_format_maps(struct vm_space *vm, char *buf, size_t size)
 	kfree(arr);
 	kfree(path);
 	return len;
+}
+
+/* See mm.h: the page counts /proc shows, from one pass over the VMAs. */
+void vm_get_usage(struct vm_space *vm, struct vm_usage *u)
+{
+	uint64_t flags = spin_lock_irqsave(&vm->lock);
+	struct vma *v;
+
+	memset(u, 0, sizeof(*u));
+	list_for_each_entry(v, &vm->vmas, link) {
+		size_t pages = (v->end - v->start) / PAGE_SIZE;
+
+		u->total += pages;
+		if (v->flags & (VM_STACK | VM_GROWSDOWN))
+			u->stack += pages;
+		else if ((v->flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+			u->data += pages;
+		else if ((v->flags & (VM_EXEC | VM_WRITE)) == VM_EXEC)
+			u->exec += pages;
+		if (v->file)
+			u->file += pages;
+	}
+	u->rss = vm->rss_pages;
+	spin_unlock_irqrestore(&vm->lock, flags);
 }

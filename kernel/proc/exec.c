@@ -237,6 +237,8 @@ static int exec_build_stack(struct vm_space *vm, struct exec_args *args, const c
 	table[2 + args->argc + args->envc] = 0;
 	vm->env_end = strings + args->len;
 	memcpy(&table[3 + args->argc + args->envc], aux, naux * 8);
+	vm->auxv_start = sp + (3 + args->argc + args->envc) * 8;
+	vm->auxv_end = vm->auxv_start + naux * 8;
 	err = vm_write(vm, sp, table, nitems * 8) ? -EFAULT : 0;
 	kfree(table);
 	*sp_out = sp;

@@ -19,6 +19,18 @@ void task_for_each_process(void (*fn)(struct task *t, void *ctx), void *ctx)
 	spin_unlock_irqrestore(&tasks_lock, flags);
 }
 
+/* See proc.h: fn on every user thread, tasks_lock held. */
+void task_for_each_thread(void (*fn)(struct task *t, void *ctx), void *ctx)
+{
+	uint64_t flags = spin_lock_irqsave(&tasks_lock);
+	struct task *t;
+
+	list_for_each_entry(t, &all_tasks, all_link)
+		if (!t->is_kthread && t->state != TASK_DEAD)
+			fn(t, ctx);
+	spin_unlock_irqrestore(&tasks_lock, flags);
+}
+
 pid_t task_ppid(struct task *t)
 {
 	uint64_t flags = spin_lock_irqsave(&tasks_lock);

@@ -140,6 +140,8 @@ extern spinlock_t tasks_lock;
 /* For procfs: calls fn on each process (thread-group leader) with tasks_lock held, so
  * fn must not sleep. */
 void task_for_each_process(void (*fn)(struct task *t, void *ctx), void *ctx);
+/* The same for every user thread of every process (zombie leaders included). */
+void task_for_each_thread(void (*fn)(struct task *t, void *ctx), void *ctx);
 /* The parent process's tgid (0 for PID 1). */
 pid_t task_ppid(struct task *t);
 /* True when some process belongs to process group pgid in session sid. */
@@ -166,6 +168,19 @@ struct process_times {
 	uint64_t start_ns;			/* monotonic, when it was created */
 	int threads;
 };
+/* What /proc/PID/status and stat say of one thread and its process. */
+struct task_status {
+	char state;				/* R, S, D, T or Z */
+	int threads;				/* live threads of the process */
+	uint64_t sig_pending, shared_pending;	/* bit sig-1 */
+	uint64_t blocked, ignored, caught;
+};
+/* Fills s for t. Takes tasks_lock and t's sighand lock. */
+void task_get_status(struct task *t, struct task_status *s);
+/* Linux's name of a state letter ("sleeping" for 'S'...). */
+const char *task_state_name(char state);
+/* Sets t's comm (prctl(PR_SET_NAME), /proc/PID/comm); name is NUL-terminated. */
+void task_set_comm(struct task *t, const char *name);
 /* CPU cpu's figures since boot (< cpu_count); lock-free, each only grows. */
 void proc_cpu_stats(int cpu, struct cpu_stats *out);
 /* Live task counts, last pid and tasks created. Takes tasks_lock. */

@@ -105,3 +105,73 @@ void task_process_times(struct task *t, struct process_times *out)
 	}
 	spin_unlock_irqrestore(&tasks_lock, flags);
 }
+
+/* The letter Linux shows for t: a task sleeping in a job-control stop is T. */
+static char task_state_letter(struct task *t)
+{
+	enum task_state st = READ_ONCE(t->state);
+
+	switch (st) {
+	case TASK_RUNNING:
+		return 'R';
+	case TASK_ZOMBIE:
+		return 'Z';
+	case TASK_DEAD:
+		return 'X';
+	default:
+		if (READ_ONCE(t->proc->stopped))
+			return 'T';
+		return st == TASK_UNINTERRUPTIBLE ? 'D' : 'S';
+	}
+}
+
+/* See proc.h: state, threads and signal sets of t, for /proc. */
+void task_get_status(struct task *t, struct task_status *s)
+{
+	uint64_t f = spin_lock_irqsave(&tasks_lock);
+	struct sighand *sh = t->sighand;
+
+	memset(s, 0, sizeof(*s));
+	s->state = task_state_letter(t);
+	s->threads = t->proc->live_threads;
+	if (sh && t->state != TASK_ZOMBIE && t->state != TASK_DEAD) {
+		spin_lock(&sh->lock);
+		s->sig_pending = t->pending.set;
+		s->shared_pending = t->proc->shared_pending.set;
+		s->blocked = t->blocked;
+		for (int i = 0; i < SIG_COUNT; i++) {
+			uint64_t h = sh->action[i].handler;
+
+			if (h == (uint64_t)SIG_IGN)
+				s->ignored |= 1UL << i;
+			else if (h != (uint64_t)SIG_DFL)
+				s->caught |= 1UL << i;
+		}
+		spin_unlock(&sh->lock);
+	}
+	spin_unlock_irqrestore(&tasks_lock, f);
+}
+
+/* See proc.h. */
+const char *task_state_name(char state)
+{
+	switch (state) {
+	case 'R': return "running";
+	case 'S': return "sleeping";
+	case 'D': return "disk sleep";
+	case 'T': return "stopped";
+	case 'Z': return "zombie";
+	default: return "dead";
+	}
+}
+
+/* See proc.h: the new name, NUL-padded, under tasks_lock so readers see it whole
+ * or not at all. */
+void task_set_comm(struct task *t, const char *name)
+{
+	uint64_t f = spin_lock_irqsave(&tasks_lock);
+
+	memset(t->comm, 0, sizeof(t->comm));
+	strlcpy(t->comm, name, sizeof(t->comm));
+	spin_unlock_irqrestore(&tasks_lock, f);
+}
