@@ -22,18 +22,81 @@ static uint64_t process_cpu_ns(void)
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ULL;
 }
 
+/* A CPU-time clock id (clock_getcpuclockid, pthread_getcpuclockid) as Linux
+ * encodes it: ~pid << 3, bit 2 for a thread, the low bits PROF, VIRT or SCHED. */
+#define CPUCLOCK_PID(id) (~((id) >> 3))
+#define CPUCLOCK_THREAD(id) ((id) & 4)
+#define CPUCLOCK_WHICH(id) ((id) & 3)
+#define CPUCLOCK_VIRT 1
+
+/* The task a CPU-time clock names: a thread of the caller's process, or any task
+ * standing for its process (gettime) or a process leader (getres). Needs tasks_lock. */
+static struct task *cpu_clock_task(int id, bool gettime)
+{
+	pid_t pid = CPUCLOCK_PID(id);
+	struct task *t;
+
+	if (!pid)
+		return CPUCLOCK_THREAD(id) ? current : current->group_leader;
+	list_for_each_entry(t, &all_tasks, all_link) {
+		if (t->pid != pid || t->is_kthread || t->state == TASK_DEAD)
+			continue;
+		if (CPUCLOCK_THREAD(id))
+			return t->tgid == current->tgid ? t : NULL;
+		return gettime || t == t->group_leader ? t : NULL;
+	}
+	return NULL;
+}
+
+/* Reads a CPU-time clock: user time for VIRT, user + system otherwise. */
+static int cpu_clock_read(int id, bool gettime, uint64_t *ns)
+{
+	uint64_t f, u, st, user = 0, all = 0;
+	struct task *t, *th;
+
+	if (CPUCLOCK_WHICH(id) >= 3)
+		return -EINVAL;
+	f = spin_lock_irqsave(&tasks_lock);
+	t = cpu_clock_task(id, gettime);
+	if (t && CPUCLOCK_THREAD(id)) {
+		task_times(t, &u, &st);
+		user = u;
+		all = u + st;
+	} else if (t) {
+		user = t->proc->dead_utime_ns;
+		all = user + t->proc->dead_stime_ns;
+		list_for_each_entry(th, &all_tasks, all_link) {
+			if (th->proc != t->proc || th->state == TASK_ZOMBIE || th->state == TASK_DEAD)
+				continue;
+			task_times(th, &u, &st);
+			user += u;
+			all += u + st;
+		}
+	}
+	spin_unlock_irqrestore(&tasks_lock, f);
+	if (!t)
+		return -EINVAL;
+	*ns = CPUCLOCK_WHICH(id) == CPUCLOCK_VIRT ? user : all;
+	return 0;
+}
+
 /* Reads clock id in ns; -EINVAL for clocks we do not have. */
 static int clock_read(int id, uint64_t *ns)
 {
+	if (id < 0)
+		return cpu_clock_read(id, true, ns);
 	switch (id) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
+	case CLOCK_TAI:		/* no TAI offset is ever set */
+	case CLOCK_REALTIME_ALARM:
 		*ns = clock_realtime_ns();
 		return 0;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
+	case CLOCK_BOOTTIME_ALARM:
 		*ns = clock_monotonic_ns();
 		return 0;
 	case CLOCK_PROCESS_CPUTIME_ID:
@@ -68,7 +131,7 @@ long sys_clock_getres(int id, struct __kernel_timespec __user *uts)
 {
 	struct __kernel_timespec ts = { 0, 1 };
 	uint64_t ns;
-	int err = clock_read(id, &ns);
+	int err = id < 0 ? cpu_clock_read(id, false, &ns) : clock_read(id, &ns);
 
 	if (err)
 		return err;
@@ -172,12 +235,14 @@ long sys_clock_nanosleep(int id, int flags, const struct __kernel_timespec __use
 	uint64_t ns, now;
 	int err;
 
-	if (id == CLOCK_THREAD_CPUTIME_ID)
+	if (id == CLOCK_THREAD_CPUTIME_ID || (id < 0 && CPUCLOCK_THREAD(id)))
 		return -EINVAL;
 	err = clock_read(id, &now);
 	if (err)
-		return err == -EINVAL ? -EINVAL : err;
-	if (id == CLOCK_PROCESS_CPUTIME_ID)
+		return err;
+	/* Only these clocks have timers; CPU-time sleeps are not implemented. */
+	if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC && id != CLOCK_BOOTTIME && id != CLOCK_TAI &&
+	    id != CLOCK_REALTIME_ALARM && id != CLOCK_BOOTTIME_ALARM)
 		return -EOPNOTSUPP;
 	err = timespec_get(req, &ns);
 	if (err)
