@@ -75,10 +75,13 @@ $(BUILD)/rootfs.config: FORCE
 	@echo 'packages=$(PACKAGES) overlay=$(OVERLAY)' | cmp -s - $@ || \
 		echo 'packages=$(PACKAGES) overlay=$(OVERLAY)' > $@
 
-$(BUILD)/initramfs.cpio: userland/mkrootfs.py userland/packages.txt $(BUILD)/rootfs.config \
-		$(BUILD)/userland/init $(TOOLS) $(if $(OVERLAY),FORCE) | $(HOST_DEPS)
+# The root disk image and the initramfs (only our init, which mounts the disk).
+$(BUILD)/initramfs.cpio $(BUILD)/root.img &: userland/mkrootfs.py userland/packages.txt \
+		$(BUILD)/rootfs.config $(BUILD)/userland/init $(TOOLS) $(if $(OVERLAY),FORCE) \
+		| $(HOST_DEPS)
 	$(PYTHON) userland/mkrootfs.py --list userland/packages.txt --packages "$(PACKAGES)" \
-		--cache $(BUILD)/cache --root $(BUILD)/rootfs --cpio $@ \
+		--cache $(BUILD)/cache --root $(BUILD)/rootfs --cpio $(BUILD)/initramfs.cpio \
+		--image $(BUILD)/root.img \
 		--init $(BUILD)/userland/init --overlay "$(OVERLAY)" $(TOOLS)
 
 # Debian's Linux kernel, through the same package cache.
@@ -89,11 +92,13 @@ $(BUILD)/linux/vmlinuz: userland/getlinux.py | $(HOST_DEPS)
 $(BUILD)/linux/modules.cpio: userland/getlinux.py userland/linuxmods.py | $(HOST_DEPS)
 	$(PYTHON) userland/getlinux.py --cache $(BUILD)/cache --modules $@
 
-$(BUILD)/lumen.iso: $(BUILD)/lumen.elf $(BUILD)/initramfs.cpio tests/harness/mkiso.sh
+# The ISOs depend on root.img too: everything that boots them boots that disk.
+$(BUILD)/lumen.iso: $(BUILD)/lumen.elf $(BUILD)/initramfs.cpio $(BUILD)/root.img \
+		tests/harness/mkiso.sh
 	@sh tests/harness/mkiso.sh lumen $@ $(BUILD)/lumen.elf $(BUILD)/initramfs.cpio
 
 $(BUILD)/linux.iso: $(BUILD)/linux/vmlinuz $(BUILD)/linux/modules.cpio $(BUILD)/initramfs.cpio \
-		tests/harness/mkiso.sh
+		$(BUILD)/root.img tests/harness/mkiso.sh
 	@sh tests/harness/mkiso.sh linux $@ $(BUILD)/linux/vmlinuz $(BUILD)/initramfs.cpio \
 		$(BUILD)/linux/modules.cpio
 
@@ -103,11 +108,14 @@ boot: $(HOST_DEPS) $(BUILD)/lumen.iso
 reference: $(HOST_DEPS) $(BUILD)/linux.iso
 	@$(RUNNER) --iso $(BUILD)/linux.iso --kernel linux --cmd-env LUMEN_CMD
 
+# make run boots a writable copy of root.img, build/run.img, kept between runs so
+# that a user's files survive (the runner makes it again when root.img is newer).
 run: $(HOST_DEPS) $(BUILD)/lumen.iso
-	@$(RUNNER) --iso $(BUILD)/lumen.iso --kernel lumen --interactive
+	@$(RUNNER) --iso $(BUILD)/lumen.iso --kernel lumen --interactive --keep-root $(BUILD)/run.img
 
 debug: $(HOST_DEPS) $(BUILD)/lumen.iso
-	@$(RUNNER) --iso $(BUILD)/lumen.iso --kernel lumen --interactive --debug
+	@$(RUNNER) --iso $(BUILD)/lumen.iso --kernel lumen --interactive --debug \
+		--keep-root $(BUILD)/run.img
 
 test: $(HOST_DEPS)
 	@$(PYTHON) tests/run --make "$(MAKE)" --build $(BUILD) --timeout $(TIMEOUT) \

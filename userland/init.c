@@ -1,8 +1,10 @@
 /*
  * lumen-init: PID 1 of the Lumen rootfs, identical on Lumen and on Linux.
  *
- * It mounts what exists, loads the kernel modules it finds (only linux.iso has any: the
- * Debian kernel's virtio, ext4, DRM and input drivers), says hello to the host on the control channel (COM2, ttyS1)
+ * It starts in the initramfs, which holds only itself: it mounts devtmpfs, loads the
+ * kernel modules it finds (only linux.iso has any: the Debian kernel's virtio, ext4,
+ * DRM and input drivers), mounts the root disk /dev/vda (ext2, read-only) and moves
+ * into it as busybox's switch_root does. Then it mounts what exists, says hello to the host on the control channel (COM2, ttyS1)
  * and then either runs the host's job with /bin/sh -c, forwarding its output to the
  * console and to the host, or runs an interactive shell on the console. When the job
  * or the shell is done it syncs and powers the machine off. PID 1 never exits.
@@ -32,6 +34,8 @@
 #include <unistd.h>
 
 #include "control.h"
+
+#define ROOT_DEVICE "/dev/vda"
 
 static char *const job_env[] = {
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -82,15 +86,38 @@ static void mount_one(const char *type, const char *dir)
 		say("warning: mounting %s on %s failed: %s", type, dir, strerror(errno));
 }
 
-/* Mount /proc, /sys, /dev, /dev/pts, /dev/shm (for shm_open) and /tmp. */
+/* Mount /proc, /sys, /dev/pts, /dev/shm (for shm_open), and tmpfs where a read-only
+ * root must be writable. */
 static void mount_all(void)
 {
 	mount_one("proc", "/proc");
 	mount_one("sysfs", "/sys");
-	mount_one("devtmpfs", "/dev");
 	mount_one("devpts", "/dev/pts");
 	mount_one("tmpfs", "/dev/shm");
 	mount_one("tmpfs", "/tmp");
+	mount_one("tmpfs", "/run");
+	mount_one("tmpfs", "/mnt");
+}
+
+/*
+ * Mount the root disk on /newroot, move /dev there, make it "/" (MS_MOVE of the mount
+ * onto "/", then chroot, as busybox's switch_root). The initramfs stays underneath,
+ * unreachable. Returns 0, or -1 (after a warning) when we stay in the initramfs.
+ */
+static int switch_root(void)
+{
+	if (mount(ROOT_DEVICE, "/newroot", "ext2", MS_RDONLY, NULL) < 0) {
+		say("warning: cannot mount the root disk %s: %s", ROOT_DEVICE, strerror(errno));
+		return -1;
+	}
+	if (mount("/dev", "/newroot/dev", NULL, MS_MOVE, NULL) < 0)
+		say("warning: cannot move /dev to the root disk: %s", strerror(errno));
+	if (chdir("/newroot") < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 ||
+	    chroot(".") < 0 || chdir("/") < 0) {
+		say("cannot move into the root disk: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* Load one module file with finit_module; one already loaded (EEXIST) is fine. */
@@ -340,8 +367,10 @@ int main(void)
 
 	open_console();
 	say("started");
-	mount_all();
+	mount_one("devtmpfs", "/dev");
 	load_modules();
+	switch_root();
+	mount_all();
 	ctl = open_ctl();
 	if (ctl >= 0) {
 		ctl_send(ctl, "LUMEN HELLO\n");

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Build Lumen's root file system from Debian packages and pack it as an initramfs.
+"""Build Lumen's root file system from Debian packages: an ext2 disk image + a tiny initramfs.
 
 Steps (ARCHITECTURE.md decision 4): resolve the dependency closure of the package
 list, download the .debs into a cache (apt-get download), unpack them with dpkg-deb -x,
 add busybox applet links, our init, shot and the guest test programs, copy an optional
-overlay tree on top, and write an uncompressed cpio (newc) archive owned by root:root.
+overlay tree on top, and write the tree as an ext2 image (Debian's mke2fs -d, the
+root disk /dev/vda). The initramfs GRUB loads is an uncompressed cpio (newc) owned by
+root:root holding only our init, which mounts the disk and moves into it.
 
 The closure is cached per package set and the .debs are cached per package, so a second
 build with the same set needs no network and takes seconds.
@@ -236,6 +238,36 @@ def write_cpio(root, path):
     os.replace(tmp, path)
 
 
+def write_image(root, path):
+    """Write root as an ext2 image at path: the tree's size with headroom (half again
+    plus 32 MiB) and an inode for every file with room for as many again.
+
+    mke2fs -d copies the host owners: the build runs as root here (the tree's files
+    are root's); -E root_owner sets the root directory's in any case."""
+    size, files = 0, 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            size += os.lstat(os.path.join(dirpath, name)).st_size + 4096
+            files += 1
+    mib = (size * 3 // 2 >> 20) + 32
+    tmp = f"{path}.tmp{os.getpid()}"
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", "-N", str(files * 2 + 1024),
+                    "-E", "root_owner=0:0", "-L", "lumen-root", "-d", root, tmp, f"{mib}M"],
+                   check=True, stdout=subprocess.DEVNULL)
+    os.replace(tmp, path)
+    return mib
+
+
+def write_boot_cpio(init, path, work):
+    """Write the initramfs: /init and the directories it mounts on (plus /dev nodes)."""
+    tree = os.path.join(work, "boot")
+    for d in ("dev", "proc", "sys", "newroot"):
+        os.makedirs(os.path.join(tree, d), exist_ok=True)
+    install_file(init, tree, "/init")
+    write_cpio(tree, path)
+    shutil.rmtree(tree)
+
+
 def replace_dir(new, old):
     """Put directory new in the place of old (removing what was there)."""
     trash = f"{old}.old{os.getpid()}"
@@ -253,6 +285,7 @@ def main():
     ap.add_argument("--cache", required=True, help="download cache directory")
     ap.add_argument("--root", required=True, help="rootfs directory to (re)create")
     ap.add_argument("--cpio", required=True, help="initramfs output path")
+    ap.add_argument("--image", required=True, help="root disk image output path")
     ap.add_argument("--init", required=True, help="our static PID 1")
     ap.add_argument("--overlay", default="", help="host tree copied over the rootfs")
     ap.add_argument("tools", nargs="*", help="programs for /usr/local/bin")
@@ -273,9 +306,11 @@ def main():
     add_own_files(tmp, args.init, args.tools)
     if args.overlay:
         copy_overlay(args.overlay, tmp)
-    write_cpio(tmp, args.cpio)
+    mib = write_image(tmp, args.image)
+    write_boot_cpio(args.init, args.cpio, f"{tmp}.work")
     replace_dir(tmp, args.root)
-    log(f"wrote {args.cpio} ({os.path.getsize(args.cpio) // 1024} KiB)")
+    log(f"wrote {args.image} ({mib} MiB) and {args.cpio} "
+        f"({os.path.getsize(args.cpio) // 1024} KiB)")
 
 
 if __name__ == "__main__":

@@ -212,6 +212,7 @@ int mount_root(struct super_block *sb);
 int do_umount(const struct path *target, int flags);
 /* Formats /proc/mounts; returns the length it would have. */
 size_t mounts_format(char *buf, size_t size, bool mountinfo);
+int do_move_mount(const struct path *source, const struct path *target);
 size_t fs_types_format(char *buf, size_t size);
 
 /* ---- namei.c ---- */

@@ -183,6 +183,50 @@ int do_bind_mount(const struct path *source, const struct path *target, unsigned
 			    (flags & MS_FLAGS_KEPT) | (source->mnt->flags & MS_FLAGS_KEPT));
 }
 
+/* True when mnt is anc or lies below it; mount_lock held. */
+static bool mount_is_below(const struct mount *mnt, const struct mount *anc)
+{
+	for (; mnt; mnt = mnt->parent)
+		if (mnt == anc)
+			return true;
+	return false;
+}
+
+/*
+ * MS_MOVE: moves the mount whose root is `source` (a resolved path) onto target, as
+ * switch_root moves the real root onto "/". -EINVAL when source is no mount's root or
+ * is the root mount, -ELOOP when target lies inside the moved mount, -ENOTDIR when
+ * target is no directory.
+ */
+int do_move_mount(const struct path *source, const struct path *target)
+{
+	struct mount *mnt = source->mnt, *old_parent;
+	struct inode *old_point;
+	uint64_t irq;
+
+	if (source->inode != mnt->root || !mnt->parent)
+		return -EINVAL;
+	if (!S_ISDIR(target->inode->mode))
+		return -ENOTDIR;
+	irq = spin_lock_irqsave(&mount_lock);
+	if (mount_is_below(target->mnt, mnt)) {
+		spin_unlock_irqrestore(&mount_lock, irq);
+		return -ELOOP;
+	}
+	old_parent = mnt->parent;
+	old_point = mnt->mountpoint;
+	old_point->mounted--;
+	mnt->parent = target->mnt;
+	mnt->mountpoint = target->inode;
+	target->mnt->refcount++;
+	target->inode->mounted++;
+	spin_unlock_irqrestore(&mount_lock, irq);
+	inode_get(target->inode);
+	inode_put(old_point);
+	mount_put(old_parent);
+	return 0;
+}
+
 /* Mounts sb as the root of the tree; at boot. */
 int mount_root(struct super_block *sb)
 {
@@ -265,17 +309,23 @@ static size_t mount_format_one(struct mount *m, char *buf, size_t size, bool mou
 	return len;
 }
 
-/* Formats /proc/mounts (or mountinfo) into buf; returns the length the whole text
- * has. */
+/* Formats /proc/mounts (or mountinfo) into buf: the mounts at or below the caller's
+ * root mount, as Linux shows a chroot'ed process (after switch_root, the initramfs is
+ * not listed). Returns the length the whole text has. */
 size_t mounts_format(char *buf, size_t size, bool mountinfo)
 {
 	struct mount *m, *mounts[64];
 	size_t len = 0, n = 0, i;
-	uint64_t irq = spin_lock_irqsave(&mount_lock);
+	struct path root;
+	uint64_t irq;
 
+	fs_state_get_root(&root);
+	irq = spin_lock_irqsave(&mount_lock);
 	list_for_each_entry(m, &mount_list, link) {
 		if (n == ARRAY_SIZE(mounts))
 			break;
+		if (!mount_is_below(m, root.mnt))
+			continue;
 		m->refcount++;
 		mounts[n++] = m;
 	}
@@ -285,6 +335,7 @@ size_t mounts_format(char *buf, size_t size, bool mountinfo)
 					len < size ? size - len : 0, mountinfo);
 		mount_put(mounts[i]);
 	}
+	path_put(&root);
 	return len;
 }
 

@@ -22,7 +22,9 @@ static int copy_opt_string(const char __user *ustr, char **out)
 	return 0;
 }
 
-static long mount_bind(const char *source, const struct path *target, unsigned long flags)
+/* MS_BIND (source becomes visible at target too) or MS_MOVE (source moves there). */
+static long mount_bind_or_move(const char *source, const struct path *target,
+			       unsigned long flags)
 {
 	struct path src;
 	long err;
@@ -32,7 +34,10 @@ static long mount_bind(const char *source, const struct path *target, unsigned l
 	err = path_lookup_at(AT_FDCWD, source, LOOKUP_FOLLOW, &src);
 	if (err)
 		return err;
-	err = do_bind_mount(&src, target, flags);
+	if (flags & MS_MOVE)
+		err = do_move_mount(&src, target);
+	else
+		err = do_bind_mount(&src, target, flags);
 	path_put(&src);
 	return err;
 }
@@ -50,10 +55,10 @@ long sys_mount(const char __user *usource, const char __user *utarget,
 	if (err)
 		return err;
 	err = copy_opt_string(usource, &source);
-	if (!err && !(flags & (MS_REMOUNT | MS_BIND)))
+	if (!err && !(flags & (MS_REMOUNT | MS_BIND | MS_MOVE)))
 		err = utype ? copy_opt_string(utype, &type) : -EFAULT;
-	if (!err && (flags & MS_BIND) && !(flags & MS_REMOUNT))
-		err = mount_bind(source, &target, flags);
+	if (!err && (flags & (MS_BIND | MS_MOVE)) && !(flags & MS_REMOUNT))
+		err = mount_bind_or_move(source, &target, flags);
 	else if (!err)
 		err = do_mount(source, &target, type, flags);
 	kfree(source);

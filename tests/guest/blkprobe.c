@@ -1,5 +1,5 @@
 /* blkprobe: block special files as Linux's def_blk_fops answers them. One line per
- * checked call. Usage: blkprobe RW_DISK RO_DISK (vda read-write, vdb read-only). */
+ * checked call. Usage: blkprobe RW_DISK RO_DISK (vdb read-write, vdc read-only). */
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <stdint.h>

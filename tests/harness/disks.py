@@ -1,8 +1,8 @@
 """Disk images for QEMU test jobs: tests/qemu/NAME.disks lists a job's virtio-blk disks.
 
 One disk per line: its size in bytes (K and M suffixes allowed), then "ro" for a
-read-only disk. The read-write disks become vda, vdb... in the order listed, then the
-read-only ones. Every 512-byte sector N of disk I starts with "diskI sector N\\n" and is
+read-only disk. The read-write disks become vdb, vdc... (vda is the root disk) in the
+order listed, then the read-only ones. Every 512-byte sector N of disk I starts with "diskI sector N\\n" and is
 zero after that, so tests can tell which disk and sector a read came from.
 
 A line "ext2 BLOCKSIZE SIZE [ro]" is instead an ext2 image of the fixed tree of

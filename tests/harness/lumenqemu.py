@@ -91,15 +91,42 @@ def qemu_command(opts, tmp):
             "-chardev", f"socket,id=ctl,path={tmp}/ctl.sock", "-serial", "chardev:ctl",
             "-qmp", f"unix:{tmp}/qmp.sock,server=on,wait=off",
             "-cdrom", opts.iso, "-boot", "d"] + GPU_ARGS[opts.gpu]
-    cmd += disk_args(opts.disk, opts.disk_ro)
+    cmd += root_args(opts) + disk_args(opts.disk, opts.disk_ro)
     if opts.debug:
         cmd += ["-s", "-S"]
     return cmd
 
 
+def keep_root(root, keep):
+    """Make the persistent copy keep of the root image (make run) when it is missing or
+    older than root; a user's files in it survive until the root image changes."""
+    if os.path.exists(keep) and os.path.getmtime(keep) >= os.path.getmtime(root):
+        return
+    if os.path.exists(keep):
+        warn(f"{root} is newer than {keep}: starting again from a fresh copy")
+    subprocess.run(["cp", "--sparse=always", root, keep + ".tmp"], check=True)
+    os.replace(keep + ".tmp", keep)
+
+
+def root_args(opts):
+    """QEMU arguments for the root disk (vda, the first virtio-blk device): build/root.img
+    with writes thrown away (snapshot=on), or the persistent copy --keep-root."""
+    root = opts.root or os.path.join(opts.build, "root.img")
+    if not os.path.exists(root):
+        warn(f"no root disk image {root}: the guest has no root file system")
+        return []
+    if opts.keep_root:
+        keep_root(root, opts.keep_root)
+        drive = f"file={opts.keep_root},if=none,id=root,format=raw"
+    else:
+        drive = f"file={root},if=none,id=root,format=raw,snapshot=on"
+    return ["-drive", drive, "-device", "virtio-blk-pci,drive=root"]
+
+
 def disk_args(rw, ro):
-    """QEMU arguments for raw disk images on virtio-blk-pci: the read-write ones first,
-    then the read-only ones, so both kernels name them vda, vdb... in that order."""
+    """QEMU arguments for raw disk images on virtio-blk-pci after the root disk: the
+    read-write ones first, then the read-only ones, so both kernels name them vdb,
+    vdc... in that order."""
     args = []
     disks = [(path, False) for path in rw] + [(path, True) for path in ro]
     for i, (path, readonly) in enumerate(disks):
@@ -394,9 +421,12 @@ def options(argv=None):
     ap.add_argument("--status-file", help="write the exit status here (make exits 0 or 2)")
     ap.add_argument("--build", default="build")
     ap.add_argument("--disk", action="append", default=[],
-                    help="a raw disk image on virtio-blk (repeatable: vda, vdb...)")
+                    help="a raw disk image on virtio-blk (repeatable: vdb, vdc...)")
     ap.add_argument("--disk-ro", action="append", default=[],
                     help="the same, read-only (after the --disk ones)")
+    ap.add_argument("--root", help="root disk image, vda (default BUILD/root.img; "
+                    "its writes are thrown away)")
+    ap.add_argument("--keep-root", help="boot this persistent copy of the root image")
     return ap.parse_args(argv)
 
 

@@ -1,12 +1,13 @@
 # ext2read: the ext2 images Debian's mke2fs -d makes from the fixed tree of
-# tests/harness/ext2tree.py (vda with 1 KiB blocks, vdb with 4 KiB), mounted read-only
+# tests/harness/ext2tree.py (vdb with 1 KiB blocks, vdc with 4 KiB), mounted read-only
 # and read back: names, modes, owners, links, times, sizes, device numbers, symlink
 # targets, contents (direct to triple-indirect blocks, holes, past 4 GiB), a directory
-# of many blocks, statfs and the mount errors; then a disk that is no ext2 (vdd) and
-# an image with a bad directory entry and bad block pointers (vdc: EIO, no panic).
+# of many blocks, statfs and the mount errors; then a disk that is no ext2 (vde) and
+# an image with a bad directory entry and bad block pointers (vdd: EIO or
+# EUCLEAN, no panic).
 mkdir -p /mnt/a /mnt/b
-mount -t ext2 -o ro /dev/vda /mnt/a; echo "mount vda: $?"
-mount -t ext2 -o ro /dev/vdb /mnt/b; echo "mount vdb: $?"
+mount -t ext2 -o ro /dev/vdb /mnt/a; echo "mount vdb: $?"
+mount -t ext2 -o ro /dev/vdc /mnt/b; echo "mount vdc: $?"
 grep ' /mnt/' /proc/mounts
 for m in /mnt/a /mnt/b; do
 	cd $m
@@ -31,8 +32,8 @@ mount -t ext2 /dev/null /mnt/a
 mount -t ext2 /dev/nothere /mnt/a
 umount /mnt/a; echo "umount: $?"
 ls /mnt/a
-mount -t ext2 -o ro /dev/vdd /mnt/a
-mount -t ext2 -o ro /dev/vdc /mnt/a; echo "mount vdc: $?"
+mount -t ext2 -o ro /dev/vde /mnt/a
+mount -t ext2 -o ro /dev/vdd /mnt/a; echo "mount vdd: $?"
 ls /mnt/a/dir; echo "ls dir: $?"
 cat /mnt/a/dir/sub/deep
 cat /mnt/a/numbers > /dev/null; echo "cat numbers: $?"
