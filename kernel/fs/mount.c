@@ -195,8 +195,8 @@ static bool mount_is_below(const struct mount *mnt, const struct mount *anc)
 /*
  * MS_MOVE: moves the mount whose root is `source` (a resolved path) onto target, as
  * switch_root moves the real root onto "/". -EINVAL when source is no mount's root or
- * is the root mount, -ELOOP when target lies inside the moved mount, -ENOTDIR when
- * target is no directory.
+ * is the root mount or when one of source and target is a directory and the other
+ * not, -ELOOP when target lies inside the moved mount.
  */
 int do_move_mount(const struct path *source, const struct path *target)
 {
@@ -206,8 +206,8 @@ int do_move_mount(const struct path *source, const struct path *target)
 
 	if (source->inode != mnt->root || !mnt->parent)
 		return -EINVAL;
-	if (!S_ISDIR(target->inode->mode))
-		return -ENOTDIR;
+	if (S_ISDIR(source->inode->mode) != S_ISDIR(target->inode->mode))
+		return -EINVAL;
 	irq = spin_lock_irqsave(&mount_lock);
 	if (mount_is_below(target->mnt, mnt)) {
 		spin_unlock_irqrestore(&mount_lock, irq);

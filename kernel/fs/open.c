@@ -28,10 +28,17 @@ int vfs_create(const struct path *parent, const char *name, size_t len, mode_t m
 	struct inode *dir = parent->inode, *inode;
 	int err;
 
-	/* A read-only mount answers EROFS before anything else, as Linux's
-	 * mnt_want_write comes before the permission and existence checks. */
-	if (mount_readonly(parent->mnt))
-		return -EROFS;
+	/* A read-only mount answers EROFS before the permission checks, but an existing
+	 * name (a mount point on a read-only root, say) is EEXIST first, as Linux's
+	 * filename_create. */
+	if (mount_readonly(parent->mnt)) {
+		struct path p;
+
+		if (path_child(parent, name, len, &p))
+			return -EROFS;
+		path_put(&p);
+		return -EEXIST;
+	}
 	if (!dir->iops || !dir->iops->create)
 		return sb_readonly_create_errno(dir->sb, mode);
 	err = inode_permission(dir, 3);

@@ -2,7 +2,7 @@
 # tests/harness/ext2tree.py (vdb with 1 KiB blocks, vdc with 4 KiB), mounted read-only
 # and read back: names, modes, owners, links, times, sizes, device numbers, symlink
 # targets, contents (direct to triple-indirect blocks, holes, past 4 GiB), a directory
-# of many blocks, statfs and the mount errors; then a disk that is no ext2 (vde) and
+# of many blocks, statfs, mount --move and the mount errors; then a disk that is no ext2 (vde) and
 # an image with a bad directory entry and bad block pointers (vdd: EIO or
 # EUCLEAN, no panic).
 mkdir -p /mnt/a /mnt/b
@@ -27,6 +27,11 @@ for m in /mnt/a /mnt/b; do
 	(cd big && ls > /dev/null && stat -c '%X %Y' .)	# read-only: no atime update
 	cd /
 done
+mkdir /mnt/c; mount --move /mnt/b /mnt/c; echo "move: $?"	# MS_MOVE, as switch_root
+grep ' /mnt/' /proc/mounts; ls /mnt/b | wc -l; cat /mnt/c/hello
+mount --move /mnt/c /mnt/c/dir; echo "move into itself: $?"
+mount --move /mnt/a/dir /mnt/b; echo "move no mount root: $?"
+mount --move /mnt/c /mnt/c/hello; echo "move onto a file: $?"
 touch /mnt/a/new
 mount -t ext2 /dev/null /mnt/a
 mount -t ext2 /dev/nothere /mnt/a
