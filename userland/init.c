@@ -141,7 +141,7 @@ static void load_module(const char *path)
  */
 static void load_modules(void)
 {
-	char dir[128], path[512], line[2048];
+	char dir[128], line[2048], path[sizeof(dir) + sizeof(line)];
 	struct utsname u;
 	FILE *dep;
 
