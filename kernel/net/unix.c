@@ -89,7 +89,13 @@ static struct unix_sock *unix_find_path(const struct sockaddr_un *addr, int len,
 	err = path_lookup_at(AT_FDCWD, buf, LOOKUP_FOLLOW, &p);
 	if (err)
 		return ERR_PTR(err);
-	err = inode_permission(p.inode, 2);
+	/* Linux's path_permission(MAY_WRITE): a file, directory or symlink on a
+	 * read-only file system is EROFS before the mode is looked at. */
+	if ((S_ISREG(p.inode->mode) || S_ISDIR(p.inode->mode) || S_ISLNK(p.inode->mode)) &&
+	    (READ_ONCE(p.mnt->flags) & MS_RDONLY))
+		err = -EROFS;
+	else
+		err = inode_permission(p.inode, 2);
 	if (!err && !S_ISSOCK(p.inode->mode))
 		err = -ECONNREFUSED;
 	if (!err) {
