@@ -115,6 +115,28 @@ void drm_mode_set_name(struct drm_mode_modeinfo *mode);
 /* A mode of width x height at 60 Hz with CVT timings (as Linux's drm_cvt_mode). */
 void drm_mode_cvt(struct drm_mode_modeinfo *mode, int width, int height, bool preferred);
 
+/*
+ * Flip completion (drm_vblank.c, drm_event.c), for PAGE_FLIP and MODE_ATOMIC. A flip
+ * committed to an output completes at the next vblank of its refresh-rate clock;
+ * its flip-complete event (if any) is then queued on the requesting file, which
+ * read()s it as a struct drm_event_vblank. All four take dev->mutex held.
+ */
+struct drm_file;
+struct drm_pending_event;
+/* Reserves space in f's event queue for a DRM_EVENT_FLIP_COMPLETE event carrying
+ * user_data; NULL when f's event space (4096 bytes, as Linux) is used up: the
+ * ioctl then fails with -ENOMEM. */
+struct drm_pending_event *drm_event_reserve_flip(struct drm_file *f, uint64_t user_data);
+/* Gives back a reserved event that was never armed (the commit failed). */
+void drm_event_cancel(struct drm_pending_event *e);
+/* -EBUSY while output i has a flip that has not completed (Linux refuses a second
+ * non-blocking commit then), else 0. */
+int drm_flip_busy(struct drm_device *dev, unsigned i);
+/* Call after a new state was shown on output i: the flip is pending from now on and
+ * completes at the next vblank, queueing e (NULL: no event) with the vblank's
+ * CLOCK_MONOTONIC time, sequence and the CRTC's id. */
+void drm_flip_arm(struct drm_device *dev, unsigned i, struct drm_pending_event *e);
+
 /* Display drivers' entry points, called once at boot in a task context (they sleep
  * for their devices' answers). drivers/gpu/virtio: every virtio-gpu device. */
 void virtio_gpu_init(void);

@@ -73,6 +73,7 @@ struct drm_device *drm_device_alloc(const struct drm_driver *driver, unsigned nr
 	drm_mutex_init(&dev->mutex);
 	list_init(&dev->objects);
 	list_init(&dev->fbs);
+	drm_vblank_init(dev);
 	dev->next_offset = DRM_FAKE_OFFSET_START;
 	dev->next_id = 1;
 	for (unsigned i = 0; i < nr_outputs; i++) {
@@ -169,6 +170,7 @@ static int drm_open(struct file *file)
 	fpriv->render = minor >= DRM_RENDER_MINOR_BASE;
 	/* Everyone runs as root here; Linux authenticates CAP_SYS_ADMIN openers. */
 	fpriv->authenticated = true;
+	drm_events_init(fpriv);
 	drm_mutex_lock(&dev->mutex);
 	if (!fpriv->render && !dev->master) {
 		dev->master = fpriv;
@@ -191,6 +193,7 @@ static void drm_release(struct file *file)
 	if (dev->master == fpriv)
 		dev->master = NULL;
 	drm_mutex_unlock(&dev->mutex);
+	drm_events_release(fpriv);
 	kfree(fpriv->handles);
 	kfree(fpriv);
 }
@@ -200,6 +203,8 @@ long drm_ioctl(struct file *file, unsigned cmd, unsigned long arg);
 const struct file_operations drm_fops = {
 	.open = drm_open,
 	.release = drm_release,
+	.read = drm_read,
+	.poll = drm_poll,
 	.ioctl = drm_ioctl,
 	.mmap = drm_gem_mmap,
 	.fault_page = drm_gem_fault_page,

@@ -25,6 +25,30 @@ bool drm_mutex_is_held(struct drm_mutex *m);
 /* DRM_FILE_PAGE_OFFSET_START: Linux hands out fake mmap offsets from 4 GiB up. */
 #define DRM_FAKE_OFFSET_START (1ULL << 32)
 #define DRM_MAX_HANDLES 4096
+/* Linux's per-file event space: bytes of events reserved or queued, not yet read. */
+#define DRM_EVENT_SPACE 4096
+
+/* An event reserved for a file, then queued on it; under dev->event_lock. */
+struct drm_pending_event {
+	struct list_head link;		/* in file->events once queued */
+	struct drm_file *file;		/* NULL once the file closed before delivery */
+	union {
+		struct drm_event base;
+		struct drm_event_vblank vbl;
+	} ev;
+};
+
+/* The refresh clock of one output: vblanks at multiples of period_ns on the
+ * monotonic clock. The timer is armed only while a flip waits for the next one.
+ * Under dev->event_lock. */
+struct drm_vblank {
+	struct drm_device *dev;
+	unsigned index;			/* the output */
+	struct ktimer timer;
+	uint64_t period_ns;		/* of the output's mode when the flip was armed */
+	bool flip_pending;
+	struct drm_pending_event *flip_event;	/* sent when the flip completes, or NULL */
+};
 
 /*
  * One DRM device. `mutex` protects everything that changes after registration: the
@@ -47,6 +71,10 @@ struct drm_device {
 	uint64_t next_offset;		/* fake mmap offsets, never reused */
 	struct drm_file *master;	/* the current master, or NULL */
 	uint32_t next_magic;
+	/* Flip and event delivery, also from the vblank timers (interrupts off): the
+	 * vblank states, every pending event and every file's event list and space. */
+	spinlock_t event_lock;
+	struct drm_vblank vblank[DRM_MAX_OUTPUTS];
 };
 
 /* One open of a node; file->private_data. Fields under dev->mutex. */
@@ -58,6 +86,11 @@ struct drm_file {
 	uint32_t magic;
 	struct drm_gem_object **handles;	/* handles[h - 1]; NULL = free */
 	unsigned nr_handles;
+	/* events: under dev->event_lock; read_lock orders readers */
+	struct list_head events;	/* drm_pending_event.link, oldest first */
+	unsigned event_space;		/* bytes that may still be reserved */
+	struct wait_queue event_wait;	/* readers and pollers */
+	struct drm_mutex read_lock;
 };
 
 /* The device behind a DRM file's open file description. */
@@ -104,6 +137,24 @@ int drm_ioctl_addfb(struct drm_file *f, void *data);
 int drm_ioctl_addfb2(struct drm_file *f, void *data);
 int drm_ioctl_rmfb(struct drm_file *f, void *data);
 int drm_ioctl_dirtyfb(struct drm_file *f, void *data);
+
+/* ---- drm_event.c ---- */
+void drm_events_init(struct drm_file *fpriv);
+/* Frees a closing file's queued events and detaches its pending ones. */
+void drm_events_release(struct drm_file *fpriv);
+/* Queues a reserved event on its file and wakes readers; dev->event_lock held. Frees
+ * it when its file has closed. */
+void drm_event_send_locked(struct drm_device *dev, struct drm_pending_event *e);
+ssize_t drm_read(struct file *file, struct iobuf *buf, off_t *pos);
+unsigned drm_poll(struct file *file, struct poll_table *pt);
+
+/* ---- drm_vblank.c ---- */
+/* Sets up the outputs' vblank clocks (timers idle). */
+void drm_vblank_init(struct drm_device *dev);
+int drm_ioctl_page_flip(struct drm_file *f, void *data);
+int drm_ioctl_wait_vblank(struct drm_file *f, void *data);
+int drm_ioctl_crtc_get_sequence(struct drm_file *f, void *data);
+int drm_ioctl_crtc_queue_sequence(struct drm_file *f, void *data);
 
 /* ---- drm_sysfs.c ---- */
 /* Creates the sysfs entries of cardN and renderD(128+N). */

@@ -211,6 +211,10 @@ static const struct drm_ioctl_desc drm_ioctls[] = {
 	DRM_IOCTL_DEF(MODE_DESTROY_DUMB, drm_ioctl_destroy_dumb, 0),
 	DRM_IOCTL_DEF(MODE_GETPLANERESOURCES, drm_ioctl_getplaneresources, 0),
 	DRM_IOCTL_DEF(MODE_GETPLANE, drm_ioctl_getplane, 0),
+	DRM_IOCTL_DEF(WAIT_VBLANK, drm_ioctl_wait_vblank, 0),
+	DRM_IOCTL_DEF(MODE_PAGE_FLIP, drm_ioctl_page_flip, DRM_MASTER),
+	DRM_IOCTL_DEF(CRTC_GET_SEQUENCE, drm_ioctl_crtc_get_sequence, 0),
+	DRM_IOCTL_DEF(CRTC_QUEUE_SEQUENCE, drm_ioctl_crtc_queue_sequence, 0),
 };
 
 /* Linux's drm_ioctl_permit. */
