@@ -38,6 +38,7 @@
 #define MSG_EOR 0x80
 #define MSG_WAITALL 0x100
 #define MSG_NOSIGNAL 0x4000
+#define MSG_WAITFORONE 0x10000
 #define MSG_CMSG_CLOEXEC 0x40000000
 #define SCM_RIGHTS 1
 #define SCM_CREDENTIALS 2
@@ -89,6 +90,7 @@ struct kmsg {
 	size_t controllen;		/* recv: decreases as cmsgs are written */
 	unsigned flags;			/* recv: MSG_TRUNC, MSG_CTRUNC... for msg_flags */
 	bool cmsg_cloexec;		/* recv: MSG_CMSG_CLOEXEC */
+	uint64_t deadline;		/* monotonic ns: SO_RCVTIMEO/SO_SNDTIMEO; 0: none */
 };
 
 /* socket(2): a new socket file (type holds SOCK_NONBLOCK/SOCK_CLOEXEC flags already
@@ -110,6 +112,11 @@ int sock_getname(struct file *file, void *addr, bool peer);
 ssize_t sock_sendmsg(struct file *file, struct kmsg *msg, unsigned flags);
 ssize_t sock_recvmsg(struct file *file, struct kmsg *msg, unsigned flags);
 int sock_shutdown(struct file *file, int how);
+/* The pending error (SO_ERROR) as a negative errno, cleared; 0 when none. */
+int sock_take_error(struct file *file);
+/* Leaves err (negative) pending for the next call, as recvmmsg does with the error
+ * that ended a batch after some messages. */
+void sock_set_error(struct file *file, int err);
 /* optval is a kernel copy of optlen bytes (set) or a buffer of *optlen bytes (get). */
 int sock_setsockopt(struct file *file, int level, int name, const void *optval, int optlen);
 int sock_getsockopt(struct file *file, int level, int name, void *optval, int *optlen);

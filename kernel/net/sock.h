@@ -19,6 +19,8 @@
 #define SOCK_MIN_SNDBUF 4608
 #define SOCK_MIN_RCVBUF 2304
 #define SOMAXCONN_DEFAULT 4096
+#define SOCK_HZ 250			/* Linux's jiffies, which SO_*TIMEO round to */
+#define SOCK_TIMEO_FOREVER 0x7fffffffffffffffL
 
 struct socket;
 struct sock_filter;
@@ -42,6 +44,10 @@ struct proto_ops {
 	int (*pair)(struct socket *a, struct socket *b);
 	/* SO_ATTACH_FILTER: a classic BPF program (kmalloc'd, taken over). */
 	int (*attach_filter)(struct socket *sock, struct sock_filter *prog, unsigned len);
+	/* SIOCINQ/SIOCOUTQ and the family's other ioctls (-ENOTTY: unknown). */
+	long (*ioctl)(struct socket *sock, unsigned cmd, unsigned long arg);
+	/* Sets the pending error (SO_ERROR) to err, a positive errno. */
+	void (*set_error)(struct socket *sock, int err);
 	/* The family's state at the last close of the file. */
 	void (*release)(struct socket *sock);
 };
@@ -56,6 +62,7 @@ struct socket {
 	int family, type, protocol;
 	int sndbuf, rcvbuf;
 	bool passcred, reuseaddr, keepalive;
+	long rcvtimeo, sndtimeo;	/* in SOCK_HZ ticks; SOCK_TIMEO_FOREVER */
 	void *sk;			/* the family's */
 };
 
@@ -67,6 +74,20 @@ struct scm {
 	struct ucred creds;
 };
 
+/* A socket wait's result as the call returns it: EAGAIN once the SO_RCVTIMEO or
+ * SO_SNDTIMEO deadline passed, EINTR instead of a restart when there was a
+ * deadline (Linux's sock_intr_errno). */
+static inline int sock_wait_errno(int err, uint64_t deadline)
+{
+	if (err == -ETIMEDOUT)
+		return -EAGAIN;
+	if (err == -ERESTARTSYS && deadline)
+		return -EINTR;
+	return err;
+}
+
+/* socket.c: the socket a file is, or NULL. */
+struct socket *sock_of_file(struct file *file);
 /* socket.c: message data and control. */
 int msg_copy_in(const struct kmsg *msg, size_t off, void *dst, size_t n);
 int msg_copy_out(struct kmsg *msg, size_t off, const void *src, size_t n);

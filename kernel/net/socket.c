@@ -7,6 +7,7 @@
 #include "net/sock.h"
 #include "mm/mm.h"
 #include <linux/net.h>
+#include <linux/time_types.h>
 #include <asm-generic/poll.h>
 #include <asm-generic/ioctls.h>
 
@@ -47,6 +48,13 @@ static unsigned socket_poll(struct file *file, struct poll_table *pt)
 	return sock->ops->poll ? sock->ops->poll(sock, file, pt) : 0;
 }
 
+static long socket_ioctl(struct file *file, unsigned cmd, unsigned long arg)
+{
+	struct socket *sock = file->private_data;
+
+	return sock->ops->ioctl ? sock->ops->ioctl(sock, cmd, arg) : -ENOTTY;
+}
+
 static off_t socket_llseek(struct file *file, off_t offset, int whence)
 {
 	return -ESPIPE;
@@ -65,6 +73,7 @@ static const struct file_operations socket_fops = {
 	.read = socket_read,
 	.write = socket_write,
 	.poll = socket_poll,
+	.ioctl = socket_ioctl,
 	.llseek = socket_llseek,
 	.release = socket_release,
 };
@@ -86,6 +95,7 @@ static struct file *socket_file_alloc(int family, int type, int protocol, unsign
 	sock->protocol = protocol;
 	sock->sndbuf = SOCK_DEFAULT_BUF;
 	sock->rcvbuf = SOCK_DEFAULT_BUF;
+	sock->rcvtimeo = sock->sndtimeo = SOCK_TIMEO_FOREVER;
 	file->inode = inode;
 	return file;
 out_nomem:
@@ -163,6 +173,12 @@ int sock_create_pair(int family, int type, int protocol, unsigned fflags,
 	return err;
 }
 
+/* The socket file is, or NULL. */
+struct socket *sock_of_file(struct file *file)
+{
+	return file_socket(file);
+}
+
 /* 0 when file is a socket, -ENOTSOCK otherwise. */
 int sock_file_check(struct file *file)
 {
@@ -233,27 +249,38 @@ int sock_getname(struct file *file, void *addr, bool peer)
 	return sock->ops->getname ? sock->ops->getname(sock, addr, peer) : -EOPNOTSUPP;
 }
 
-/* sendmsg(2): bytes sent or -errno. MSG_DONTWAIT or O_NONBLOCK: no waiting. */
+/* Whether a call may not wait (MSG_DONTWAIT, O_NONBLOCK, a zero timeout); sets
+ * msg->deadline from the timeout (SOCK_HZ ticks) otherwise. */
+static bool sock_nonblock(struct file *file, struct kmsg *msg, unsigned flags, long timeo)
+{
+	if ((flags & MSG_DONTWAIT) || (READ_ONCE(file->flags) & O_NONBLOCK) || !timeo)
+		return true;
+	msg->deadline = 0;
+	if (timeo != SOCK_TIMEO_FOREVER)
+		msg->deadline = clock_monotonic_ns() + (uint64_t)timeo * (1000000000 / SOCK_HZ);
+	return false;
+}
+
+/* sendmsg(2): bytes sent or -errno. MSG_DONTWAIT or O_NONBLOCK: no waiting;
+ * SO_SNDTIMEO: EAGAIN at its end. */
 ssize_t sock_sendmsg(struct file *file, struct kmsg *msg, unsigned flags)
 {
-	bool nonblock = (flags & MSG_DONTWAIT) || (READ_ONCE(file->flags) & O_NONBLOCK);
-
 	SOCK_OR_RETURN(sock, file);
 	if (!sock->ops->sendmsg)
 		return -EOPNOTSUPP;
-	return sock->ops->sendmsg(sock, msg, flags, nonblock);
+	return sock->ops->sendmsg(sock, msg, flags, sock_nonblock(file, msg, flags,
+								   READ_ONCE(sock->sndtimeo)));
 }
 
 /* recvmsg(2): bytes received or -errno; msg->flags gets MSG_TRUNC/MSG_CTRUNC. */
 ssize_t sock_recvmsg(struct file *file, struct kmsg *msg, unsigned flags)
 {
-	bool nonblock = (flags & MSG_DONTWAIT) || (READ_ONCE(file->flags) & O_NONBLOCK);
-
 	SOCK_OR_RETURN(sock, file);
 	if (!sock->ops->recvmsg)
 		return -EOPNOTSUPP;
 	msg->cmsg_cloexec = flags & MSG_CMSG_CLOEXEC;
-	return sock->ops->recvmsg(sock, msg, flags, nonblock);
+	return sock->ops->recvmsg(sock, msg, flags, sock_nonblock(file, msg, flags,
+								   READ_ONCE(sock->rcvtimeo)));
 }
 
 /* shutdown(2): how is SHUT_RD, SHUT_WR or SHUT_RDWR. */
@@ -261,6 +288,26 @@ int sock_shutdown(struct file *file, int how)
 {
 	SOCK_OR_RETURN(sock, file);
 	return sock->ops->shutdown ? sock->ops->shutdown(sock, how) : -EOPNOTSUPP;
+}
+
+/* The pending error (SO_ERROR) as a negative errno, cleared; 0 when none. */
+int sock_take_error(struct file *file)
+{
+	int err = 0, len = sizeof(err);
+
+	SOCK_OR_RETURN(sock, file);
+	if (!sock->ops->getsockopt || sock->ops->getsockopt(sock, SOL_SOCKET, SO_ERROR, &err, &len))
+		return 0;
+	return -err;
+}
+
+/* Leaves err (negative) pending for the next call on the socket. */
+void sock_set_error(struct file *file, int err)
+{
+	struct socket *sock = file_socket(file);
+
+	if (sock && sock->ops->set_error)
+		sock->ops->set_error(sock, -err);
 }
 
 /* A buffer size as Linux sets it: doubled, at least min, capped (unless forced). */
@@ -275,7 +322,40 @@ static int sock_buf_size(int val, int min, bool force)
 	return MAX(val * 2, min);
 }
 
-/* setsockopt(2); optval is a kernel copy of optlen bytes. */
+/* SO_RCVTIMEO/SO_SNDTIMEO from a timeval as Linux's sock_set_timeout: rounded up
+ * to ticks, {0, 0} waits forever, a negative one never waits. */
+static int sock_set_timeout(long *timeo, const void *optval, int optlen)
+{
+	struct __kernel_sock_timeval tv;
+	long val = SOCK_TIMEO_FOREVER;
+
+	if (optlen < (int)sizeof(tv))
+		return -EINVAL;
+	memcpy(&tv, optval, sizeof(tv));
+	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		return -EDOM;
+	if (tv.tv_sec < 0)
+		val = 0;
+	else if ((tv.tv_sec || tv.tv_usec) && tv.tv_sec < SOCK_TIMEO_FOREVER / SOCK_HZ - 1)
+		val = tv.tv_sec * SOCK_HZ + DIV_ROUND_UP(tv.tv_usec, 1000000 / SOCK_HZ);
+	WRITE_ONCE(*timeo, val);
+	return 0;
+}
+
+/* A timeout as getsockopt shows it (a timeval, {0, 0} for none); its length. */
+static int sock_get_timeout(long timeo, void *optval)
+{
+	struct __kernel_sock_timeval tv = { 0, 0 };
+
+	if (timeo != SOCK_TIMEO_FOREVER) {
+		tv.tv_sec = timeo / SOCK_HZ;
+		tv.tv_usec = (timeo % SOCK_HZ) * 1000000 / SOCK_HZ;
+	}
+	memcpy(optval, &tv, sizeof(tv));
+	return sizeof(tv);
+}
+
+/* setsockopt(2); optval is a kernel copy of optlen bytes (at most 16 of them). */
 int sock_setsockopt(struct file *file, int level, int name, const void *optval, int optlen)
 {
 	int val, err;
@@ -283,6 +363,10 @@ int sock_setsockopt(struct file *file, int level, int name, const void *optval, 
 	SOCK_OR_RETURN(sock, file);
 	if (level != SOL_SOCKET)
 		return -EOPNOTSUPP;
+	if (name == SO_RCVTIMEO_OLD || name == SO_RCVTIMEO_NEW)
+		return sock_set_timeout(&sock->rcvtimeo, optval, optlen);
+	if (name == SO_SNDTIMEO_OLD || name == SO_SNDTIMEO_NEW)
+		return sock_set_timeout(&sock->sndtimeo, optval, optlen);
 	if (optlen < (int)sizeof(int))
 		return -EINVAL;
 	memcpy(&val, optval, sizeof(val));
@@ -336,6 +420,14 @@ int sock_getsockopt(struct file *file, int level, int name, void *optval, int *o
 	case SO_PASSCRED: *v = READ_ONCE(sock->passcred); return 0;
 	case SO_REUSEADDR: *v = sock->reuseaddr; return 0;
 	case SO_KEEPALIVE: *v = sock->keepalive; return 0;
+	case SO_RCVTIMEO_OLD:
+	case SO_RCVTIMEO_NEW:
+		*optlen = sock_get_timeout(READ_ONCE(sock->rcvtimeo), optval);
+		return 0;
+	case SO_SNDTIMEO_OLD:
+	case SO_SNDTIMEO_NEW:
+		*optlen = sock_get_timeout(READ_ONCE(sock->sndtimeo), optval);
+		return 0;
 	}
 	return -ENOPROTOOPT;
 }

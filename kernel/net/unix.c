@@ -23,7 +23,9 @@ struct unix_sock *unix_sock_alloc(int type)
 	us->state = US_CLOSE;
 	list_init(&us->rq);
 	list_init(&us->bound);
+	list_init(&us->gc_link);
 	wait_queue_init(&us->wq);
+	wait_queue_init(&us->peer_wait);
 	fs_mutex_init(&us->readlock, "unix");
 	us->refcount = 1;
 	us->backlog = type == SOCK_DGRAM ? UNIX_MAX_DGRAM_QLEN : 0;
@@ -346,7 +348,7 @@ out_free:
  * when other is connected to another socket. Takes over the reference on other. */
 static int unix_dgram_connect(struct unix_sock *us, struct unix_sock *other)
 {
-	struct unix_sock *old;
+	struct unix_sock *old, *hooked;
 
 	spin_lock(&unix_lock);
 	if (other && other->peer && other->peer != us) {
@@ -357,8 +359,11 @@ static int unix_dgram_connect(struct unix_sock *us, struct unix_sock *other)
 	old = us->peer;
 	us->peer = other;
 	us->state = other ? US_ESTABLISHED : US_CLOSE;
+	hooked = unix_peer_wake_disconnect_locked(us);
 	spin_unlock(&unix_lock);
+	unix_sock_put(hooked);
 	unix_sock_put(old);
+	wake_up(&us->wq);
 	return 0;
 }
 
@@ -515,6 +520,14 @@ static int unix_getsockopt(struct socket *sock, int level, int name, void *val, 
 	return -ENOPROTOOPT;
 }
 
+static void unix_set_error(struct socket *sock, int err)
+{
+	struct unix_sock *us = sock->sk;
+
+	WRITE_ONCE(us->err, err);
+	wake_up(&us->wq);
+}
+
 /* Takes everything off us's queue (at the last close). Needs unix_lock. */
 static void unix_take_queue_locked(struct unix_sock *us, struct list_head *out)
 {
@@ -531,11 +544,12 @@ static void unix_take_queue_locked(struct unix_sock *us, struct list_head *out)
  * (ECONNRESET when data was left unread), the name goes, queued packets are freed. */
 static void unix_release_sock(struct unix_sock *us, bool embryo)
 {
-	struct unix_sock *peer;
+	struct unix_sock *peer, *hooked;
 	struct unix_skb *skb, *tmp;
 	LIST_HEAD(queue);
 
 	spin_lock(&unix_lock);
+	hooked = unix_peer_wake_disconnect_locked(us);
 	us->sock = NULL;
 	us->dead = true;
 	us->state = US_CLOSE;
@@ -555,7 +569,9 @@ static void unix_release_sock(struct unix_sock *us, bool embryo)
 		wake_up(&peer->wq);
 		unix_sock_put(peer);
 	}
+	unix_sock_put(hooked);
 	wake_up(&us->wq);
+	wake_up(&us->peer_wait);
 	list_for_each_entry_safe(skb, tmp, &queue, link)
 		unix_skb_free(skb);
 	unix_sock_put(us);
@@ -567,6 +583,12 @@ void unix_skb_free(struct unix_skb *skb)
 	struct unix_sock *sender = skb->sender;
 	int i;
 
+	if (skb->nfp) {
+		spin_lock(&unix_lock);
+		for (i = 0; i < skb->nfp; i++)
+			unix_notinflight_locked(skb->fps[i]);
+		spin_unlock(&unix_lock);
+	}
 	for (i = 0; i < skb->nfp; i++)
 		file_put(skb->fps[i]);
 	kfree(skb->fps);
@@ -582,10 +604,13 @@ void unix_skb_free(struct unix_skb *skb)
 	kfree(skb);
 }
 
+/* The last close of a socket file; then collects sockets in flight that nothing
+ * reaches any more (this one may have been the last way to them). */
 static void unix_release(struct socket *sock)
 {
 	if (sock->sk)
 		unix_release_sock(sock->sk, false);
+	unix_gc();
 }
 
 static const struct proto_ops unix_ops = {
@@ -599,6 +624,8 @@ static const struct proto_ops unix_ops = {
 	.shutdown = unix_shutdown,
 	.getsockopt = unix_getsockopt,
 	.poll = unix_poll,
+	.ioctl = unix_ioctl,
+	.set_error = unix_set_error,
 	.pair = unix_pair,
 	.release = unix_release,
 };

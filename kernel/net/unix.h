@@ -47,8 +47,20 @@ struct unix_sock {
 	bool has_peercred;
 	bool dead;
 	struct wait_queue wq;		/* data, space, connections, state changes */
+	struct wait_queue peer_wait;	/* woken when rq shrinks: peer_wake relays */
+	/* Linux's peer_wake: a datagram socket polled while its peer's queue is full
+	 * hangs peer_wake (a callback waking wq) on that peer's peer_wait; peer_wake_to
+	 * is that peer (counted) or NULL. */
+	struct waiter peer_wake;
+	struct unix_sock *peer_wake_to;
 	struct fs_mutex readlock;
 	int refcount;
+	/* Garbage collection (unix_gc.c): packets holding this socket's file, that
+	 * file while any does, the in-flight list and a collection's marks. */
+	int inflight;
+	struct file *file;
+	struct list_head gc_link;
+	bool gc_candidate, gc_maybe_cycle;
 };
 
 /* A queued packet: stream data, a datagram, or (embryo) a pending connection. */
@@ -80,8 +92,19 @@ struct unix_sock *unix_find(const struct sockaddr_un *addr, int len, int type);
 /* Checks a sockaddr_un's length and family. */
 int unix_validate_addr(const struct sockaddr_un *addr, int len);
 
+/* unix_gc.c: counts a file a packet holds (or no longer holds) as in flight; for
+ * AF_UNIX socket files. Need unix_lock. */
+void unix_inflight_locked(struct file *file);
+void unix_notinflight_locked(struct file *file);
+/* Frees the unreachable sockets in flight. Without unix_lock. */
+void unix_gc(void);
+
 ssize_t unix_sendmsg(struct socket *sock, struct kmsg *msg, unsigned flags, bool nonblock);
 ssize_t unix_recvmsg(struct socket *sock, struct kmsg *msg, unsigned flags, bool nonblock);
 unsigned unix_poll(struct socket *sock, struct file *file, struct poll_table *pt);
+long unix_ioctl(struct socket *sock, unsigned cmd, unsigned long arg);
+/* Unhooks us's peer_wake; returns the peer it hung on for the caller to put after
+ * unlocking (or NULL). Needs unix_lock. */
+struct unix_sock *unix_peer_wake_disconnect_locked(struct unix_sock *us);
 
 #endif

@@ -7,6 +7,8 @@
 #include "mm/mm.h"
 #include <asm-generic/poll.h>
 #include <asm-generic/signal.h>
+#include <asm-generic/ioctls.h>
+#include <linux/sockios.h>
 
 #define STREAM_PACKET_MAX 65536
 
@@ -30,6 +32,10 @@ static struct unix_skb *unix_skb_alloc(struct unix_sock *sender, size_t len, str
 		memcpy(skb->fps, scm->fps, scm->nfp * sizeof(struct file *));
 		skb->nfp = scm->nfp;
 		scm->nfp = 0;
+		spin_lock(&unix_lock);
+		for (int i = 0; i < skb->nfp; i++)
+			unix_inflight_locked(skb->fps[i]);
+		spin_unlock(&unix_lock);
 	}
 	if (scm->has_creds) {
 		skb->creds = scm->creds;
@@ -49,16 +55,19 @@ static struct unix_skb *unix_skb_alloc(struct unix_sock *sender, size_t len, str
 	return skb;
 }
 
-/* Waits until us may charge another packet (wmem below sndbuf). */
-static int unix_wait_wmem(struct socket *sock, struct unix_sock *us, bool nonblock)
+/* Waits (until deadline, 0: none) until us may charge another packet (wmem below
+ * sndbuf). */
+static int unix_wait_wmem(struct socket *sock, struct unix_sock *us, bool nonblock,
+			  uint64_t deadline)
 {
 	if (READ_ONCE(us->wmem) < (size_t)READ_ONCE(sock->sndbuf))
 		return 0;
 	if (nonblock)
 		return -EAGAIN;
-	return wait_event_interruptible(&us->wq, READ_ONCE(us->wmem) <
+	return sock_wait_errno(wait_event_interruptible_timeout(&us->wq, READ_ONCE(us->wmem) <
 					(size_t)READ_ONCE(sock->sndbuf) ||
-					(READ_ONCE(us->shutdown) & SEND_SHUTDOWN));
+					(READ_ONCE(us->shutdown) & SEND_SHUTDOWN), deadline),
+			       deadline);
 }
 
 /* EPIPE, with SIGPIPE unless MSG_NOSIGNAL. */
@@ -111,7 +120,7 @@ static ssize_t unix_stream_sendmsg(struct socket *sock, struct kmsg *msg, unsign
 						       STREAM_PACKET_MAX));
 		struct unix_skb *skb;
 
-		err = unix_wait_wmem(sock, us, nonblock);
+		err = unix_wait_wmem(sock, us, nonblock, msg->deadline);
 		if (err)
 			break;
 		skb = unix_skb_alloc(us, size, scm, sent == 0);
@@ -202,7 +211,7 @@ static ssize_t unix_dgram_sendmsg(struct socket *sock, struct kmsg *msg, unsigne
 		goto out_put;
 	if (READ_ONCE(sock->passcred) && (err = unix_autobind(us)))
 		goto out_put;
-	err = unix_wait_wmem(sock, us, nonblock);
+	err = unix_wait_wmem(sock, us, nonblock, msg->deadline);
 	if (err)
 		goto out_put;
 	err = -ENOMEM;
@@ -217,8 +226,10 @@ static ssize_t unix_dgram_sendmsg(struct socket *sock, struct kmsg *msg, unsigne
 		err = -EAGAIN;
 		if (nonblock)
 			break;
-		err = wait_event_interruptible(&other->wq, READ_ONCE(other->rq_len) <=
-					       (unsigned)other->backlog || READ_ONCE(other->dead));
+		err = wait_event_interruptible_timeout(&other->wq, READ_ONCE(other->rq_len) <=
+						       (unsigned)other->backlog ||
+						       READ_ONCE(other->dead), msg->deadline);
+		err = sock_wait_errno(err, msg->deadline);
 	}
 	if (err == -ECONNRESET) {
 		unix_sock_put(other);	/* the peer reference us held */
@@ -286,8 +297,12 @@ static struct file **unix_take_fds(struct unix_skb *skb, bool peek, int *nfp)
 
 	*nfp = skb->nfp;
 	if (!peek) {
+		spin_lock(&unix_lock);
+		for (i = 0; i < *nfp; i++)
+			unix_notinflight_locked(fps[i]);
 		skb->fps = NULL;
 		skb->nfp = 0;
+		spin_unlock(&unix_lock);
 		return fps;
 	}
 	fps = kmalloc(*nfp * sizeof(*fps));
@@ -295,10 +310,12 @@ static struct file **unix_take_fds(struct unix_skb *skb, bool peek, int *nfp)
 		*nfp = 0;
 		return NULL;
 	}
+	spin_lock(&unix_lock);	/* the collector sees the new references at once */
 	for (i = 0; i < *nfp; i++) {
 		fps[i] = skb->fps[i];
 		file_get(fps[i]);
 	}
+	spin_unlock(&unix_lock);
 	return fps;
 }
 
@@ -310,6 +327,7 @@ static void unix_consume(struct unix_sock *us, struct unix_skb *skb)
 	us->rq_len--;
 	spin_unlock(&unix_lock);
 	wake_up(&us->wq);
+	wake_up(&us->peer_wait);
 	unix_skb_free(skb);
 }
 
@@ -325,8 +343,10 @@ static struct unix_skb *unix_next_skb(struct unix_sock *us, struct unix_skb *pre
 	return next == &us->rq ? NULL : list_entry(next, struct unix_skb, link);
 }
 
-/* Waits for a packet after prev: 0 to retry, or the result to return (0 at EOF). */
-static int unix_wait_data(struct unix_sock *us, struct unix_skb *prev, bool nonblock)
+/* Waits (until deadline, 0: none) for a packet after prev: 0 to retry, or the
+ * result to return (1 at EOF). */
+static int unix_wait_data(struct unix_sock *us, struct unix_skb *prev, bool nonblock,
+			  uint64_t deadline)
 {
 	int err = __atomic_exchange_n(&us->err, 0, __ATOMIC_ACQ_REL);
 
@@ -337,10 +357,11 @@ static int unix_wait_data(struct unix_sock *us, struct unix_skb *prev, bool nonb
 	if (nonblock)
 		return -EAGAIN;
 	fs_mutex_unlock(&us->readlock);
-	err = wait_event_interruptible(&us->wq, unix_next_skb(us, prev) || READ_ONCE(us->err) ||
-				       (READ_ONCE(us->shutdown) & RCV_SHUTDOWN));
+	err = wait_event_interruptible_timeout(&us->wq, unix_next_skb(us, prev) ||
+					       READ_ONCE(us->err) ||
+					       (READ_ONCE(us->shutdown) & RCV_SHUTDOWN), deadline);
 	fs_mutex_lock(&us->readlock);
-	return err;
+	return sock_wait_errno(err, deadline);
 }
 
 static ssize_t unix_stream_recvmsg(struct socket *sock, struct kmsg *msg, unsigned flags,
@@ -366,7 +387,7 @@ static ssize_t unix_stream_recvmsg(struct socket *sock, struct kmsg *msg, unsign
 			 * reader may consume it meanwhile. */
 			if (copied >= MAX(target, 1) || (peek && copied))
 				break;
-			err = unix_wait_data(us, peek ? prev : NULL, nonblock);
+			err = unix_wait_data(us, peek ? prev : NULL, nonblock, msg->deadline);
 			if (err)
 				break;
 			continue;
@@ -421,7 +442,7 @@ static ssize_t unix_dgram_recvmsg(struct socket *sock, struct kmsg *msg, unsigne
 		return -ENOTCONN;
 	fs_mutex_lock(&us->readlock);
 	while (!(skb = unix_next_skb(us, NULL))) {
-		err = unix_wait_data(us, NULL, nonblock);
+		err = unix_wait_data(us, NULL, nonblock, msg->deadline);
 		if (err)
 			goto out_unlock;
 	}
@@ -456,10 +477,90 @@ ssize_t unix_recvmsg(struct socket *sock, struct kmsg *msg, unsigned flags, bool
 	return unix_dgram_recvmsg(sock, msg, flags, nonblock);
 }
 
+/* peer_wake's callback: the peer's queue shrank, a poller of us may write again. */
+static void unix_peer_wake_relay(struct waiter *w)
+{
+	wake_up(&container_of(w, struct unix_sock, peer_wake)->wq);
+}
+
+/* Unhooks us's peer_wake; returns the peer it hung on (to put) or NULL. */
+struct unix_sock *unix_peer_wake_disconnect_locked(struct unix_sock *us)
+{
+	struct unix_sock *was = us->peer_wake_to;
+
+	if (was) {
+		wait_queue_remove(&us->peer_wake);
+		us->peer_wake_to = NULL;
+	}
+	return was;
+}
+
+/* Hooks us's peer_wake on peer (unless it hangs there already); returns the peer it
+ * hung on before (to put) or NULL. Needs unix_lock. */
+static struct unix_sock *unix_peer_wake_connect_locked(struct unix_sock *us,
+							struct unix_sock *peer)
+{
+	struct unix_sock *was = NULL;
+
+	if (us->peer_wake_to == peer)
+		return NULL;
+	was = unix_peer_wake_disconnect_locked(us);
+	unix_sock_get(peer);
+	us->peer_wake_to = peer;
+	wait_queue_add_callback(&peer->peer_wait, &us->peer_wake, unix_peer_wake_relay);
+	return was;
+}
+
+/* Whether a datagram socket may send to its peer: not when the peer's queue is full
+ * (unless the peer is connected back); then peer_wake wakes us once it shrinks.
+ * Needs unix_lock; *put gets a socket to put after unlocking. */
+static bool unix_dgram_writable_locked(struct unix_sock *us, struct unix_sock **put)
+{
+	struct unix_sock *peer = us->peer;
+
+	if (!peer || peer->peer == us || peer->dead || peer->rq_len <= (unsigned)peer->backlog) {
+		*put = unix_peer_wake_disconnect_locked(us);
+		return true;
+	}
+	*put = unix_peer_wake_connect_locked(us, peer);
+	return false;
+}
+
+/* SIOCINQ (FIONREAD): bytes queued (datagrams: the first one's); SIOCOUTQ: bytes
+ * charged to the sender for packets still queued. Takes unix_lock. */
+long unix_ioctl(struct socket *sock, unsigned cmd, unsigned long arg)
+{
+	struct unix_sock *us = sock->sk;
+	struct unix_skb *skb;
+	long amount = 0;
+
+	switch (cmd) {
+	case SIOCOUTQ:
+		amount = READ_ONCE(us->wmem);
+		break;
+	case SIOCINQ:
+		spin_lock(&unix_lock);
+		if (us->state == US_LISTEN)
+			amount = -EINVAL;
+		else if (sock->type == SOCK_DGRAM && !list_empty(&us->rq))
+			amount = list_first_entry(&us->rq, struct unix_skb, link)->len;
+		else if (sock->type != SOCK_DGRAM)
+			list_for_each_entry(skb, &us->rq, link)
+				amount += skb->len - READ_ONCE(skb->off);
+		spin_unlock(&unix_lock);
+		if (amount < 0)
+			return amount;
+		break;
+	default:
+		return -ENOTTY;
+	}
+	return put_user((int)amount, (int __user *)arg) ? -EFAULT : 0;
+}
+
 /* poll: Linux's unix_poll and unix_dgram_poll masks. */
 unsigned unix_poll(struct socket *sock, struct file *file, struct poll_table *pt)
 {
-	struct unix_sock *us = sock->sk, *peer;
+	struct unix_sock *us = sock->sk, *put = NULL;
 	unsigned mask = 0;
 
 	poll_wait(file, &us->wq, pt);
@@ -474,12 +575,10 @@ unsigned unix_poll(struct socket *sock, struct file *file, struct poll_table *pt
 		mask |= POLLIN | POLLRDNORM;
 	if (sock->type != SOCK_DGRAM && us->state == US_CLOSE)
 		mask |= POLLHUP;
-	if (us->state != US_LISTEN && us->wmem * 4 <= (size_t)sock->sndbuf) {
-		peer = us->peer;
-		if (sock->type == SOCK_STREAM || !peer || peer->peer == us ||
-		    peer->rq_len <= (unsigned)peer->backlog)
-			mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
-	}
+	if (us->state != US_LISTEN && us->wmem * 4 <= (size_t)sock->sndbuf &&
+	    (sock->type == SOCK_STREAM || unix_dgram_writable_locked(us, &put)))
+		mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
 	spin_unlock(&unix_lock);
+	unix_sock_put(put);
 	return mask;
 }

@@ -8,6 +8,7 @@
 #include "net/net.h"
 #include "sys/syscall.h"
 #include <linux/filter.h>
+#include <linux/time_types.h>
 #include <asm-generic/socket.h>
 
 #define SOCKADDR_MAX ((int)sizeof(struct __kernel_sockaddr_storage))
@@ -295,16 +296,14 @@ static int msghdr_from_user(const struct user_msghdr __user *umsg, struct user_m
 	return 0;
 }
 
-long sys_sendmsg(int fd, const struct user_msghdr __user *umsg, unsigned flags)
+/* One sendmsg of a user msghdr on a socket file: bytes sent or -errno. */
+static long do_sendmsg(struct file *file, const struct user_msghdr __user *umsg, unsigned flags)
 {
-	struct file *file = sock_fd_get(fd);
 	struct iovec *iov = NULL;
 	struct user_msghdr h;
 	struct kmsg msg = { 0 };
 	long ret;
 
-	if (IS_ERR(file))
-		return PTR_ERR(file);
 	ret = msghdr_from_user(umsg, &h, &msg, &iov);
 	if (!ret && msg.namelen) {
 		ret = addr_from_user(h.msg_name, msg.namelen, &msg.name);
@@ -326,21 +325,31 @@ long sys_sendmsg(int fd, const struct user_msghdr __user *umsg, unsigned flags)
 		ret = sock_sendmsg(file, &msg, flags);
 	kfree(msg.control);
 	kfree(iov);
+	return ret;
+}
+
+long sys_sendmsg(int fd, const struct user_msghdr __user *umsg, unsigned flags)
+{
+	struct file *file = sock_fd_get(fd);
+	long ret;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = do_sendmsg(file, umsg, flags);
 	file_put(file);
 	return ret;
 }
 
-long sys_recvmsg(int fd, struct user_msghdr __user *umsg, unsigned flags)
+/* One recvmsg into a user msghdr on a socket file (its name length, flags and
+ * control length written back): bytes received or -errno. */
+static long do_recvmsg(struct file *file, struct user_msghdr __user *umsg, unsigned flags)
 {
-	struct file *file = sock_fd_get(fd);
 	struct iovec *iov = NULL;
 	struct user_msghdr h;
 	struct kmsg msg = { 0 };
 	long ret;
 	int err;
 
-	if (IS_ERR(file))
-		return PTR_ERR(file);
 	ret = msghdr_from_user(umsg, &h, &msg, &iov);
 	if (ret)
 		goto out;
@@ -363,8 +372,103 @@ long sys_recvmsg(int fd, struct user_msghdr __user *umsg, unsigned flags)
 		ret = -EFAULT;
 out:
 	kfree(iov);
+	return ret;
+}
+
+long sys_recvmsg(int fd, struct user_msghdr __user *umsg, unsigned flags)
+{
+	struct file *file = sock_fd_get(fd);
+	long ret;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = do_recvmsg(file, umsg, flags);
 	file_put(file);
 	return ret;
+}
+
+/* sendmmsg(2): up to vlen (capped at UIO_MAXIOV) messages, each one's length in
+ * msg_len; the count sent, or the first message's error. */
+long sys_sendmmsg(int fd, struct mmsghdr __user *umsgs, unsigned vlen, unsigned flags)
+{
+	struct file *file = sock_fd_get(fd);
+	long ret = 0;
+	unsigned n;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	vlen = MIN(vlen, UIO_MAXIOV);
+	for (n = 0; n < vlen; n++) {
+		ret = do_sendmsg(file, &umsgs[n].msg_hdr, flags);
+		if (ret < 0)
+			break;
+		if (put_user((unsigned)ret, &umsgs[n].msg_len)) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+	file_put(file);
+	return n ? (long)n : ret;
+}
+
+/* Whether the recvmmsg timeout is out of range (poll_select_set_timeout). */
+static bool timespec_invalid(const struct __kernel_timespec *ts)
+{
+	return ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000;
+}
+
+/* recvmmsg(2): up to vlen messages (MSG_WAITFORONE: waits for the first only),
+ * stopping once the timeout has passed after a message; the count received, or
+ * the first message's error (an error after some messages is left pending for
+ * the next call, as Linux). The remaining time is written back to the timeout. */
+long sys_recvmmsg(int fd, struct mmsghdr __user *umsgs, unsigned vlen, unsigned flags,
+		  struct __kernel_timespec __user *utimeout)
+{
+	struct __kernel_timespec ts;
+	uint64_t deadline = 0, now;
+	struct file *file;
+	long ret = 0;
+	unsigned n;
+
+	if (utimeout) {
+		if (copy_from_user(&ts, utimeout, sizeof(ts)))
+			return -EFAULT;
+		if (timespec_invalid(&ts))
+			return -EINVAL;
+		deadline = clock_monotonic_ns() + ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	}
+	file = sock_fd_get(fd);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = sock_take_error(file);
+	vlen = ret ? 0 : MIN(vlen, UIO_MAXIOV);
+	for (n = 0; n < vlen; n++) {
+		ret = do_recvmsg(file, &umsgs[n].msg_hdr, flags & ~MSG_WAITFORONE);
+		if (ret < 0)
+			break;
+		if (put_user((unsigned)ret, &umsgs[n].msg_len)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (flags & MSG_WAITFORONE)
+			flags |= MSG_DONTWAIT;
+		if (utimeout && clock_monotonic_ns() >= deadline) {
+			n++;
+			break;
+		}
+	}
+	if (n && ret < 0 && ret != -EAGAIN)
+		sock_set_error(file, ret);
+	file_put(file);
+	if (n && utimeout) {
+		now = clock_monotonic_ns();
+		now = now < deadline ? deadline - now : 0;
+		ts.tv_sec = now / 1000000000;
+		ts.tv_nsec = now % 1000000000;
+		if (copy_to_user(utimeout, &ts, sizeof(ts)))
+			return -EFAULT;
+	}
+	return n ? (long)n : ret;
 }
 
 long sys_shutdown(int fd, int how)
@@ -405,19 +509,23 @@ static int attach_filter(struct file *file, const void __user *uval, int len)
 long sys_setsockopt(int fd, int level, int name, const void __user *uval, int len)
 {
 	struct file *file;
-	int val = 0, err = 0;
+	long val[2] = { 0, 0 };	/* an int, or a timeval for SO_RCVTIMEO/SO_SNDTIMEO */
+	int err = 0, vlen = sizeof(int);
 
 	if (len < 0)
 		return -EINVAL;
 	file = sock_fd_get(fd);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	if (level == SOL_SOCKET && len >= (int)sizeof(int) && copy_from_user(&val, uval, sizeof(val)))
+	if (name == SO_RCVTIMEO_OLD || name == SO_RCVTIMEO_NEW || name == SO_SNDTIMEO_OLD ||
+	    name == SO_SNDTIMEO_NEW)
+		vlen = sizeof(val);
+	if (level == SOL_SOCKET && len >= vlen && copy_from_user(val, uval, vlen))
 		err = -EFAULT;
 	if (!err && level == SOL_SOCKET && name == SO_ATTACH_FILTER)
 		err = attach_filter(file, uval, len);
 	else if (!err)
-		err = sock_setsockopt(file, level, name, &val, len);
+		err = sock_setsockopt(file, level, name, val, len);
 	file_put(file);
 	return err;
 }
