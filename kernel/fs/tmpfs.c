@@ -1,7 +1,8 @@
 /*
  * tmpfs.c — the memory file system: the root file system, /tmp and the base of
  * devtmpfs. Regular files keep their data in whole pages (page_alloc), indexed by
- * page number, so that mmap can later map them; a missing page is a hole.
+ * page number; a missing page is a hole. Shared mappings map these very pages
+ * (share_page), private ones borrow them until written (get_page).
  *
  * Everything here runs under the super block's mutex (see fs.h): the VFS takes it
  * around inode_operations, the file operations below take it themselves.
@@ -371,7 +372,16 @@ static int tmpfs_data_grow(struct tmpfs_data *data, size_t idx)
 	return 0;
 }
 
-static int tmpfs_truncate(struct inode *inode, uint64_t size)
+/* vm_unmap_file_pages asks whether a private mapping's page is the file's own. */
+static bool tmpfs_page_lent(void *ctx, uint64_t index, uint64_t phys)
+{
+	struct tmpfs_data *data = ctx;
+
+	return index < data->npages && data->pages[index] == phys;
+}
+
+/* Frees the pages beyond size and zeroes the tail of the last one. */
+static void tmpfs_free_pages(struct inode *inode, uint64_t size)
 {
 	struct tmpfs_data *data = inode->priv;
 	size_t keep = DIV_ROUND_UP(size, PAGE_SIZE);
@@ -387,7 +397,18 @@ static int tmpfs_truncate(struct inode *inode, uint64_t size)
 	if (size % PAGE_SIZE && keep - 1 < data->npages && data->pages[keep - 1])
 		memset((char *)phys_to_virt(data->pages[keep - 1]) + size % PAGE_SIZE, 0,
 		       PAGE_SIZE - size % PAGE_SIZE);
-	inode->size = size;
+}
+
+/* Sets the size; a shrinking file's pages beyond the new end leave every mapping
+ * first (accesses there get SIGBUS, as on Linux). */
+static int tmpfs_truncate(struct inode *inode, uint64_t size)
+{
+	uint64_t old = inode->size;
+
+	WRITE_ONCE(inode->size, size);
+	if (size < old)
+		vm_unmap_file_pages(inode, size, tmpfs_page_lent, inode->priv);
+	tmpfs_free_pages(inode, size);
 	inode_touch(inode, false, true, true);
 	return 0;
 }
@@ -455,21 +476,53 @@ static int tmpfs_get_page_locked(struct inode *inode, uint64_t pos, uint64_t *ou
 }
 
 /* file_operations.get_page: the data page at offset, counted, when the page is
- * wholly within the file; 0 for holes and the last partial page. */
+ * wholly within the file; 0 for holes and the last partial page, -ENXIO for a page
+ * wholly beyond the end. */
 static int tmpfs_file_get_page(struct file *file, uint64_t offset, uint64_t *page)
 {
 	struct inode *inode = file->inode;
 	struct tmpfs_data *data = inode->priv;
 	size_t idx = offset / PAGE_SIZE;
+	int err = 0;
 
 	*page = 0;
 	fs_mutex_lock(&inode->sb->mutex);
-	if (offset + PAGE_SIZE <= inode->size && idx < data->npages && data->pages[idx]) {
+	if (offset >= ALIGN_UP(inode->size, PAGE_SIZE)) {
+		err = -ENXIO;
+	} else if (offset + PAGE_SIZE <= inode->size && idx < data->npages && data->pages[idx]) {
 		*page = data->pages[idx];
 		page_get(*page);
 	}
 	fs_mutex_unlock(&inode->sb->mutex);
-	return 0;
+	return err;
+}
+
+/* file_operations.share_page: the file's own page at offset, counted, allocated for
+ * a hole; -ENXIO beyond the end of the file. */
+static int tmpfs_file_share_page(struct file *file, uint64_t offset, uint64_t *page)
+{
+	struct inode *inode = file->inode;
+	int err = -ENXIO;
+
+	fs_mutex_lock(&inode->sb->mutex);
+	if (offset < ALIGN_UP(inode->size, PAGE_SIZE))
+		err = tmpfs_get_page_locked(inode, offset, page);
+	fs_mutex_unlock(&inode->sb->mutex);
+	return err;
+}
+
+/* file_operations.page_cached (mincore): whether the page at offset exists. */
+static bool tmpfs_file_page_cached(struct file *file, uint64_t offset)
+{
+	struct inode *inode = file->inode;
+	struct tmpfs_data *data = inode->priv;
+	size_t idx = offset / PAGE_SIZE;
+	bool cached;
+
+	fs_mutex_lock(&inode->sb->mutex);
+	cached = idx < data->npages && data->pages[idx];
+	fs_mutex_unlock(&inode->sb->mutex);
+	return cached;
 }
 
 static ssize_t tmpfs_write(struct file *file, const struct iobuf *buf, off_t *pos)
@@ -527,7 +580,7 @@ static void tmpfs_evict(struct inode *inode)
 	if (S_ISREG(inode->mode) && inode->priv) {
 		struct tmpfs_data *data = inode->priv;
 
-		tmpfs_truncate(inode, 0);
+		tmpfs_free_pages(inode, 0);
 		kfree(data->pages);
 	} else if (S_ISDIR(inode->mode) && inode->priv) {
 		list_for_each_entry_safe(de, tmp, &((struct tmpfs_dir *)inode->priv)->entries, link)
@@ -556,6 +609,8 @@ static const struct file_operations tmpfs_file_fops = {
 	.write = tmpfs_write,
 	.llseek = tmpfs_llseek,
 	.get_page = tmpfs_file_get_page,
+	.share_page = tmpfs_file_share_page,
+	.page_cached = tmpfs_file_page_cached,
 };
 static const struct super_operations tmpfs_sops = {
 	.evict = tmpfs_evict,

@@ -50,8 +50,18 @@ struct file_operations {
 	unsigned (*poll)(struct file *file, struct poll_table *pt);
 	/* For private file mappings: a counted reference to the page caching the
 	 * page-aligned offset, only when the whole page lies within the file
-	 * (*page = 0 otherwise: the caller reads a copy). Never writes the page. */
+	 * (*page = 0 otherwise: the caller reads a copy). Never writes the page.
+	 * -ENXIO when the page lies wholly beyond the end of the file (SIGBUS). */
 	int (*get_page)(struct file *file, uint64_t offset, uint64_t *page);
+	/* For shared file mappings (MAP_SHARED): a counted reference to the file's own
+	 * page at the page-aligned offset, allocated for a hole, mapped as it is so
+	 * that writes reach the file and every other mapping; -ENXIO beyond the end
+	 * of the file (SIGBUS), -ENOMEM/-ENOSPC. The file system unmaps pages beyond a
+	 * shrinking size with vm_unmap_file_pages. */
+	int (*share_page)(struct file *file, uint64_t offset, uint64_t *page);
+	/* mincore(2) on a file mapping: true when the file caches the page at the
+	 * page-aligned offset (whether or not anybody maps it). */
+	bool (*page_cached)(struct file *file, uint64_t offset);
 	/* For files whose pages are device memory (DRM buffers): mmap(2) asks whether
 	 * [offset, offset+len) may be mapped with these VM_* flags (0 or -errno), and a
 	 * fault takes a counted reference to the page at a page-aligned offset, mapped

@@ -1,7 +1,8 @@
 /*
  * fault.c — resolving page faults in a user address space: demand-zero pages,
- * pages read from the mapped file, copy-on-write after fork, and stack growth.
- * The same path fills another process's space for exec (vm_write).
+ * pages read from the mapped file (or the file's own page, for shared mappings),
+ * copy-on-write after fork, and stack growth. The same path fills another
+ * process's space for exec (vm_write).
  */
 #include "arch/x86_64/arch.h"
 #include "fs/vfs.h"
@@ -18,6 +19,7 @@ struct fault {
 	struct file *file;	/* counted while the page is read */
 	uint64_t offset;
 	bool lent;		/* the page is the file's own: mapped read-only */
+	uint64_t zap_seq;	/* vm_file_zap_seq when the file was asked */
 };
 
 /* Finds the VMA for va, growing a VM_GROWSDOWN one downwards when va lies just below. */
@@ -86,48 +88,84 @@ static int fault_install_locked(struct vm_space *vm, struct fault *f, uint64_t p
 	return 0;
 }
 
-/* Reads the file page for f into a new page (zero past the end of the file), without
- * any lock held. A read of a private mapping takes the file's own page when the file
- * lends it (tmpfs): shared read-only, copied on the first write like after fork, and
- * the same physical page for every process mapping the program. Returns the page or
- * 0. */
-static uint64_t fault_read_file(struct fault *f)
+/* The fault's error for a file's answer: out of memory kills, the rest is SIGBUS. */
+static int fault_file_error(int err)
 {
-	uint64_t page;
+	return err == -ENOMEM ? -ENOMEM : -EIO;
+}
+
+/* A private mapping's page from a file that lends its pages: the file's own page for
+ * a read (shared read-only, copied on the first write like after fork, the same
+ * physical page for every process mapping the program), a copy of it for a write.
+ * Returns 0 with *page set, 1 when the caller must read a copy, or -errno. */
+static int fault_private_page(struct fault *f, uint64_t *page)
+{
+	uint64_t own, copy;
+	int err = f->file->ops->get_page(f->file, f->offset, &own);
+
+	if (err)
+		return fault_file_error(err);
+	if (!own)
+		return 1;
+	if (!f->write) {
+		f->lent = true;
+		*page = own;
+		return 0;
+	}
+	copy = page_alloc_uninit();
+	if (copy)
+		memcpy(phys_to_virt(copy), phys_to_virt(own), PAGE_SIZE);
+	page_put(own);
+	*page = copy;
+	return copy ? 0 : -ENOMEM;
+}
+
+/* Gets the page for the file fault f into *page, without any lock held: the
+ * device's or the file's own page for shared mappings of files that share them,
+ * else a private copy read from the file (zero past its end). 0 or -errno. */
+static int fault_read_file(struct fault *f, uint64_t *page)
+{
+	const struct file_operations *ops = f->file->ops;
 	char *data;
 	ssize_t n;
+	int err;
 
-	if (f->file->ops && f->file->ops->fault_page)
-		return f->file->ops->fault_page(f->file, f->offset, &page) ? 0 : page;
-	if (!f->write && !(f->flags & VM_SHARED) && f->file->ops && f->file->ops->get_page &&
-	    f->file->ops->get_page(f->file, f->offset, &page) == 0 && page) {
-		f->lent = true;
-		return page;
+	f->zap_seq = __atomic_load_n(&vm_file_zap_seq, __ATOMIC_ACQUIRE);
+	if (ops && ops->fault_page)
+		return (err = ops->fault_page(f->file, f->offset, page)) ? fault_file_error(err) : 0;
+	if ((f->flags & VM_SHARED) && ops && ops->share_page)
+		return (err = ops->share_page(f->file, f->offset, page)) ? fault_file_error(err) : 0;
+	if (!(f->flags & VM_SHARED) && ops && ops->get_page) {
+		err = fault_private_page(f, page);
+		if (err <= 0)
+			return err;
 	}
-	page = page_alloc_uninit();
-	if (!page)
-		return 0;
-	data = phys_to_virt(page);
+	*page = page_alloc_uninit();
+	if (!*page)
+		return -ENOMEM;
+	data = phys_to_virt(*page);
 	n = kernel_read(f->file, data, PAGE_SIZE, f->offset);
 	if (n < 0) {
-		page_put(page);
-		return 0;
+		page_put(*page);
+		return fault_file_error(n);
 	}
 	if (n < (ssize_t)PAGE_SIZE)
 		memset(data + n, 0, PAGE_SIZE - n);
-	return page;
+	return 0;
 }
 
 /*
- * Installs a page read from the file, if the VMA still maps that file page; when it
- * changed meanwhile the page is dropped and the access simply faults again.
+ * Installs a page read from the file, if the VMA still maps that file page and no
+ * truncation unmapped file pages meanwhile (the page might lie beyond the new end);
+ * otherwise the page is dropped and the access simply faults again.
  */
 static int fault_finish_file_locked(struct vm_space *vm, struct fault *f, uint64_t page)
 {
 	struct vma *vma = vma_find_locked(vm, f->va);
 
 	if (!vma || vma->start > f->va || vma->file != f->file ||
-	    vma->file_offset + (f->va - vma->start) != f->offset) {
+	    vma->file_offset + (f->va - vma->start) != f->offset ||
+	    __atomic_load_n(&vm_file_zap_seq, __ATOMIC_ACQUIRE) != f->zap_seq) {
 		page_put(page);
 		return 0;
 	}
@@ -185,13 +223,11 @@ static int fault_run(struct vm_space *vm, struct fault *f, uint64_t va)
 	spin_unlock_irqrestore(&vm->lock, irq);
 	if (ret != 1)
 		return ret;
-	page = fault_read_file(f);
-	if (page) {
+	ret = fault_read_file(f, &page);
+	if (!ret) {
 		irq = spin_lock_irqsave(&vm->lock);
 		ret = fault_finish_file_locked(vm, f, page);
 		spin_unlock_irqrestore(&vm->lock, irq);
-	} else {
-		ret = -ENOMEM;
 	}
 	file_put(f->file);
 	return ret;
@@ -200,7 +236,7 @@ static int fault_run(struct vm_space *vm, struct fault *f, uint64_t va)
 /*
  * Resolves a fault at va in vm: returns 0 when the page is now present (and
  * writable if write), -EFAULT where nothing is mapped, -EACCES for an access the
- * VMA does not allow, -ENOMEM. With force, protections are ignored (exec writing
+ * VMA does not allow, -EIO beyond the end of a mapped file, -ENOMEM. With force, protections are ignored (exec writing
  * into read-only segments). Takes vm->lock.
  */
 int vm_fault(struct vm_space *vm, uint64_t va, bool write, bool exec, bool force)

@@ -56,6 +56,8 @@ void *ioremap(uint64_t phys, size_t size);
 #define VM_SHARED 0x8
 #define VM_GROWSDOWN 0x10
 #define VM_STACK 0x20
+#define VM_NOMAYWRITE 0x40	/* shared mapping of a file not open for writing:
+				   mprotect may not add VM_WRITE (Linux's !VM_MAYWRITE) */
 
 struct file;
 
@@ -83,6 +85,7 @@ struct vm_space {
 	uint64_t arg_start, arg_end, env_start, env_end;
 	uint64_t auxv_start, auxv_end;	/* the auxiliary vector exec wrote */
 	size_t rss_pages;
+	struct list_head all;	/* in the list of every space, under vm_list_lock */
 };
 
 /* A new space with only the kernel half mapped. NULL when out of memory. */
@@ -109,7 +112,7 @@ int vm_protect(struct vm_space *vm, uint64_t addr, size_t len, uint32_t flags);
 /* brk(2): moves the heap end; returns the new (or unchanged) end. */
 uint64_t vm_brk(struct vm_space *vm, uint64_t new_brk);
 /* Makes the page at va present in vm (not necessarily the active space), as a fault
- * would; force ignores protections. 0, -EFAULT, -EACCES or -ENOMEM. */
+ * would; force ignores protections. 0, -EFAULT, -EACCES, -EIO (SIGBUS) or -ENOMEM. */
 int vm_fault(struct vm_space *vm, uint64_t va, bool write, bool exec, bool force);
 /* Copies into another (not active) space, faulting pages in; for exec. */
 int vm_write(struct vm_space *vm, uint64_t addr, const void *src, size_t len);
@@ -137,6 +140,18 @@ struct vm_usage {
 };
 /* Fills u for vm; takes vm->lock. */
 void vm_get_usage(struct vm_space *vm, struct vm_usage *u);
+
+/*
+ * Unmaps from every address space the pages of inode's mappings at file offsets
+ * >= offset (page-aligned): every page of shared mappings and, in private ones,
+ * the pages the file lent (lent(ctx, index, phys) true; private copies stay).
+ * For truncation: the caller has already lowered the size, so a racing fault
+ * either sees the new size or has its page unmapped here. Takes vm_list_lock
+ * and each space's lock; lent is called under them and must not sleep.
+ */
+struct inode;
+void vm_unmap_file_pages(struct inode *inode, uint64_t offset,
+			 bool (*lent)(void *ctx, uint64_t index, uint64_t phys), void *ctx);
 /* Fills buf with the text of /proc/PID/maps for this space; returns length. */
 size_t vm_format_maps(struct vm_space *vm, char *buf, size_t size);
 
@@ -145,7 +160,8 @@ size_t vm_format_maps(struct vm_space *vm, char *buf, size_t size);
  * copy-on-write faults in the current task's space. Returns 0 when resolved;
  * otherwise the caller raises SIGSEGV or uses a fix-up: -EFAULT when nothing is
  * mapped there (SEGV_MAPERR), -EACCES when a mapping forbids the access
- * (SEGV_ACCERR); -ENOMEM when out of memory.
+ * (SEGV_ACCERR); -EIO when the mapped file has no page there (beyond its end:
+ * SIGBUS, BUS_ADRERR); -ENOMEM when out of memory.
  */
 int mm_handle_page_fault(uint64_t addr, uint64_t error_code);
 

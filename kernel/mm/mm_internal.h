@@ -3,7 +3,8 @@
  * entry bits and walkers, the boot steps of the page allocator, page tags.
  *
  * Lock order (all spinlocks, taken with interrupts off):
- *   vm->lock  ->  a kmalloc size-class lock  ->  page_lock
+ *   vm_list_lock  ->  vm->lock  ->  a kmalloc size-class lock  ->  page_lock
+ *   fork: the parent's vm->lock -> the child's (nobody else holds two)
  *   kernel_pt_lock -> page_lock
  * file_get may be called under vm->lock; file_put, kernel_read and file_get_path
  * never are (they may sleep), so VMAs are freed after the lock is dropped.
@@ -99,6 +100,11 @@ int vma_split_locked(struct vm_space *vm, struct vma *vma, uint64_t addr);
 bool vm_range_mapped_locked(struct vm_space *vm, uint64_t start, uint64_t end);
 void vm_zap_range_locked(struct vm_space *vm, uint64_t start, uint64_t end);
 int vm_unmap_locked(struct vm_space *vm, uint64_t start, uint64_t end, struct list_head *freed);
+
+/* filemap.c: every space is on a list for vm_unmap_file_pages. */
+extern uint64_t vm_file_zap_seq;
+void vm_list_add(struct vm_space *vm);
+void vm_list_del(struct vm_space *vm);
 
 /* heap.c */
 void heap_init(void);

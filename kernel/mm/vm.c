@@ -7,7 +7,8 @@
 #include "lib/log.h"
 #include "mm/mm_internal.h"
 
-/* A new space with only the kernel half mapped; NULL when out of memory. */
+/* A new space with only the kernel half mapped; NULL when out of memory. Takes
+ * vm_list_lock. */
 struct vm_space *vm_space_create(void)
 {
 	struct vm_space *vm = kzalloc(sizeof(*vm));
@@ -27,6 +28,7 @@ struct vm_space *vm_space_create(void)
 	spin_init(&vm->lock, "vm");
 	vm->refcount = 1;
 	vm->mmap_base = USER_MMAP_TOP;
+	vm_list_add(vm);
 	return vm;
 }
 
@@ -46,6 +48,7 @@ void vm_space_put(struct vm_space *vm)
 
 	if (!vm || __atomic_sub_fetch(&vm->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	vm_list_del(vm);
 	if (read_cr3() == vm->pml4_phys)
 		vm_space_activate_kernel();
 	list_for_each_entry_safe(vma, tmp, &vm->vmas, link) {
@@ -129,7 +132,8 @@ static int vm_clone_locked(struct vm_space *dst, struct vm_space *src)
 /*
  * fork: a copy of src whose private pages are shared copy-on-write (read-only in
  * both until written) and whose shared mappings stay shared. Returns the new space
- * or ERR_PTR(-ENOMEM). Takes src->lock.
+ * or ERR_PTR(-ENOMEM). Takes src->lock, then the new space's (file truncation may
+ * already be looking at it).
  */
 struct vm_space *vm_space_clone(struct vm_space *src)
 {
@@ -148,7 +152,9 @@ struct vm_space *vm_space_clone(struct vm_space *src)
 	dst->arg_end = src->arg_end;
 	dst->env_start = src->env_start;
 	dst->env_end = src->env_end;
+	spin_lock(&dst->lock);
 	err = vm_clone_locked(dst, src);
+	spin_unlock(&dst->lock);
 	if (read_cr3() == src->pml4_phys)
 		write_cr3(src->pml4_phys);	/* the parent's pages just became read-only */
 	spin_unlock_irqrestore(&src->lock, flags);

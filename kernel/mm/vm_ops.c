@@ -47,25 +47,50 @@ int vm_check_mapped(struct vm_space *vm, uint64_t start, uint64_t end)
 	return mapped ? 0 : -ENOMEM;
 }
 
+/* The file (counted) and offset behind an unmapped page of a file mapping whose
+ * file can tell what it caches; NULL otherwise. */
+static struct file *mincore_file(struct vm_space *vm, uint64_t va, uint64_t *offset)
+{
+	uint64_t irq = spin_lock_irqsave(&vm->lock);
+	struct vma *vma = vma_find_locked(vm, va);
+	struct file *file = NULL;
+
+	if (vma && vma->start <= va && vma->file && vma->file->ops &&
+	    vma->file->ops->page_cached) {
+		file = vma->file;
+		file_get(file);
+		*offset = vma->file_offset + (va - vma->start);
+	}
+	spin_unlock_irqrestore(&vm->lock, irq);
+	return file;
+}
+
 /*
- * mincore: vec[i] = 1 when page i of [start, start + n pages) is resident, else 0.
- * Returns 0 or -ENOMEM when part of the range is unmapped.
+ * mincore: vec[i] = 1 when page i of [start, start + n pages) is resident: mapped
+ * here, or cached by the mapped file (Linux answers from the page cache). Returns
+ * 0 or -ENOMEM when part of the range is unmapped. Takes vm->lock.
  */
 int vm_mincore(struct vm_space *vm, uint64_t start, size_t n, uint8_t *vec)
 {
-	uint64_t irq = spin_lock_irqsave(&vm->lock);
-	int ret = -ENOMEM;
+	uint64_t irq = spin_lock_irqsave(&vm->lock), offset;
+	bool mapped = vm_range_mapped_locked(vm, start, start + n * PAGE_SIZE);
+	struct file *file;
 
-	if (vm_range_mapped_locked(vm, start, start + n * PAGE_SIZE)) {
-		for (size_t i = 0; i < n; i++) {
-			uint64_t *pte = pgtable_walk(vm->pml4_phys, start + i * PAGE_SIZE, false);
+	for (size_t i = 0; mapped && i < n; i++) {
+		uint64_t *pte = pgtable_walk(vm->pml4_phys, start + i * PAGE_SIZE, false);
 
-			vec[i] = pte && (*pte & (PTE_P | PTE_PROTNONE));
-		}
-		ret = 0;
+		vec[i] = pte && (*pte & (PTE_P | PTE_PROTNONE));
 	}
 	spin_unlock_irqrestore(&vm->lock, irq);
-	return ret;
+	if (!mapped)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (vec[i] || !(file = mincore_file(vm, start + i * PAGE_SIZE, &offset)))
+			continue;
+		vec[i] = file->ops->page_cached(file, offset);
+		file_put(file);
+	}
+	return 0;
 }
 
 struct move_ctx {

@@ -316,6 +316,13 @@ static int vm_protect_locked(struct vm_space *vm, uint64_t start, uint64_t end, 
 
 	if (!vm_range_mapped_locked(vm, start, end))
 		return -ENOMEM;
+	for (vma = vma_find_locked(vm, start); (prot & VM_WRITE) && vma && vma->start < end;
+	     vma = list_entry(vma->link.next, struct vma, link)) {
+		if (vma->flags & VM_NOMAYWRITE)
+			return -EACCES;
+		if (vma->link.next == &vm->vmas)
+			break;
+	}
 	err = vm_split_range_locked(vm, start, end);
 	if (err)
 		return err;
@@ -332,7 +339,8 @@ static int vm_protect_locked(struct vm_space *vm, uint64_t start, uint64_t end, 
 }
 
 /* mprotect: sets VM_READ/WRITE/EXEC of [addr, addr+len); -ENOMEM when part of the
- * range is unmapped, -EINVAL on an unaligned addr. Takes vm->lock. */
+ * range is unmapped, -EACCES for write on a VM_NOMAYWRITE mapping, -EINVAL on an
+ * unaligned addr. Takes vm->lock. */
 int vm_protect(struct vm_space *vm, uint64_t addr, size_t len, uint32_t flags)
 {
 	LIST_HEAD(freed);

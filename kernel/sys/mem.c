@@ -46,21 +46,25 @@ static void mmap_populate(struct vm_space *vm, uint64_t addr, uint64_t len)
 			break;
 }
 
-static long mmap_flags_to_vm(unsigned long prot, unsigned long flags, unsigned long type)
+static long mmap_flags_to_vm(struct file *file, unsigned long prot, unsigned long flags,
+			     unsigned long type)
 {
 	uint32_t vmf = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 
 	if (type != MAP_PRIVATE)
 		vmf |= VM_SHARED;
+	if (file && type != MAP_PRIVATE && (file->flags & O_ACCMODE) != O_RDWR)
+		vmf |= VM_NOMAYWRITE;
 	if (flags & MAP_GROWSDOWN)
 		vmf |= VM_GROWSDOWN;
 	return vmf;
 }
 
 /*
- * mmap(2). Anonymous private and shared memory, and file mappings; a shared file
- * mapping is for now a private copy of the file's pages kept shared across fork
- * (writes do not reach the file).
+ * mmap(2). Anonymous private and shared memory, and file mappings. A shared mapping
+ * of a file that shares its pages (tmpfs: /dev/shm, memfd; device buffers) maps the
+ * file's own pages; of other files it is for now a private copy kept shared across
+ * fork (writes do not reach the file).
  */
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	      unsigned long flags, unsigned long fd, unsigned long off)
@@ -90,9 +94,9 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		goto out;
 	if (file && file->ops && file->ops->mmap &&
 	    (ret = file->ops->mmap(file, off, ALIGN_UP(len, PAGE_SIZE),
-				   mmap_flags_to_vm(prot, flags, type))))
+				   mmap_flags_to_vm(file, prot, flags, type))))
 		goto out;
-	ret = vm_map(current_vm(), addr, len, mmap_flags_to_vm(prot, flags, type),
+	ret = vm_map(current_vm(), addr, len, mmap_flags_to_vm(file, prot, flags, type),
 		     flags & MAP_FIXED, flags & MAP_FIXED_NOREPLACE, file, file ? off : 0);
 	if (ret >= 0 && (flags & MAP_POPULATE))
 		mmap_populate(current_vm(), ret, ALIGN_UP(len, PAGE_SIZE));
@@ -172,7 +176,12 @@ long sys_mremap(unsigned long old, unsigned long old_len, unsigned long new_len,
 	return vm_mremap(current_vm(), old, old_len, new_len, flags & MREMAP_MAYMOVE, 0);
 }
 
-/* msync(2): nothing to write back yet (no shared file mappings); checks only. */
+/*
+ * msync(2): shared mappings write into the file's pages directly and no file system
+ * keeps them dirty apart from the file (tmpfs), so there is nothing to write back;
+ * checks the arguments as Linux: EINVAL for bad flags or an unaligned address,
+ * ENOMEM for a wrapping or partly unmapped range.
+ */
 long sys_msync(unsigned long addr, unsigned long len, int flags)
 {
 	uint64_t end;
@@ -181,7 +190,7 @@ long sys_msync(unsigned long addr, unsigned long len, int flags)
 		return -EINVAL;
 	if ((addr & (PAGE_SIZE - 1)) || ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
-	end = ALIGN_UP(addr + len, PAGE_SIZE);
+	end = addr + ((len + PAGE_SIZE - 1) & PAGE_MASK);
 	if (end < addr)
 		return -ENOMEM;
 	if (end == addr)
@@ -189,7 +198,8 @@ long sys_msync(unsigned long addr, unsigned long len, int flags)
 	return vm_check_mapped(current_vm(), addr, end);
 }
 
-/* mincore(2): one byte per page, 1 when the page is resident. */
+/* mincore(2): one byte per page, 1 when the page is resident (mapped here or in the
+ * mapped file's cache). */
 long sys_mincore(unsigned long addr, unsigned long len, unsigned char __user *vec)
 {
 	uint8_t buf[256];

@@ -191,6 +191,8 @@ static void page_fault(struct trap_frame *f)
 	if (user) {
 		if (err == -ENOMEM)
 			signal_force_fault(SIGKILL, SI_KERNEL, 0);
+		else if (err == -EIO)	/* a file mapping's page beyond the end */
+			signal_force_fault(SIGBUS, BUS_ADRERR, cr2);
 		else
 			signal_force_fault(SIGSEGV, segv_code(err, cr2, f->error), cr2);
 		return;
