@@ -108,6 +108,8 @@ struct drm_output *drm_output(struct drm_device *dev, unsigned i);
 /* The driver's private pointer. */
 void drm_set_driver_data(struct drm_device *dev, void *data);
 void *drm_driver_data(struct drm_device *dev);
+/* Gives output i its EDID (the connector's EDID property); 0 or -ENOMEM. */
+int drm_output_set_edid(struct drm_device *dev, unsigned i, const void *edid, size_t len);
 /* Creates /dev/dri/cardN and renderD(128+N) and their sysfs entries; 0 or -errno. */
 int drm_device_register(struct drm_device *dev);
 /* Fills a mode (name, vrefresh, type) from its timings. */

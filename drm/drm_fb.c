@@ -124,7 +124,7 @@ static int drm_fb_create_locked(struct drm_file *f, struct drm_mode_fb_cmd2 *r)
 	fb = kzalloc(sizeof(*fb));
 	if (!fb)
 		return -ENOMEM;
-	fb->id = dev->next_id++;
+	fb->id = drm_object_id_alloc_locked(dev);
 	fb->width = r->width;
 	fb->height = r->height;
 	fb->format = r->pixel_format;

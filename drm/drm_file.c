@@ -76,12 +76,14 @@ struct drm_device *drm_device_alloc(const struct drm_driver *driver, unsigned nr
 	drm_vblank_init(dev);
 	dev->next_offset = DRM_FAKE_OFFSET_START;
 	dev->next_id = 1;
+	drm_props_init(dev);
 	for (unsigned i = 0; i < nr_outputs; i++) {
 		dev->outputs[i].plane_id = dev->next_id++;
 		dev->outputs[i].crtc_id = dev->next_id++;
 		dev->outputs[i].encoder_id = dev->next_id++;
 		dev->outputs[i].connector_id = dev->next_id++;
 	}
+	dev->first_dynamic_id = dev->next_id;
 	return dev;
 }
 
@@ -190,6 +192,7 @@ static void drm_release(struct file *file)
 	drm_mutex_lock(&dev->mutex);
 	drm_fb_release_locked(fpriv);
 	drm_gem_release_locked(fpriv);
+	drm_blob_release_locked(fpriv);
 	if (dev->master == fpriv)
 		dev->master = NULL;
 	drm_mutex_unlock(&dev->mutex);

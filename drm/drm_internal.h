@@ -50,6 +50,53 @@ struct drm_vblank {
 	struct drm_pending_event *flip_event;	/* sent when the flip completes, or NULL */
 };
 
+/* Linux's standard properties in creation order (drm_property.c). */
+enum drm_prop {
+	DRM_PROP_EDID, DRM_PROP_DPMS, DRM_PROP_PATH, DRM_PROP_TILE, DRM_PROP_LINK_STATUS,
+	DRM_PROP_NON_DESKTOP, DRM_PROP_HDR_OUTPUT_METADATA, DRM_PROP_TYPE, DRM_PROP_SRC_X,
+	DRM_PROP_SRC_Y, DRM_PROP_SRC_W, DRM_PROP_SRC_H, DRM_PROP_CRTC_X, DRM_PROP_CRTC_Y,
+	DRM_PROP_CRTC_W, DRM_PROP_CRTC_H, DRM_PROP_FB_ID, DRM_PROP_IN_FENCE_FD,
+	DRM_PROP_OUT_FENCE_PTR, DRM_PROP_CRTC_ID, DRM_PROP_FB_DAMAGE_CLIPS, DRM_PROP_ACTIVE,
+	DRM_PROP_MODE_ID, DRM_PROP_VRR_ENABLED, DRM_PROP_DEGAMMA_LUT, DRM_PROP_DEGAMMA_LUT_SIZE,
+	DRM_PROP_CTM, DRM_PROP_GAMMA_LUT, DRM_PROP_GAMMA_LUT_SIZE, DRM_PROP_IN_FORMATS,
+	DRM_PROP_COUNT
+};
+
+/* A property's description: DRM_MODE_PROP_* flags, values (range bounds, enum
+ * values, the object type of an object property) and enum names. */
+struct drm_prop_desc {
+	const char *name;
+	uint32_t flags;
+	const struct drm_mode_property_enum *enums;
+	unsigned nr_enums;
+	unsigned nr_values;
+	uint64_t values[4];
+};
+extern const struct drm_prop_desc drm_props[DRM_PROP_COUNT];
+
+/* A property blob: made by a file (CREATEPROPBLOB; owner until it destroys it or
+ * closes) or by the kernel (EDID, modes). refcount, under dev->mutex, counts the
+ * owner and each state that names it; the last put frees it and its id. */
+struct drm_blob {
+	uint32_t id;
+	uint32_t length;
+	struct drm_file *owner;
+	int refcount;
+	struct list_head link;		/* in dev->blobs */
+	uint8_t data[];
+};
+
+/* What the properties add to an output's state (under dev->mutex). */
+struct drm_output_props {
+	bool dpms_off;			/* DPMS Off: the CRTC stays enabled, scan-out off */
+	bool vrr;			/* VRR_ENABLED (the device has no VRR) */
+	struct drm_blob *edid;		/* the connector's EDID, or NULL */
+	struct drm_blob *mode;		/* MODE_ID while the CRTC is enabled */
+	uint32_t src[4];		/* the primary plane's SRC_X/Y/W/H (16.16) */
+	int32_t crtc_x, crtc_y;		/* and CRTC_X/Y/W/H */
+	uint32_t crtc_w, crtc_h;
+};
+
 /*
  * One DRM device. `mutex` protects everything that changes after registration: the
  * object and framebuffer lists, every object's and framebuffer's refcount, the files'
@@ -64,8 +111,12 @@ struct drm_device {
 	unsigned index;			/* cardN / renderD(128+N) */
 	struct drm_mutex mutex;
 	struct drm_output outputs[DRM_MAX_OUTPUTS];
+	struct drm_output_props oprops[DRM_MAX_OUTPUTS];
 	unsigned nr_outputs;
-	uint32_t next_id;		/* mode object ids */
+	uint32_t next_id;		/* mode object ids of the outputs, at setup */
+	uint32_t first_dynamic_id;	/* framebuffers and blobs: from here, lowest free */
+	uint32_t prop_base;		/* the id of property 0 of enum drm_prop */
+	struct list_head blobs;		/* drm_blob.link */
 	struct list_head objects;	/* drm_gem_object.link */
 	struct list_head fbs;		/* drm_framebuffer.link */
 	uint64_t next_offset;		/* fake mmap offsets, never reused */
@@ -118,6 +169,8 @@ int drm_ioctl_destroy_dumb(struct drm_file *f, void *data);
  * reference; 0 or the driver's error (the old state stays then). */
 int drm_output_set_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
 			  const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y);
+/* Linux's checks of a mode from user space: 0, -EINVAL or -ERANGE. */
+int drm_mode_check(const struct drm_mode_modeinfo *m);
 int drm_ioctl_getresources(struct drm_file *f, void *data);
 int drm_ioctl_getconnector(struct drm_file *f, void *data);
 int drm_ioctl_getencoder(struct drm_file *f, void *data);
@@ -155,6 +208,36 @@ int drm_ioctl_page_flip(struct drm_file *f, void *data);
 int drm_ioctl_wait_vblank(struct drm_file *f, void *data);
 int drm_ioctl_crtc_get_sequence(struct drm_file *f, void *data);
 int drm_ioctl_crtc_queue_sequence(struct drm_file *f, void *data);
+
+/* ---- drm_property.c ---- */
+/* Reserves the standard properties' ids (the device's first) and sets up blobs. */
+void drm_props_init(struct drm_device *dev);
+int drm_prop_of_id(struct drm_device *dev, uint32_t id);
+struct drm_blob *drm_blob_lookup_locked(struct drm_device *dev, uint32_t id);
+struct drm_blob *drm_blob_create_locked(struct drm_device *dev, struct drm_file *owner,
+					const void *data, uint32_t length);
+void drm_blob_get_locked(struct drm_blob *b);
+void drm_blob_put_locked(struct drm_blob *b);
+void drm_blob_release_locked(struct drm_file *f);
+void drm_props_output_set_locked(struct drm_device *dev, unsigned i);
+uint32_t drm_object_id_alloc_locked(struct drm_device *dev);
+uint32_t drm_object_find_locked(struct drm_device *dev, uint32_t id, unsigned *index);
+const uint8_t *drm_object_props(uint32_t type, unsigned *n);
+bool drm_object_has_prop(struct drm_device *dev, uint32_t type, unsigned i, int prop);
+uint64_t drm_object_prop_value_locked(struct drm_device *dev, uint32_t type, unsigned i,
+				      int prop);
+int drm_object_get_props(struct drm_file *f, uint32_t type, unsigned i, uint64_t ids_ptr,
+			 uint64_t values_ptr, uint32_t *count);
+int drm_ioctl_obj_getproperties(struct drm_file *f, void *data);
+int drm_ioctl_getproperty(struct drm_file *f, void *data);
+int drm_ioctl_getpropblob(struct drm_file *f, void *data);
+int drm_ioctl_createpropblob(struct drm_file *f, void *data);
+int drm_ioctl_destroypropblob(struct drm_file *f, void *data);
+
+/* ---- drm_atomic.c ---- */
+int drm_ioctl_obj_setproperty(struct drm_file *f, void *data);
+int drm_ioctl_setproperty(struct drm_file *f, void *data);
+int drm_ioctl_atomic(struct drm_file *f, void *data);
 
 /* ---- drm_sysfs.c ---- */
 /* Creates the sysfs entries of cardN and renderD(128+N). */

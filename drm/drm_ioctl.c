@@ -215,6 +215,14 @@ static const struct drm_ioctl_desc drm_ioctls[] = {
 	DRM_IOCTL_DEF(MODE_PAGE_FLIP, drm_ioctl_page_flip, DRM_MASTER),
 	DRM_IOCTL_DEF(CRTC_GET_SEQUENCE, drm_ioctl_crtc_get_sequence, 0),
 	DRM_IOCTL_DEF(CRTC_QUEUE_SEQUENCE, drm_ioctl_crtc_queue_sequence, 0),
+	DRM_IOCTL_DEF(MODE_GETPROPERTY, drm_ioctl_getproperty, 0),
+	DRM_IOCTL_DEF(MODE_GETPROPBLOB, drm_ioctl_getpropblob, 0),
+	DRM_IOCTL_DEF(MODE_OBJ_GETPROPERTIES, drm_ioctl_obj_getproperties, 0),
+	DRM_IOCTL_DEF(MODE_CREATEPROPBLOB, drm_ioctl_createpropblob, 0),
+	DRM_IOCTL_DEF(MODE_DESTROYPROPBLOB, drm_ioctl_destroypropblob, 0),
+	DRM_IOCTL_DEF(MODE_SETPROPERTY, drm_ioctl_setproperty, DRM_MASTER),
+	DRM_IOCTL_DEF(MODE_OBJ_SETPROPERTY, drm_ioctl_obj_setproperty, DRM_MASTER),
+	DRM_IOCTL_DEF(MODE_ATOMIC, drm_ioctl_atomic, DRM_MASTER),
 };
 
 /* Linux's drm_ioctl_permit. */

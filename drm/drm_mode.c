@@ -81,7 +81,7 @@ unlock:
 }
 
 /* GETCONNECTOR: the modes and encoders are copied only when all fit (the two-call
- * protocol); no properties yet. */
+ * protocol), the properties as far as they fit. */
 int drm_ioctl_getconnector(struct drm_file *f, void *data)
 {
 	struct drm_mode_get_connector *c = data;
@@ -110,7 +110,9 @@ int drm_ioctl_getconnector(struct drm_file *f, void *data)
 	drm_mutex_lock(&dev->mutex);
 	c->encoder_id = out->fb ? out->encoder_id : 0;
 	drm_mutex_unlock(&dev->mutex);
-	c->count_props = 0;
+	if (!err)
+		err = drm_object_get_props(f, DRM_MODE_OBJECT_CONNECTOR, i, c->props_ptr,
+					   c->prop_values_ptr, &c->count_props);
 	return err;
 }
 
@@ -216,6 +218,7 @@ int drm_output_set_locked(struct drm_device *dev, unsigned i, struct drm_framebu
 		out->mode = *mode;
 	out->x = x;
 	out->y = y;
+	drm_props_output_set_locked(dev, i);
 	return 0;
 }
 
@@ -226,7 +229,7 @@ int drm_output_set_locked(struct drm_device *dev, unsigned i, struct drm_framebu
 	DRM_MODE_FLAG_CLKDIV2 | DRM_MODE_FLAG_3D_MASK)
 
 /* Linux's drm_mode_convert_umode + drm_mode_validate_basic: -ERANGE or -EINVAL. */
-static int drm_mode_check(const struct drm_mode_modeinfo *m)
+int drm_mode_check(const struct drm_mode_modeinfo *m)
 {
 	uint32_t flags = m->flags & ~DRM_MODE_FLAG_PIC_AR_MASK;
 

@@ -1,0 +1,493 @@
+/*
+ * drm_atomic.c — setting properties: MODE_ATOMIC, OBJ_SETPROPERTY and the legacy
+ * SETPROPERTY, as Linux's drm_atomic_uapi.c and the atomic helpers do them. A
+ * request builds a new state of every output from the current one, property by
+ * property (with Linux's validity checks); the check phase refuses what the device
+ * cannot do without changing anything; the commit then applies each changed output
+ * through drm_output_set_locked and cannot fail (a device error is logged).
+ *
+ * Lumen shows an output iff its CRTC is enabled and its primary plane has a
+ * framebuffer: states with one but not the other are refused (-EINVAL), where Linux
+ * would accept an enabled CRTC with its primary plane off.
+ *
+ * User memory is read before dev->mutex is taken (it may be a mapped DRM buffer).
+ */
+#include "drm/drm_internal.h"
+#include "lib/log.h"
+
+#define DRM_ATOMIC_MAX_PROPS 4096
+
+/* One output's state: its connector, CRTC and primary plane. */
+struct drm_atomic_output {
+	uint32_t conn_crtc;			/* connector CRTC_ID */
+	bool active, vrr;
+	struct drm_blob *mode_blob;		/* MODE_ID, not counted; NULL: disabled */
+	struct drm_framebuffer *fb;		/* plane FB_ID, not counted */
+	uint32_t plane_crtc;			/* plane CRTC_ID */
+	uint32_t src[4];			/* SRC_X/Y/W/H, 16.16 */
+	int32_t crtc_x, crtc_y;
+	uint32_t crtc_w, crtc_h;
+	bool touched;
+};
+
+struct drm_atomic_state {
+	struct drm_atomic_output o[DRM_MAX_OUTPUTS];
+	bool allow_modeset;
+};
+
+/* The current state of every output. */
+static void drm_atomic_state_init(struct drm_device *dev, struct drm_atomic_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (unsigned i = 0; i < dev->nr_outputs; i++) {
+		const struct drm_output *out = &dev->outputs[i];
+		const struct drm_output_props *op = &dev->oprops[i];
+		struct drm_atomic_output *o = &s->o[i];
+
+		o->vrr = op->vrr;
+		if (!out->fb)
+			continue;
+		o->conn_crtc = o->plane_crtc = out->crtc_id;
+		o->active = !op->dpms_off;
+		o->mode_blob = op->mode;
+		o->fb = out->fb;
+		memcpy(o->src, op->src, sizeof(o->src));
+		o->crtc_x = op->crtc_x;
+		o->crtc_y = op->crtc_y;
+		o->crtc_w = op->crtc_w;
+		o->crtc_h = op->crtc_h;
+	}
+}
+
+/* Linux's drm_property_change_valid_get: whether value may be given to prop. */
+static bool drm_prop_value_valid(struct drm_device *dev, int prop, uint64_t value)
+{
+	const struct drm_prop_desc *d = &drm_props[prop];
+	unsigned i;
+
+	if (d->flags & DRM_MODE_PROP_IMMUTABLE)
+		return false;
+	if (d->flags & DRM_MODE_PROP_RANGE)
+		return value >= d->values[0] && value <= d->values[1];
+	if (d->flags & DRM_MODE_PROP_SIGNED_RANGE)
+		return (int64_t)value >= (int64_t)d->values[0] &&
+		       (int64_t)value <= (int64_t)d->values[1];
+	if (d->flags & DRM_MODE_PROP_ENUM) {
+		for (i = 0; i < d->nr_enums; i++)
+			if (d->enums[i].value == value)
+				return true;
+		return false;
+	}
+	if (d->flags & DRM_MODE_PROP_BLOB)
+		return !value || (value <= UINT32_MAX && drm_blob_lookup_locked(dev, value));
+	if (d->flags & DRM_MODE_PROP_OBJECT) {
+		if (!value)
+			return true;
+		return value <= UINT32_MAX &&
+		       drm_object_find_locked(dev, value, &i) == d->values[0];
+	}
+	return false;
+}
+
+/* A MODE_ID blob must hold one valid mode (Linux's drm_atomic_set_mode_prop_for_crtc). */
+static int drm_atomic_set_mode(struct drm_atomic_output *o, struct drm_blob *b)
+{
+	int err;
+
+	if (b && b->length != sizeof(struct drm_mode_modeinfo))
+		return -EINVAL;
+	if (b && (err = drm_mode_check((const struct drm_mode_modeinfo *)b->data)))
+		return err;
+	o->mode_blob = b;
+	return 0;
+}
+
+/* Sets one property of the object of type on output i in s (Linux's
+ * drm_atomic_set_property and the per-object set_property functions). */
+static int drm_atomic_set_prop(struct drm_device *dev, struct drm_atomic_state *s,
+			       uint32_t type, unsigned i, int prop, uint64_t value)
+{
+	struct drm_atomic_output *o = &s->o[i];
+
+	if (!drm_prop_value_valid(dev, prop, value))
+		return -EINVAL;
+	o->touched = true;
+	switch (prop) {
+	case DRM_PROP_CRTC_ID:
+		if (type == DRM_MODE_OBJECT_CONNECTOR)
+			o->conn_crtc = value;
+		else
+			o->plane_crtc = value;
+		return 0;
+	case DRM_PROP_LINK_STATUS:	/* user space cannot make a good link bad */
+		return 0;
+	case DRM_PROP_VRR_ENABLED:	/* stored; the device has no VRR to turn on */
+		o->vrr = value;
+		return 0;
+	case DRM_PROP_ACTIVE:
+		o->active = value;
+		return 0;
+	case DRM_PROP_MODE_ID:
+		return drm_atomic_set_mode(o, value ? drm_blob_lookup_locked(dev, value) : NULL);
+	case DRM_PROP_FB_ID:
+		o->fb = value ? drm_fb_lookup_locked(dev, value) : NULL;
+		return 0;
+	case DRM_PROP_IN_FENCE_FD:	/* no sync files: only -1 (none) names no fd */
+	case DRM_PROP_OUT_FENCE_PTR:	/* out-fences need sync files (not yet) */
+		return value == (prop == DRM_PROP_IN_FENCE_FD ? (uint64_t)-1 : 0) ? 0 : -EINVAL;
+	case DRM_PROP_SRC_X: case DRM_PROP_SRC_Y: case DRM_PROP_SRC_W: case DRM_PROP_SRC_H:
+		o->src[prop - DRM_PROP_SRC_X] = value;
+		return 0;
+	case DRM_PROP_CRTC_X:
+		o->crtc_x = value;
+		return 0;
+	case DRM_PROP_CRTC_Y:
+		o->crtc_y = value;
+		return 0;
+	case DRM_PROP_CRTC_W:
+		o->crtc_w = value;
+		return 0;
+	case DRM_PROP_CRTC_H:
+		o->crtc_h = value;
+		return 0;
+	}
+	return -EINVAL;		/* DPMS only through the legacy ioctls */
+}
+
+/* Linux's drm_atomic_plane_check for output i's primary plane. */
+static int drm_atomic_plane_check(struct drm_device *dev, const struct drm_atomic_output *o,
+				  unsigned i)
+{
+	const struct drm_framebuffer *fb = o->fb;
+	unsigned k;
+
+	if (!o->plane_crtc != !fb)
+		return -EINVAL;
+	if (!fb)
+		return 0;
+	if (o->plane_crtc != dev->outputs[i].crtc_id)
+		return -EINVAL;
+	for (k = 0; k < dev->driver->nr_formats; k++)
+		if (dev->driver->formats[k] == fb->format)
+			break;
+	if (k == dev->driver->nr_formats)
+		return -EINVAL;
+	if (o->crtc_w > INT32_MAX || o->crtc_x > INT32_MAX - (int32_t)o->crtc_w ||
+	    o->crtc_h > INT32_MAX || o->crtc_y > INT32_MAX - (int32_t)o->crtc_h)
+		return -ERANGE;
+	if (o->src[2] > (uint64_t)fb->width << 16 ||
+	    o->src[0] > ((uint64_t)fb->width << 16) - o->src[2] ||
+	    o->src[3] > (uint64_t)fb->height << 16 ||
+	    o->src[1] > ((uint64_t)fb->height << 16) - o->src[3])
+		return -ENOSPC;
+	return 0;
+}
+
+static const struct drm_mode_modeinfo *drm_atomic_mode(const struct drm_atomic_output *o)
+{
+	return o->mode_blob ? (const struct drm_mode_modeinfo *)o->mode_blob->data : NULL;
+}
+
+/* Whether output i needs a modeset to go from its current state to o. */
+static bool drm_atomic_needs_modeset(struct drm_device *dev, const struct drm_atomic_output *o,
+				     const struct drm_atomic_output *old)
+{
+	const struct drm_mode_modeinfo *a = drm_atomic_mode(o), *b = drm_atomic_mode(old);
+
+	if (!a != !b || o->active != old->active || o->conn_crtc != old->conn_crtc)
+		return true;
+	return a && (a->clock != b->clock || a->hdisplay != b->hdisplay ||
+		     a->hsync_start != b->hsync_start || a->hsync_end != b->hsync_end ||
+		     a->htotal != b->htotal || a->hskew != b->hskew ||
+		     a->vdisplay != b->vdisplay || a->vsync_start != b->vsync_start ||
+		     a->vsync_end != b->vsync_end || a->vtotal != b->vtotal ||
+		     a->vscan != b->vscan || a->flags != b->flags);
+}
+
+/* The CRTC and plane checks of Linux's drm_atomic_check_only with the helpers
+ * virtio_gpu uses: an enabled CRTC needs its connector and a mode, a visible
+ * primary plane must cover the whole CRTC unscaled. Changes nothing. */
+static int drm_atomic_check_output(struct drm_device *dev, const struct drm_atomic_output *o,
+				   unsigned i)
+{
+	const struct drm_mode_modeinfo *mode = drm_atomic_mode(o);
+	int64_t x2, y2;
+	int err;
+
+	if ((err = drm_atomic_plane_check(dev, o, i)))
+		return err;
+	if (o->active && !mode)
+		return -EINVAL;
+	if (o->conn_crtc && o->conn_crtc != dev->outputs[i].crtc_id)
+		return -EINVAL;		/* no encoder of this connector drives that CRTC */
+	if (!mode != !o->conn_crtc)
+		return -EINVAL;
+	if (!o->fb)
+		return mode ? -EINVAL : 0;	/* see the top of the file */
+	if (!mode)
+		return -EINVAL;
+	if ((uint64_t)o->crtc_w << 16 != o->src[2] || (uint64_t)o->crtc_h << 16 != o->src[3])
+		return -ERANGE;		/* no scaling */
+	x2 = (int64_t)o->crtc_x + o->crtc_w;
+	y2 = (int64_t)o->crtc_y + o->crtc_h;
+	if (o->active && (o->crtc_x > 0 || o->crtc_y > 0 || x2 < mode->hdisplay ||
+			  y2 < mode->vdisplay))
+		return -EINVAL;		/* the primary plane must cover the CRTC */
+	return 0;
+}
+
+/* Checks s against the current state; 0 when it can be committed. */
+static int drm_atomic_check(struct drm_device *dev, const struct drm_atomic_state *s)
+{
+	struct drm_atomic_state cur;
+	int err;
+
+	drm_atomic_state_init(dev, &cur);
+	for (unsigned i = 0; i < dev->nr_outputs; i++) {
+		if (!s->o[i].touched)
+			continue;
+		if ((err = drm_atomic_check_output(dev, &s->o[i], i)))
+			return err;
+		if (!s->allow_modeset && drm_atomic_needs_modeset(dev, &s->o[i], &cur.o[i]))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Applies a checked state: each touched output is shown (or turned off) through
+ * the driver; MODE_ID then names the state's blob, and the plane's rectangles are
+ * the state's. */
+static void drm_atomic_commit(struct drm_device *dev, struct drm_atomic_state *s)
+{
+	for (unsigned i = 0; i < dev->nr_outputs; i++) {
+		struct drm_atomic_output *o = &s->o[i];
+		struct drm_output_props *op = &dev->oprops[i];
+		const struct drm_mode_modeinfo *mode = drm_atomic_mode(o);
+		uint32_t x = o->src[0] >> 16, y = o->src[1] >> 16;
+		int err;
+
+		if (!o->touched)
+			continue;
+		op->vrr = o->vrr;
+		if (mode) {
+			x += o->crtc_x < 0 ? -o->crtc_x : 0;
+			y += o->crtc_y < 0 ? -o->crtc_y : 0;
+			/* MODE_ID is the state's blob (drm_output_set_locked keeps a blob
+			 * of the same mode) */
+			drm_blob_get_locked(o->mode_blob);
+			drm_blob_put_locked(op->mode);
+			op->mode = o->mode_blob;
+		}
+		err = drm_output_set_locked(dev, i, mode ? o->fb : NULL, mode, x, y);
+		if (!err && mode && !o->active) {
+			op->dpms_off = true;
+			err = dev->driver->funcs->output_set(dev, i, NULL, NULL, 0, 0);
+		}
+		if (err)
+			pr_warn("drm: output %u failed to change (%d)", i, err);
+		memcpy(op->src, o->src, sizeof(op->src));
+		op->crtc_x = o->crtc_x;
+		op->crtc_y = o->crtc_y;
+		op->crtc_w = o->crtc_w;
+		op->crtc_h = o->crtc_h;
+	}
+}
+
+/* DPMS through the legacy ioctls (Linux's drm_atomic_connector_commit_dpms): any
+ * value but On is Off; the CRTC's scan-out follows, its mode and fb stay. */
+static int drm_atomic_set_dpms_locked(struct drm_device *dev, unsigned i, uint64_t value)
+{
+	struct drm_output *out = &dev->outputs[i];
+	struct drm_output_props *op = &dev->oprops[i];
+	bool off = value != DRM_MODE_DPMS_ON;
+	int err;
+
+	if (!out->fb || off == op->dpms_off)
+		return 0;
+	err = dev->driver->funcs->output_set(dev, i, off ? NULL : out->fb,
+					     off ? NULL : &out->mode, out->x, out->y);
+	if (!err)
+		op->dpms_off = off;
+	return err;
+}
+
+/* OBJ_SETPROPERTY: one property through a whole check and commit (modesets
+ * allowed, as Linux's set_property_atomic); -ENOENT for no such object, -EINVAL for a property it does not have. */
+int drm_ioctl_obj_setproperty(struct drm_file *f, void *data)
+{
+	struct drm_mode_obj_set_property *r = data;
+	struct drm_device *dev = f->dev;
+	struct drm_atomic_state *s;
+	unsigned i;
+	uint32_t type;
+	int prop, err;
+
+	drm_mutex_lock(&dev->mutex);
+	type = drm_object_find_locked(dev, r->obj_id, &i);
+	prop = drm_prop_of_id(dev, r->prop_id);
+	err = -ENOENT;
+	if (!type || (r->obj_type && r->obj_type != type))
+		goto unlock;
+	err = -EINVAL;
+	if (prop < 0 || !drm_object_props(type, &(unsigned){ 0 }) ||
+	    !drm_object_has_prop(dev, type, i, prop))
+		goto unlock;
+	if (prop == DRM_PROP_DPMS) {
+		err = drm_atomic_set_dpms_locked(dev, i, r->value);
+		goto unlock;
+	}
+	err = -ENOMEM;
+	if (!(s = kmalloc(sizeof(*s))))
+		goto unlock;
+	drm_atomic_state_init(dev, s);
+	s->allow_modeset = true;
+	err = drm_atomic_set_prop(dev, s, type, i, prop, r->value);
+	if (!err)
+		err = drm_atomic_check(dev, s);
+	if (!err)
+		drm_atomic_commit(dev, s);
+	kfree(s);
+unlock:
+	drm_mutex_unlock(&dev->mutex);
+	return err;
+}
+
+/* SETPROPERTY: OBJ_SETPROPERTY on a connector. */
+int drm_ioctl_setproperty(struct drm_file *f, void *data)
+{
+	struct drm_mode_connector_set_property *c = data;
+	struct drm_mode_obj_set_property r = {
+		.value = c->value, .prop_id = c->prop_id, .obj_id = c->connector_id,
+		.obj_type = DRM_MODE_OBJECT_CONNECTOR,
+	};
+
+	return drm_ioctl_obj_setproperty(f, &r);
+}
+
+/* A MODE_ATOMIC request copied in: objs[k] with counts[k] properties, then the
+ * props and values in order. nr_objs, nr_counts and nr_props count what could be
+ * read; err is why the copy stopped early (-EFAULT at a fault, -ENOSPC past
+ * DRM_ATOMIC_MAX_PROPS), reported where Linux would meet it. */
+struct drm_atomic_req {
+	uint32_t *objs, *counts, *props;
+	uint64_t *values;
+	uint32_t nr_objs, nr_counts, nr_props;
+	int err;
+};
+
+static int drm_atomic_read(const struct drm_mode_atomic *a, struct drm_atomic_req *q)
+{
+	uint32_t __user *uobjs = (uint32_t __user *)(uintptr_t)a->objs_ptr;
+	uint32_t __user *ucounts = (uint32_t __user *)(uintptr_t)a->count_props_ptr;
+	uint32_t __user *uprops = (uint32_t __user *)(uintptr_t)a->props_ptr;
+	uint64_t __user *uvalues = (uint64_t __user *)(uintptr_t)a->prop_values_ptr;
+	uint32_t n = MIN(a->count_objs, DRM_ATOMIC_MAX_PROPS);
+
+	memset(q, 0, sizeof(*q));
+	q->objs = kmalloc((n + 1) * sizeof(uint32_t));
+	q->counts = kmalloc((n + 1) * sizeof(uint32_t));
+	q->props = kmalloc(DRM_ATOMIC_MAX_PROPS * sizeof(uint32_t));
+	q->values = kmalloc(DRM_ATOMIC_MAX_PROPS * sizeof(uint64_t));
+	if (!q->objs || !q->counts || !q->props || !q->values)
+		return -ENOMEM;
+	q->err = -EFAULT;
+	for (uint32_t k = 0; k < n; k++) {
+		if (get_user(q->objs[k], uobjs + k))
+			return 0;
+		q->nr_objs++;
+		if (get_user(q->counts[k], ucounts + k))
+			return 0;
+		q->nr_counts++;
+		for (uint32_t j = 0; j < q->counts[k]; j++, q->nr_props++) {
+			if (q->nr_props == DRM_ATOMIC_MAX_PROPS) {
+				q->err = -ENOSPC;
+				return 0;
+			}
+			if (get_user(q->props[q->nr_props], uprops + q->nr_props) ||
+			    copy_from_user(&q->values[q->nr_props], uvalues + q->nr_props, 8))
+				return 0;
+		}
+	}
+	q->err = a->count_objs > n ? -ENOSPC : 0;
+	return 0;
+}
+
+static void drm_atomic_req_free(struct drm_atomic_req *q)
+{
+	kfree(q->objs);
+	kfree(q->counts);
+	kfree(q->props);
+	kfree(q->values);
+}
+
+/* Applies the copied-in request to s in Linux's order: an unknown object or one
+ * without properties, or a property the object lacks, is -ENOENT. */
+static int drm_atomic_build(struct drm_device *dev, const struct drm_atomic_req *q,
+			    struct drm_atomic_state *s)
+{
+	uint32_t p = 0;
+	unsigned i;
+	int err;
+
+	for (uint32_t k = 0; k < q->nr_objs; k++) {
+		uint32_t type = drm_object_find_locked(dev, q->objs[k], &i);
+
+		if (!type || !drm_object_props(type, &(unsigned){ 0 }))
+			return -ENOENT;
+		if (k == q->nr_counts)
+			return q->err;
+		for (uint32_t j = 0; j < q->counts[k]; j++, p++) {
+			int prop;
+
+			if (p == q->nr_props)
+				return q->err;
+			prop = drm_prop_of_id(dev, q->props[p]);
+			if (prop < 0 || !drm_object_has_prop(dev, type, i, prop))
+				return -ENOENT;
+			if ((err = drm_atomic_set_prop(dev, s, type, i, prop, q->values[p])))
+				return err;
+		}
+	}
+	return q->err;
+}
+
+#define DRM_ATOMIC_FLAGS (DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_PAGE_FLIP_ASYNC | \
+	DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_ATOMIC_ALLOW_MODESET)
+
+/* MODE_ATOMIC (Linux's drm_mode_atomic_ioctl): atomic clients only; TEST_ONLY
+ * checks, otherwise the commit is done before returning (NONBLOCK too). Page-flip
+ * events are not there yet: PAGE_FLIP_EVENT is refused (-EINVAL). */
+int drm_ioctl_atomic(struct drm_file *f, void *data)
+{
+	struct drm_mode_atomic *a = data;
+	struct drm_device *dev = f->dev;
+	struct drm_atomic_state *s;
+	struct drm_atomic_req q;
+	int err;
+
+	if (!f->atomic || (a->flags & ~DRM_ATOMIC_FLAGS) || a->reserved ||
+	    (a->flags & DRM_MODE_PAGE_FLIP_ASYNC))
+		return -EINVAL;
+	if ((a->flags & DRM_MODE_ATOMIC_TEST_ONLY) && (a->flags & DRM_MODE_PAGE_FLIP_EVENT))
+		return -EINVAL;
+	if (a->flags & DRM_MODE_PAGE_FLIP_EVENT)
+		return -EINVAL;
+	s = kmalloc(sizeof(*s));
+	err = s ? drm_atomic_read(a, &q) : -ENOMEM;
+	if (err)
+		goto out;
+	drm_mutex_lock(&dev->mutex);
+	drm_atomic_state_init(dev, s);
+	s->allow_modeset = a->flags & DRM_MODE_ATOMIC_ALLOW_MODESET;
+	err = drm_atomic_build(dev, &q, s);
+	if (!err)
+		err = drm_atomic_check(dev, s);
+	if (!err && !(a->flags & DRM_MODE_ATOMIC_TEST_ONLY))
+		drm_atomic_commit(dev, s);
+	drm_mutex_unlock(&dev->mutex);
+out:
+	if (s)
+		drm_atomic_req_free(&q);
+	kfree(s);
+	return err;
+}
