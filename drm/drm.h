@@ -16,12 +16,16 @@
 #include <libdrm/drm_fourcc.h>
 
 struct drm_device;
+struct drm_dmabuf;
 struct pci_device;
 
 /*
  * A buffer object: pages the CPU maps and the device reads. Reference counted under
- * dev->lock: a handle in a file, a framebuffer and a scan-out each hold one; the
- * pages are freed (and the driver's gem_free called) at the last put.
+ * dev->mutex: a handle in a file, a framebuffer, a scan-out and a dma-buf each hold
+ * one; the pages are freed (and the driver's gem_free called) at the last put.
+ * handle_count, name and dmabuf are under dev->mutex too: the flink name and the
+ * cached dma-buf (which holds a file reference, as Linux's obj->dma_buf) last while
+ * some file has a handle to the object.
  */
 struct drm_gem_object {
 	struct drm_device *dev;
@@ -32,6 +36,9 @@ struct drm_gem_object {
 	uint64_t mmap_offset;		/* the fake offset to mmap it on the DRM fd */
 	uint32_t hw_id;			/* the driver's name for it (virtio resource id) */
 	int refcount;
+	int handle_count;		/* handles in all files */
+	uint32_t name;			/* GEM_FLINK name, 0 for none */
+	struct drm_dmabuf *dmabuf;	/* the exported dma-buf, or NULL */
 	struct list_head link;		/* in dev->objects */
 };
 

@@ -74,6 +74,7 @@ struct drm_device *drm_device_alloc(const struct drm_driver *driver, unsigned nr
 	list_init(&dev->objects);
 	list_init(&dev->fbs);
 	drm_vblank_init(dev);
+	list_init(&dev->prime_put);
 	dev->next_offset = DRM_FAKE_OFFSET_START;
 	dev->next_id = 1;
 	drm_props_init(dev);
@@ -170,6 +171,7 @@ static int drm_open(struct file *file)
 		return -ENOMEM;
 	fpriv->dev = dev;
 	fpriv->render = minor >= DRM_RENDER_MINOR_BASE;
+	list_init(&fpriv->prime);
 	/* Everyone runs as root here; Linux authenticates CAP_SYS_ADMIN openers. */
 	fpriv->authenticated = true;
 	drm_events_init(fpriv);
@@ -197,6 +199,7 @@ static void drm_release(struct file *file)
 		dev->master = NULL;
 	drm_mutex_unlock(&dev->mutex);
 	drm_events_release(fpriv);
+	drm_prime_flush(dev);
 	kfree(fpriv->handles);
 	kfree(fpriv);
 }

@@ -46,7 +46,7 @@ struct drm_gem_object *drm_gem_lookup_locked(struct drm_file *fpriv, uint32_t ha
 
 /* Gives obj the lowest free handle of fpriv, taking a new reference; the handle or
  * -ENOMEM/-ENOSPC. */
-static long drm_gem_handle_create_locked(struct drm_file *fpriv, struct drm_gem_object *obj)
+long drm_gem_handle_create_locked(struct drm_file *fpriv, struct drm_gem_object *obj)
 {
 	struct drm_gem_object **grown;
 	unsigned n = fpriv->nr_handles, i;
@@ -67,6 +67,7 @@ static long drm_gem_handle_create_locked(struct drm_file *fpriv, struct drm_gem_
 		fpriv->nr_handles = n;
 	}
 	fpriv->handles[i] = obj;
+	obj->handle_count++;
 	drm_gem_get_locked(obj);
 	return i + 1;
 }
@@ -78,6 +79,9 @@ static int drm_gem_handle_delete_locked(struct drm_file *fpriv, uint32_t handle)
 	if (!obj)
 		return -EINVAL;
 	fpriv->handles[handle - 1] = NULL;
+	drm_prime_remove_handle_locked(fpriv, handle);
+	if (!--obj->handle_count)
+		drm_prime_last_handle_locked(obj);
 	drm_gem_put_locked(obj);
 	return 0;
 }
@@ -99,6 +103,7 @@ int drm_ioctl_gem_close(struct drm_file *f, void *data)
 	drm_mutex_lock(&f->dev->mutex);
 	err = drm_gem_handle_delete_locked(f, args->handle);
 	drm_mutex_unlock(&f->dev->mutex);
+	drm_prime_flush(f->dev);
 	return err;
 }
 

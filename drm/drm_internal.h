@@ -126,6 +126,7 @@ struct drm_device {
 	 * vblank states, every pending event and every file's event list and space. */
 	spinlock_t event_lock;
 	struct drm_vblank vblank[DRM_MAX_OUTPUTS];
+	struct list_head prime_put;	/* drm_dmabuf.put_link: cache references to drop */
 };
 
 /* One open of a node; file->private_data. Fields under dev->mutex. */
@@ -142,6 +143,7 @@ struct drm_file {
 	unsigned event_space;		/* bytes that may still be reserved */
 	struct wait_queue event_wait;	/* readers and pollers */
 	struct drm_mutex read_lock;
+	struct list_head prime;		/* drm_prime_entry: handles PRIME exported/imported */
 };
 
 /* The device behind a DRM file's open file description. */
@@ -155,6 +157,9 @@ void drm_gem_get_locked(struct drm_gem_object *obj);
 void drm_gem_put_locked(struct drm_gem_object *obj);
 /* The object behind a handle of fpriv, not counted; NULL when there is none. */
 struct drm_gem_object *drm_gem_lookup_locked(struct drm_file *fpriv, uint32_t handle);
+/* Gives obj the lowest free handle of fpriv (taking a reference); the handle or
+ * -ENOMEM/-ENOSPC. */
+long drm_gem_handle_create_locked(struct drm_file *fpriv, struct drm_gem_object *obj);
 /* Drops every handle of a closing file. */
 void drm_gem_release_locked(struct drm_file *fpriv);
 int drm_gem_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t vm_flags);
@@ -208,6 +213,19 @@ int drm_ioctl_page_flip(struct drm_file *f, void *data);
 int drm_ioctl_wait_vblank(struct drm_file *f, void *data);
 int drm_ioctl_crtc_get_sequence(struct drm_file *f, void *data);
 int drm_ioctl_crtc_queue_sequence(struct drm_file *f, void *data);
+/* ---- drm_prime.c ---- */
+/* Forgets fpriv's PRIME record of a handle being deleted. */
+void drm_prime_remove_handle_locked(struct drm_file *fpriv, uint32_t handle);
+/* The object's last handle went: its flink name goes, and its cached dma-buf
+ * reference is queued on dev->prime_put (dropped by drm_prime_flush). */
+void drm_prime_last_handle_locked(struct drm_gem_object *obj);
+/* Drops the queued dma-buf references; call without dev->mutex after deleting
+ * handles (a dma-buf's release takes the mutex). */
+void drm_prime_flush(struct drm_device *dev);
+int drm_ioctl_prime_handle_to_fd(struct drm_file *f, void *data);
+int drm_ioctl_prime_fd_to_handle(struct drm_file *f, void *data);
+int drm_ioctl_gem_flink(struct drm_file *f, void *data);
+int drm_ioctl_gem_open(struct drm_file *f, void *data);
 
 /* ---- drm_property.c ---- */
 /* Reserves the standard properties' ids (the device's first) and sets up blobs. */

@@ -49,7 +49,7 @@ static int drm_ioctl_version(struct drm_file *f, void *data)
 }
 
 /* GET_CAP as Linux's drm_getcap answers for an atomic KMS driver with dumb buffers,
- * no cursor size preference and no PRIME or syncobj support yet. */
+ * PRIME import and export, no cursor size preference and no syncobj support yet. */
 static int drm_ioctl_get_cap(struct drm_file *f, void *data)
 {
 	struct drm_get_cap *req = data;
@@ -66,6 +66,8 @@ static int drm_ioctl_get_cap(struct drm_file *f, void *data)
 		req->value = f->dev->driver->modifiers;
 		return 0;
 	case DRM_CAP_PRIME:
+		req->value = DRM_PRIME_CAP_IMPORT | DRM_PRIME_CAP_EXPORT;
+		return 0;
 	case DRM_CAP_SYNCOBJ:
 	case DRM_CAP_SYNCOBJ_TIMELINE:
 	case DRM_CAP_DUMB_PREFERRED_DEPTH:
@@ -197,6 +199,10 @@ static const struct drm_ioctl_desc drm_ioctls[] = {
 	DRM_IOCTL_DEF(SET_MASTER, drm_ioctl_set_master, 0),
 	DRM_IOCTL_DEF(DROP_MASTER, drm_ioctl_drop_master, 0),
 	DRM_IOCTL_DEF(GEM_CLOSE, drm_ioctl_gem_close, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF(GEM_FLINK, drm_ioctl_gem_flink, DRM_AUTH),
+	DRM_IOCTL_DEF(GEM_OPEN, drm_ioctl_gem_open, DRM_AUTH),
+	DRM_IOCTL_DEF(PRIME_HANDLE_TO_FD, drm_ioctl_prime_handle_to_fd, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF(PRIME_FD_TO_HANDLE, drm_ioctl_prime_fd_to_handle, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF(MODE_GETRESOURCES, drm_ioctl_getresources, 0),
 	DRM_IOCTL_DEF(MODE_GETCRTC, drm_ioctl_getcrtc, 0),
 	DRM_IOCTL_DEF(MODE_SETCRTC, drm_ioctl_setcrtc, DRM_MASTER),

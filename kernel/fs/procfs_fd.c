@@ -44,6 +44,8 @@ static int fd_link_readlink(void *ctx, char *buf, size_t size)
 		len = ksnprintf(path, PATH_MAX_LEN, "pipe:[%lu]", (unsigned long)file->inode->ino);
 	else if (file->inode && S_ISSOCK(file->inode->mode) && !file->mnt)
 		len = ksnprintf(path, PATH_MAX_LEN, "socket:[%lu]", (unsigned long)file->inode->ino);
+	else if (!file->inode && file->ops->dname)
+		len = file->ops->dname(file, path, PATH_MAX_LEN);
 	else if ((len = file_get_path(file, path, PATH_MAX_LEN)) < 0)
 		len = ksnprintf(path, PATH_MAX_LEN, "anon_inode:%s",
 				file->ops->anon_name ? file->ops->anon_name : "[unknown]");

@@ -39,6 +39,10 @@ int iobuf_copy_in(void *dst, const struct iobuf *buf, size_t off, size_t n);
 /* What a file (or a character device) does; every member may be NULL. */
 struct file_operations {
 	const char *anon_name;	/* anonymous files: "[eventfd]" for "anon_inode:[eventfd]" */
+	/* Anonymous files whose /proc/PID/fd link Linux writes from their state (a
+	 * dma-buf's "/dmabuf:NAME"): writes at most size bytes of it to buf and returns
+	 * its full length. Used instead of anon_name there. */
+	int (*dname)(struct file *file, char *buf, size_t size);
 	int (*open)(struct file *file);		/* after the struct file exists */
 	void (*release)(struct file *file);	/* at the last file_put */
 	ssize_t (*read)(struct file *file, struct iobuf *buf, off_t *pos);
