@@ -3,7 +3,7 @@
  * file or tmpfs file separately see each other's writes, and read/write see them
  * too; truncation makes pages beyond the end raise SIGBUS in every mapping; msync
  * and mincore with normal and bad input; MAP_SHARED|MAP_FIXED over an existing
- * mapping; fork, mprotect and munmap of shared mappings.
+ * mapping; fork, mprotect, munmap and mremap of shared mappings.
  *
  * Usage: shmap DIR (a directory on a tmpfs). Prints one line per check; a call's
  * result is -1 with the errno name, 0, or 1 for any other success, and a faulting
@@ -299,6 +299,32 @@ static void fixed_fork_protect(const char *path)
 	close(fd);
 }
 
+/* A pool that grows as wl_shm's does: ftruncate, then mremap of the shared mapping. */
+static void pool_resize(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	char *a, *b, *c, buf[8] = "";
+
+	printf("-- pool resize\n");
+	ftruncate(fd, PG);
+	a = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	c = mmap(NULL, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);	/* a neighbour */
+	strcpy(a, "pool");
+	R("ftruncate 3 pages", ftruncate(fd, 3 * PG));
+	b = mremap(a, PG, 3 * PG, MREMAP_MAYMOVE);
+	R("mremap grow", b == MAP_FAILED ? -1 : 1);
+	text("first page kept", b);
+	strcpy(b + 2 * PG, "grown");
+	R("pread new page", pread(fd, buf, 6, 2 * PG));
+	text("pread", buf);
+	b = mremap(b, 3 * PG, PG, 0);
+	R("mremap shrink", b == MAP_FAILED ? -1 : 1);
+	text("still the file", b);
+	munmap(b, PG);
+	munmap(c, PG);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_NODEFER };
@@ -319,6 +345,7 @@ int main(int argc, char **argv)
 	msync_checks(path);
 	mincore_checks(path);
 	fixed_fork_protect(path);
+	pool_resize("/dev/shm/shmap-test");
 	unlink("/dev/shm/shmap-test");
 	unlink(path);
 	return 0;
