@@ -91,7 +91,8 @@ struct drm_driver_funcs {
 };
 
 /* The identity VERSION reports, the limits of framebuffers, the pixel formats of
- * the primary planes, the connector and encoder types, and the operations. */
+ * the primary planes, the connector and encoder types, the depth GET_CAP
+ * DUMB_PREFERRED_DEPTH answers (0: none), and the operations. */
 struct drm_driver {
 	const char *name, *desc, *date;
 	int major, minor, patchlevel;
@@ -100,14 +101,15 @@ struct drm_driver {
 	unsigned nr_formats;
 	uint32_t connector_type, encoder_type;	/* DRM_MODE_CONNECTOR_*, _ENCODER_* */
 	bool modifiers;				/* ADDFB2 takes DRM_MODE_FB_MODIFIERS */
+	uint32_t preferred_depth;
 	const struct drm_driver_funcs *funcs;
 };
 
 #define DRM_MAX_OUTPUTS 16
 
 /* Allocates a device for a driver with nr_outputs outputs (their ids assigned), under
- * the PCI device pci (NULL for none) and the bus device name bus_name ("virtio0").
- * Returns it or NULL. */
+ * the PCI device pci and the bus device name bus_name ("virtio0"); with pci NULL,
+ * bus_name is a platform device ("simple-framebuffer.0"). Returns it or NULL. */
 struct drm_device *drm_device_alloc(const struct drm_driver *driver, unsigned nr_outputs,
 				    struct pci_device *pci, const char *bus_name);
 /* The output i of dev, for the driver to describe before registering. */
@@ -119,6 +121,10 @@ void *drm_driver_data(struct drm_device *dev);
 int drm_output_set_edid(struct drm_device *dev, unsigned i, const void *edid, size_t len);
 /* Creates /dev/dri/cardN and renderD(128+N) and their sysfs entries; 0 or -errno. */
 int drm_device_register(struct drm_device *dev);
+/* Whether a registered device drives a PCI device with a memory BAR overlapping
+ * [base, base + size): the firmware framebuffer is then that device's (Linux's
+ * drm_aperture: virtio-vga takes the display from the simple framebuffer). */
+bool drm_aperture_in_use(uint64_t base, uint64_t size);
 /* Fills a mode (name, vrefresh, type) from its timings. */
 void drm_mode_set_name(struct drm_mode_modeinfo *mode);
 /* A mode of width x height at 60 Hz with CVT timings (as Linux's drm_cvt_mode). */
@@ -149,5 +155,8 @@ void drm_flip_arm(struct drm_device *dev, unsigned i, struct drm_pending_event *
 /* Display drivers' entry points, called once at boot in a task context (they sleep
  * for their devices' answers). drivers/gpu/virtio: every virtio-gpu device. */
 void virtio_gpu_init(void);
+/* drivers/gpu/simplefb: GRUB's framebuffer, unless a driver already took it; after
+ * virtio_gpu_init. */
+void simplefb_init(void);
 
 #endif

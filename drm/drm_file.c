@@ -5,6 +5,7 @@
  * device mutex.
  */
 #include "drm/drm_internal.h"
+#include "arch/x86_64/arch.h"
 #include "lib/log.h"
 #include <linux/stat.h>
 
@@ -119,6 +120,23 @@ struct drm_device *drm_device_of_minor(unsigned minor)
 	dev = drm_devices[index];
 	spin_unlock_irqrestore(&drm_devices_lock, flags);
 	return dev;
+}
+
+/* See drm.h. Devices are never removed, so the ones read stay valid. */
+bool drm_aperture_in_use(uint64_t base, uint64_t size)
+{
+	bool used = false;
+	uint64_t flags = spin_lock_irqsave(&drm_devices_lock);
+
+	for (int i = 0; i < DRM_MAX_DEVICES; i++) {
+		struct pci_device *pci = drm_devices[i] ? drm_devices[i]->pci : NULL;
+
+		for (int b = 0; pci && b < 6; b++)
+			used |= !pci->bar_is_io[b] && pci->bar_size[b] &&
+				base < pci->bar[b] + pci->bar_size[b] && pci->bar[b] < base + size;
+	}
+	spin_unlock_irqrestore(&drm_devices_lock, flags);
+	return used;
 }
 
 /* Gives the device the lowest free index and creates its nodes; 0 or -errno. */

@@ -107,7 +107,7 @@ struct drm_device {
 	const struct drm_driver *driver;
 	void *driver_data;
 	struct pci_device *pci;
-	char bus_name[16];		/* "virtio0" */
+	char bus_name[32];		/* "virtio0", "simple-framebuffer.0" */
 	unsigned index;			/* cardN / renderD(128+N) */
 	struct drm_mutex mutex;
 	struct drm_output outputs[DRM_MAX_OUTPUTS];

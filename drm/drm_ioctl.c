@@ -62,6 +62,9 @@ static int drm_ioctl_get_cap(struct drm_file *f, void *data)
 	case DRM_CAP_CRTC_IN_VBLANK_EVENT:
 		req->value = 1;
 		return 0;
+	case DRM_CAP_DUMB_PREFERRED_DEPTH:
+		req->value = f->dev->driver->preferred_depth;
+		return 0;
 	case DRM_CAP_ADDFB2_MODIFIERS:
 		req->value = f->dev->driver->modifiers;
 		return 0;
@@ -70,7 +73,6 @@ static int drm_ioctl_get_cap(struct drm_file *f, void *data)
 		return 0;
 	case DRM_CAP_SYNCOBJ:
 	case DRM_CAP_SYNCOBJ_TIMELINE:
-	case DRM_CAP_DUMB_PREFERRED_DEPTH:
 	case DRM_CAP_DUMB_PREFER_SHADOW:
 	case DRM_CAP_ASYNC_PAGE_FLIP:
 	case DRM_CAP_PAGE_FLIP_TARGET:
