@@ -11,6 +11,10 @@
 void devices_init(void);
 /* Shows the kernel log on GRUB's linear framebuffer, when there is one. */
 void fbcon_init(void);
+/* Hands GRUB's framebuffer to a DRM client (drm true: the log console stops drawing
+ * on it) or takes it back (clears it, redraws the log). Not under the log lock;
+ * callers serialize. */
+void fbcon_yield(bool drm);
 /* The COM1 log console by polling; the very first thing kernel_main does. */
 void early_console_init(void);
 

@@ -3,7 +3,9 @@
  * font linked into the kernel (build/kernel/font.psf), so a person sees the boot in
  * the QEMU window. Output only; it scrolls by moving the pixels up one text row.
  *
- * fbcon_write runs under the log lock (log.c), which serializes all drawing.
+ * fbcon_write runs under the log lock (log.c), which serializes all drawing. While a
+ * DRM client shows its own picture on the same framebuffer (simplefb), the console
+ * is unregistered and draws nothing; it redraws the log when the client lets go.
  */
 #include "arch/x86_64/arch.h"
 #include "dev/dev.h"
@@ -24,6 +26,7 @@ static struct fbcon {
 	uint32_t utf8_cp;		/* code point being decoded */
 	int utf8_left;			/* continuation bytes still expected */
 	struct psf_font font;
+	bool yielded;			/* a DRM client has the screen */
 } fbcon;
 
 static uint32_t pixel_of(const struct boot_framebuffer *f, uint8_t r, uint8_t g, uint8_t b)
@@ -138,6 +141,31 @@ static struct console fb_console = {
 	.write = fbcon_write,
 };
 
+/* Clears the screen and draws the log from the top. */
+static void redraw(void)
+{
+	memset(fbcon.fb, 0, (size_t)fbcon.pitch * fbcon.height);
+	fbcon.row = fbcon.col = 0;
+	fbcon.utf8_left = 0;
+	replay_log();
+}
+
+/* Hands the framebuffer to a DRM client (drm true: the console stops drawing) or
+ * takes it back (the log is redrawn and the console drawing again). Not with the
+ * log lock held; callers serialize calls (the DRM device mutex). */
+void fbcon_yield(bool drm)
+{
+	if (!fbcon.fb || fbcon.yielded == drm)
+		return;
+	fbcon.yielded = drm;
+	if (drm) {
+		console_unregister(&fb_console);
+		return;
+	}
+	redraw();
+	console_register(&fb_console);
+}
+
 /* Maps GRUB's framebuffer, clears it and adds it as a log console; after mm_init. */
 void fbcon_init(void)
 {
@@ -162,8 +190,7 @@ void fbcon_init(void)
 	fbcon.cols = f->width / fbcon.font.width;
 	fbcon.rows = f->height / fbcon.font.height;
 	fbcon.fg = pixel_of(f, FG_GRAY, FG_GRAY, FG_GRAY);
-	memset(fbcon.fb, 0, (size_t)f->pitch * f->height);
-	replay_log();
+	redraw();
 	console_register(&fb_console);
 	pr_info("fbcon: %ux%u framebuffer, %ux%u text with a %ux%u font", f->width, f->height,
 		fbcon.cols, fbcon.rows, fbcon.font.width, fbcon.font.height);
