@@ -28,6 +28,7 @@ static void unpack_initramfs(void)
 static void probe_sleeping_drivers(void)
 {
 	virtio_gpu_init();
+	simplefb_init();
 }
 
 /* Entered from boot.S on the boot stack, interrupts off, in long mode. */
