@@ -113,6 +113,12 @@ struct super_operations {
 	/* Fills statfs(2)'s sizes and counts (the caller zeroed st and set f_type,
 	 * f_flags and page-sized defaults); NULL keeps the defaults. */
 	void (*statfs)(struct super_block *sb, struct statfs *st);
+	/* Writes every change back to the disk and flushes it (sync, syncfs, fsync,
+	 * remount read-only, power-off); called without locks. */
+	int (*sync_fs)(struct super_block *sb);
+	/* Frees the super block after its last mount is gone (sb->refcount 0);
+	 * called without locks. NULL: super blocks of the type live forever. */
+	void (*put_super)(struct super_block *sb);
 };
 struct super_block {
 	const struct file_system_type *type;
@@ -210,6 +216,8 @@ int mount_root(struct super_block *sb);
 #define MNT_EXPIRE 4
 #define UMOUNT_NOFOLLOW 8
 int do_umount(const struct path *target, int flags);
+/* Syncs every mounted file system that has a sync_fs (sync(2), power-off). */
+void sync_all_fs(void);
 /* Formats /proc/mounts; returns the length it would have. */
 size_t mounts_format(char *buf, size_t size, bool mountinfo);
 int do_move_mount(const struct path *source, const struct path *target);

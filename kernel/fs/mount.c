@@ -42,6 +42,11 @@ void mount_put(struct mount *mnt)
 	inode_put(mnt->root);
 	inode_put(mnt->mountpoint);
 	mount_put(mnt->parent);
+	flags = spin_lock_irqsave(&mount_lock);
+	free = --mnt->sb->refcount == 0 && mnt->sb->ops->put_super;
+	spin_unlock_irqrestore(&mount_lock, flags);
+	if (free)
+		mnt->sb->ops->put_super(mnt->sb);
 	kfree(mnt->source);
 	kfree(mnt);
 }
@@ -121,6 +126,7 @@ static int mount_attach(struct super_block *sb, struct inode *root, const char *
 		path_get((struct path *)target);
 	}
 	flags = spin_lock_irqsave(&mount_lock);
+	sb->refcount++;
 	if (target)
 		target->inode->mounted++;
 	else
@@ -136,10 +142,14 @@ static int mount_remount(const struct path *target, unsigned long flags)
 {
 	uint64_t irq;
 
+	struct super_block *sb = target->mnt->sb;
+
 	if (target->inode != target->mnt->root)
 		return -EINVAL;
-	if (target->mnt->sb->read_only && !(flags & MS_RDONLY))
-		return -EROFS;
+	if (sb->read_only && !(flags & MS_RDONLY))
+		return sb->ops->put_super ? -EACCES : -EROFS;
+	if ((flags & MS_RDONLY) && sb->ops->sync_fs)
+		sb->ops->sync_fs(sb);
 	irq = spin_lock_irqsave(&mount_lock);
 	target->mnt->flags = flags & MS_FLAGS_KEPT;
 	spin_unlock_irqrestore(&mount_lock, irq);
@@ -168,6 +178,13 @@ int do_mount(const char *source, const struct path *target, const char *type,
 	sb = fst->get_sb(fst, source);
 	if (IS_ERR(sb))
 		return PTR_ERR(sb);
+	/* A disk file system on a write-protected disk: EACCES, as Linux's open of the
+	 * block device for writing (mount(8) then retries read-only). */
+	if (sb->read_only && !(flags & MS_RDONLY) && sb->ops->put_super &&
+	    !sb->refcount) {
+		sb->ops->put_super(sb);
+		return -EACCES;
+	}
 	if (sb->read_only)
 		flags |= MS_RDONLY;
 	err = mount_attach(sb, sb->root, source, target, flags & MS_FLAGS_KEPT);
@@ -267,6 +284,28 @@ int do_umount(const struct path *target, int flags)
 	spin_unlock_irqrestore(&mount_lock, irq);
 	mount_put(mnt);		/* the tree's reference */
 	return 0;
+}
+
+/* Syncs every mounted file system. See fs.h. */
+void sync_all_fs(void)
+{
+	struct mount *m, *mounts[64];
+	size_t n = 0;
+	uint64_t irq = spin_lock_irqsave(&mount_lock);
+
+	list_for_each_entry(m, &mount_list, link) {
+		if (n == ARRAY_SIZE(mounts))
+			break;
+		if (!m->sb->ops->sync_fs)
+			continue;
+		m->refcount++;
+		mounts[n++] = m;
+	}
+	spin_unlock_irqrestore(&mount_lock, irq);
+	for (size_t i = 0; i < n; i++) {
+		mounts[i]->sb->ops->sync_fs(mounts[i]->sb);
+		mount_put(mounts[i]);
+	}
 }
 
 /* One line of /proc/PID/mountinfo: ids, device, root, mount point, per-mount

@@ -496,8 +496,9 @@ long sys_truncate(const char __user *upath, off_t length)
 	return err;
 }
 
-/* Only disks opened as block special files have anything to make durable today: their
- * volatile write cache is flushed. */
+/* A disk opened as a block special file has its volatile write cache flushed; a file
+ * on a disk file system has its whole file system written back (ext2 writes data
+ * through, so what is left is inode times, counts and the disk's cache). */
 static long do_fsync(int fd)
 {
 	struct file *file = fd_get_file(fd);
@@ -507,6 +508,8 @@ static long do_fsync(int fd)
 		return PTR_ERR(file);
 	if (file->ops == &blkdev_fops)
 		err = block_flush(file->private_data);
+	else if (file->inode && file->inode->sb->ops->sync_fs)
+		err = file->inode->sb->ops->sync_fs(file->inode->sb);
 	file_put(file);
 	return err;
 }
@@ -523,6 +526,7 @@ long sys_fdatasync(int fd)
 
 long sys_sync(void)
 {
+	sync_all_fs();
 	block_flush_all();
 	return 0;
 }

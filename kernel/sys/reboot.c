@@ -3,6 +3,8 @@
  * (privilege first, then the magic numbers, then the command).
  */
 #include "arch/x86_64/arch.h"
+#include "block/block.h"
+#include "fs/fs.h"
 #include "lib/log.h"
 #include "mm/mm.h"
 #include "proc/proc.h"
@@ -48,6 +50,9 @@ long sys_reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
 		klog(LOG_EMERG, "reboot: System halted");
 		machine_halt();
 	case LINUX_REBOOT_CMD_POWER_OFF:
+		/* Our init powers off without sync(2): write the disks back first. */
+		sync_all_fs();
+		block_flush_all();
 		klog(LOG_EMERG, "reboot: Power down");
 		machine_power_off();
 	case LINUX_REBOOT_CMD_SW_SUSPEND:

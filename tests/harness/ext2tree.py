@@ -104,3 +104,34 @@ def damage(image):
         f.write(b"\0\0")
         f.seek(dind * block_size)
         f.write(b"\xee" * block_size)
+
+
+def listing(root):
+    """Lines describing the tree under root, sorted: path, mode, then the size and
+    sha256 of a file or the target of a symlink. Device nodes, fifos and sockets are
+    left out: debugfs rdump (image_listing) does not extract them."""
+    import hashlib
+    import stat as st
+    lines = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, root)
+            s = os.lstat(path)
+            if not (st.S_ISREG(s.st_mode) or st.S_ISDIR(s.st_mode) or st.S_ISLNK(s.st_mode)):
+                continue
+            line = f"{rel} {st.filemode(s.st_mode)}"
+            if st.S_ISLNK(s.st_mode):
+                line += f" -> {os.readlink(path)}"
+            elif st.S_ISREG(s.st_mode):
+                with open(path, "rb") as f:
+                    line += f" {s.st_size} {hashlib.sha256(f.read()).hexdigest()}"
+            lines.append(line)
+    return sorted(lines)
+
+
+def image_listing(image, subdir):
+    """listing() of directory subdir of an ext2 image, extracted with debugfs rdump."""
+    with tempfile.TemporaryDirectory() as tmp:
+        _debugfs(image, f"rdump {subdir} {tmp}")
+        return listing(os.path.join(tmp, os.path.basename(subdir)))

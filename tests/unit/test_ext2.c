@@ -1,4 +1,4 @@
-// sources: kernel/fs/ext2/ext2_read.c kernel/fs/ext2/ext2_dir.c
+// sources: kernel/fs/ext2/ext2_read.c kernel/fs/ext2/ext2_dir.c kernel/fs/ext2/ext2_map.c kernel/fs/ext2/ext2_alloc.c
 /*
  * Tests of the ext2 parser on real images made by Debian's mke2fs -d from a tree
  * built here (1 and 4 KiB blocks), cross-checked against the tree itself, and on

@@ -136,6 +136,8 @@ struct ext2_dirent {
 
 /* Reads file-system block `block` (block_size bytes) into buf: 0 or -errno. */
 typedef int (*ext2_read_fn)(void *ctx, uint32_t block, void *buf);
+/* Writes buf (block_size bytes) to file-system block `block`: 0 or -errno. */
+typedef int (*ext2_write_fn)(void *ctx, uint32_t block, const void *buf);
 
 /*
  * A mounted file system's geometry, checked at ext2_fs_init. `scratch` is one block
@@ -146,6 +148,10 @@ struct ext2_fs {
 	ext2_read_fn read;
 	void *ctx;
 	uint8_t *scratch;		/* block_size bytes, the caller's */
+	/* For writing (unset on a read-only mount): the write callback, a bitmap block
+	 * buffer, 3 blocks for the indirect levels and a block of zeros. */
+	ext2_write_fn write;
+	uint8_t *wbuf, *ibuf, *zbuf;
 	uint32_t block_size;
 	uint32_t blocks_count, inodes_count, first_data_block;
 	uint32_t blocks_per_group, inodes_per_group, groups;
@@ -165,7 +171,7 @@ struct ext2_inode {
 	uint32_t nlink;
 	uint64_t size;
 	uint64_t blocks;		/* 512-byte units */
-	uint32_t atime, mtime, ctime;
+	uint32_t atime, mtime, ctime, dtime;
 	uint32_t flags;
 	uint32_t file_acl;
 	uint32_t block[EXT2_N_BLOCKS];
@@ -192,6 +198,55 @@ int ext2_file_block(struct ext2_fs *fs, const struct ext2_inode *inode, uint64_t
 		    void *buf);
 /* The largest file size the block map can address. */
 uint64_t ext2_max_size(const struct ext2_fs *fs);
+
+/* ---- writing (ext2_alloc.c, ext2_map.c, ext2_dir.c); fs->write and the extra
+ * buffers must be set. Counts in the group descriptors and fs->free_* are kept
+ * right at every step; ext2_super_write stores fs->free_* in the superblock. ---- */
+
+/* Allocates a free block, preferring `goal` and its group: *block gets it. -ENOSPC
+ * when none is free, -EUCLEAN/-EIO for damaged bitmaps or descriptors. */
+int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *block);
+/* Marks block free. -EUCLEAN when it already is or is not a data block. */
+int ext2_block_free(struct ext2_fs *fs, uint32_t block);
+/* Allocates an inode near directory parent_ino (a new directory: in the group with
+ * the most free inodes). -ENOSPC when none is free. */
+int ext2_inode_alloc(struct ext2_fs *fs, uint32_t parent_ino, bool dir, uint32_t *ino);
+/* Marks inode ino free (dir: one directory fewer in its group). */
+int ext2_inode_free(struct ext2_fs *fs, uint32_t ino, bool dir);
+/* Encodes inode into its slot of the inode table; fresh zeroes the slot's bytes past
+ * the first 128 (a newly allocated inode). */
+int ext2_inode_write(struct ext2_fs *fs, const struct ext2_inode *inode, bool fresh);
+/* Writes fs's free counts and features into the primary superblock, with wtime. */
+int ext2_super_write(struct ext2_fs *fs, uint32_t wtime);
+
+/* Maps file block lblock, allocating it (and indirect blocks) when missing: *pblock
+ * gets the disk block, *fresh whether it is new (its content is garbage: the caller
+ * writes all of it). inode->block and ->blocks change; the caller writes the inode. */
+int ext2_bmap_alloc(struct ext2_fs *fs, struct ext2_inode *inode, uint64_t lblock,
+		    uint32_t *pblock, bool *fresh);
+/* Frees every block of inode from file block `keep` on (indirect blocks emptied by
+ * that too). inode->block and ->blocks change; the caller writes the inode. */
+int ext2_truncate_blocks(struct ext2_fs *fs, struct ext2_inode *inode, uint64_t keep);
+
+/* Adds the entry name -> ino (file_type EXT2_FT_*) to dir, splitting an entry with
+ * room as Linux does or appending a block. -EEXIST when the name exists. dir may
+ * grow (size, blocks); the caller writes it. buf is a block buffer. */
+int ext2_dir_add(struct ext2_fs *fs, struct ext2_inode *dir, const char *name, size_t len,
+		 uint32_t ino, unsigned file_type, void *buf);
+/* Removes the entry name (merged into the entry before it, or its inode zeroed at the
+ * start of a block); *ino gets the inode it named. -ENOENT when absent. */
+int ext2_dir_remove(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
+		    size_t len, void *buf, uint32_t *ino);
+/* Points the existing entry name at ino (rename over a name, "..") */
+int ext2_dir_set(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
+		 size_t len, uint32_t ino, unsigned file_type, void *buf);
+/* 1 when dir has no entries but "." and "..", 0 when it has, or -errno. */
+int ext2_dir_empty(struct ext2_fs *fs, const struct ext2_inode *dir, void *buf);
+/* Gives the new directory dir its first block with "." and "..". */
+int ext2_dir_make(struct ext2_fs *fs, struct ext2_inode *dir, uint32_t parent_ino,
+		  void *buf);
+/* The EXT2_FT_* of a mode (EXT2_FT_UNKNOWN without the filetype feature). */
+unsigned ext2_mode_to_ft(const struct ext2_fs *fs, uint32_t mode);
 
 /* What statfs(2) reports, computed as Linux's ext2 does (the "bsddf" overhead:
  * superblock copies, descriptor tables, bitmaps and inode tables not counted). */

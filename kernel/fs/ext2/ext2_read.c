@@ -193,6 +193,7 @@ static void inode_decode(struct ext2_fs *fs, const struct ext2_disk_inode *d,
 	out->atime = d->i_atime;
 	out->mtime = d->i_mtime;
 	out->ctime = d->i_ctime;
+	out->dtime = d->i_dtime;
 	out->flags = d->i_flags;
 	out->file_acl = d->i_file_acl;
 	memcpy(out->block, d->i_block, sizeof(out->block));

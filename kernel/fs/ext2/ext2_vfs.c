@@ -1,47 +1,14 @@
 /*
- * ext2_vfs.c — the "ext2" file system type: mounts a block device, and turns the pure
- * parser's inodes (ext2_disk.h) into VFS inodes with lookup, iterate, readlink and
- * file read. Read-only today: every mount of it is forced read-only.
- *
- * Locking: sb->mutex (held by the VFS around every inode operation, taken here
- * around file reads) serializes all use of the parser and of ext2_sb's buffers.
- * ext2_sb.inodes, the cache of live VFS inodes, is protected by sb->ilock, which
- * is also what decides an inode's death (inode_put), so a lookup never revives an
- * inode being evicted.
+ * ext2_vfs.c — the "ext2" file system type: mounts a block device (read-write unless
+ * the disk or the image's features forbid it), the inode cache, write-back of inode
+ * changes and of evicted inodes, sync and unmount. Block I/O is write-through: every
+ * block the parser writes goes to the disk at once (ext2_bdev_read/write are the one
+ * place to put a cache). Locking: see ext2_sb.h.
  */
-#include "fs/fs.h"
-#include "fs/ext2/ext2_disk.h"
-#include "block/block.h"
+#include "fs/ext2/ext2_sb.h"
 #include "mm/mm.h"
 #include <asm/statfs.h>
 
-/* One mounted ext2 file system. */
-struct ext2_sb {
-	struct ext2_fs fs;		/* its scratch buffer is ext2_sb's own */
-	struct block_device *bdev;
-	uint8_t *dirbuf;		/* block buffer for directories and symlinks */
-	struct list_head inodes;	/* ext2_inode_info.link, under sb->ilock */
-};
-
-/* A VFS inode's ext2 half (inode->priv). */
-struct ext2_inode_info {
-	struct ext2_inode disk;		/* as read at iget; fixed while read-only */
-	struct inode *inode;		/* the VFS inode it belongs to */
-	struct list_head link;		/* in ext2_sb.inodes */
-};
-
-static const struct inode_operations ext2_dir_iops, ext2_link_iops;
-static const struct file_operations ext2_file_fops;
-
-static struct ext2_sb *EXT2_SB(struct super_block *sb)
-{
-	return sb->priv;
-}
-
-static struct ext2_inode *EXT2_I(struct inode *inode)
-{
-	return &((struct ext2_inode_info *)inode->priv)->disk;
-}
 
 /* Reads one file-system block through the block layer. */
 static int ext2_bdev_read(void *ctx, uint32_t block, void *buf)
@@ -50,6 +17,21 @@ static int ext2_bdev_read(void *ctx, uint32_t block, void *buf)
 	uint32_t per_block = sbi->fs.block_size / SECTOR_SIZE;
 
 	return block_read(sbi->bdev, (uint64_t)block * per_block, buf, per_block);
+}
+
+/* Writes one file-system block through the block layer. */
+static int ext2_bdev_write(void *ctx, uint32_t block, const void *buf)
+{
+	struct ext2_sb *sbi = ctx;
+	uint32_t per_block = sbi->fs.block_size / SECTOR_SIZE;
+
+	return block_write(sbi->bdev, (uint64_t)block * per_block, buf, per_block);
+}
+
+/* The current time in seconds. See ext2_sb.h. */
+uint32_t ext2_now(void)
+{
+	return fs_now_ns() / 1000000000;
 }
 
 /* The cached live inode ino with a new reference, or NULL. Skips an inode whose last
@@ -92,6 +74,7 @@ static int ext2_inode_fill(struct inode *inode, const struct ext2_inode *d)
 		return 0;
 	case S_IFREG:
 		inode->fops = &ext2_file_fops;
+		inode->iops = &ext2_file_iops;
 		return 0;
 	case S_IFLNK:
 		inode->iops = &ext2_link_iops;
@@ -108,12 +91,8 @@ static int ext2_inode_fill(struct inode *inode, const struct ext2_inode *d)
 	return -EUCLEAN;
 }
 
-/*
- * The VFS inode for ino, counted: the cached one or a new one read from the disk.
- * A new directory takes a reference on dir as its parent (NULL for the root, its
- * own parent). Needs sb->mutex.
- */
-static int ext2_iget(struct super_block *sb, uint32_t ino, struct inode *dir,
+/* The VFS inode for ino. See ext2_sb.h. */
+int ext2_iget(struct super_block *sb, uint32_t ino, struct inode *dir,
 		     struct inode **out)
 {
 	struct ext2_sb *sbi = EXT2_SB(sb);
@@ -125,12 +104,18 @@ static int ext2_iget(struct super_block *sb, uint32_t ino, struct inode *dir,
 	*out = ext2_icache_find(sb, ino);
 	if (*out)
 		return 0;
+	ext2_reap(sb);		/* an evicted copy may not be on the disk yet */
 	ei = kzalloc(sizeof(*ei));
 	if (!ei)
 		return -ENOMEM;
 	err = ext2_inode_read(&sbi->fs, ino, &ei->disk);
+	if (!err && ei->disk.nlink == 0) {
+		pr_err("ext2: inode %u: linked but has no links\n", ino);
+		err = -EUCLEAN;
+	}
 	if (err)
 		goto out_free;
+	ei->written = ei->disk;
 	err = -ENOMEM;
 	inode = inode_alloc(sb, ei->disk.mode);
 	if (!inode)
@@ -159,113 +144,107 @@ out_free:
 	return err;
 }
 
-/* Drops an inode's ext2 half at its last reference. */
+/* Copies the VFS fields the syscalls change into the disk inode. */
+static void ext2_pull(struct inode *inode, struct ext2_inode *d)
+{
+	d->mode = inode->mode;
+	d->uid = inode->uid;
+	d->gid = inode->gid;
+	d->nlink = inode->nlink;
+	/* A directory's size is the parser's (it grows by blocks); a file's the VFS's. */
+	if (S_ISDIR(d->mode))
+		inode->size = d->size;
+	else
+		d->size = inode->size;
+	d->atime = inode->atime_ns / 1000000000;
+	d->mtime = inode->mtime_ns / 1000000000;
+	d->ctime = inode->ctime_ns / 1000000000;
+}
+
+/* Writes the disk inode of ei when it differs from what the disk holds. */
+static int ext2_write_if_changed(struct ext2_sb *sbi, struct ext2_inode_info *ei)
+{
+	int err;
+
+	if (!memcmp(&ei->disk, &ei->written, sizeof(ei->disk)))
+		return 0;
+	err = ext2_inode_write(&sbi->fs, &ei->disk, false);
+	if (!err)
+		ei->written = ei->disk;
+	return err;
+}
+
+/* Syncs a VFS inode to the disk. See ext2_sb.h. */
+int ext2_isync(struct inode *inode)
+{
+	struct ext2_inode_info *ei = inode->priv;
+
+	ext2_pull(inode, &ei->disk);
+	inode->blocks = ei->disk.blocks;
+	return ext2_write_if_changed(EXT2_SB(inode->sb), ei);
+}
+
+/* Moves an inode's ext2 half to the evicted list at its last reference; ext2_reap
+ * finishes it under sb->mutex (eviction may run with that mutex held or not). */
 static void ext2_evict(struct inode *inode)
 {
 	struct ext2_inode_info *ei = inode->priv;
+	struct ext2_sb *sbi = EXT2_SB(inode->sb);
 	uint64_t flags;
 
 	if (!ei)
 		return;
+	ext2_pull(inode, &ei->disk);
 	flags = spin_lock_irqsave(&inode->sb->ilock);
+	ei->inode = NULL;
 	list_del(&ei->link);
+	list_add_tail(&ei->link, &sbi->evicted);
 	spin_unlock_irqrestore(&inode->sb->ilock, flags);
-	kfree(ei);
 }
 
-static int ext2_vfs_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+/* Frees an unlinked inode's blocks and the inode itself. */
+static int ext2_free_inode(struct ext2_sb *sbi, struct ext2_inode *d)
 {
-	struct ext2_sb *sbi = EXT2_SB(dir->sb);
-	uint32_t ino;
-	int err;
-
-	err = ext2_dir_lookup(&sbi->fs, EXT2_I(dir), name, len, sbi->dirbuf, &ino);
-	if (err)
-		return err;
-	return ext2_iget(dir->sb, ino, dir, out);
-}
-
-struct ext2_emit_ctx {
-	dir_emit_t emit;
-	void *ctx;
-};
-
-static int ext2_emit_one(void *cb_ctx, const char *name, size_t len, uint32_t ino,
-			 unsigned file_type, uint64_t next_pos)
-{
-	struct ext2_emit_ctx *ec = cb_ctx;
-
-	return ec->emit(ec->ctx, name, len, ino, ext2_ft_to_dtype(file_type), next_pos) ?
-	       0 : 1;
-}
-
-static int ext2_vfs_iterate(struct inode *dir, int64_t *pos, dir_emit_t emit, void *ctx)
-{
-	struct ext2_sb *sbi = EXT2_SB(dir->sb);
-	struct ext2_emit_ctx ec = { emit, ctx };
-	uint64_t upos = *pos < 0 ? 0 : *pos;
-	int err;
-
-	err = ext2_dir_walk(&sbi->fs, EXT2_I(dir), &upos, sbi->dirbuf, ext2_emit_one, &ec);
-	*pos = upos;
-	return err < 0 ? err : 0;
-}
-
-static int ext2_vfs_readlink(struct inode *inode, char *buf, size_t size)
-{
-	struct ext2_sb *sbi = EXT2_SB(inode->sb);
-
-	return ext2_readlink(&sbi->fs, EXT2_I(inode), buf, size, sbi->dirbuf);
-}
-
-static ssize_t ext2_file_read(struct file *file, struct iobuf *buf, off_t *pos)
-{
-	struct inode *inode = file->inode;
-	struct ext2_sb *sbi = EXT2_SB(inode->sb);
-	uint32_t bs = sbi->fs.block_size;
-	size_t len, done = 0;
-	uint8_t *bounce;
+	bool dir = S_ISDIR(d->mode);
 	int err = 0;
 
-	if (*pos < 0)
-		return -EINVAL;
-	if ((uint64_t)*pos >= inode->size)
-		return 0;
-	len = MIN(buf->len, inode->size - *pos);
-	bounce = kmalloc(bs);
-	if (!bounce)
-		return -ENOMEM;
-	/* Block by block, without sb->mutex across the copy to user memory. */
-	while (done < len) {
-		uint64_t at = *pos + done;
-		size_t off = at % bs, n = MIN(bs - off, len - done);
-
-		fs_mutex_lock(&inode->sb->mutex);
-		err = ext2_file_block(&sbi->fs, EXT2_I(inode), at / bs, bounce);
-		fs_mutex_unlock(&inode->sb->mutex);
-		if (!err)
-			err = iobuf_copy_out(buf, done, bounce + off, n);
-		if (err)
-			break;
-		done += n;
-	}
-	kfree(bounce);
-	*pos += done;
-	return done ? (ssize_t)done : err;
+	if (!S_ISLNK(d->mode) || d->blocks)
+		err = ext2_truncate_blocks(&sbi->fs, d, 0);
+	if (err)
+		return err;
+	d->dtime = ext2_now();
+	d->size = 0;
+	err = ext2_inode_write(&sbi->fs, d, false);
+	return err ? err : ext2_inode_free(&sbi->fs, d->ino, dir);
 }
 
-static const struct inode_operations ext2_dir_iops = {
-	.lookup = ext2_vfs_lookup,
-	.iterate = ext2_vfs_iterate,
-};
+/* Finishes evicted inodes. See ext2_sb.h. */
+void ext2_reap(struct super_block *sb)
+{
+	struct ext2_sb *sbi = EXT2_SB(sb);
 
-static const struct inode_operations ext2_link_iops = {
-	.readlink = ext2_vfs_readlink,
-};
+	for (;;) {
+		struct ext2_inode_info *ei = NULL;
+		uint64_t flags = spin_lock_irqsave(&sb->ilock);
+		int err;
 
-static const struct file_operations ext2_file_fops = {
-	.read = ext2_file_read,
-};
+		if (!list_empty(&sbi->evicted)) {
+			ei = list_first_entry(&sbi->evicted, struct ext2_inode_info, link);
+			list_del(&ei->link);
+		}
+		spin_unlock_irqrestore(&sb->ilock, flags);
+		if (!ei)
+			return;
+		if (!sb->read_only && ei->disk.nlink == 0)
+			err = ext2_free_inode(sbi, &ei->disk);
+		else
+			err = sb->read_only ? 0 : ext2_write_if_changed(sbi, ei);
+		if (err)
+			pr_err("ext2: %s: inode %u not written back (%d)\n", sbi->bdev->name,
+			       ei->disk.ino, err);
+		kfree(ei);
+	}
+}
 
 static void ext2_vfs_statfs(struct super_block *sb, struct statfs *st)
 {
@@ -284,10 +263,71 @@ static void ext2_vfs_statfs(struct super_block *sb, struct statfs *st)
 	st->f_namelen = EXT2_NAME_LEN;
 }
 
+/* Writes every change of the file system back and flushes the disk. */
+static int ext2_sync_fs(struct super_block *sb)
+{
+	struct ext2_sb *sbi = EXT2_SB(sb);
+	struct ext2_inode_info *ei;
+	int err = 0;
+
+	if (sb->read_only)
+		return 0;
+	fs_mutex_lock(&sb->mutex);
+	ext2_reap(sb);
+	/* The live list only changes under sb->mutex (iget) or by eviction, which
+	 * cannot happen to an inode while this walk holds a reference on it. */
+	list_for_each_entry(ei, &sbi->inodes, link) {
+		struct inode *inode = ei->inode;
+		int e;
+
+		if (!inode || inode->dead)
+			continue;
+		e = ext2_isync(inode);
+		err = err ? err : e;
+	}
+	if (!err)
+		err = ext2_super_write(&sbi->fs, ext2_now());
+	fs_mutex_unlock(&sb->mutex);
+	return err ? err : block_flush(sbi->bdev);
+}
+
+static void ext2_free_sbi(struct ext2_sb *sbi)
+{
+	kfree(sbi->dirbuf);
+	kfree(sbi->fs.scratch);
+	kfree(sbi->fs.wbuf);
+	kfree(sbi->fs.ibuf);
+	kfree(sbi->fs.zbuf);
+	kfree(sbi);
+}
+
+/* After the last mount of sb is gone: writes everything back and frees it all. */
+static void ext2_put_super(struct super_block *sb)
+{
+	struct ext2_sb *sbi = EXT2_SB(sb);
+
+	inode_put(sb->root);
+	sb->root = NULL;
+	ext2_sync_fs(sb);
+	fs_mutex_lock(&sb->mutex);
+	ext2_reap(sb);
+	fs_mutex_unlock(&sb->mutex);
+	if (!list_empty(&sbi->inodes)) {
+		pr_err("ext2: %s: inodes still in use at unmount; keeping them\n",
+		       sbi->bdev->name);
+		return;
+	}
+	pr_info("ext2: %s unmounted\n", sbi->bdev->name);
+	ext2_free_sbi(sbi);
+	kfree(sb);
+}
+
 static const struct super_operations ext2_sops = {
 	.drop_unused = true,
 	.evict = ext2_evict,
 	.statfs = ext2_vfs_statfs,
+	.sync_fs = ext2_sync_fs,
+	.put_super = ext2_put_super,
 };
 
 /* The registered disk the mount source names (a block special file). */
@@ -326,7 +366,27 @@ static int ext2_read_super(struct ext2_sb *sbi)
 	return err;
 }
 
-/* A new super block for the disk named by source, with its root inode. */
+/* Allocates the parser's buffers. */
+static int ext2_alloc_buffers(struct ext2_sb *sbi)
+{
+	uint32_t bs = sbi->fs.block_size;
+
+	sbi->fs.read = ext2_bdev_read;
+	sbi->fs.write = ext2_bdev_write;
+	sbi->fs.ctx = sbi;
+	sbi->fs.scratch = kmalloc(bs);
+	sbi->fs.wbuf = kmalloc(bs);
+	sbi->fs.ibuf = kmalloc(3 * bs);
+	sbi->fs.zbuf = kzalloc(bs);
+	sbi->dirbuf = kmalloc(bs);
+	if (!sbi->fs.scratch || !sbi->fs.wbuf || !sbi->fs.ibuf || !sbi->fs.zbuf ||
+	    !sbi->dirbuf)
+		return -ENOMEM;
+	return 0;
+}
+
+/* A new super block for the disk named by source, with its root inode; read-only
+ * when the disk is or the image has features ext2 cannot write. */
 static struct super_block *ext2_get_sb(const struct file_system_type *type,
 				       const char *source)
 {
@@ -338,42 +398,43 @@ static struct super_block *ext2_get_sb(const struct file_system_type *type,
 	if (!sbi)
 		return ERR_PTR(-ENOMEM);
 	list_init(&sbi->inodes);
+	list_init(&sbi->evicted);
 	sbi->bdev = ext2_source_bdev(source, &err);
 	if (!sbi->bdev)
 		goto out_sbi;
 	err = ext2_read_super(sbi);
+	if (!err)
+		err = ext2_alloc_buffers(sbi);
 	if (err)
 		goto out_sbi;
 	err = -ENOMEM;
-	sbi->fs.read = ext2_bdev_read;
-	sbi->fs.ctx = sbi;
-	sbi->fs.scratch = kmalloc(sbi->fs.block_size);
-	sbi->dirbuf = kmalloc(sbi->fs.block_size);
 	sb = sb_alloc(type, &ext2_sops, EXT2_SUPER_MAGIC);
-	if (!sbi->fs.scratch || !sbi->dirbuf || !sb)
-		goto out_buffers;
+	if (!sb)
+		goto out_sbi;
 	sb->priv = sbi;
 	sb->dev = sbi->bdev->dev;
-	sb->read_only = true;
+	sb->read_only = sbi->bdev->read_only || sbi->fs.read_only;
 	sb->blksize = sbi->fs.block_size;
+	fs_mutex_lock(&sb->mutex);
 	err = ext2_iget(sb, EXT2_ROOT_INO, NULL, &sb->root);
 	if (!err && !S_ISDIR(sb->root->mode)) {
 		pr_err("ext2: %s: root inode is not a directory\n", sbi->bdev->name);
 		inode_put(sb->root);
 		err = -EUCLEAN;
 	}
+	sb->read_only |= !!err;		/* nothing to write back on failure */
+	ext2_reap(sb);
+	fs_mutex_unlock(&sb->mutex);
 	if (err)
-		goto out_buffers;
-	pr_info("ext2: %s mounted read-only (%u-byte blocks, %u groups)\n",
-		sbi->bdev->name, sbi->fs.block_size, sbi->fs.groups);
+		goto out_sb;
+	pr_info("ext2: %s mounted (%u-byte blocks, %u groups%s)\n", sbi->bdev->name,
+		sbi->fs.block_size, sbi->fs.groups, sb->read_only ? ", read-only" : "");
 	return sb;
-out_buffers:
+out_sb:
 	/* A super block never reached the mount tree: nothing else refers to it. */
 	kfree(sb);
-	kfree(sbi->dirbuf);
-	kfree(sbi->fs.scratch);
 out_sbi:
-	kfree(sbi);
+	ext2_free_sbi(sbi);
 	return ERR_PTR(err);
 }
 

@@ -1,0 +1,69 @@
+/*
+ * ext2_sb.h — what the ext2 VFS glue files (ext2_vfs.c, ext2_namei.c, ext2_file.c)
+ * share; private to kernel/fs/ext2.
+ *
+ * Locking: sb->mutex (held by the VFS around every inode operation, taken here
+ * around file reads and writes, sync and eviction work) serializes all use of the
+ * parser and of ext2_sb's buffers and lists. ext2_sb.inodes and .evicted are also
+ * protected by sb->ilock, which decides an inode's death (inode_put): evict only
+ * moves the inode's ext2 half to .evicted, and the next holder of sb->mutex writes
+ * it back or frees it on the disk (ext2_reap), so eviction never sleeps.
+ */
+#ifndef LUMEN_FS_EXT2_SB_H
+#define LUMEN_FS_EXT2_SB_H
+
+#include "fs/fs.h"
+#include "fs/ext2/ext2_disk.h"
+#include "block/block.h"
+
+#define EXT2_LINK_MAX 32000
+
+/* One mounted ext2 file system. */
+struct ext2_sb {
+	struct ext2_fs fs;		/* its buffers are ext2_sb's own */
+	struct block_device *bdev;
+	uint8_t *dirbuf;		/* block buffer for directories and symlinks */
+	struct list_head inodes;	/* live ext2_inode_info.link (sb->ilock) */
+	struct list_head evicted;	/* evicted ones waiting for ext2_reap */
+};
+
+/* A VFS inode's ext2 half (inode->priv). */
+struct ext2_inode_info {
+	struct ext2_inode disk;		/* the block map, plus fields synced from the VFS */
+	struct ext2_inode written;	/* what the disk holds, to skip clean writes */
+	struct inode *inode;		/* the VFS inode; NULL once evicted */
+	struct list_head link;		/* in ext2_sb.inodes or .evicted */
+};
+
+static inline struct ext2_sb *EXT2_SB(struct super_block *sb)
+{
+	return sb->priv;
+}
+
+static inline struct ext2_inode *EXT2_I(struct inode *inode)
+{
+	return &((struct ext2_inode_info *)inode->priv)->disk;
+}
+
+/* ext2_vfs.c */
+/* The VFS inode for ino, counted (cached or read); a new directory takes a counted
+ * parent `dir` (NULL: its own). Needs sb->mutex. */
+int ext2_iget(struct super_block *sb, uint32_t ino, struct inode *dir, struct inode **out);
+/* Copies the VFS inode's fields into its disk inode and writes it when it changed.
+ * Needs sb->mutex. */
+int ext2_isync(struct inode *inode);
+/* Writes back or frees (no links left) the evicted inodes. Needs sb->mutex. */
+void ext2_reap(struct super_block *sb);
+/* The current time in ext2's seconds. */
+uint32_t ext2_now(void);
+
+/* ext2_namei.c */
+extern const struct inode_operations ext2_dir_iops;
+
+/* ext2_file.c */
+extern const struct file_operations ext2_file_fops;
+extern const struct inode_operations ext2_file_iops, ext2_link_iops;
+/* Sets a symlink's target on a new inode (fast in i_block, else one block). */
+int ext2_symlink_fill(struct ext2_sb *sbi, struct ext2_inode *d, const char *target);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * ext2work DIR: a file-system workload for the ext2 write test (tests/qemu/ext2write):
+ * creates, appends, truncates, renames, links and unlinks thousands of files and
+ * directories under DIR/work, with sparse and indirect-block files, symlinks, fifos
+ * and the errors a writer meets (EEXIST, ENOTEMPTY, EINVAL, EISDIR, ENOTDIR).
+ * Deterministic: the same tree on any kernel; tests/harness/ext2tree.py lists it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "errname.h"
+
+#define CHECK(expr) do { \
+	long _r = (long)(expr); \
+	printf("%-44s = %ld %s\n", #expr, _r, _r < 0 ? errname(errno) : ""); \
+} while (0)
+
+static char buf[70000];
+
+static void fill(unsigned seed, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = 'a' + (seed * 7 + i * 13 + i / 97) % 26;
+}
+
+static int put(const char *path, unsigned seed, size_t n, int flags)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | flags, 0644);
+
+	if (fd < 0)
+		return -1;
+	fill(seed, n);
+	if (write(fd, buf, n) != (ssize_t)n)
+		n = -1;
+	close(fd);
+	return (int)n;
+}
+
+static int fails = 0;
+#define MUST(expr) do { if ((expr) < 0) { fails++; if (fails < 10) \
+	printf("failed: %s: %s\n", #expr, errname(errno)); } } while (0)
+
+/* Many files in a few directories, then half of them gone or renamed. */
+static void churn(void)
+{
+	char p[64], q[64];
+
+	for (int d = 0; d < 4; d++) {
+		snprintf(p, sizeof(p), "d%d", d);
+		MUST(mkdir(p, 0755));
+		for (int i = 0; i < 600; i++) {
+			snprintf(p, sizeof(p), "d%d/file-%d-with-a-longer-name-%d", d, i, i * 31);
+			MUST(put(p, i + d, (i * 37 + d * 11) % 3000, O_TRUNC));
+		}
+	}
+	for (int d = 0; d < 4; d++) {
+		for (int i = 0; i < 600; i++) {
+			snprintf(p, sizeof(p), "d%d/file-%d-with-a-longer-name-%d", d, i, i * 31);
+			if (i % 3 == 0)
+				MUST(unlink(p));
+			else if (i % 3 == 1) {
+				snprintf(q, sizeof(q), "d%d/r%d", (d + 1) % 4, i);
+				MUST(rename(p, q));
+			} else if (i % 5 == 0) {
+				snprintf(q, sizeof(q), "d%d/l%d", d, i);
+				MUST(link(p, q));
+				MUST(put(p, i, 100, O_APPEND));
+			}
+		}
+	}
+	for (int i = 0; i < 300; i++) {
+		snprintf(p, sizeof(p), "tree/a%d/b%d", i % 10, i);
+		snprintf(q, sizeof(q), "tree/a%d", i % 10);
+		mkdir("tree", 0755);
+		mkdir(q, 0700);
+		MUST(mkdir(p, 0750));
+		if (i % 4 == 0)
+			MUST(rmdir(p));
+	}
+	printf("churn done, %d failures\n", fails);
+}
+
+/* Big, sparse and truncated files through every level of the block map. */
+static void big_files(void)
+{
+	int fd = open("sparse", O_RDWR | O_CREAT | O_EXCL, 0600);
+	off_t offs[] = { 0, 5000, 12 * 4096 + 17, 300000, 5000000, 70000000, 300000000 };
+
+	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		fill(i, 5000);
+		MUST(pwrite(fd, buf, 5000, offs[i]));
+	}
+	CHECK(ftruncate(fd, 310000));
+	CHECK(ftruncate(fd, 6000000));
+	fill(99, 3000);
+	CHECK(pwrite(fd, buf, 3000, 299000));
+	close(fd);
+	MUST(put("grow", 1, 70000, 0));
+	for (int i = 0; i < 40; i++)
+		MUST(put("grow", i, 70000, O_APPEND));
+	CHECK(truncate("grow", 1234567));
+	CHECK(truncate("grow", 1000));
+	MUST(put("over", 2, 60000, 0));
+	CHECK(put("over", 3, 10, O_TRUNC));
+}
+
+/* The errors a writer meets. */
+static void errors(void)
+{
+	CHECK(open("grow", O_CREAT | O_EXCL | O_WRONLY, 0644));
+	CHECK(rmdir("tree"));
+	CHECK(rename("tree", "tree/a1/inside"));
+	CHECK(rename("grow", "tree"));
+	CHECK(rename("tree", "grow"));
+	CHECK(unlink("tree"));
+	CHECK(rmdir("grow"));
+	CHECK(mkdir("grow", 0755));
+	CHECK(link("tree", "tree2"));
+	CHECK(symlink("grow", "fastlink"));
+	memset(buf, 'x', 200);
+	buf[200] = 0;
+	CHECK(symlink(buf, "slowlink"));
+	CHECK(mknod("fifo", S_IFIFO | 0640, 0));
+	CHECK(mkdir("mv1", 0755));
+	CHECK(mkdir("mv1/sub", 0755));
+	CHECK(rename("mv1/sub", "tree/a3/sub"));
+	CHECK(rename("tree/a3/sub", "mv1/sub/x"));
+	CHECK(rename("d0/r1", "d1/r4"));
+	CHECK(chmod("over", 0751));
+	CHECK(rename("mv1", "tree/a4/moved"));
+}
+
+int main(int argc, char **argv)
+{
+	char path[256];
+
+	if (argc != 2)
+		return 2;
+	snprintf(path, sizeof(path), "%s/work", argv[1]);
+	umask(022);
+	if (mkdir(path, 0755) < 0 || chdir(path) < 0) {
+		perror(path);
+		return 1;
+	}
+	churn();
+	big_files();
+	errors();
+	CHECK(fsync(open("over", O_RDONLY)));
+	sync();
+	return fails ? 1 : 0;
+}

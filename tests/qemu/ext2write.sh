@@ -1,0 +1,17 @@
+# ext2write: tests/guest/ext2work's workload (thousands of files and directories
+# created, appended, truncated, renamed, linked and unlinked; sparse files through the
+# triple-indirect map; symlinks, fifos, errors) on the read-write ext2 images of
+# ext2tree.py with 1 KiB (vda) and 4 KiB (vdb) blocks. After the job,
+# ext2write.check runs Debian's e2fsck -fn on both images and lists their /work
+# (names, modes, sizes, sha256). Debian's Linux loads no virtio or ext2 modules here,
+# so ext2write.expect runs the same workload in a host directory instead.
+mkdir -p /mnt/a /mnt/b
+mount -t ext2 /dev/vda /mnt/a; echo "mount vda: $?"
+ext2work /mnt/a; echo "ext2work: $?"
+umount /mnt/a; echo "umount: $?"
+mount -t ext2 /dev/vdb /mnt/b; echo "mount vdb: $?"
+ext2work /mnt/b > /dev/null; echo "ext2work: $?"
+mount -o remount,ro /mnt/b; echo "remount ro: $?"
+touch /mnt/b/x; echo "touch: $?"
+mount -o remount,rw /mnt/b; echo "remount rw: $?"
+rm -r /mnt/b/work/d3; echo "rm: $?"
