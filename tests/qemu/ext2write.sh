@@ -3,8 +3,7 @@
 # triple-indirect map; symlinks, fifos, errors) on the read-write ext2 images of
 # ext2tree.py with 1 KiB (vda) and 4 KiB (vdb) blocks. After the job,
 # ext2write.check runs Debian's e2fsck -fn on both images and lists their /work
-# (names, modes, sizes, sha256). Debian's Linux loads no virtio or ext2 modules here,
-# so ext2write.expect runs the same workload in a host directory instead.
+# (names, modes, sizes, sha256); the recording is Linux's (its virtio_blk and ext4).
 mkdir -p /mnt/a /mnt/b
 mount -t ext2 /dev/vda /mnt/a; echo "mount vda: $?"
 ext2work /mnt/a; echo "ext2work: $?"

@@ -53,6 +53,18 @@ static uint32_t bit_find_clear(const uint8_t *map, uint32_t from, uint32_t count
 	return count;
 }
 
+/* Whether block is one of group's bitmaps or inode table blocks (a damaged bitmap
+ * must not hand those out as data). */
+static bool block_is_meta(const struct ext2_fs *fs, const struct ext2_group_desc *gd,
+			  uint32_t block)
+{
+	uint32_t itb = DIV_ROUND_UP((uint64_t)fs->inodes_per_group * fs->inode_size,
+				    fs->block_size);
+
+	return block == gd->bg_block_bitmap || block == gd->bg_inode_bitmap ||
+	       (block >= gd->bg_inode_table && block - gd->bg_inode_table < itb);
+}
+
 /* Takes a clear bit >= from in group's block bitmap; *bit gets it. -ENOSPC if none. */
 static int block_take_in(struct ext2_fs *fs, uint32_t group, uint32_t from, uint32_t *bit)
 {
@@ -69,6 +81,10 @@ static int block_take_in(struct ext2_fs *fs, uint32_t group, uint32_t from, uint
 	*bit = bit_find_clear(fs->wbuf, from, count);
 	if (*bit == count)
 		return -ENOSPC;
+	if (block_is_meta(fs, &gd, fs->first_data_block + group * fs->blocks_per_group + *bit)) {
+		pr_err("ext2: group %u: block bitmap marks metadata free\n", group);
+		return -EUCLEAN;
+	}
 	bit_flip(fs->wbuf, *bit);
 	err = fs->write(fs->ctx, gd.bg_block_bitmap, fs->wbuf);
 	if (err)
