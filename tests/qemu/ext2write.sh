@@ -1,14 +1,14 @@
 # ext2write: tests/guest/ext2work's workload (thousands of files and directories
 # created, appended, truncated, renamed, linked and unlinked; sparse files through the
 # triple-indirect map; symlinks, fifos, errors) on the read-write ext2 images of
-# ext2tree.py with 1 KiB (vda) and 4 KiB (vdb) blocks. After the job,
+# ext2tree.py with 1 KiB (vdb) and 4 KiB (vdc) blocks. After the job,
 # ext2write.check runs Debian's e2fsck -fn on both images and lists their /work
 # (names, modes, sizes, sha256); the recording is Linux's (its virtio_blk and ext4).
 mkdir -p /mnt/a /mnt/b
-mount -t ext2 /dev/vda /mnt/a; echo "mount vda: $?"
+mount -t ext2 /dev/vdb /mnt/a; echo "mount vdb: $?"
 ext2work /mnt/a; echo "ext2work: $?"
 umount /mnt/a; echo "umount: $?"
-mount -t ext2 /dev/vdb /mnt/b; echo "mount vdb: $?"
+mount -t ext2 /dev/vdc /mnt/b; echo "mount vdc: $?"
 ext2work /mnt/b > /dev/null; echo "ext2work: $?"
 mount -o remount,ro /mnt/b; echo "remount ro: $?"
 touch /mnt/b/x; echo "touch: $?"
