@@ -204,6 +204,8 @@ int file_get_path(struct file *file, char *buf, size_t size)
 	struct path p;
 	int len;
 
+	if (!o && file->ops && file->ops->get_path)
+		return file->ops->get_path(file, buf, size);
 	if (!o) {
 		if (!file->inode || !file->mnt)
 			return -ENOENT;

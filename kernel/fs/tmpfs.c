@@ -27,9 +27,12 @@ struct tmpfs_dir {
 struct tmpfs_data {
 	uint64_t *pages;		/* physical addresses, 0 for holes */
 	size_t npages;			/* capacity of pages[] */
+	unsigned seals;			/* F_SEAL_*; F_SEAL_SEAL unless a sealable memfd */
+	char *memfd_name;		/* "memfd:NAME" for memfd_create's files, or NULL */
 };
 
 static const struct file_operations tmpfs_file_fops;
+static const struct file_operations memfd_fops;
 static const struct inode_operations tmpfs_file_iops;
 static const struct inode_operations tmpfs_link_iops;
 
@@ -102,9 +105,12 @@ static int tmpfs_init_inode(struct inode *inode, struct inode *dir)
 		if (dir)
 			inode_get(dir);
 	} else if (S_ISREG(inode->mode)) {
-		inode->priv = kzalloc(sizeof(struct tmpfs_data));
-		if (!inode->priv)
+		struct tmpfs_data *data = kzalloc(sizeof(*data));
+
+		if (!data)
 			return -ENOMEM;
+		data->seals = F_SEAL_SEAL;
+		inode->priv = data;
 		inode->iops = &tmpfs_file_iops;
 		inode->fops = &tmpfs_file_fops;
 	} else if (S_ISLNK(inode->mode)) {
@@ -400,11 +406,16 @@ static void tmpfs_free_pages(struct inode *inode, uint64_t size)
 }
 
 /* Sets the size; a shrinking file's pages beyond the new end leave every mapping
- * first (accesses there get SIGBUS, as on Linux). */
+ * first (accesses there get SIGBUS, as on Linux). EPERM against the F_SEAL_SHRINK
+ * and F_SEAL_GROW seals (truncate, O_TRUNC, fallocate's growth). */
 static int tmpfs_truncate(struct inode *inode, uint64_t size)
 {
+	struct tmpfs_data *data = inode->priv;
 	uint64_t old = inode->size;
 
+	if (((data->seals & F_SEAL_SHRINK) && size < old) ||
+	    ((data->seals & F_SEAL_GROW) && size > old))
+		return -EPERM;
 	WRITE_ONCE(inode->size, size);
 	if (size < old)
 		vm_unmap_file_pages(inode, size, tmpfs_page_lent, inode->priv);
@@ -525,6 +536,31 @@ static bool tmpfs_file_page_cached(struct file *file, uint64_t offset)
 	return cached;
 }
 
+/* EPERM when the seals forbid a write up to end (F_SEAL_WRITE, F_SEAL_FUTURE_WRITE,
+ * F_SEAL_GROW past the size). Needs sb->mutex. */
+static int tmpfs_write_sealed(struct inode *inode, uint64_t end)
+{
+	struct tmpfs_data *data = inode->priv;
+
+	if (data->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+		return -EPERM;
+	if ((data->seals & F_SEAL_GROW) && end > inode->size)
+		return -EPERM;
+	return 0;
+}
+
+/* file_operations.mmap: no writable shared mapping under F_SEAL_WRITE or
+ * F_SEAL_FUTURE_WRITE. */
+static int tmpfs_file_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t vm_flags)
+{
+	struct tmpfs_data *data = file->inode->priv;
+
+	if ((vm_flags & VM_SHARED) && (vm_flags & VM_WRITE) &&
+	    (READ_ONCE(data->seals) & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+		return -EPERM;
+	return 0;
+}
+
 static ssize_t tmpfs_write(struct file *file, const struct iobuf *buf, off_t *pos)
 {
 	struct inode *inode = file->inode;
@@ -541,7 +577,9 @@ static ssize_t tmpfs_write(struct file *file, const struct iobuf *buf, off_t *po
 		size_t n = MIN(PAGE_SIZE - *pos % PAGE_SIZE, buf->len - done);
 
 		fs_mutex_lock(&inode->sb->mutex);
-		err = tmpfs_get_page_locked(inode, *pos, &page);
+		err = tmpfs_write_sealed(inode, *pos + n);
+		if (!err)
+			err = tmpfs_get_page_locked(inode, *pos, &page);
 		fs_mutex_unlock(&inode->sb->mutex);
 		if (err)
 			break;
@@ -582,6 +620,7 @@ static void tmpfs_evict(struct inode *inode)
 
 		tmpfs_free_pages(inode, 0);
 		kfree(data->pages);
+		kfree(data->memfd_name);
 	} else if (S_ISDIR(inode->mode) && inode->priv) {
 		list_for_each_entry_safe(de, tmp, &((struct tmpfs_dir *)inode->priv)->entries, link)
 			tmpfs_dirent_free(inode, de);
@@ -611,6 +650,26 @@ static const struct file_operations tmpfs_file_fops = {
 	.get_page = tmpfs_file_get_page,
 	.share_page = tmpfs_file_share_page,
 	.page_cached = tmpfs_file_page_cached,
+	.mmap = tmpfs_file_mmap,
+};
+/* /proc/PID/fd and /proc/PID/maps name a memfd "/memfd:NAME (deleted)", as Linux. */
+static int memfd_get_path(struct file *file, char *buf, size_t size)
+{
+	struct tmpfs_data *data = file->inode->priv;
+	int len = ksnprintf(buf, size, "/%s (deleted)", data->memfd_name);
+
+	return (size_t)len < size ? len : -ENAMETOOLONG;
+}
+
+static const struct file_operations memfd_fops = {
+	.read = tmpfs_read,
+	.write = tmpfs_write,
+	.llseek = tmpfs_llseek,
+	.get_page = tmpfs_file_get_page,
+	.share_page = tmpfs_file_share_page,
+	.page_cached = tmpfs_file_page_cached,
+	.mmap = tmpfs_file_mmap,
+	.get_path = memfd_get_path,
 };
 static const struct super_operations tmpfs_sops = {
 	.evict = tmpfs_evict,
@@ -672,3 +731,112 @@ struct file_system_type rootfs_type = {
 	.nodev = true,
 	.show_options = rootfs_show_options,
 };
+
+/* The internal instance memfd_create's files live on (Linux's shm_mnt). */
+static struct super_block *memfd_sb;
+static spinlock_t memfd_sb_lock = SPINLOCK_INIT("memfd_sb");
+
+static struct super_block *memfd_get_sb(void)
+{
+	struct super_block *sb = READ_ONCE(memfd_sb), *fresh;
+
+	if (sb)
+		return sb;
+	fresh = tmpfs_create_sb(&tmpfs_type);
+	if (!fresh)
+		return NULL;
+	spin_lock(&memfd_sb_lock);
+	if (!memfd_sb) {
+		memfd_sb = fresh;
+		fresh = NULL;
+	}
+	sb = memfd_sb;
+	spin_unlock(&memfd_sb_lock);
+	if (fresh) {
+		inode_put(fresh->root);
+		kfree(fresh);
+	}
+	return sb;
+}
+
+/* memfd_create(2)'s file: an unlinked regular tmpfs file named "memfd:NAME", open
+ * O_RDWR, owned by the caller, sealable when sealable (else sealed with
+ * F_SEAL_SEAL). The file with one reference, or an ERR_PTR. */
+struct file *memfd_file_create(const char *name, bool sealable)
+{
+	struct super_block *sb = memfd_get_sb();
+	struct tmpfs_data *data;
+	struct inode *inode;
+	struct file *file;
+	char *full;
+
+	if (!sb)
+		return ERR_PTR(-ENOMEM);
+	full = kmalloc(strlen(name) + sizeof("memfd:"));
+	inode = inode_alloc(sb, S_IFREG | 0777);
+	if (!full || !inode || tmpfs_init_inode(inode, NULL))
+		goto out_nomem;
+	inode->nlink = 0;
+	ksnprintf(full, strlen(name) + sizeof("memfd:"), "memfd:%s", name);
+	data = inode->priv;
+	data->memfd_name = full;
+	data->seals = sealable ? 0 : F_SEAL_SEAL;
+	file = file_alloc(&memfd_fops, NULL, O_RDWR | O_LARGEFILE);
+	if (IS_ERR(file)) {
+		inode_put(inode);
+		return file;
+	}
+	file->inode = inode;
+	return file;
+out_nomem:
+	kfree(full);
+	if (inode) {
+		inode->nlink = 0;
+		inode_put(inode);
+	}
+	return ERR_PTR(-ENOMEM);
+}
+
+/* The seals of a tmpfs file, or NULL for any other file. */
+static unsigned *tmpfs_seals_ptr(struct file *file)
+{
+	struct inode *inode = file->inode;
+
+	if (!inode || !S_ISREG(inode->mode) || file->ops != &tmpfs_file_fops)
+		return NULL;
+	return &((struct tmpfs_data *)inode->priv)->seals;
+}
+
+/* fcntl F_GET_SEALS and F_ADD_SEALS, as Linux's memfd_fcntl: EINVAL for files that
+ * are not tmpfs files, EPERM to add seals through a read-only file or after
+ * F_SEAL_SEAL. Takes the file system's mutex. */
+long tmpfs_seals_fcntl(struct file *file, unsigned cmd, unsigned long arg)
+{
+	unsigned *seals;
+	long ret;
+
+	if (cmd == F_ADD_SEALS) {
+		if (arg > 0xffffffffUL)
+			return -EINVAL;
+		if ((file->flags & O_ACCMODE) == O_RDONLY)
+			return -EPERM;
+		if (arg & ~(unsigned long)(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
+					   F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+			return -EINVAL;
+	}
+	seals = file->ops == &memfd_fops ? &((struct tmpfs_data *)file->inode->priv)->seals :
+		tmpfs_seals_ptr(file);
+	if (!seals)
+		return -EINVAL;
+	fs_mutex_lock(&file->inode->sb->mutex);
+	ret = *seals;
+	if (cmd == F_ADD_SEALS) {
+		ret = 0;
+		if (*seals & F_SEAL_SEAL)
+			ret = -EPERM;
+		else
+			*seals |= arg;
+	}
+	fs_mutex_unlock(&file->inode->sb->mutex);
+	return ret;
+}

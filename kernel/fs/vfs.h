@@ -66,6 +66,9 @@ struct file_operations {
 	/* mincore(2) on a file mapping: true when the file caches the page at the
 	 * page-aligned offset (whether or not anybody maps it). */
 	bool (*page_cached)(struct file *file, uint64_t offset);
+	/* Files with no place in the tree that still have a name (memfd): writes it
+	 * to buf as /proc shows it; its length or -errno. */
+	int (*get_path)(struct file *file, char *buf, size_t size);
 	/* For files whose pages are device memory (DRM buffers): mmap(2) asks whether
 	 * [offset, offset+len) may be mapped with these VM_* flags (0 or -errno), and a
 	 * fault takes a counted reference to the page at a page-aligned offset, mapped
@@ -100,6 +103,12 @@ void poll_wait(struct file *file, struct wait_queue *wq, struct poll_table *pt);
 
 /* The device number of a character or block device file; 0 otherwise. */
 dev_t file_rdev(struct file *file);
+
+/* memfd_create(2)'s file (tmpfs.c): an unlinked tmpfs file named "memfd:NAME",
+ * sealable or sealed with F_SEAL_SEAL; one reference, or an ERR_PTR. */
+struct file *memfd_file_create(const char *name, bool sealable);
+/* fcntl(F_GET_SEALS/F_ADD_SEALS) on a file; EINVAL for files other than tmpfs's. */
+long tmpfs_seals_fcntl(struct file *file, unsigned cmd, unsigned long arg);
 
 /* Registers the operations of character devices major:[first, first+count). */
 int chrdev_register(unsigned major, unsigned first_minor, unsigned count,

@@ -408,6 +408,10 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 	case F_SETOWN:
 		ret = 0;
 		break;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		ret = tmpfs_seals_fcntl(file, cmd, arg);
+		break;
 	case F_GETPIPE_SZ:
 		ret = file->inode && S_ISFIFO(file->inode->mode) ? 65536 : -EBADF;
 		break;
