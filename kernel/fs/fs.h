@@ -295,6 +295,11 @@ extern const struct inode_operations tmpfs_dir_iops;
 extern struct file_system_type tmpfs_type;
 extern struct file_system_type rootfs_type;
 size_t tmpfs_show_size(struct super_block *sb, char *buf, size_t size);
+/* memfd.c's files: an unlinked file named memfd_name (kmalloc'd, taken over) with
+ * these first seals, open O_RDWR; one reference or an ERR_PTR. */
+struct file *tmpfs_open_unlinked(struct super_block *sb, char *memfd_name, unsigned seals);
+/* A tmpfs file's seals (under its sb->mutex), or NULL for other files. */
+unsigned *tmpfs_seals(struct file *file);
 extern struct file_system_type devtmpfs_type;
 extern struct file_system_type proc_type;
 int devtmpfs_init(void);

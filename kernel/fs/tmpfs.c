@@ -2,7 +2,8 @@
  * tmpfs.c — the memory file system: the root file system, /tmp and the base of
  * devtmpfs. Regular files keep their data in whole pages (page_alloc), indexed by
  * page number; a missing page is a hole. Shared mappings map these very pages
- * (share_page), private ones borrow them until written (get_page).
+ * (share_page), private ones borrow them until written (get_page). Files carry
+ * seals (memfd.c sets them), enforced here on truncate, write and shared mmap.
  *
  * Everything here runs under the super block's mutex (see fs.h): the VFS takes it
  * around inode_operations, the file operations below take it themselves.
@@ -732,55 +733,27 @@ struct file_system_type rootfs_type = {
 	.show_options = rootfs_show_options,
 };
 
-/* The internal instance memfd_create's files live on (Linux's shm_mnt). */
-static struct super_block *memfd_sb;
-static spinlock_t memfd_sb_lock = SPINLOCK_INIT("memfd_sb");
-
-static struct super_block *memfd_get_sb(void)
+/* An unlinked regular file on sb opened O_RDWR, for memfd_create: memfd_name (a
+ * kmalloc'd "memfd:NAME", taken over in all cases) names it in /proc; seals are
+ * its first seals. The file with one reference, or an ERR_PTR. */
+struct file *tmpfs_open_unlinked(struct super_block *sb, char *memfd_name, unsigned seals)
 {
-	struct super_block *sb = READ_ONCE(memfd_sb), *fresh;
-
-	if (sb)
-		return sb;
-	fresh = tmpfs_create_sb(&tmpfs_type);
-	if (!fresh)
-		return NULL;
-	spin_lock(&memfd_sb_lock);
-	if (!memfd_sb) {
-		memfd_sb = fresh;
-		fresh = NULL;
-	}
-	sb = memfd_sb;
-	spin_unlock(&memfd_sb_lock);
-	if (fresh) {
-		inode_put(fresh->root);
-		kfree(fresh);
-	}
-	return sb;
-}
-
-/* memfd_create(2)'s file: an unlinked regular tmpfs file named "memfd:NAME", open
- * O_RDWR, owned by the caller, sealable when sealable (else sealed with
- * F_SEAL_SEAL). The file with one reference, or an ERR_PTR. */
-struct file *memfd_file_create(const char *name, bool sealable)
-{
-	struct super_block *sb = memfd_get_sb();
+	struct inode *inode = inode_alloc(sb, S_IFREG | 0777);
 	struct tmpfs_data *data;
-	struct inode *inode;
 	struct file *file;
-	char *full;
 
-	if (!sb)
+	if (!inode || tmpfs_init_inode(inode, NULL)) {
+		kfree(memfd_name);
+		if (inode) {
+			inode->nlink = 0;
+			inode_put(inode);
+		}
 		return ERR_PTR(-ENOMEM);
-	full = kmalloc(strlen(name) + sizeof("memfd:"));
-	inode = inode_alloc(sb, S_IFREG | 0777);
-	if (!full || !inode || tmpfs_init_inode(inode, NULL))
-		goto out_nomem;
+	}
 	inode->nlink = 0;
-	ksnprintf(full, strlen(name) + sizeof("memfd:"), "memfd:%s", name);
 	data = inode->priv;
-	data->memfd_name = full;
-	data->seals = sealable ? 0 : F_SEAL_SEAL;
+	data->memfd_name = memfd_name;
+	data->seals = seals;
 	file = file_alloc(&memfd_fops, NULL, O_RDWR | O_LARGEFILE);
 	if (IS_ERR(file)) {
 		inode_put(inode);
@@ -788,55 +761,16 @@ struct file *memfd_file_create(const char *name, bool sealable)
 	}
 	file->inode = inode;
 	return file;
-out_nomem:
-	kfree(full);
-	if (inode) {
-		inode->nlink = 0;
-		inode_put(inode);
-	}
-	return ERR_PTR(-ENOMEM);
 }
 
-/* The seals of a tmpfs file, or NULL for any other file. */
-static unsigned *tmpfs_seals_ptr(struct file *file)
+/* The seals of a tmpfs file (memfd or not), or NULL for any other file. Reading or
+ * changing them needs the file's sb->mutex. */
+unsigned *tmpfs_seals(struct file *file)
 {
 	struct inode *inode = file->inode;
 
-	if (!inode || !S_ISREG(inode->mode) || file->ops != &tmpfs_file_fops)
+	if (!inode || !S_ISREG(inode->mode) ||
+	    (file->ops != &tmpfs_file_fops && file->ops != &memfd_fops))
 		return NULL;
 	return &((struct tmpfs_data *)inode->priv)->seals;
-}
-
-/* fcntl F_GET_SEALS and F_ADD_SEALS, as Linux's memfd_fcntl: EINVAL for files that
- * are not tmpfs files, EPERM to add seals through a read-only file or after
- * F_SEAL_SEAL. Takes the file system's mutex. */
-long tmpfs_seals_fcntl(struct file *file, unsigned cmd, unsigned long arg)
-{
-	unsigned *seals;
-	long ret;
-
-	if (cmd == F_ADD_SEALS) {
-		if (arg > 0xffffffffUL)
-			return -EINVAL;
-		if ((file->flags & O_ACCMODE) == O_RDONLY)
-			return -EPERM;
-		if (arg & ~(unsigned long)(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
-					   F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
-			return -EINVAL;
-	}
-	seals = file->ops == &memfd_fops ? &((struct tmpfs_data *)file->inode->priv)->seals :
-		tmpfs_seals_ptr(file);
-	if (!seals)
-		return -EINVAL;
-	fs_mutex_lock(&file->inode->sb->mutex);
-	ret = *seals;
-	if (cmd == F_ADD_SEALS) {
-		ret = 0;
-		if (*seals & F_SEAL_SEAL)
-			ret = -EPERM;
-		else
-			*seals |= arg;
-	}
-	fs_mutex_unlock(&file->inode->sb->mutex);
-	return ret;
 }

@@ -104,11 +104,11 @@ void poll_wait(struct file *file, struct wait_queue *wq, struct poll_table *pt);
 /* The device number of a character or block device file; 0 otherwise. */
 dev_t file_rdev(struct file *file);
 
-/* memfd_create(2)'s file (tmpfs.c): an unlinked tmpfs file named "memfd:NAME",
+/* memfd_create(2)'s file (memfd.c): an unlinked tmpfs file named "memfd:NAME",
  * sealable or sealed with F_SEAL_SEAL; one reference, or an ERR_PTR. */
 struct file *memfd_file_create(const char *name, bool sealable);
 /* fcntl(F_GET_SEALS/F_ADD_SEALS) on a file; EINVAL for files other than tmpfs's. */
-long tmpfs_seals_fcntl(struct file *file, unsigned cmd, unsigned long arg);
+long memfd_fcntl(struct file *file, unsigned cmd, unsigned long arg);
 
 /* Registers the operations of character devices major:[first, first+count). */
 int chrdev_register(unsigned major, unsigned first_minor, unsigned count,

@@ -410,7 +410,7 @@ long sys_fcntl(int fd, unsigned cmd, unsigned long arg)
 		break;
 	case F_ADD_SEALS:
 	case F_GET_SEALS:
-		ret = tmpfs_seals_fcntl(file, cmd, arg);
+		ret = memfd_fcntl(file, cmd, arg);
 		break;
 	case F_GETPIPE_SZ:
 		ret = file->inode && S_ISFIFO(file->inode->mode) ? 65536 : -EBADF;
