@@ -6,6 +6,9 @@
  * cannot do without changing anything; the commit then applies each changed output
  * through drm_output_set_locked and cannot fail (a device error is logged).
  *
+ * Flips complete at the output's next vblank (drm_vblank.c): PAGE_FLIP_EVENT
+ * events are sent then.
+ *
  * Lumen shows an output iff its CRTC is enabled and its primary plane has a
  * framebuffer: states with one but not the other are refused (-EINVAL), where Linux
  * would accept an enabled CRTC with its primary plane off.
@@ -454,9 +457,90 @@ static int drm_atomic_build(struct drm_device *dev, const struct drm_atomic_req 
 #define DRM_ATOMIC_FLAGS (DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_PAGE_FLIP_ASYNC | \
 	DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_ATOMIC_ALLOW_MODESET)
 
-/* MODE_ATOMIC (Linux's drm_mode_atomic_ioctl): atomic clients only; TEST_ONLY
- * checks, otherwise the commit is done before returning (NONBLOCK too). Page-flip
- * events are not there yet: PAGE_FLIP_EVENT is refused (-EINVAL). */
+static bool drm_any_flip_busy(struct drm_device *dev)
+{
+	for (unsigned i = 0; i < dev->nr_outputs; i++)
+		if (drm_flip_busy(dev, i))
+			return true;
+	return false;
+}
+
+/* Waits, dev->mutex dropped meanwhile, until no output has a flip pending: a
+ * blocking commit stalls for the previous one (Linux waits for its flip_done).
+ * Called and returns with the mutex held. */
+static void drm_atomic_stall(struct drm_device *dev)
+{
+	struct wait_queue wq;
+
+	wait_queue_init(&wq);
+	while (drm_any_flip_busy(dev)) {
+		drm_mutex_unlock(&dev->mutex);
+		/* nobody wakes wq: the flip's timer clears the flag, looked at each ms */
+		wait_event_common(&wq, !drm_any_flip_busy(dev), false,
+				  clock_monotonic_ns() + 1000000);
+		drm_mutex_lock(&dev->mutex);
+	}
+}
+
+/* The events of a PAGE_FLIP_EVENT commit: one reserved per CRTC in the state
+ * (-ENOMEM when f's event space is used up); an event for a CRTC that is off before
+ * and after is -EINVAL, as Linux's drm_atomic_crtc_check. */
+static int drm_atomic_reserve_events(struct drm_file *f, const struct drm_mode_atomic *a,
+				     const struct drm_atomic_state *s,
+				     struct drm_pending_event **ev)
+{
+	struct drm_device *dev = f->dev;
+
+	for (unsigned i = 0; i < dev->nr_outputs; i++) {
+		if (!s->o[i].touched)
+			continue;
+		if (!(ev[i] = drm_event_reserve_flip(f, a->user_data)))
+			return -ENOMEM;
+	}
+	for (unsigned i = 0; i < dev->nr_outputs; i++) {
+		bool was_on = dev->outputs[i].fb && !dev->oprops[i].dpms_off;
+
+		if (ev[i] && !was_on && !(s->o[i].active && s->o[i].mode_blob))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Checks the built state s and, unless TEST_ONLY, commits it; every touched output
+ * that shows something (or has an event) then has a flip pending until its next
+ * vblank, which sends its event. A blocking commit returns after that vblank;
+ * a non-blocking one is -EBUSY while a touched output's last flip is pending. */
+static int drm_atomic_check_commit(struct drm_file *f, const struct drm_mode_atomic *a,
+				   struct drm_atomic_state *s)
+{
+	struct drm_device *dev = f->dev;
+	struct drm_pending_event *ev[DRM_MAX_OUTPUTS] = { 0 };
+	int err = 0;
+
+	if (a->flags & DRM_MODE_PAGE_FLIP_EVENT)
+		err = drm_atomic_reserve_events(f, a, s, ev);
+	if (!err)
+		err = drm_atomic_check(dev, s);
+	for (unsigned i = 0; i < dev->nr_outputs && !err; i++)
+		if (s->o[i].touched && (a->flags & DRM_MODE_ATOMIC_NONBLOCK))
+			err = drm_flip_busy(dev, i);
+	if (err || (a->flags & DRM_MODE_ATOMIC_TEST_ONLY)) {
+		for (unsigned i = 0; i < dev->nr_outputs; i++)
+			if (ev[i])
+				drm_event_cancel(ev[i]);
+		return err;
+	}
+	drm_atomic_commit(dev, s);
+	for (unsigned i = 0; i < dev->nr_outputs; i++)
+		if (ev[i] || (s->o[i].touched && dev->outputs[i].fb && !dev->oprops[i].dpms_off))
+			drm_flip_arm(dev, i, ev[i]);
+	if (!(a->flags & DRM_MODE_ATOMIC_NONBLOCK))
+		drm_atomic_stall(dev);
+	return 0;
+}
+
+/* MODE_ATOMIC (Linux's drm_mode_atomic_ioctl): atomic clients only; TEST_ONLY only
+ * checks; NONBLOCK commits at once without waiting for the vblank. */
 int drm_ioctl_atomic(struct drm_file *f, void *data)
 {
 	struct drm_mode_atomic *a = data;
@@ -470,20 +554,18 @@ int drm_ioctl_atomic(struct drm_file *f, void *data)
 		return -EINVAL;
 	if ((a->flags & DRM_MODE_ATOMIC_TEST_ONLY) && (a->flags & DRM_MODE_PAGE_FLIP_EVENT))
 		return -EINVAL;
-	if (a->flags & DRM_MODE_PAGE_FLIP_EVENT)
-		return -EINVAL;
 	s = kmalloc(sizeof(*s));
 	err = s ? drm_atomic_read(a, &q) : -ENOMEM;
 	if (err)
 		goto out;
 	drm_mutex_lock(&dev->mutex);
+	if (!(a->flags & (DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_ATOMIC_TEST_ONLY)))
+		drm_atomic_stall(dev);
 	drm_atomic_state_init(dev, s);
 	s->allow_modeset = a->flags & DRM_MODE_ATOMIC_ALLOW_MODESET;
 	err = drm_atomic_build(dev, &q, s);
 	if (!err)
-		err = drm_atomic_check(dev, s);
-	if (!err && !(a->flags & DRM_MODE_ATOMIC_TEST_ONLY))
-		drm_atomic_commit(dev, s);
+		err = drm_atomic_check_commit(f, a, s);
 	drm_mutex_unlock(&dev->mutex);
 out:
 	if (s)

@@ -484,7 +484,7 @@ static void add(struct req *r, uint32_t obj, const char *name, uint64_t v)
 static int commit(int f, struct req *r, uint32_t flags)
 {
 	struct drm_mode_atomic a = {
-		.flags = flags, .count_objs = r->nobj, .objs_ptr = (uintptr_t)r->objs,
+		.flags = flags, .user_data = 0x1234, .count_objs = r->nobj, .objs_ptr = (uintptr_t)r->objs,
 		.count_props_ptr = (uintptr_t)r->counts, .props_ptr = (uintptr_t)r->props,
 		.prop_values_ptr = (uintptr_t)r->values,
 	};
@@ -507,6 +507,47 @@ static void enable(struct req *r, uint32_t fb, uint32_t mode_blob)
 	add(r, plane, "CRTC_Y", 0);
 	add(r, plane, "CRTC_W", mode.hdisplay);
 	add(r, plane, "CRTC_H", mode.vdisplay);
+}
+
+/* Reads one event and prints what it says. */
+static void read_event(const char *what)
+{
+	struct drm_event_vblank ev[2];
+	ssize_t n = read(fd, ev, sizeof(ev));
+
+	if (n < 0) {
+		show(what, -1);
+		return;
+	}
+	printf("%s: %zd bytes: type %s length %u user_data %#llx crtc %s sequence %u\n", what,
+	       n, ev[0].base.type == DRM_EVENT_FLIP_COMPLETE ? "FLIP_COMPLETE" : "other",
+	       ev[0].base.length, (unsigned long long)ev[0].user_data, id_name(ev[0].crtc_id),
+	       ev[0].sequence);
+}
+
+static void events(uint32_t fb1, uint32_t fb2)
+{
+	struct req r = { 0 };
+
+	add(&r, plane, "FB_ID", fb2);
+	show("ATOMIC flip with an event", commit(fd, &r, DRM_MODE_PAGE_FLIP_EVENT));
+	read_event("  read");
+	r.values[0] = fb1;
+	show("ATOMIC NONBLOCK flip with an event", commit(fd, &r, DRM_MODE_PAGE_FLIP_EVENT |
+							  DRM_MODE_ATOMIC_NONBLOCK));
+	read_event("  blocking read");
+	r = (struct req){ 0 };
+	add(&r, crtc, "ACTIVE", 0);
+	show("ATOMIC ACTIVE 0 with an event", commit(fd, &r, DRM_MODE_PAGE_FLIP_EVENT |
+						     DRM_MODE_ATOMIC_ALLOW_MODESET));
+	read_event("  read");
+	r = (struct req){ 0 };
+	add(&r, crtc, "VRR_ENABLED", 0);
+	show("ATOMIC event on an inactive CRTC", commit(fd, &r, DRM_MODE_PAGE_FLIP_EVENT));
+	r = (struct req){ 0 };
+	add(&r, crtc, "ACTIVE", 1);
+	show("ATOMIC ACTIVE 1", commit(fd, &r, DRM_MODE_ATOMIC_ALLOW_MODESET));
+	crtc_state("at the end");
 }
 
 static void atomic(uint32_t fb1, uint32_t fb2)
@@ -618,9 +659,27 @@ static void atomic(uint32_t fb1, uint32_t fb2)
 	show("DESTROYPROPBLOB the MODE_ID blob in use", drm(fd, DRM_IOCTL_MODE_DESTROYPROPBLOB, &d));
 	printf("  MODE_ID %s\n", id_name(prop_value(crtc, "MODE_ID")));
 	show("ATOMIC flip after destroying", commit(fd, &r, 0));
+	events(fb1, fb2);
 }
 
-int main(void)
+/* `drmprop hold`: shows a framebuffer as master, says "ready" and waits for a
+ * signal, so that other programs see the same lit CRTC on Lumen and on Linux
+ * (where fbcon lights it at boot). */
+static int hold(void)
+{
+	uint32_t fb;
+
+	find_objects();
+	fb = make_fb(mode.hdisplay, mode.vdisplay, "fb");
+	if (setcrtc(fb))
+		return perror("SETCRTC"), 1;
+	printf("ready\n");
+	fflush(stdout);
+	pause();
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	uint32_t fb1, fb2;
 
@@ -630,6 +689,8 @@ int main(void)
 	if (fd < 0 || fd2 < 0 || fda < 0)
 		return perror("open /dev/dri/card0"), 1;
 	drm(fda, DRM_IOCTL_SET_CLIENT_CAP, &(struct drm_set_client_cap){ DRM_CLIENT_CAP_ATOMIC, 1 });
+	if (argc > 1 && !strcmp(argv[1], "hold"))
+		return hold();
 	find_objects();
 	fb1 = make_fb(mode.hdisplay, mode.vdisplay, "fb1");
 	fb2 = make_fb(mode.hdisplay, mode.vdisplay, "fb2");
