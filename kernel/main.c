@@ -2,6 +2,7 @@
  * main.c — kernel_main: brings the machine up in dependency order and starts PID 1.
  */
 #include "arch/x86_64/arch.h"
+#include "base/device.h"
 #include "block/block.h"
 #include "drivers/virtio/virtio.h"
 #include "dev/dev.h"
@@ -47,6 +48,9 @@ void kernel_main(uint32_t magic, uint32_t mbi_phys)
 	pci_init();
 	proc_init();
 	vfs_init();
+	if (device_model_init())
+		panic("sysfs: no memory for the device model");
+	pci_sysfs_init();
 	devices_init();
 	block_init();
 	virtio_init();

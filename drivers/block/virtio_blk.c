@@ -143,6 +143,7 @@ static int virtblk_probe(struct virtio_device *vdev, unsigned index)
 	vb->bdev.dev = MKDEV(VIRTBLK_MAJOR, index * VIRTBLK_MINORS);
 	vb->bdev.ops = &virtblk_ops;
 	vb->bdev.driver_data = vb;
+	vb->bdev.parent = &vdev->dev;
 	pr_info("virtio_blk virtio%u: [%s] %lu 512-byte logical blocks%s", index,
 		vb->bdev.name, (unsigned long)vb->bdev.sectors,
 		vb->bdev.read_only ? " (read-only)" : "");

@@ -12,6 +12,7 @@
 
 #include "lib/lib.h"
 #include "lib/spinlock.h"
+#include "base/device.h"
 #include "proc/proc.h"
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
@@ -56,6 +57,7 @@ struct virtio_device {
 	uint64_t features;		/* negotiated */
 	struct virtqueue *queues[VIRTIO_MAX_QUEUES];
 	bool claimed;			/* a driver took it (virtio_find skips it) */
+	struct device dev;		/* virtioN on the "virtio" bus, under the PCI function */
 	struct list_head link;		/* in the device list; never removed */
 };
 

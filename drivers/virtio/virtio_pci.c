@@ -126,6 +126,70 @@ int virtio_pci_msix_route(struct virtio_device *vdev, uint16_t entry,
 /* Devices numbered so far (under virtio_list_lock). */
 static unsigned virtio_count;
 
+/* The Linux driver that drives a device type, the name its sysfs entries show. */
+static const char *virtio_driver_name(uint16_t type)
+{
+	switch (type) {
+	case VIRTIO_ID_NET: return "virtio_net";
+	case VIRTIO_ID_BLOCK: return "virtio_blk";
+	case VIRTIO_ID_CONSOLE: return "virtio_console";
+	case VIRTIO_ID_RNG: return "virtio_rng";
+	case VIRTIO_ID_GPU: return "virtio_gpu";
+	case VIRTIO_ID_INPUT: return "virtio_input";
+	default: return "virtio";
+	}
+}
+
+static size_t virtio_show_device(void *ctx, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "0x%04x\n", ((struct virtio_device *)ctx)->type);
+}
+
+static size_t virtio_show_vendor(void *ctx, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "0x%04x\n", ((struct virtio_device *)ctx)->pci->subsystem_vendor);
+}
+
+static size_t virtio_show_modalias(void *ctx, char *buf, size_t size)
+{
+	struct virtio_device *vdev = ctx;
+
+	return ksnprintf(buf, size, "virtio:d%08Xv%08X\n", vdev->type, vdev->pci->subsystem_vendor);
+}
+
+/* The bus's uevent variable, as Linux's virtio_uevent writes it. */
+static size_t virtio_uevent(struct device *dev, char *buf, size_t size)
+{
+	size_t len = ksnprintf(buf, size, "MODALIAS=");
+
+	return len + virtio_show_modalias(dev->data, buf + MIN(len, size), size - MIN(len, size));
+}
+
+/* virtioN under its PCI function, which the virtio-pci driver now drives. */
+static void virtio_pci_add_device(struct virtio_device *vdev)
+{
+	struct device *dev = &vdev->dev;
+	int err = -ENODEV;
+
+	if (vdev->pci->sysdev)
+		err = device_bind_driver(vdev->pci->sysdev, "virtio-pci");
+	ksnprintf(dev->name, sizeof(dev->name), "virtio%u", vdev->index);
+	dev->parent = vdev->pci->sysdev;
+	dev->bus = "virtio";
+	dev->uevent = virtio_uevent;
+	dev->data = vdev;
+	if (!err)
+		err = device_register(dev);
+	if (!err)
+		err = device_add_file(dev, "device", 0444, virtio_show_device, NULL, vdev);
+	if (!err)
+		err = device_add_file(dev, "vendor", 0444, virtio_show_vendor, NULL, vdev);
+	if (!err)
+		err = device_add_file(dev, "modalias", 0444, virtio_show_modalias, NULL, vdev);
+	if (err)
+		pr_warn("virtio%u: no sysfs directory (%d)", vdev->index, err);
+}
+
 static void virtio_pci_probe(struct pci_device *pci, uint16_t type)
 {
 	struct virtio_device *vdev = kzalloc(sizeof(*vdev));
@@ -146,6 +210,7 @@ static void virtio_pci_probe(struct pci_device *pci, uint16_t type)
 	vdev->index = virtio_count++;
 	list_add_tail(&vdev->link, &virtio_devices);
 	spin_unlock_irqrestore(&virtio_list_lock, flags);
+	virtio_pci_add_device(vdev);
 }
 
 /* Scans PCI for virtio functions and maps their structures. After pci_init; once. */
@@ -175,6 +240,8 @@ struct virtio_device *virtio_find(uint16_t type)
 		}
 	}
 	spin_unlock_irqrestore(&virtio_list_lock, flags);
+	if (found && found->dev.dir)
+		device_bind_driver(&found->dev, virtio_driver_name(type));
 	return found;
 }
 

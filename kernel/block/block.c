@@ -8,6 +8,76 @@
 
 static spinlock_t block_lock = SPINLOCK_INIT("block");
 static LIST_HEAD(block_devices);
+static uint64_t block_diskseq;		/* under block_lock */
+
+static size_t block_show_size(void *ctx, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%lu\n", (unsigned long)((struct block_device *)ctx)->sectors);
+}
+
+static size_t block_show_ro(void *ctx, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%d\n", ((struct block_device *)ctx)->read_only);
+}
+
+static size_t block_show_removable(void *ctx, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "0\n");
+}
+
+static size_t block_show_diskseq(void *ctx, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%lu\n", (unsigned long)((struct block_device *)ctx)->diskseq);
+}
+
+static size_t block_show_block_size(void *ctx, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "%u\n", ((struct block_device *)ctx)->logical_block_size);
+}
+
+/* The disk type's uevent variable, as Linux's disk_uevent adds it. */
+static size_t block_uevent(struct device *dev, char *buf, size_t size)
+{
+	return ksnprintf(buf, size, "DISKSEQ=%lu\n",
+			 (unsigned long)((struct block_device *)dev->data)->diskseq);
+}
+
+static const struct {
+	const char *name;
+	size_t (*show)(void *ctx, char *buf, size_t size);
+} block_attrs[] = {
+	{ "size", block_show_size }, { "ro", block_show_ro },
+	{ "removable", block_show_removable }, { "diskseq", block_show_diskseq },
+};
+
+/* The disk's sysfs device: .../<parent>/block/<name> and its attributes. */
+static int block_sysfs_add(struct block_device *bdev)
+{
+	struct device *dev = &bdev->sysdev;
+	struct sysfs_node *queue;
+	int err;
+
+	strlcpy(dev->name, bdev->name, sizeof(dev->name));
+	dev->parent = bdev->parent;
+	dev->class = "block";
+	dev->devt = bdev->dev;
+	dev->devtype = "disk";
+	dev->uevent = block_uevent;
+	dev->data = bdev;
+	err = device_register(dev);
+	for (size_t i = 0; i < ARRAY_SIZE(block_attrs) && !err; i++)
+		err = device_add_file(dev, block_attrs[i].name, 0444, block_attrs[i].show, NULL,
+				      bdev);
+	queue = err ? NULL : sysfs_mkdir(dev->dir, "queue");
+	if (!err && !queue)
+		err = -ENOMEM;
+	if (!err)
+		err = sysfs_add_file(queue, "logical_block_size", 0444, block_show_block_size,
+				     bdev);
+	if (!err)
+		err = sysfs_add_file(queue, "hw_sector_size", 0444, block_show_block_size, bdev);
+	return err;
+}
 
 /* Adds bdev to the registry and creates /dev/<name> (block special, 0600 root as
  * Linux's devtmpfs makes it). 0, -EINVAL, -EEXIST or devtmpfs's error. */
@@ -25,11 +95,16 @@ int block_device_register(struct block_device *bdev)
 		if (other->dev == bdev->dev)
 			err = -EEXIST;
 	}
-	if (!err)
+	if (!err) {
+		bdev->diskseq = ++block_diskseq;
 		list_add_tail(&bdev->link, &block_devices);
+	}
 	spin_unlock_irqrestore(&block_lock, flags);
 	if (err)
 		return err;
+	err = block_sysfs_add(bdev);
+	if (err)
+		pr_warn("block: %s: incomplete sysfs entries (%d)", bdev->name, err);
 	return devtmpfs_create_node(bdev->name, S_IFBLK | 0600, bdev->dev);
 }
 

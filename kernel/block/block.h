@@ -8,6 +8,7 @@
 
 #include "lib/lib.h"
 #include "fs/vfs.h"
+#include "base/device.h"
 
 #define SECTOR_SIZE 512
 
@@ -34,10 +35,14 @@ struct block_device {
 	bool read_only;
 	const struct block_device_ops *ops;
 	void *driver_data;
+	struct device *parent;		/* the driver's device (virtioN), set by the driver */
+	struct device sysdev;		/* /sys/.../block/<name>, set up by registration */
+	uint64_t diskseq;		/* Linux's disk sequence number, from 1 */
 	struct list_head link;		/* in the registry, under its lock */
 };
 
-/* Adds a disk and creates its /dev node (block special). 0 or -errno. */
+/* Adds a disk, its sysfs device (class "block" under bdev->parent, with size, ro,
+ * removable, diskseq and queue/) and its /dev node (block special). 0 or -errno. */
 int block_device_register(struct block_device *bdev);
 /* The registered disk with this device number, or NULL. */
 struct block_device *block_device_find(dev_t dev);

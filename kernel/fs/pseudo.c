@@ -84,6 +84,7 @@ struct inode *pseudo_inode_new(struct inode *dir, struct pseudo_node *node, void
 	} else {
 		inode->iops = &pseudo_file_iops;
 		inode->fops = &pseudo_file_fops;
+		inode->size = node->size;
 	}
 	return inode;
 }
@@ -170,6 +171,10 @@ static int pseudo_open(struct file *file)
 	struct pseudo_text *t;
 	size_t size = 4096;
 
+	/* sysfs (whose attributes have a size) refuses to open a file for writing when
+	 * it takes no writes, even for root; procfs opens it and fails the write. */
+	if (pi->node->size && !pi->node->store && (file->flags & O_ACCMODE) != O_RDONLY)
+		return -EACCES;
 	t = kzalloc(sizeof(*t));
 	if (!t)
 		return -ENOMEM;

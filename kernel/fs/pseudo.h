@@ -37,6 +37,7 @@ struct pseudo_node {
 	const char *target;		/* a fixed link target */
 	void *ctx;			/* for show/readlink, unless the inode gives one */
 	const struct pseudo_dyn *dyn;
+	uint32_t size;			/* st_size of a file (sysfs: 4096; procfs: 0) */
 	struct pseudo_node *parent;
 	struct list_head children;
 	struct list_head link;

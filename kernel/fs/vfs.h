@@ -130,6 +130,12 @@ struct sysfs_node *sysfs_mkdir(struct sysfs_node *parent, const char *name);
  * length, like snprintf). -EEXIST when the name is taken. */
 int sysfs_add_file(struct sysfs_node *dir, const char *name, mode_t mode,
 		   size_t (*show)(void *ctx, char *buf, size_t size), void *ctx);
+/* The same with a store(ctx, buf, len) that takes what is written to the file (a
+ * NUL-terminated kernel copy of at most 4096 bytes) and returns the bytes consumed
+ * or -errno. */
+int sysfs_add_file_rw(struct sysfs_node *dir, const char *name, mode_t mode,
+		      size_t (*show)(void *ctx, char *buf, size_t size),
+		      ssize_t (*store)(void *ctx, const char *buf, size_t len), void *ctx);
 /* Adds a symbolic link to target (relative, as Linux's "../../devices/..."). */
 int sysfs_add_link(struct sysfs_node *dir, const char *name, const char *target);
 

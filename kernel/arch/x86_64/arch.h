@@ -183,6 +183,7 @@ struct pci_device {
 	uint64_t bar[6];	/* decoded base addresses */
 	uint64_t bar_size[6];
 	bool bar_is_io[6];
+	struct device *sysdev;	/* its device-model device (pci_sysfs_init), or NULL */
 	struct list_head link;
 };
 extern struct list_head pci_devices;
@@ -195,10 +196,13 @@ uint8_t pci_config_read8(struct pci_device *d, uint16_t offset);
 uint8_t pci_find_capability(struct pci_device *d, uint8_t id);
 void pci_enable_bus_master(struct pci_device *d);
 void pci_init(void);
-/* /sys/devices/pci0000:00/0000:BB:SS.F of d with its attribute files, created on the
- * first call (kernel/dev/pci_sysfs.c); path gets "devices/pci0000:00/0000:...".
- * NULL when out of memory. After vfs_init. */
+/* Registers every function as a device on the "pci" bus, /sys/devices/pci0000:00/
+ * 0000:BB:SS.F (kernel/dev/pci_sysfs.c). After device_model_init. */
+void pci_sysfs_init(void);
+/* The sysfs directory of d; path gets "devices/pci0000:00/0000:...". NULL when d has
+ * none. */
 struct sysfs_node;
+struct device;
 struct sysfs_node *pci_sysfs_dir(struct pci_device *d, char *path, size_t size);
 
 /* ---- power (kernel/arch/x86_64/acpi.c) ---- */
