@@ -56,6 +56,16 @@ struct drm_framebuffer {
 
 #define DRM_MAX_MODES 32
 
+/* The cursor plane's state (legacy CURSOR/CURSOR2): an ARGB8888 image of
+ * width x height in obj (a reference; NULL when hidden), its hotspot, and where
+ * on the CRTC its top-left corner goes. */
+struct drm_cursor {
+	struct drm_gem_object *obj;
+	uint32_t width, height;
+	int32_t hot_x, hot_y;
+	int32_t x, y;
+};
+
 /*
  * One output: a CRTC with its primary plane, an encoder and a connector, as
  * virtio-gpu's scanouts and simpledrm's single display are. The driver fills in the
@@ -64,6 +74,7 @@ struct drm_framebuffer {
  */
 struct drm_output {
 	uint32_t crtc_id, encoder_id, connector_id, plane_id;
+	uint32_t cursor_plane_id;	/* 0 when the driver has no cursor_set */
 	bool connected;
 	uint32_t mm_width, mm_height;
 	struct drm_mode_modeinfo modes[DRM_MAX_MODES];	/* modes[0] is the preferred one */
@@ -72,6 +83,7 @@ struct drm_output {
 	struct drm_framebuffer *fb;	/* holds a reference; NULL when off */
 	struct drm_mode_modeinfo mode;
 	uint32_t x, y;
+	struct drm_cursor cursor;
 };
 
 /* What a driver does for the core. Called with dev->modeset held, sleeping allowed. */
@@ -88,6 +100,11 @@ struct drm_driver_funcs {
 	 * display; fb is on output i. */
 	int (*fb_dirty)(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
 			const struct drm_clip_rect *clips, unsigned n);
+	/* Optional (a cursor plane per output when present): shows cursor on output i,
+	 * sending its image first when new_image, else only moving it; a NULL obj hides
+	 * it. 0 or -EIO. */
+	int (*cursor_set)(struct drm_device *dev, unsigned i, const struct drm_cursor *cursor,
+			  bool new_image);
 };
 
 /* The identity VERSION reports, the limits of framebuffers, the pixel formats of

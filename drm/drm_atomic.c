@@ -110,8 +110,12 @@ static int drm_atomic_set_mode(struct drm_atomic_output *o, struct drm_blob *b)
 static int drm_atomic_set_prop(struct drm_device *dev, struct drm_atomic_state *s,
 			       uint32_t type, unsigned i, int prop, uint64_t value)
 {
-	struct drm_atomic_output *o = &s->o[i];
+	struct drm_atomic_output *o;
 
+	/* Cursor planes move only through the legacy CURSOR ioctls so far. */
+	if (i >= DRM_CURSOR_INDEX(0))
+		return -EINVAL;
+	o = &s->o[i];
 	if (!drm_prop_value_valid(dev, prop, value))
 		return -EINVAL;
 	o->touched = true;

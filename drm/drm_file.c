@@ -59,7 +59,8 @@ bool drm_mutex_is_held(struct drm_mutex *m)
 }
 
 /* Allocates a device and numbers its outputs' mode objects as Linux's virtio_gpu
- * does: planes first, then CRTCs, encoders and connectors, each in creation order. */
+ * does: per output its primary and cursor planes, then its CRTC, encoder and
+ * connector. */
 struct drm_device *drm_device_alloc(const struct drm_driver *driver, unsigned nr_outputs,
 				    struct pci_device *pci, const char *bus_name)
 {
@@ -81,6 +82,8 @@ struct drm_device *drm_device_alloc(const struct drm_driver *driver, unsigned nr
 	drm_props_init(dev);
 	for (unsigned i = 0; i < nr_outputs; i++) {
 		dev->outputs[i].plane_id = dev->next_id++;
+		if (driver->funcs->cursor_set)
+			dev->outputs[i].cursor_plane_id = dev->next_id++;
 		dev->outputs[i].crtc_id = dev->next_id++;
 		dev->outputs[i].encoder_id = dev->next_id++;
 		dev->outputs[i].connector_id = dev->next_id++;

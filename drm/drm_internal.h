@@ -257,6 +257,15 @@ int drm_ioctl_obj_setproperty(struct drm_file *f, void *data);
 int drm_ioctl_setproperty(struct drm_file *f, void *data);
 int drm_ioctl_atomic(struct drm_file *f, void *data);
 
+/* ---- drm_cursor.c ---- */
+/* The object index drm_object_find_locked gives output i's cursor plane (primary
+ * planes have the output's own index). */
+#define DRM_CURSOR_INDEX(i) (DRM_MAX_OUTPUTS + (i))
+/* A plane property's value on output i's cursor plane (not `type`); dev->mutex held. */
+uint64_t drm_cursor_prop_locked(struct drm_device *dev, unsigned i, int prop);
+int drm_ioctl_cursor(struct drm_file *f, void *data);
+int drm_ioctl_cursor2(struct drm_file *f, void *data);
+
 /* ---- drm_sysfs.c ---- */
 /* Creates the sysfs entries of cardN and renderD(128+N). */
 int drm_sysfs_add(struct drm_device *dev);

@@ -221,6 +221,8 @@ static const struct drm_ioctl_desc drm_ioctls[] = {
 	DRM_IOCTL_DEF(MODE_GETPLANE, drm_ioctl_getplane, 0),
 	DRM_IOCTL_DEF(WAIT_VBLANK, drm_ioctl_wait_vblank, 0),
 	DRM_IOCTL_DEF(MODE_PAGE_FLIP, drm_ioctl_page_flip, DRM_MASTER),
+	DRM_IOCTL_DEF(MODE_CURSOR, drm_ioctl_cursor, DRM_MASTER),
+	DRM_IOCTL_DEF(MODE_CURSOR2, drm_ioctl_cursor2, DRM_MASTER),
 	DRM_IOCTL_DEF(CRTC_GET_SEQUENCE, drm_ioctl_crtc_get_sequence, 0),
 	DRM_IOCTL_DEF(CRTC_QUEUE_SEQUENCE, drm_ioctl_crtc_queue_sequence, 0),
 	DRM_IOCTL_DEF(MODE_GETPROPERTY, drm_ioctl_getproperty, 0),

@@ -160,17 +160,22 @@ int drm_ioctl_getcrtc(struct drm_file *f, void *data)
 	return 0;
 }
 
-/* GETPLANERESOURCES: primary planes are listed only to universal-planes clients. */
+/* GETPLANERESOURCES: the primary and cursor planes, listed only to universal-planes
+ * clients (there are no overlay planes). Atomic clients do not see cursor planes
+ * until atomic commits can drive them (they fall back to a software cursor). */
 int drm_ioctl_getplaneresources(struct drm_file *f, void *data)
 {
 	struct drm_mode_get_plane_res *r = data;
 	struct drm_device *dev = f->dev;
-	uint32_t ids[DRM_MAX_OUTPUTS];
-	unsigned n = f->universal_planes ? dev->nr_outputs : 0;
+	uint32_t ids[2 * DRM_MAX_OUTPUTS];
+	unsigned n = 0;
 	int err;
 
-	for (unsigned i = 0; i < n; i++)
-		ids[i] = dev->outputs[i].plane_id;
+	for (unsigned i = 0; f->universal_planes && i < dev->nr_outputs; i++) {
+		ids[n++] = dev->outputs[i].plane_id;
+		if (dev->outputs[i].cursor_plane_id && !f->atomic)
+			ids[n++] = dev->outputs[i].cursor_plane_id;
+	}
 	err = drm_put_ids(r->plane_id_ptr, r->count_planes, ids, n);
 	r->count_planes = n;
 	return err;
@@ -179,21 +184,33 @@ int drm_ioctl_getplaneresources(struct drm_file *f, void *data)
 /* GETPLANE: formats are copied only when all fit. */
 int drm_ioctl_getplane(struct drm_file *f, void *data)
 {
+	static const uint32_t cursor_formats[] = { DRM_FORMAT_ARGB8888 };
 	struct drm_mode_get_plane *p = data;
 	struct drm_device *dev = f->dev;
-	int i = drm_find(dev, p->plane_id, plane_id), err = 0;
+	int i = p->plane_id ? drm_find(dev, p->plane_id, plane_id) : -1, err = 0;
+	int c = p->plane_id ? drm_find(dev, p->plane_id, cursor_plane_id) : -1;
+	const uint32_t *formats = dev->driver->formats;
 	unsigned nf = dev->driver->nr_formats;
 
-	if (i < 0)
+	if (i < 0 && c < 0)
 		return -ENOENT;
 	drm_mutex_lock(&dev->mutex);
-	p->crtc_id = dev->outputs[i].fb ? dev->outputs[i].crtc_id : 0;
-	p->fb_id = dev->outputs[i].fb ? dev->outputs[i].fb->id : 0;
+	if (i >= 0) {
+		p->crtc_id = dev->outputs[i].fb ? dev->outputs[i].crtc_id : 0;
+		p->fb_id = dev->outputs[i].fb ? dev->outputs[i].fb->id : 0;
+	} else {
+		/* Linux's cursor shows an internal framebuffer without a file; ours has none. */
+		i = c;
+		p->crtc_id = dev->outputs[i].cursor.obj ? dev->outputs[i].crtc_id : 0;
+		p->fb_id = 0;
+		formats = cursor_formats;
+		nf = ARRAY_SIZE(cursor_formats);
+	}
 	drm_mutex_unlock(&dev->mutex);
 	p->possible_crtcs = 1u << i;
 	p->gamma_size = 0;
 	if (nf && p->count_format_types >= nf &&
-	    copy_to_user((void __user *)(uintptr_t)p->format_type_ptr, dev->driver->formats,
+	    copy_to_user((void __user *)(uintptr_t)p->format_type_ptr, formats,
 			 nf * sizeof(uint32_t)))
 		err = -EFAULT;
 	p->count_format_types = nf;

@@ -206,7 +206,7 @@ uint32_t drm_object_id_alloc_locked(struct drm_device *dev)
 }
 
 /* The object id names: its DRM_MODE_OBJECT_* type and output (or property) index
- * in *index; 0 when there is none. */
+ * in *index (DRM_CURSOR_INDEX(output) for a cursor plane); 0 when there is none. */
 uint32_t drm_object_find_locked(struct drm_device *dev, uint32_t id, unsigned *index)
 {
 	int p = drm_prop_of_id(dev, id);
@@ -222,6 +222,9 @@ uint32_t drm_object_find_locked(struct drm_device *dev, uint32_t id, unsigned *i
 		if (id == out->encoder_id)
 			return DRM_MODE_OBJECT_ENCODER;
 		if (id == out->plane_id)
+			return DRM_MODE_OBJECT_PLANE;
+		*index = DRM_CURSOR_INDEX(i);
+		if (id && id == out->cursor_plane_id)
 			return DRM_MODE_OBJECT_PLANE;
 	}
 	*index = p;
@@ -332,6 +335,9 @@ uint64_t drm_object_prop_value_locked(struct drm_device *dev, uint32_t type, uns
 		return drm_connector_prop(dev, i, prop);
 	if (type == DRM_MODE_OBJECT_CRTC)
 		return drm_crtc_prop(dev, i, prop);
+	if (i >= DRM_CURSOR_INDEX(0))
+		return prop == DRM_PROP_TYPE ? DRM_PLANE_TYPE_CURSOR :
+		       drm_cursor_prop_locked(dev, i - DRM_CURSOR_INDEX(0), prop);
 	return drm_plane_prop(dev, i, prop);
 }
 

@@ -4,7 +4,8 @@
  * (RESOURCE_CREATE_2D) backed by its own pages (RESOURCE_ATTACH_BACKING with a
  * scatter list), and showing a framebuffer is SET_SCANOUT + TRANSFER_TO_HOST_2D +
  * RESOURCE_FLUSH. Every command is one request/response chain on the control queue,
- * built by virtgpu_cmd, waited for through the queue's interrupt.
+ * built by virtgpu_cmd, waited for through the queue's interrupt. The cursor plane is
+ * UPDATE_CURSOR/MOVE_CURSOR on the cursor queue.
  */
 #include "arch/x86_64/arch.h"
 #include "drivers/virtio/virtio.h"
@@ -128,20 +129,28 @@ static int virtgpu_set_scanout(struct virtgpu *vg, uint32_t scanout, uint32_t id
 	return virtgpu_cmd_nodata(vg, &cmd, sizeof(cmd));
 }
 
-/* Copies a rectangle of the resource's backing to the host, then shows it. */
-static int virtgpu_transfer_and_flush(struct virtgpu *vg, struct drm_gem_object *obj,
-				      uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+/* Copies a rectangle of the resource's backing to the host. */
+static int virtgpu_transfer(struct virtgpu *vg, struct drm_gem_object *obj, uint32_t x,
+			    uint32_t y, uint32_t w, uint32_t h)
 {
 	struct virtio_gpu_transfer_to_host_2d xfer = {
 		.hdr.type = VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D, .r = { x, y, w, h },
 		.offset = (uint64_t)y * obj->pitch + (uint64_t)x * 4,
 		.resource_id = obj->hw_id,
 	};
+
+	return virtgpu_cmd_nodata(vg, &xfer, sizeof(xfer));
+}
+
+/* Copies a rectangle of the resource's backing to the host, then shows it. */
+static int virtgpu_transfer_and_flush(struct virtgpu *vg, struct drm_gem_object *obj,
+				      uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+{
 	struct virtio_gpu_resource_flush flush = {
 		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .r = { x, y, w, h },
 		.resource_id = obj->hw_id,
 	};
-	int err = virtgpu_cmd_nodata(vg, &xfer, sizeof(xfer));
+	int err = virtgpu_transfer(vg, obj, x, y, w, h);
 
 	return err ? err : virtgpu_cmd_nodata(vg, &flush, sizeof(flush));
 }
@@ -216,11 +225,39 @@ static int virtgpu_fb_dirty(struct drm_device *drm, unsigned i, struct drm_frame
 	return virtgpu_transfer_and_flush(drm_driver_data(drm), obj, x1, y1, x2 - x1, y2 - y1);
 }
 
+/* drm cursor_set: a new image goes to the host (the part of the resource it covers)
+ * before UPDATE_CURSOR names it; a move is MOVE_CURSOR. Cursor commands travel on
+ * the cursor queue and have no response, as Linux's virtio_gpu_cursor_ping. */
+static int virtgpu_cursor_set(struct drm_device *drm, unsigned i, const struct drm_cursor *c,
+			      bool new_image)
+{
+	struct virtgpu *vg = drm_driver_data(drm);
+	struct virtio_gpu_update_cursor cmd = {
+		.hdr.type = new_image ? VIRTIO_GPU_CMD_UPDATE_CURSOR : VIRTIO_GPU_CMD_MOVE_CURSOR,
+		.pos = { .scanout_id = i, .x = (uint32_t)c->x, .y = (uint32_t)c->y },
+	};
+	struct virtio_buf buf = { &cmd, sizeof(cmd), false };
+	long ret;
+
+	if (new_image && c->obj) {
+		ret = virtgpu_transfer(vg, c->obj, 0, 0, MIN(c->width, c->obj->width),
+				       MIN(c->height, c->obj->height));
+		if (ret)
+			return ret;
+		cmd.resource_id = c->obj->hw_id;
+		cmd.hot_x = (uint32_t)c->hot_x;
+		cmd.hot_y = (uint32_t)c->hot_y;
+	}
+	ret = virtqueue_run(vg->cursorq, &buf, 1);
+	return ret < 0 ? ret : 0;
+}
+
 static const struct drm_driver_funcs virtgpu_funcs = {
 	.gem_create = virtgpu_gem_create,
 	.gem_free = virtgpu_gem_free,
 	.output_set = virtgpu_output_set,
 	.fb_dirty = virtgpu_fb_dirty,
+	.cursor_set = virtgpu_cursor_set,
 };
 
 static const uint32_t virtgpu_formats[] = { DRM_FORMAT_XRGB8888 };
