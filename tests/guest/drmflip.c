@@ -3,7 +3,9 @@
  * buffers, O_NONBLOCK, blocking reads, poll and epoll readiness, order, user_data,
  * crtc_id, sequence, CLOCK_MONOTONIC timestamps), a second flip while one is pending,
  * the vblank ioctls, and bad input from non-master and render-node files. Only
- * deterministic facts are printed (timestamps as comparisons). */
+ * deterministic facts are printed (timestamps as comparisons). Then the cursor plane
+ * through the legacy CURSOR/CURSOR2 ioctls; with an argument NAME, the screen with
+ * the cursor shown is screendumped as NAME by `shot`. */
 #include <drm.h>
 #include <drm_fourcc.h>
 #include <drm_mode.h>
@@ -331,7 +333,125 @@ static void many_flips(int fd, struct setup *s)
 	       bad_user, bad_crtc, bad_len, backwards, early, seq_delta, seq_same);
 }
 
-int main(void)
+/* The cursor image: opaque, red = x * 4, green = y * 4, blue 0x80. */
+static uint32_t make_cursor(int fd)
+{
+	struct drm_mode_create_dumb c = { .width = 64, .height = 64, .bpp = 32 };
+	struct drm_mode_map_dumb m = { 0 };
+	uint32_t *px;
+
+	if (drm(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c) < 0)
+		return 0;
+	m.handle = c.handle;
+	if (drm(fd, DRM_IOCTL_MODE_MAP_DUMB, &m) < 0)
+		return 0;
+	px = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
+	if (px == MAP_FAILED)
+		return 0;
+	for (uint32_t y = 0; y < 64; y++)
+		for (uint32_t x = 0; x < 64; x++)
+			px[y * c.pitch / 4 + x] = 0xff000000 | x * 4 << 16 | y * 4 << 8 | 0x80;
+	munmap(px, c.size);
+	return c.handle;
+}
+
+static int cursor(int fd, uint32_t crtc, uint32_t flags, uint32_t handle, uint32_t w,
+		  uint32_t h, int32_t x, int32_t y)
+{
+	struct drm_mode_cursor c = { .flags = flags, .crtc_id = crtc, .handle = handle,
+				     .width = w, .height = h, .x = x, .y = y };
+
+	return drm(fd, DRM_IOCTL_MODE_CURSOR, &c);
+}
+
+/* The value of the property called name on plane id, or -1 when it has none. */
+static long long plane_prop(int fd, uint32_t id, const char *name)
+{
+	uint32_t ids[32];
+	uint64_t values[32];
+	struct drm_mode_obj_get_properties op = { .props_ptr = (uintptr_t)ids,
+						  .prop_values_ptr = (uintptr_t)values,
+						  .count_props = 32, .obj_id = id,
+						  .obj_type = DRM_MODE_OBJECT_PLANE };
+
+	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &op) < 0)
+		return -1;
+	for (unsigned k = 0; k < op.count_props && k < 32; k++) {
+		struct drm_mode_get_property p = { .prop_id = ids[k] };
+
+		if (drm(fd, DRM_IOCTL_MODE_GETPROPERTY, &p) == 0 && !strcmp(p.name, name))
+			return values[k];
+	}
+	return -1;
+}
+
+/* The planes a universal-planes client sees: the cursor plane's state. */
+static void show_planes(int fd, const char *when)
+{
+	struct drm_mode_get_plane_res pr = { 0 };
+	uint32_t ids[8], formats[8];
+
+	pr.plane_id_ptr = (uintptr_t)ids;
+	pr.count_planes = 8;
+	show("GETPLANERESOURCES", drm(fd, DRM_IOCTL_MODE_GETPLANERESOURCES, &pr));
+	printf("  %s: %u planes\n", when, pr.count_planes);
+	for (unsigned k = 0; k < pr.count_planes && k < 8; k++) {
+		struct drm_mode_get_plane p = { .plane_id = ids[k], .count_format_types = 8,
+						.format_type_ptr = (uintptr_t)formats };
+
+		if (drm(fd, DRM_IOCTL_MODE_GETPLANE, &p) < 0) {
+			printf("  GETPLANE %u: -1 %s\n", k, errname(errno));
+			continue;
+		}
+		printf("  plane %u: id +%u formats %u first %.4s possible_crtcs %#x on crtc %d",
+		       k, ids[k] - ids[0], p.count_format_types, (char *)&formats[0],
+		       p.possible_crtcs, p.crtc_id != 0);
+		if (formats[0] == DRM_FORMAT_XRGB8888)
+			printf(" fb %d", p.fb_id != 0);
+		printf(" type %lld CRTC_X %lld CRTC_W %lld SRC_H %lld\n", plane_prop(fd, ids[k], "type"),
+		       plane_prop(fd, ids[k], "CRTC_X"), plane_prop(fd, ids[k], "CRTC_W"),
+		       plane_prop(fd, ids[k], "SRC_H"));
+	}
+}
+
+/* Legacy cursor ioctls on the cursor plane, and a screendump with it shown. */
+static void cursors(int fd, int fd2, struct setup *s, const char *shot)
+{
+	struct drm_set_client_cap cap = { DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1 };
+	struct drm_mode_cursor2 c2 = { .flags = DRM_MODE_CURSOR_BO | DRM_MODE_CURSOR_MOVE,
+				       .crtc_id = s->crtc, .width = 64, .height = 64,
+				       .x = 300, .y = 150, .hot_x = 5, .hot_y = 5 };
+	uint32_t handle = make_cursor(fd);
+	char cmd[64];
+
+	c2.handle = handle;
+	show("SET_CLIENT_CAP UNIVERSAL_PLANES", drm(fd, DRM_IOCTL_SET_CLIENT_CAP, &cap));
+	show_planes(fd, "before a cursor");
+	show("CURSOR no flags", cursor(fd, s->crtc, 0, handle, 64, 64, 0, 0));
+	show("CURSOR unknown flag", cursor(fd, s->crtc, 0x10, handle, 64, 64, 0, 0));
+	show("CURSOR bad crtc", cursor(fd, 9999, DRM_MODE_CURSOR_BO, handle, 64, 64, 0, 0));
+	show("CURSOR connector id as crtc", cursor(fd, s->connector, DRM_MODE_CURSOR_MOVE, 0, 0, 0, 0, 0));
+	show("CURSOR bad handle", cursor(fd, s->crtc, DRM_MODE_CURSOR_BO, 9999, 64, 64, 0, 0));
+	show("CURSOR width 16", cursor(fd, s->crtc, DRM_MODE_CURSOR_BO, handle, 16, 64, 0, 0));
+	show("CURSOR height 9000", cursor(fd, s->crtc, DRM_MODE_CURSOR_BO, handle, 64, 9000, 0, 0));
+	show("CURSOR from a non-master", cursor(fd2, s->crtc, DRM_MODE_CURSOR_BO, 0, 0, 0, 0, 0));
+	show("CURSOR bad argument pointer", drm(fd, DRM_IOCTL_MODE_CURSOR, (void *)8));
+	show("CURSOR hide while hidden", cursor(fd, s->crtc, DRM_MODE_CURSOR_BO, 0, 0, 0, 0, 0));
+	show("CURSOR move while hidden", cursor(fd, s->crtc, DRM_MODE_CURSOR_MOVE, 0, 0, 0, 10, 10));
+	show("CURSOR set 64x64", cursor(fd, s->crtc, DRM_MODE_CURSOR_BO, handle, 64, 64, 0, 0));
+	show("CURSOR move", cursor(fd, s->crtc, DRM_MODE_CURSOR_MOVE, 0, 0, 0, 100, 200));
+	show("CURSOR move off the top-left", cursor(fd, s->crtc, DRM_MODE_CURSOR_MOVE, 0, 0, 0, -20, -30));
+	show("CURSOR2 set with hotspot and move", drm(fd, DRM_IOCTL_MODE_CURSOR2, &c2));
+	show_planes(fd, "with a cursor");
+	if (shot) {
+		snprintf(cmd, sizeof(cmd), "shot %s", shot);
+		show("shot", system(cmd));
+	}
+	show("CURSOR hide", cursor(fd, s->crtc, DRM_MODE_CURSOR_BO, 0, 0, 0, 0, 0));
+	show_planes(fd, "hidden");
+}
+
+int main(int argc, char **argv)
 {
 	struct setup s;
 	int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC), fd2, render;
@@ -352,6 +472,7 @@ int main(void)
 	two_events(fd, &s);
 	epoll_events(fd, &s);
 	many_flips(fd, &s);
+	cursors(fd, fd2, &s, argc > 1 ? argv[1] : NULL);
 
 	/* The master closes with a flip pending; the next opener becomes master. */
 	show("PAGE_FLIP then close", flip(fd, s.crtc, s.fb[1], DRM_MODE_PAGE_FLIP_EVENT, 9));
