@@ -59,8 +59,8 @@ bool drm_mutex_is_held(struct drm_mutex *m)
 }
 
 /* Allocates a device and numbers its outputs' mode objects as Linux's virtio_gpu
- * does: per output its primary and cursor planes, then its CRTC, encoder and
- * connector. */
+ * does: per output its primary and cursor planes, then its CRTC, connector and
+ * encoder. */
 struct drm_device *drm_device_alloc(const struct drm_driver *driver, unsigned nr_outputs,
 				    struct pci_device *pci, const char *bus_name)
 {
@@ -85,8 +85,8 @@ struct drm_device *drm_device_alloc(const struct drm_driver *driver, unsigned nr
 		if (driver->funcs->cursor_set)
 			dev->outputs[i].cursor_plane_id = dev->next_id++;
 		dev->outputs[i].crtc_id = dev->next_id++;
-		dev->outputs[i].encoder_id = dev->next_id++;
 		dev->outputs[i].connector_id = dev->next_id++;
+		dev->outputs[i].encoder_id = dev->next_id++;
 	}
 	dev->first_dynamic_id = dev->next_id;
 	return dev;
