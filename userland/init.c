@@ -100,13 +100,14 @@ static void mount_all(void)
 }
 
 /*
- * Mount the root disk on /newroot, move /dev there, make it "/" (MS_MOVE of the mount
+ * Mount the root disk read-write on /newroot (make run keeps a persistent copy; tests
+ * and make boot get a throwaway QEMU snapshot), move /dev there, make it "/" (MS_MOVE of the mount
  * onto "/", then chroot, as busybox's switch_root). The initramfs stays underneath,
  * unreachable. Returns 0, or -1 (after a warning) when we stay in the initramfs.
  */
 static int switch_root(void)
 {
-	if (mount(ROOT_DEVICE, "/newroot", "ext2", MS_RDONLY, NULL) < 0) {
+	if (mount(ROOT_DEVICE, "/newroot", "ext2", 0, NULL) < 0) {
 		say("warning: cannot mount the root disk %s: %s", ROOT_DEVICE, strerror(errno));
 		return -1;
 	}
