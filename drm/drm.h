@@ -144,6 +144,11 @@ int drm_device_register(struct drm_device *dev);
 bool drm_aperture_in_use(uint64_t base, uint64_t size);
 /* Fills a mode (name, vrefresh, type) from its timings. */
 void drm_mode_set_name(struct drm_mode_modeinfo *mode);
+/* The modes Linux's drm_add_edid_modes gives an EDID of len bytes (QEMU's kinds of
+ * timings; see drm_edid.c), sorted as Linux's drm_mode_sort, at most max; the count,
+ * 0 for an EDID Linux rejects. Never reads past len. */
+unsigned drm_edid_modes(const uint8_t *edid, size_t len, struct drm_mode_modeinfo *modes,
+			unsigned max);
 /* A mode of width x height at 60 Hz with CVT timings (as Linux's drm_cvt_mode). */
 void drm_mode_cvt(struct drm_mode_modeinfo *mode, int width, int height, bool preferred);
 

@@ -3,7 +3,7 @@
  * CVT timings (VESA Coordinated Video Timings, normal blanking) for a size, which is
  * what Linux's virtio_gpu offers as the preferred mode of a scanout.
  */
-#include "drm/drm_internal.h"
+#include "drm/drm.h"
 
 /* Linux's drm_mode_vrefresh, rounded to the closest Hz. */
 static uint32_t drm_mode_vrefresh(const struct drm_mode_modeinfo *m)

@@ -274,7 +274,8 @@ static const struct drm_driver virtgpu_driver = {
 };
 
 /* Reads scanout i's EDID: the base block and its extensions (byte 126) become the
- * connector's EDID property; bytes 21 and 22 give the physical size (centimetres). */
+ * connector's EDID property and its mode list (when it gives modes); bytes 21 and
+ * 22 give the physical size (centimetres). */
 static void virtgpu_read_edid(struct virtgpu *vg, unsigned i, struct drm_output *out)
 {
 	struct virtio_gpu_cmd_get_edid cmd = { .hdr.type = VIRTIO_GPU_CMD_GET_EDID, .scanout = i };
@@ -286,11 +287,16 @@ static void virtgpu_read_edid(struct virtgpu *vg, unsigned i, struct drm_output 
 			 VIRTIO_GPU_RESP_OK_EDID) && resp->size >= 128) {
 		size_t len = MIN((resp->edid[126] + 1) * 128u,
 				 MIN((size_t)resp->size, sizeof(resp->edid)));
+		unsigned n;
 
 		out->mm_width = resp->edid[21] * 10;
 		out->mm_height = resp->edid[22] * 10;
 		if (drm_output_set_edid(vg->drm, i, resp->edid, len - len % 128))
 			pr_warn("virtio_gpu: no memory for the EDID of scanout %u", i);
+		/* Linux's virtio_gpu offers the EDID's modes when it gives any */
+		n = drm_edid_modes(resp->edid, len - len % 128, out->modes, DRM_MAX_MODES);
+		if (n)
+			out->nr_modes = n;
 	}
 	kfree(resp);
 }
