@@ -17,25 +17,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-#include "errname.h"
-
-static int drm(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: -1 %s\n", what, errname(errno));
-	else
-		printf("%s: %ld\n", what, r);
-}
+#include "drmtest.h"
 
 /* The pattern: red grows left to right, green top to bottom, blue is x ^ y. */
 static uint32_t pattern(uint32_t x, uint32_t y, uint32_t w, uint32_t h)

@@ -20,25 +20,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
-#include "errname.h"
-
-static int drm(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: -1 %s\n", what, errname(errno));
-	else
-		printf("%s: %ld\n", what, r);
-}
+#include "drmtest.h"
 
 /* An unmapped address the compiler cannot see through. */
 static volatile uintptr_t bad_address = 8;

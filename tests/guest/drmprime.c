@@ -22,38 +22,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "errname.h"
+#include "drmtest.h"
 
 #define W 256
 #define H 64
 #define SIZE (W * H * 4)
-
-static int drm(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: -1 %s\n", what, errname(errno));
-	else
-		printf("%s: %ld\n", what, r);
-}
-
-/* Shows only success or the errno (for results that differ by design: fds). */
-static void ok(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: -1 %s\n", what, errname(errno));
-	else
-		printf("%s: ok\n", what);
-}
 
 static int card(void)
 {

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-#include "errname.h"
+#include "drmtest.h"
 
 static int fd, fd2, fda;	/* master, second file, atomic reader */
 static uint32_t crtc, conn, enc, plane;
@@ -52,24 +52,6 @@ static const char *id_name(uint32_t id)
 	snprintf(buf, sizeof(buf), "blob%u", ++nr_blobs);
 	name_id(id, buf);
 	return names[nr_names - 1].name;
-}
-
-static int drm(int f, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(f, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-static void show(const char *what, long r)
-{
-	if (r < 0)
-		printf("%s: -1 %s\n", what, errname(errno));
-	else
-		printf("%s: %ld\n", what, r);
 }
 
 /* A property's name, flags and (for ids) a readable value. */
