@@ -541,3 +541,42 @@ static void fuzz_image(uint32_t bs, int rounds)
 
 TEST(ext2_survives_random_damage_1k) { fuzz_image(1024, 400); }
 TEST(ext2_survives_random_damage_4k) { fuzz_image(4096, 200); }
+
+/* The block map walk shared by ext2_bmap and ext2_bmap_alloc: the first and last
+ * block of each range (direct, single, double, triple indirect) at 1 and 4 KiB. */
+static void check_map_path(uint32_t bs)
+{
+	struct ext2_fs fs = { .block_size = bs };
+	uint64_t p = bs / 4, single = 12 + p, dbl = single + p * p, tpl = dbl + p * p * p;
+	struct ext2_map_path path;
+
+	CHECK_EQ(ext2_ptrs_per_block(&fs), p);
+	CHECK_EQ(ext2_map_path(&fs, 0, &path), 0);
+	CHECK(path.depth == 0 && path.slot[0] == 0);
+	CHECK_EQ(ext2_map_path(&fs, 11, &path), 0);
+	CHECK(path.depth == 0 && path.slot[0] == 11);
+	CHECK_EQ(ext2_map_path(&fs, 12, &path), 0);
+	CHECK(path.depth == 1 && path.slot[0] == 12 && path.slot[1] == 0);
+	CHECK_EQ(ext2_map_path(&fs, single - 1, &path), 0);
+	CHECK(path.depth == 1 && path.slot[0] == 12 && path.slot[1] == p - 1);
+	CHECK_EQ(ext2_map_path(&fs, single, &path), 0);
+	CHECK(path.depth == 2 && path.slot[0] == 13 && path.slot[1] == 0 && path.slot[2] == 0);
+	CHECK_EQ(ext2_map_path(&fs, single + p + 3, &path), 0);
+	CHECK(path.depth == 2 && path.slot[1] == 1 && path.slot[2] == 3);
+	CHECK_EQ(ext2_map_path(&fs, dbl - 1, &path), 0);
+	CHECK(path.depth == 2 && path.slot[1] == p - 1 && path.slot[2] == p - 1);
+	CHECK_EQ(ext2_map_path(&fs, dbl, &path), 0);
+	CHECK(path.depth == 3 && path.slot[0] == 14 && path.slot[1] == 0 &&
+	      path.slot[2] == 0 && path.slot[3] == 0);
+	CHECK_EQ(ext2_map_path(&fs, dbl + p * p * 2 + p * 5 + 7, &path), 0);
+	CHECK(path.depth == 3 && path.slot[1] == 2 && path.slot[2] == 5 && path.slot[3] == 7);
+	CHECK_EQ(ext2_map_path(&fs, tpl - 1, &path), 0);
+	CHECK(path.depth == 3 && path.slot[1] == p - 1 && path.slot[2] == p - 1 &&
+	      path.slot[3] == p - 1);
+	CHECK_EQ(ext2_map_path(&fs, tpl, &path), -EFBIG);
+	CHECK_EQ(ext2_map_path(&fs, UINT64_MAX, &path), -EFBIG);
+	CHECK_EQ(ext2_max_size(&fs), tpl * bs);
+}
+
+TEST(ext2_map_path_1k) { check_map_path(1024); }
+TEST(ext2_map_path_4k) { check_map_path(4096); }

@@ -189,6 +189,21 @@ int ext2_fs_init(struct ext2_fs *fs, const void *raw, uint64_t dev_bytes);
 int ext2_group_read(struct ext2_fs *fs, uint32_t group, struct ext2_group_desc *gd);
 /* Reads and decodes inode ino. -EINVAL/-EUCLEAN/-EIO for a bad number or table. */
 int ext2_inode_read(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *out);
+/* Block pointers per indirect block: 256 (1 KiB blocks) to 1024 (4 KiB). */
+uint32_t ext2_ptrs_per_block(const struct ext2_fs *fs);
+/* Where a file block sits in the block map: under `depth` levels of indirect blocks
+ * (0: a direct block), reached through slot[0] of inode->block, then slot[1..depth]
+ * of each indirect block on the way down. */
+struct ext2_map_path {
+	int depth;
+	uint32_t slot[4];
+};
+/* Fills *path for file block lblock; -EFBIG past the triple-indirect range. */
+int ext2_map_path(const struct ext2_fs *fs, uint64_t lblock, struct ext2_map_path *path);
+/* -EIO with a log line when block (read from inode's map) is neither 0 (a hole) nor
+ * a data block of the file system, else 0. */
+int ext2_ptr_check(const struct ext2_fs *fs, const struct ext2_inode *inode,
+		   uint32_t block);
 /* Maps file block lblock of inode to a disk block (*pblock 0 for a hole). -EIO for
  * a pointer outside the file system, -EFBIG past the triple-indirect range. */
 int ext2_bmap(struct ext2_fs *fs, const struct ext2_inode *inode, uint64_t lblock,

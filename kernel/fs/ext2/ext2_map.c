@@ -6,24 +6,9 @@
 #include "fs/ext2/ext2_disk.h"
 #include "lib/log.h"
 
-static uint32_t ptrs(const struct ext2_fs *fs)
-{
-	return fs->block_size / 4;
-}
-
 static uint32_t *level_buf(struct ext2_fs *fs, int depth)
 {
 	return (uint32_t *)(fs->ibuf + (depth - 1) * fs->block_size);
-}
-
-static int ptr_check(struct ext2_fs *fs, const struct ext2_inode *inode, uint32_t block)
-{
-	if (block && (block < fs->first_data_block || block >= fs->blocks_count)) {
-		pr_err("ext2: inode %u: block pointer %u outside the file system\n",
-		       inode->ino, block);
-		return -EIO;
-	}
-	return 0;
 }
 
 /* Allocates a block for inode near goal; an indirect one is zeroed on the disk. */
@@ -59,55 +44,40 @@ static uint32_t map_goal(const struct ext2_fs *fs, const struct ext2_inode *inod
 int ext2_bmap_alloc(struct ext2_fs *fs, struct ext2_inode *inode, uint64_t lblock,
 		    uint32_t *pblock, bool *fresh)
 {
-	uint64_t p = ptrs(fs), span = 1;
-	uint32_t *slot, goal = map_goal(fs, inode), *ind = level_buf(fs, 1);
-	int depth, err;
+	uint32_t *slot, *ind = level_buf(fs, 1), block;
+	struct ext2_map_path path;
+	int err;
 
 	*fresh = false;
-	if (lblock < EXT2_NDIR_BLOCKS) {
-		slot = &inode->block[lblock];
-		depth = 0;
-	} else {
-		lblock -= EXT2_NDIR_BLOCKS;
-		for (depth = 1; depth <= 3; depth++) {
-			span *= p;
-			if (lblock < span)
-				break;
-			lblock -= span;
-		}
-		if (depth > 3)
-			return -EFBIG;
-		slot = &inode->block[EXT2_NDIR_BLOCKS + depth - 1];
-	}
-	err = ptr_check(fs, inode, *slot);
+	*pblock = 0;
+	err = ext2_map_path(fs, lblock, &path);
+	if (err)
+		return err;
+	slot = &inode->block[path.slot[0]];
+	err = ext2_ptr_check(fs, inode, *slot);
 	if (!err && !*slot) {
-		err = map_new_block(fs, inode, goal, depth > 0, slot);
-		*fresh = !err && depth == 0;
+		err = map_new_block(fs, inode, map_goal(fs, inode), path.depth > 0, slot);
+		*fresh = !err && path.depth == 0;
 	}
-	if (depth == 0)
-		*pblock = *slot;
 	/* *slot is now the top block; walk down, filling holes in indirect blocks. */
-	for (uint32_t block = *slot; !err && depth > 0; depth--) {
-		uint32_t idx;
+	block = *slot;
+	for (int level = 1; !err && level <= path.depth; level++) {
+		uint32_t idx = path.slot[level];
 
 		err = fs->read(fs->ctx, block, ind);
 		if (err)
 			break;
-		span /= p;
-		idx = lblock / span;
-		lblock %= span;
-		err = ptr_check(fs, inode, ind[idx]);
+		err = ext2_ptr_check(fs, inode, ind[idx]);
 		if (!err && !ind[idx]) {
-			err = map_new_block(fs, inode, block + 1, depth > 1, &ind[idx]);
+			err = map_new_block(fs, inode, block + 1, level < path.depth, &ind[idx]);
 			if (!err)
 				err = fs->write(fs->ctx, block, ind);
-			if (!err && depth == 1)
-				*fresh = true;
+			*fresh = !err && level == path.depth;
 		}
 		block = ind[idx];
-		if (depth == 1)
-			*pblock = block;
 	}
+	if (!err)
+		*pblock = block;
 	return err;
 }
 
@@ -117,20 +87,20 @@ static int free_tree(struct ext2_fs *fs, struct ext2_inode *inode, uint32_t bloc
 		     int depth, uint64_t from, uint64_t span)
 {
 	uint32_t *buf = level_buf(fs, depth);
-	uint64_t child_span = span / ptrs(fs);
+	uint64_t child_span = span / ext2_ptrs_per_block(fs);
 	bool changed = false;
 	int err;
 
 	err = fs->read(fs->ctx, block, buf);
 	if (err)
 		return err;
-	for (uint32_t i = from / child_span; i < ptrs(fs); i++) {
+	for (uint32_t i = from / child_span; i < ext2_ptrs_per_block(fs); i++) {
 		uint64_t sub = i == from / child_span ? from % child_span : 0;
 		uint32_t c = buf[i];
 
 		if (!c)
 			continue;
-		err = ptr_check(fs, inode, c);
+		err = ext2_ptr_check(fs, inode, c);
 		if (!err && depth > 1)
 			err = free_tree(fs, inode, c, depth - 1, sub, child_span);
 		if (!err && (depth == 1 || sub == 0)) {
@@ -156,7 +126,7 @@ int ext2_truncate_blocks(struct ext2_fs *fs, struct ext2_inode *inode, uint64_t 
 	for (uint64_t l = keep; l < EXT2_NDIR_BLOCKS; l++) {
 		if (!inode->block[l])
 			continue;
-		err = ptr_check(fs, inode, inode->block[l]);
+		err = ext2_ptr_check(fs, inode, inode->block[l]);
 		if (!err)
 			err = ext2_block_free(fs, inode->block[l]);
 		if (err)
@@ -168,9 +138,9 @@ int ext2_truncate_blocks(struct ext2_fs *fs, struct ext2_inode *inode, uint64_t 
 		uint32_t *top = &inode->block[EXT2_NDIR_BLOCKS + depth - 1];
 		uint64_t from = keep > base ? keep - base : 0;
 
-		span *= ptrs(fs);
+		span *= ext2_ptrs_per_block(fs);
 		if (*top && from < span) {
-			err = ptr_check(fs, inode, *top);
+			err = ext2_ptr_check(fs, inode, *top);
 			if (!err)
 				err = free_tree(fs, inode, *top, depth, from, span);
 			if (!err && from == 0) {

@@ -6,10 +6,53 @@
 #include "fs/ext2/ext2_disk.h"
 #include "lib/log.h"
 
-/* Blocks per indirect block: 256 (1 KiB) to 1024 (4 KiB). */
-static uint32_t ptrs_per_block(const struct ext2_fs *fs)
+/* Block pointers per indirect block. See ext2_disk.h. */
+uint32_t ext2_ptrs_per_block(const struct ext2_fs *fs)
 {
 	return fs->block_size / 4;
+}
+
+/* Where file block lblock sits in the block map. See ext2_disk.h. */
+int ext2_map_path(const struct ext2_fs *fs, uint64_t lblock, struct ext2_map_path *path)
+{
+	uint64_t p = ext2_ptrs_per_block(fs), span = 1;
+	int depth;
+
+	if (lblock < EXT2_NDIR_BLOCKS) {
+		path->depth = 0;
+		path->slot[0] = lblock;
+		return 0;
+	}
+	lblock -= EXT2_NDIR_BLOCKS;
+	for (depth = 1; depth <= 3; depth++) {
+		span *= p;
+		if (lblock < span)
+			break;
+		lblock -= span;
+	}
+	if (depth > 3)
+		return -EFBIG;
+	path->depth = depth;
+	path->slot[0] = EXT2_NDIR_BLOCKS + depth - 1;
+	/* span is what the top block covers; each level down divides it by p. */
+	for (int level = 1; level <= depth; level++) {
+		span /= p;
+		path->slot[level] = lblock / span;
+		lblock %= span;
+	}
+	return 0;
+}
+
+/* Checks a block pointer read from an inode or an indirect block. See ext2_disk.h. */
+int ext2_ptr_check(const struct ext2_fs *fs, const struct ext2_inode *inode,
+		   uint32_t block)
+{
+	if (block && (block < fs->first_data_block || block >= fs->blocks_count)) {
+		pr_err("ext2: inode %u: block pointer %u outside the file system\n",
+		       inode->ino, block);
+		return -EIO;
+	}
+	return 0;
 }
 
 /* Checks the geometry numbers that depend on each other. */
@@ -265,61 +308,37 @@ int ext2_inode_read(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *out)
 /* The largest file size the block map can address. See ext2_disk.h. */
 uint64_t ext2_max_size(const struct ext2_fs *fs)
 {
-	uint64_t p = ptrs_per_block(fs);
+	uint64_t p = ext2_ptrs_per_block(fs);
 	uint64_t blocks = EXT2_NDIR_BLOCKS + p + p * p + p * p * p;
 
 	return blocks * fs->block_size;
-}
-
-/* Checks a block pointer read from an inode or an indirect block. */
-static int bmap_check(struct ext2_fs *fs, const struct ext2_inode *inode, uint32_t block)
-{
-	if (block && (block < fs->first_data_block || block >= fs->blocks_count)) {
-		pr_err("ext2: inode %u: block pointer %u outside the file system\n",
-		       inode->ino, block);
-		return -EIO;
-	}
-	return 0;
 }
 
 /* Maps a file block to a disk block through the indirect blocks. See ext2_disk.h. */
 int ext2_bmap(struct ext2_fs *fs, const struct ext2_inode *inode, uint64_t lblock,
 	      uint32_t *pblock)
 {
-	uint64_t p = ptrs_per_block(fs), span = 1;
+	struct ext2_map_path path;
 	uint32_t block;
-	int depth, err;
+	int err;
 
-	if (lblock < EXT2_NDIR_BLOCKS) {
-		block = inode->block[lblock];
-		depth = 0;
-	} else {
-		lblock -= EXT2_NDIR_BLOCKS;
-		for (depth = 1; depth <= 3; depth++) {
-			span *= p;
-			if (lblock < span)
-				break;
-			lblock -= span;
-		}
-		if (depth > 3)
-			return -EFBIG;
-		block = inode->block[EXT2_NDIR_BLOCKS + depth - 1];
-	}
-	/* depth levels of indirect blocks below block; span is what each covers. */
-	for (; depth > 0; depth--) {
-		err = bmap_check(fs, inode, block);
+	*pblock = 0;
+	err = ext2_map_path(fs, lblock, &path);
+	if (err)
+		return err;
+	block = inode->block[path.slot[0]];
+	for (int level = 1; level <= path.depth; level++) {
+		err = ext2_ptr_check(fs, inode, block);
 		if (err || !block)
-			goto out;
+			return err;
 		err = fs->read(fs->ctx, block, fs->scratch);
 		if (err)
 			return err;
-		span /= p;
-		block = ((const uint32_t *)fs->scratch)[lblock / span];
-		lblock %= span;
+		block = ((const uint32_t *)fs->scratch)[path.slot[level]];
 	}
-	err = bmap_check(fs, inode, block);
-out:
-	*pblock = err ? 0 : block;
+	err = ext2_ptr_check(fs, inode, block);
+	if (!err)
+		*pblock = block;
 	return err;
 }
 
