@@ -1,29 +1,39 @@
 /*
  * drm_fb.c — framebuffers: ADDFB (legacy depth/bpp), ADDFB2 with Linux's
- * framebuffer_check rules, RMFB, DIRTYFB, and their removal when the owning file
- * closes. A framebuffer holds a reference on its buffer object, so the buffer
+ * framebuffer_check rules, RMFB, DIRTYFB, GETFB/GETFB2, and their removal when the
+ * owning file closes. A framebuffer holds a reference on its buffer object, so the buffer
  * outlives its handle. Everything runs under dev->mutex.
  */
 #include "drm/drm_internal.h"
 
-/* Single-plane formats the core knows, with bytes per pixel. */
-static const struct { uint32_t format; uint8_t cpp; } drm_formats[] = {
-	{ DRM_FORMAT_C8, 1 }, { DRM_FORMAT_RGB332, 1 }, { DRM_FORMAT_BGR233, 1 },
-	{ DRM_FORMAT_XRGB1555, 2 }, { DRM_FORMAT_ARGB1555, 2 }, { DRM_FORMAT_RGB565, 2 },
-	{ DRM_FORMAT_BGR565, 2 }, { DRM_FORMAT_RGB888, 3 }, { DRM_FORMAT_BGR888, 3 },
-	{ DRM_FORMAT_XRGB8888, 4 }, { DRM_FORMAT_XBGR8888, 4 }, { DRM_FORMAT_RGBX8888, 4 },
-	{ DRM_FORMAT_BGRX8888, 4 }, { DRM_FORMAT_ARGB8888, 4 }, { DRM_FORMAT_ABGR8888, 4 },
-	{ DRM_FORMAT_RGBA8888, 4 }, { DRM_FORMAT_BGRA8888, 4 },
-	{ DRM_FORMAT_XRGB2101010, 4 }, { DRM_FORMAT_ARGB2101010, 4 },
-	{ DRM_FORMAT_XBGR2101010, 4 }, { DRM_FORMAT_ABGR2101010, 4 },
+/* Single-plane formats the core knows, with bytes per pixel and the depth Linux's
+ * drm_format_info gives them (GETFB reports it). */
+static const struct { uint32_t format; uint8_t cpp, depth; } drm_formats[] = {
+	{ DRM_FORMAT_C8, 1, 8 }, { DRM_FORMAT_RGB332, 1, 8 }, { DRM_FORMAT_BGR233, 1, 8 },
+	{ DRM_FORMAT_XRGB1555, 2, 15 }, { DRM_FORMAT_ARGB1555, 2, 15 },
+	{ DRM_FORMAT_RGB565, 2, 16 }, { DRM_FORMAT_BGR565, 2, 16 },
+	{ DRM_FORMAT_RGB888, 3, 24 }, { DRM_FORMAT_BGR888, 3, 24 },
+	{ DRM_FORMAT_XRGB8888, 4, 24 }, { DRM_FORMAT_XBGR8888, 4, 24 },
+	{ DRM_FORMAT_RGBX8888, 4, 24 }, { DRM_FORMAT_BGRX8888, 4, 24 },
+	{ DRM_FORMAT_ARGB8888, 4, 32 }, { DRM_FORMAT_ABGR8888, 4, 32 },
+	{ DRM_FORMAT_RGBA8888, 4, 32 }, { DRM_FORMAT_BGRA8888, 4, 32 },
+	{ DRM_FORMAT_XRGB2101010, 4, 30 }, { DRM_FORMAT_ARGB2101010, 4, 30 },
+	{ DRM_FORMAT_XBGR2101010, 4, 30 }, { DRM_FORMAT_ABGR2101010, 4, 30 },
 };
 
-static unsigned drm_format_cpp(uint32_t format)
+static int drm_format_index(uint32_t format)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(drm_formats); i++)
 		if (drm_formats[i].format == format)
-			return drm_formats[i].cpp;
-	return 0;
+			return i;
+	return -1;
+}
+
+static unsigned drm_format_cpp(uint32_t format)
+{
+	int i = drm_format_index(format);
+
+	return i < 0 ? 0 : drm_formats[i].cpp;
 }
 
 /* The format ADDFB's bpp/depth pair names, as Linux's drm_mode_legacy_fb_format;
@@ -273,4 +283,79 @@ int drm_ioctl_dirtyfb(struct drm_file *f, void *data)
 	drm_mutex_unlock(&f->dev->mutex);
 	kfree(clips);
 	return err;
+}
+
+/* Whether f may be given handles to any framebuffer's buffer: the current master, or
+ * a caller with CAP_SYS_ADMIN (root here), as Linux's GETFB/GETFB2 decide. */
+static bool drm_fb_may_get_handle(struct drm_file *f)
+{
+	return f->dev->master == f || task_cred(current)->euid == 0;
+}
+
+/* GETFB: any framebuffer's size, depth, bpp and pitch; a new handle of its buffer in
+ * the caller's file, or handle 0 when the caller may not have one (Linux's
+ * drm_mode_getfb). -ENOENT for an unknown id. */
+int drm_ioctl_getfb(struct drm_file *f, void *data)
+{
+	struct drm_mode_fb_cmd *r = data;
+	struct drm_framebuffer *fb;
+	long handle = 0;
+	int fi;
+
+	drm_mutex_lock(&f->dev->mutex);
+	fb = drm_fb_lookup_locked(f->dev, r->fb_id);
+	if (!fb) {
+		drm_mutex_unlock(&f->dev->mutex);
+		return -ENOENT;
+	}
+	fi = drm_format_index(fb->format);
+	r->width = fb->width;
+	r->height = fb->height;
+	r->depth = drm_formats[fi].depth;
+	r->bpp = drm_formats[fi].cpp * 8;
+	r->pitch = fb->pitch;
+	if (drm_fb_may_get_handle(f))
+		handle = drm_gem_handle_create_locked(f, fb->obj);
+	drm_mutex_unlock(&f->dev->mutex);
+	if (handle < 0)
+		return handle;
+	r->handle = handle;
+	return 0;
+}
+
+/* GETFB2: GETFB's answer with the format, pitches, offsets and modifiers of every
+ * plane (one here; modifiers only where the driver takes them), as Linux's
+ * drm_mode_getfb2_ioctl. */
+int drm_ioctl_getfb2(struct drm_file *f, void *data)
+{
+	struct drm_mode_fb_cmd2 *r = data;
+	bool modifiers = f->dev->driver->modifiers;
+	struct drm_framebuffer *fb;
+	long handle = 0;
+
+	drm_mutex_lock(&f->dev->mutex);
+	fb = drm_fb_lookup_locked(f->dev, r->fb_id);
+	if (!fb) {
+		drm_mutex_unlock(&f->dev->mutex);
+		return -ENOENT;
+	}
+	r->width = fb->width;
+	r->height = fb->height;
+	r->pixel_format = fb->format;
+	r->flags = modifiers ? DRM_MODE_FB_MODIFIERS : 0;
+	memset(r->handles, 0, sizeof(r->handles));
+	memset(r->pitches, 0, sizeof(r->pitches));
+	memset(r->offsets, 0, sizeof(r->offsets));
+	memset(r->modifier, 0, sizeof(r->modifier));
+	r->pitches[0] = fb->pitch;
+	r->offsets[0] = fb->offset;
+	if (modifiers)
+		r->modifier[0] = DRM_FORMAT_MOD_LINEAR;	/* the only one framebuffers take */
+	if (drm_fb_may_get_handle(f))
+		handle = drm_gem_handle_create_locked(f, fb->obj);
+	drm_mutex_unlock(&f->dev->mutex);
+	if (handle < 0)
+		return handle;
+	r->handles[0] = handle;
+	return 0;
 }

@@ -183,6 +183,8 @@ int drm_ioctl_getcrtc(struct drm_file *f, void *data);
 int drm_ioctl_setcrtc(struct drm_file *f, void *data);
 int drm_ioctl_getplaneresources(struct drm_file *f, void *data);
 int drm_ioctl_getplane(struct drm_file *f, void *data);
+int drm_ioctl_getgamma(struct drm_file *f, void *data);
+int drm_ioctl_setgamma(struct drm_file *f, void *data);
 
 /* ---- drm_fb.c ---- */
 /* The framebuffer with id (not counted), or NULL. */
@@ -195,6 +197,8 @@ int drm_ioctl_addfb(struct drm_file *f, void *data);
 int drm_ioctl_addfb2(struct drm_file *f, void *data);
 int drm_ioctl_rmfb(struct drm_file *f, void *data);
 int drm_ioctl_dirtyfb(struct drm_file *f, void *data);
+int drm_ioctl_getfb(struct drm_file *f, void *data);
+int drm_ioctl_getfb2(struct drm_file *f, void *data);
 
 /* ---- drm_event.c ---- */
 void drm_events_init(struct drm_file *fpriv);

@@ -134,6 +134,29 @@ int drm_ioctl_getencoder(struct drm_file *f, void *data)
 	return 0;
 }
 
+/* GETGAMMA: CRTCs here have no gamma table (GETCRTC's gamma_size is 0, as on Linux's
+ * virtio_gpu and simpledrm), so only a size of 0 reads it: 0, -EINVAL for another
+ * size, -ENOENT for an unknown CRTC (Linux's drm_mode_gamma_get_ioctl). */
+int drm_ioctl_getgamma(struct drm_file *f, void *data)
+{
+	struct drm_mode_crtc_lut *lut = data;
+
+	if (drm_find(f->dev, lut->crtc_id, crtc_id) < 0)
+		return -ENOENT;
+	return lut->gamma_size ? -EINVAL : 0;
+}
+
+/* SETGAMMA: the CRTCs have no gamma_set function, so Linux's drm_mode_gamma_set_ioctl
+ * answers -ENOSYS for any size; -ENOENT for an unknown CRTC. */
+int drm_ioctl_setgamma(struct drm_file *f, void *data)
+{
+	struct drm_mode_crtc_lut *lut = data;
+
+	if (drm_find(f->dev, lut->crtc_id, crtc_id) < 0)
+		return -ENOENT;
+	return -ENOSYS;
+}
+
 /* GETCRTC: the mode is only written while the CRTC is on, as Linux's. */
 int drm_ioctl_getcrtc(struct drm_file *f, void *data)
 {
