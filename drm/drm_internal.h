@@ -86,8 +86,12 @@ struct drm_blob {
 	uint8_t data[];
 };
 
+/* How the connector's status file forces it (Linux's enum drm_connector_force). */
+enum drm_force { DRM_FORCE_UNSPECIFIED, DRM_FORCE_OFF, DRM_FORCE_ON };
+
 /* What the properties add to an output's state (under dev->mutex). */
 struct drm_output_props {
+	enum drm_force force;		/* set through sysfs; the connector's status follows */
 	bool dpms_off;			/* DPMS Off: the CRTC stays enabled, scan-out off */
 	bool vrr;			/* VRR_ENABLED (the device has no VRR) */
 	struct drm_blob *edid;		/* the connector's EDID, or NULL */
@@ -96,6 +100,8 @@ struct drm_output_props {
 	int32_t crtc_x, crtc_y;		/* and CRTC_X/Y/W/H */
 	uint32_t crtc_w, crtc_h;
 };
+
+struct drm_sysfs;
 
 /*
  * One DRM device. `mutex` protects everything that changes after registration: the
@@ -127,6 +133,7 @@ struct drm_device {
 	spinlock_t event_lock;
 	struct drm_vblank vblank[DRM_MAX_OUTPUTS];
 	struct list_head prime_put;	/* drm_dmabuf.put_link: cache references to drop */
+	struct drm_sysfs *sysfs;	/* drm_sysfs.c's devices, set at registration */
 };
 
 /* One open of a node; file->private_data. Fields under dev->mutex. */
@@ -271,8 +278,21 @@ int drm_ioctl_cursor(struct drm_file *f, void *data);
 int drm_ioctl_cursor2(struct drm_file *f, void *data);
 
 /* ---- drm_sysfs.c ---- */
-/* Creates the sysfs entries of cardN and renderD(128+N). */
+/* Creates the sysfs devices of cardN, renderD(128+N) and the connectors (and the
+ * platform device of a device without PCI); 0 or -errno. */
 int drm_sysfs_add(struct drm_device *dev);
+/* Sends Linux's hotplug uevent for dev (change of cardN, HOTPLUG=1). May sleep. */
+void drm_sysfs_hotplug(struct drm_device *dev);
+
+/* Whether output i's connector is connected: as forced through sysfs, else as the
+ * driver describes it. A disconnected connector has no modes (as Linux's probe
+ * leaves it). dev->mutex held. */
+static inline bool drm_output_connected_locked(struct drm_device *dev, unsigned i)
+{
+	enum drm_force force = dev->oprops[i].force;
+
+	return force == DRM_FORCE_ON || (force != DRM_FORCE_OFF && dev->outputs[i].connected);
+}
 
 /* ---- drm_file.c ---- */
 extern const struct file_operations drm_fops;

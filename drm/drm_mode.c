@@ -81,35 +81,48 @@ unlock:
 }
 
 /* GETCONNECTOR: the modes and encoders are copied only when all fit (the two-call
- * protocol), the properties as far as they fit. */
+ * protocol), the properties as far as they fit. The connector's description is read
+ * under dev->mutex (hotplug and the sysfs status file change it), its modes copied
+ * out of a snapshot so that no fault happens with the mutex held. */
 int drm_ioctl_getconnector(struct drm_file *f, void *data)
 {
 	struct drm_mode_get_connector *c = data;
 	struct drm_device *dev = f->dev;
 	int i = drm_find(dev, c->connector_id, connector_id), err = 0;
+	struct drm_mode_modeinfo *modes = NULL;
 	struct drm_output *out;
+	unsigned nr_modes;
+	bool connected;
 
 	if (i < 0)
 		return -ENOENT;
 	out = &dev->outputs[i];
-	/* The description (modes, size, status) is fixed at registration: no hotplug yet. */
 	if (c->count_encoders >= 1)
 		err = drm_put_ids(c->encoders_ptr, 1, &out->encoder_id, 1);
 	c->count_encoders = 1;
 	c->connector_type = dev->driver->connector_type;
 	c->connector_type_id = i + 1;
+	c->subpixel = 0;	/* the kernel's SubPixelUnknown */
+	drm_mutex_lock(&dev->mutex);
+	connected = drm_output_connected_locked(dev, i);
+	nr_modes = connected ? out->nr_modes : 0;
 	c->mm_width = out->mm_width;
 	c->mm_height = out->mm_height;
-	c->subpixel = 0;	/* the kernel's SubPixelUnknown */
-	c->connection = out->connected ? DRM_CONNECTION_CONNECTED : DRM_CONNECTION_DISCONNECTED;
-	if (!err && out->nr_modes && c->count_modes >= out->nr_modes &&
-	    copy_to_user((void __user *)(uintptr_t)c->modes_ptr, out->modes,
-			 out->nr_modes * sizeof(out->modes[0])))
-		err = -EFAULT;
-	c->count_modes = out->nr_modes;
-	drm_mutex_lock(&dev->mutex);
 	c->encoder_id = out->fb ? out->encoder_id : 0;
+	if (!err && nr_modes && c->count_modes >= nr_modes) {
+		modes = kmalloc(nr_modes * sizeof(*modes));
+		if (modes)
+			memcpy(modes, out->modes, nr_modes * sizeof(*modes));
+		else
+			err = -ENOMEM;
+	}
 	drm_mutex_unlock(&dev->mutex);
+	c->connection = connected ? DRM_CONNECTION_CONNECTED : DRM_CONNECTION_DISCONNECTED;
+	if (modes && copy_to_user((void __user *)(uintptr_t)c->modes_ptr, modes,
+				  nr_modes * sizeof(*modes)))
+		err = -EFAULT;
+	kfree(modes);
+	c->count_modes = nr_modes;
 	if (!err)
 		err = drm_object_get_props(f, DRM_MODE_OBJECT_CONNECTOR, i, c->props_ptr,
 					   c->prop_values_ptr, &c->count_props);

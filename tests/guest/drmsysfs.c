@@ -1,0 +1,191 @@
+/*
+ * drmsysfs: a DRM connector's sysfs files as udev and compositors use them, against
+ * Linux: forcing the connector through its status file ("off", "on", "on-digital",
+ * "detect", bad values, empty and oversized writes) and what follows — the status,
+ * enabled and modes files, GETCONNECTOR's connection and mode count on /dev/dri/card0,
+ * and the kobject uevents that arrive on a NETLINK_KOBJECT_UEVENT socket (printed
+ * with SEQNUM as its relation to /sys/kernel/uevent_seqnum). Then the uevent files
+ * of card0 and the connector, and attributes that take no writes.
+ *
+ * usage: drmsysfs CONNECTOR_DIR (/sys/class/drm/card0-Virtual-1)
+ */
+#define _GNU_SOURCE
+#include <drm.h>
+#include <drm_mode.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include "errname.h"
+
+static int nl, card;
+static const char *conn_dir;
+
+/* The contents of dir/name, newlines shown as '|'; "(error)" when unreadable. */
+static const char *read_attr(const char *dir, const char *name, char *buf, size_t size)
+{
+	char path[512];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read(fd, buf, size - 1);
+	if (n < 0) {
+		snprintf(buf, size, "(%s)", errname(errno));
+	} else {
+		buf[n] = 0;
+		for (char *p = buf; *p; p++)
+			if (*p == '\n')
+				*p = '|';
+	}
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+static unsigned long read_seqnum(void)
+{
+	char buf[32];
+
+	return strtoul(read_attr("/sys/kernel", "uevent_seqnum", buf, sizeof(buf)), NULL, 10);
+}
+
+/* Prints every uevent that arrives within wait_ms (then 300 ms after each). */
+static void receive(unsigned long seq_before, int wait_ms)
+{
+	char buf[4096];
+	struct pollfd p = { nl, POLLIN, 0 };
+	int n = 0;
+
+	while (poll(&p, 1, wait_ms) == 1) {
+		ssize_t len = recv(nl, buf, sizeof(buf) - 1, 0);
+
+		if (len <= 0)
+			break;
+		buf[len] = 0;
+		printf("  uevent %s:", buf);
+		for (char *v = buf + strlen(buf) + 1; v < buf + len; v += strlen(v) + 1) {
+			if (!strncmp(v, "SEQNUM=", 7))
+				printf(" SEQNUM=before+%ld", strtol(v + 7, NULL, 10) - (long)seq_before);
+			else
+				printf(" %s", v);
+		}
+		printf("\n");
+		n++;
+		wait_ms = 300;
+	}
+	printf("  %d uevents, uevent_seqnum before+%ld\n", n, (long)(read_seqnum() - seq_before));
+}
+
+/* The connector as KMS shows it: connection and the number of modes. */
+static void print_kms(void)
+{
+	struct drm_mode_card_res res = { 0 };
+	struct drm_mode_get_connector c = { 0 };
+	uint32_t id;
+
+	res.connector_id_ptr = (uintptr_t)&id;
+	res.count_connectors = 1;
+	if (ioctl(card, DRM_IOCTL_MODE_GETRESOURCES, &res) < 0) {
+		printf("  GETRESOURCES: %s\n", errname(errno));
+		return;
+	}
+	c.connector_id = id;
+	if (ioctl(card, DRM_IOCTL_MODE_GETCONNECTOR, &c) < 0)
+		printf("  GETCONNECTOR: %s\n", errname(errno));
+	else
+		printf("  GETCONNECTOR: connection %u modes %u\n", c.connection, c.count_modes);
+}
+
+/* Writes text (len bytes) to dir/name and prints the result. */
+static ssize_t write_attr(const char *dir, const char *name, const char *text, size_t len)
+{
+	char path[512];
+	int fd;
+	ssize_t r;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	printf("write %s \"", name);
+	for (size_t i = 0; i < len && i < 24; i++)
+		printf(text[i] == '\n' ? "\\n" : "%c", text[i]);
+	printf("%s\" (%zu bytes): ", len > 24 ? "..." : "", len);
+	fd = open(path, O_WRONLY);
+	if (fd < 0) {
+		printf("open %s\n", errname(errno));
+		return -1;
+	}
+	r = write(fd, text, len);
+	printf("%zd %s\n", r, r < 0 ? errname(errno) : "");
+	close(fd);
+	return r;
+}
+
+/* Forces the connector with text, then prints what changed and what was sent. */
+static void force(const char *text, size_t len)
+{
+	unsigned long before = read_seqnum();
+	char status[64], enabled[64], modes[2048];
+	int nr_modes = 0;
+
+	write_attr(conn_dir, "status", text, len);
+	receive(before, 1000);
+	read_attr(conn_dir, "modes", modes, sizeof(modes));
+	for (char *p = modes; *p; p++)
+		nr_modes += *p == '|';
+	printf("  status %s enabled %s modes %d\n", read_attr(conn_dir, "status", status, 64),
+	       read_attr(conn_dir, "enabled", enabled, 64), nr_modes);
+	print_kms();
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_nl a = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	char big[5000];
+	unsigned long before;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc != 2)
+		return 2;
+	conn_dir = argv[1];
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	card = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+	if (nl < 0 || bind(nl, (struct sockaddr *)&a, sizeof(a)) < 0 || card < 0) {
+		printf("setup: %s\n", errname(errno));
+		return 1;
+	}
+	print_kms();
+	force("off", 3);
+	force("off\n", 4);
+	force("on", 2);
+	force("detect\n", 7);
+	force("on-digital", 10);
+	force("detect", 6);
+	force("bogus", 5);
+	force("Off", 3);
+	force("detect\n\n", 8);
+	force("", 0);
+	memset(big, 'x', sizeof(big));
+	force(big, sizeof(big));
+	for (const char *const *f = (const char *const[]){ "enabled", "dpms", "modes", "edid", NULL };
+	     *f; f++)
+		write_attr(conn_dir, *f, "1", 1);
+	before = read_seqnum();
+	write_attr(conn_dir, "uevent", "change\n", 7);
+	receive(before, 2000);
+	before = read_seqnum();
+	write_attr("/sys/class/drm/card0", "uevent", "add\n", 4);
+	receive(before, 2000);
+	write_attr("/sys/class/drm/card0", "uevent", "bogus\n", 6);
+	write_attr("/sys/class/drm", "version", "1", 1);
+	close(card);
+	close(nl);
+	return 0;
+}

@@ -1,0 +1,36 @@
+# drmsysfs: virtio-gpu's DRM device in sysfs (drmsysfs.gpu) as libdrm and udev find
+# it: card0 and renderD128 under the PCI function (Linux's virtio_gpu gives DRM the
+# virtio device's parent), the control node's compatibility link, the connector
+# card0-Virtual-1 with status, enabled, dpms, modes and edid, /sys/class/drm and
+# /sys/dev/char; Debian's drmdevice (libdrm-tests) enumerating through drmGetDevices2
+# and drmGetDevice2; then drmsysfs forces the connector through its status file and
+# watches the uevents. `drmprop hold` lights the CRTC first, as fbcon does on Linux,
+# and stays master throughout (fbcon keeps away from the display meanwhile on Linux).
+drmprop hold > /tmp/hold.out &
+holder=$!
+n=0
+while ! grep -q ready /tmp/hold.out && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+cd /sys
+lsl() { ls -l "$@" | sed 's/  */ /g' | cut -d' ' -f1,5,9-; }
+echo "== class/drm"; lsl class/drm
+cat class/drm/version
+for n in card0 renderD128 card0-Virtual-1; do
+	d=$(readlink -f class/drm/$n)
+	echo "== $n: $d"
+	lsl $d | grep -v ' edid$'
+	cat $d/uevent
+	echo "subsystem -> $(readlink $d/subsystem), device -> $(readlink $d/device)"
+	echo "runtime_status: $(cat $d/power/runtime_status)"
+done
+c=class/drm/card0-Virtual-1
+for f in status enabled dpms; do echo "$f: $(cat $c/$f)"; done
+echo "modes:"; cat $c/modes
+echo "edid: $(od -An -tx1 -v $c/edid | tr -d ' \n' | md5sum | cut -c1-8) $(wc -c < $c/edid) bytes"
+echo "== drm"; lsl devices/pci0000:00/0000:00:02.0/drm
+for m in 226:0 226:128; do echo "$m -> $(readlink dev/char/$m)"; done
+echo "226:0 device/drm: $(ls dev/char/226:0/device/drm | tr '\n' ' ')"
+echo "== drmdevice"
+drmdevice; echo "drmdevice: $?"
+echo "== drmsysfs"
+drmsysfs /sys/$c; echo "drmsysfs: $?"
+kill $holder; wait $holder 2>/dev/null; echo "holder: $?"
