@@ -242,7 +242,7 @@ static bool drm_file_has_object_locked(struct drm_file *f, struct drm_gem_object
 /* file_operations.mmap: the range must start an object's fake range and fit in it
  * (-EINVAL, as drm_gem_mmap), the file must hold a handle to it (-EACCES), and the
  * mapping must be shared (a private copy of device memory makes no sense here). */
-int drm_gem_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t vm_flags)
+int drm_gem_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t *vm_flags)
 {
 	struct drm_file *f = drm_file_of(file);
 	struct drm_gem_object *obj;
@@ -254,7 +254,7 @@ int drm_gem_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t vm_f
 		err = -EINVAL;
 	else if (!drm_file_has_object_locked(f, obj))
 		err = -EACCES;
-	else if (!(vm_flags & VM_SHARED))
+	else if (!(*vm_flags & VM_SHARED))
 		err = -EINVAL;
 	drm_mutex_unlock(&f->dev->mutex);
 	return err;

@@ -169,7 +169,7 @@ struct drm_gem_object *drm_gem_lookup_locked(struct drm_file *fpriv, uint32_t ha
 long drm_gem_handle_create_locked(struct drm_file *fpriv, struct drm_gem_object *obj);
 /* Drops every handle of a closing file. */
 void drm_gem_release_locked(struct drm_file *fpriv);
-int drm_gem_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t vm_flags);
+int drm_gem_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t *vm_flags);
 int drm_gem_fault_page(struct file *file, uint64_t offset, uint64_t *page);
 int drm_ioctl_gem_close(struct drm_file *f, void *data);
 int drm_ioctl_create_dumb(struct drm_file *f, void *data);

@@ -361,11 +361,11 @@ static long dmabuf_ioctl(struct file *file, unsigned cmd, unsigned long arg)
 
 /* Shared mappings of [offset, offset+len) within the buffer (Linux refuses what
  * passes the end with -EINVAL; a private copy of device memory is refused too). */
-static int dmabuf_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t vm_flags)
+static int dmabuf_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t *vm_flags)
 {
 	uint64_t size = dmabuf_of(file)->obj->size;
 
-	if (offset > size || len > size - offset || !(vm_flags & VM_SHARED))
+	if (offset > size || len > size - offset || !(*vm_flags & VM_SHARED))
 		return -EINVAL;
 	return 0;
 }

@@ -102,6 +102,10 @@ struct inode {
 	int refcount;
 	int mounted;				/* how many mounts sit on this inode */
 	bool dead;
+	/* Shared mappings that may write the inode (Linux's i_mmap_writable): one per
+	 * such VMA, or negative once writes are denied for good (F_SEAL_WRITE).
+	 * Atomic, no lock (see inode_map_writable). */
+	int mmap_writable;
 };
 
 /* A mounted instance of a file system. */

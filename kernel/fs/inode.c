@@ -140,3 +140,39 @@ void inode_touch(struct inode *inode, bool atime, bool mtime, bool ctime)
 	if (ctime)
 		inode->ctime_ns = now;
 }
+
+/* Counts a shared mapping that may write inode; -EPERM once writes are denied
+ * (mmap_writable negative). Lock-free: a compare-and-swap loop. */
+int inode_map_writable(struct inode *inode)
+{
+	int v = __atomic_load_n(&inode->mmap_writable, __ATOMIC_RELAXED);
+
+	do {
+		if (v < 0)
+			return -EPERM;
+	} while (!__atomic_compare_exchange_n(&inode->mmap_writable, &v, v + 1, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	return 0;
+}
+
+/* Drops a count taken by inode_map_writable (a writable shared VMA went away). */
+void inode_unmap_writable(struct inode *inode)
+{
+	__atomic_sub_fetch(&inode->mmap_writable, 1, __ATOMIC_ACQ_REL);
+}
+
+/* Denies writable shared mappings of inode for good (F_SEAL_WRITE): -EBUSY while
+ * one exists, else 0 with the count made negative. Lock-free. */
+int inode_deny_writable(struct inode *inode)
+{
+	int v = __atomic_load_n(&inode->mmap_writable, __ATOMIC_RELAXED);
+
+	do {
+		if (v > 0)
+			return -EBUSY;
+		if (v < 0)
+			return 0;
+	} while (!__atomic_compare_exchange_n(&inode->mmap_writable, &v, -1, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	return 0;
+}

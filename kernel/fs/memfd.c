@@ -58,7 +58,8 @@ struct file *memfd_file_create(const char *name, bool sealable)
 
 /* fcntl F_GET_SEALS and F_ADD_SEALS, as Linux 6.1's memfd_fcntl: EINVAL for files
  * that are not tmpfs files and for unknown seals, EPERM to add seals through a
- * read-only file or after F_SEAL_SEAL. Takes the file system's mutex. */
+ * read-only file or after F_SEAL_SEAL, EBUSY for F_SEAL_WRITE while a shared
+ * mapping may write the file. Takes the file system's mutex. */
 long memfd_fcntl(struct file *file, unsigned cmd, unsigned long arg)
 {
 	unsigned *seals;
@@ -81,7 +82,9 @@ long memfd_fcntl(struct file *file, unsigned cmd, unsigned long arg)
 		ret = 0;
 		if (*seals & F_SEAL_SEAL)
 			ret = -EPERM;
-		else
+		else if ((arg & F_SEAL_WRITE) && !(*seals & F_SEAL_WRITE))
+			ret = inode_deny_writable(file->inode);
+		if (!ret)
 			*seals |= arg;
 	}
 	fs_mutex_unlock(&file->inode->sb->mutex);

@@ -550,15 +550,19 @@ static int tmpfs_write_sealed(struct inode *inode, uint64_t end)
 	return 0;
 }
 
-/* file_operations.mmap: no writable shared mapping under F_SEAL_WRITE or
- * F_SEAL_FUTURE_WRITE. */
-static int tmpfs_file_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t vm_flags)
+/* file_operations.mmap: under F_SEAL_WRITE or F_SEAL_FUTURE_WRITE, as Linux's
+ * seal_check_write, a writable shared mapping is -EPERM and a read-only one may
+ * never become writable (VM_NOMAYWRITE: mprotect gives EACCES). */
+static int tmpfs_file_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t *vm_flags)
 {
 	struct tmpfs_data *data = file->inode->priv;
 
-	if ((vm_flags & VM_SHARED) && (vm_flags & VM_WRITE) &&
-	    (READ_ONCE(data->seals) & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+	if (!(*vm_flags & VM_SHARED) ||
+	    !(READ_ONCE(data->seals) & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+		return 0;
+	if (*vm_flags & VM_WRITE)
 		return -EPERM;
+	*vm_flags |= VM_NOMAYWRITE;
 	return 0;
 }
 

@@ -69,12 +69,13 @@ struct file_operations {
 	/* Files with no place in the tree that still have a name (memfd): writes it
 	 * to buf as /proc shows it; its length or -errno. */
 	int (*get_path)(struct file *file, char *buf, size_t size);
-	/* For files whose pages are device memory (DRM buffers): mmap(2) asks whether
-	 * [offset, offset+len) may be mapped with these VM_* flags (0 or -errno), and a
+	/* mmap(2) asks whether [offset, offset+len) may be mapped with these VM_*
+	 * flags (0 or -errno); it may add VM_NOMAYWRITE (sealed tmpfs files). For
+	 * files whose pages are device memory (DRM buffers), a
 	 * fault takes a counted reference to the page at a page-aligned offset, mapped
 	 * as it is (writes reach the device's page, never a copy); -errno gives
 	 * SIGBUS-style failure of the access. */
-	int (*mmap)(struct file *file, uint64_t offset, uint64_t len, uint32_t vm_flags);
+	int (*mmap)(struct file *file, uint64_t offset, uint64_t len, uint32_t *vm_flags);
 	int (*fault_page)(struct file *file, uint64_t offset, uint64_t *page);
 };
 
@@ -100,6 +101,15 @@ struct poll_table {
 };
 /* Hands wq to pt->queue (see file_operations.poll); pt NULL does nothing. */
 void poll_wait(struct file *file, struct wait_queue *wq, struct poll_table *pt);
+
+/* Linux's mapping_map_writable: counts one more shared mapping that may write the
+ * inode; -EPERM once writes are denied. Atomic, callable under any lock. */
+int inode_map_writable(struct inode *inode);
+/* Drops a count inode_map_writable took. */
+void inode_unmap_writable(struct inode *inode);
+/* Linux's mapping_deny_writable: denies writable shared mappings for good; -EBUSY
+ * while one exists. Atomic. */
+int inode_deny_writable(struct inode *inode);
 
 /* The device number of a character or block device file; 0 otherwise. */
 dev_t file_rdev(struct file *file);

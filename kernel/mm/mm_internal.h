@@ -87,6 +87,8 @@ struct vma *vma_find_locked(struct vm_space *vm, uint64_t addr);
 uint64_t vma_pte_flags(uint32_t flags, bool writable);
 /* Drops va from this CPU's TLB when vm is the active space. */
 void vm_tlb_flush_page(struct vm_space *vm, uint64_t va);
+/* Takes the file reference (and writable-mapping count) a copied VMA holds. */
+void vma_get_file(struct vma *vma);
 /* Frees a VMA removed from its space (drops its file reference); without the lock. */
 void vma_free(struct vma *vma);
 

@@ -106,8 +106,7 @@ static struct vma *vma_copy(const struct vma *src)
 	if (!v)
 		return NULL;
 	*v = *src;
-	if (v->file)
-		file_get(v->file);
+	vma_get_file(v);
 	return v;
 }
 

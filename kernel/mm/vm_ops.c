@@ -131,8 +131,7 @@ static int mremap_move_locked(struct vm_space *vm, struct vma *vma, uint64_t old
 	nv->start = new_addr;
 	nv->end = new_addr + new_len;
 	nv->file_offset += old - vma->start;
-	if (nv->file)
-		file_get(nv->file);
+	vma_get_file(nv);
 	pgtable_for_each(vm->pml4_phys, old, old + MIN(old_len, new_len), move_page, &m);
 	if (m.err) {
 		nv->start = nv->end = 0;	/* pages moved so far go away with the old range */

@@ -44,9 +44,32 @@ void vm_tlb_flush_page(struct vm_space *vm, uint64_t va)
 		tlb_flush_page(va);
 }
 
-/* Frees a VMA taken out of its space, dropping its file reference; no lock held. */
+/* True when vma is a shared mapping that may write its file, so that it holds a
+ * count in the inode's mmap_writable. VM_SHARED and VM_NOMAYWRITE never change. */
+static bool vma_may_write_file(const struct vma *vma)
+{
+	return vma->file && vma->file->inode &&
+	       (vma->flags & (VM_SHARED | VM_NOMAYWRITE)) == VM_SHARED;
+}
+
+/* Takes what a copy of a VMA (split, fork, mremap) holds: a file reference and,
+ * for a writable shared mapping, a count in mmap_writable (which cannot fail: the
+ * original's count keeps writes allowed). May run under vm->lock. */
+void vma_get_file(struct vma *vma)
+{
+	if (!vma->file)
+		return;
+	file_get(vma->file);
+	if (vma_may_write_file(vma))
+		inode_map_writable(vma->file->inode);
+}
+
+/* Frees a VMA taken out of its space, dropping its file reference and its count of
+ * writable shared mappings; no lock held. */
 void vma_free(struct vma *vma)
 {
+	if (vma_may_write_file(vma))
+		inode_unmap_writable(vma->file->inode);
 	if (vma->file)
 		file_put(vma->file);
 	kfree(vma);
@@ -81,10 +104,9 @@ int vma_split_locked(struct vm_space *vm, struct vma *vma, uint64_t addr)
 		return -ENOMEM;
 	*hi = *vma;
 	hi->start = addr;
-	if (hi->file) {
-		file_get(hi->file);
+	if (hi->file)
 		hi->file_offset += addr - vma->start;
-	}
+	vma_get_file(hi);
 	vma->end = addr;
 	list_insert_between(&hi->link, &vma->link, vma->link.next);
 	return 0;
@@ -248,7 +270,8 @@ static long vm_map_locked(struct vm_space *vm, uint64_t addr, uint64_t len, bool
 	return addr;
 }
 
-/* See mm.h. Takes vm->lock; takes a reference on file when the mapping is made. */
+/* See mm.h. Takes vm->lock; takes a reference on file when the mapping is made, and
+ * counts a shared mapping that may write it (-EPERM when writes are denied). */
 long vm_map(struct vm_space *vm, uint64_t addr, size_t len, uint32_t flags,
 	    bool fixed, bool noreplace, struct file *file, uint64_t offset)
 {
@@ -266,8 +289,13 @@ long vm_map(struct vm_space *vm, uint64_t addr, size_t len, uint32_t flags,
 	if (!vma)
 		return -ENOMEM;
 	vma->flags = flags;
-	vma->file = file;
 	vma->file_offset = offset;
+	if (file && file->inode && (flags & (VM_SHARED | VM_NOMAYWRITE)) == VM_SHARED &&
+	    inode_map_writable(file->inode)) {
+		kfree(vma);
+		return -EPERM;	/* F_SEAL_WRITE came after the file's mmap check */
+	}
+	vma->file = file;
 	if (file)
 		file_get(file);
 	irq = spin_lock_irqsave(&vm->lock);

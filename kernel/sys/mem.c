@@ -46,7 +46,7 @@ static void mmap_populate(struct vm_space *vm, uint64_t addr, uint64_t len)
 			break;
 }
 
-static long mmap_flags_to_vm(struct file *file, unsigned long prot, unsigned long flags,
+static uint32_t mmap_flags_to_vm(struct file *file, unsigned long prot, unsigned long flags,
 			     unsigned long type)
 {
 	uint32_t vmf = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
@@ -71,6 +71,7 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 {
 	unsigned long type = flags & MAP_TYPE;
 	struct file *file = NULL;
+	uint32_t vmf;
 	long ret;
 
 	if (off & (PAGE_SIZE - 1))
@@ -92,12 +93,12 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		goto out;
 	if (file && (ret = mmap_check_file(file, prot, type)))
 		goto out;
+	vmf = mmap_flags_to_vm(file, prot, flags, type);
 	if (file && file->ops && file->ops->mmap &&
-	    (ret = file->ops->mmap(file, off, ALIGN_UP(len, PAGE_SIZE),
-				   mmap_flags_to_vm(file, prot, flags, type))))
+	    (ret = file->ops->mmap(file, off, ALIGN_UP(len, PAGE_SIZE), &vmf)))
 		goto out;
-	ret = vm_map(current_vm(), addr, len, mmap_flags_to_vm(file, prot, flags, type),
-		     flags & MAP_FIXED, flags & MAP_FIXED_NOREPLACE, file, file ? off : 0);
+	ret = vm_map(current_vm(), addr, len, vmf, flags & MAP_FIXED,
+		     flags & MAP_FIXED_NOREPLACE, file, file ? off : 0);
 	if (ret >= 0 && (flags & MAP_POPULATE))
 		mmap_populate(current_vm(), ret, ALIGN_UP(len, PAGE_SIZE));
 out:

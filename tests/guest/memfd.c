@@ -2,8 +2,10 @@
  * memfd: memfd_create and file sealing against Linux: flags and names (bad flags,
  * bad pointers, the longest name), the file it gives (mode, links, size, /proc
  * name, close-on-exec), every seal against ftruncate, write, pwrite, fallocate and
- * mmap, F_ADD_SEALS/F_GET_SEALS errors, seals of other files, and MAP_SHARED
- * mappings of one memfd seeing each other, write() and a forked child's writes.
+ * mmap, F_ADD_SEALS/F_GET_SEALS errors, seals of other files, MAP_SHARED
+ * mappings of one memfd seeing each other, write() and a forked child's writes,
+ * and F_SEAL_WRITE against writable shared mappings (EBUSY while one exists, kept
+ * right across munmap, mremap, MAP_FIXED, fork and exit; EPERM and EACCES after).
  *
  * Prints one line per checked call: a name, its result, the errno name on failure.
  */
@@ -202,11 +204,148 @@ static void test_shared(void)
 	close(fd);
 }
 
+/* A sealable memfd of n pages. */
+static int seal_memfd(const char *name, int pages)
+{
+	int fd = memfd_create(name, MFD_ALLOW_SEALING);
+
+	ftruncate(fd, pages * 4096);
+	return fd;
+}
+
+#define RW (PROT_READ | PROT_WRITE)
+#define ADD_WRITE_SEAL(fd) fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE)
+#define MAPOK(m) ((m) != MAP_FAILED)
+
+/* 0 for a mapping made (and unmaps its first page), -1 with mmap's errno. */
+static long map_try(void *m)
+{
+	if (m == MAP_FAILED)
+		return -1;
+	munmap(m, 4096);
+	return 0;
+}
+
+/* F_SEAL_WRITE against the shared mappings that may write the file, counted across
+ * munmap of a part, mremap, MAP_FIXED replacement, mprotect, fork and exit. */
+static void test_seal_mapped(void)
+{
+	int fd = seal_memfd("mapped", 4), p[2], st;
+	char *m, *n, *q, c;
+	pid_t pid;
+
+	m = mmap(NULL, 4 * 4096, RW, MAP_SHARED, fd, 0);
+	R("mapped: write seal, writable shared map", ADD_WRITE_SEAL(fd));
+	R("mapped: seals unchanged", fcntl(fd, F_GET_SEALS));
+	R("mapped: munmap the second page", munmap(m + 4096, 4096));
+	R("mapped: write seal, split mapping", ADD_WRITE_SEAL(fd));
+	R("mapped: munmap the first page", munmap(m, 4096));
+	R("mapped: write seal, last two pages", ADD_WRITE_SEAL(fd));
+	n = mremap(m + 2 * 4096, 2 * 4096, 3 * 4096, MREMAP_MAYMOVE);
+	R("mapped: mremap grow", MAPOK(n));
+	q = mmap(NULL, 8 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	n = mremap(n, 3 * 4096, 3 * 4096, MREMAP_MAYMOVE | MREMAP_FIXED, q + 4096);
+	R("mapped: mremap move", n == q + 4096);
+	R("mapped: write seal, moved mapping", ADD_WRITE_SEAL(fd));
+	R("mapped: mprotect read-only", mprotect(n, 3 * 4096, PROT_READ));
+	R("mapped: write seal, read-only shared map", ADD_WRITE_SEAL(fd));
+	m = mmap(n, 3 * 4096, RW, MAP_PRIVATE | MAP_FIXED, fd, 0);
+	R("mapped: MAP_FIXED private over it", m == n);
+	R("mapped: write seal, private map only", fcntl(fd, F_GET_SEALS));
+	munmap(q, 8 * 4096);
+	close(fd);
+
+	fd = seal_memfd("readonly", 1);
+	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	R("readonly: write seal, PROT_READ shared map", ADD_WRITE_SEAL(fd));
+	munmap(m, 4096);
+	n = mmap(NULL, 4096, RW, MAP_PRIVATE, fd, 0);
+	R("readonly: private writable map", MAPOK(n));
+	R("readonly: write seal, private map", ADD_WRITE_SEAL(fd));
+	munmap(n, 4096);
+	close(fd);
+
+	fd = seal_memfd("forked", 2);
+	m = mmap(NULL, 2 * 4096, RW, MAP_SHARED, fd, 0);
+	pipe(p);
+	pid = fork();
+	if (pid == 0) {
+		read(p[0], &c, 1);
+		m[0] = 'c';
+		_exit(0);
+	}
+	R("forked: parent munmap", munmap(m, 2 * 4096));
+	R("forked: write seal, the child maps it", ADD_WRITE_SEAL(fd));
+	write(p[1], "x", 1);
+	waitpid(pid, &st, 0);
+	R("forked: child exited 0", WIFEXITED(st) && !WEXITSTATUS(st));
+	R("forked: write seal after the child exit", ADD_WRITE_SEAL(fd));
+	R("forked: seals", fcntl(fd, F_GET_SEALS));
+	R("forked: pread the child's write", pread(fd, &c, 1, 0) == 1 && c == 'c');
+	R("forked: write seal again", ADD_WRITE_SEAL(fd));
+	close(p[0]);
+	close(p[1]);
+
+	R("sealed: mmap shared writable", map_try(mmap(NULL, 4096, RW, MAP_SHARED, fd, 0)));
+	R("sealed: mmap shared PROT_WRITE",
+	  map_try(mmap(NULL, 4096, PROT_WRITE, MAP_SHARED, fd, 0)));
+	m = mmap(NULL, 2 * 4096, PROT_READ, MAP_SHARED, fd, 0);
+	R("sealed: mmap shared read-only", MAPOK(m));
+	R("sealed: mprotect PROT_WRITE", mprotect(m, 4096, RW));
+	R("sealed: mprotect PROT_WRITE, 2nd page", mprotect(m + 4096, 4096, PROT_WRITE));
+	R("sealed: mprotect PROT_NONE", mprotect(m, 4096, PROT_NONE));
+	R("sealed: mprotect PROT_READ again", mprotect(m, 4096, PROT_READ));
+	R("sealed: the child's byte", m[0] == 'c');
+	n = mremap(m, 2 * 4096, 6 * 4096, MREMAP_MAYMOVE);
+	R("sealed: mremap the read-only map", MAPOK(n));
+	R("sealed: mprotect the moved map writable", mprotect(n, 4096, RW));
+	pid = fork();
+	if (pid == 0)
+		_exit(mprotect(n, 4096, RW) == -1 && errno == EACCES ? 0 : 1);
+	waitpid(pid, &st, 0);
+	R("sealed: mprotect in a child is EACCES", WIFEXITED(st) && !WEXITSTATUS(st));
+	munmap(n, 6 * 4096);
+	m = mmap(NULL, 4096, RW, MAP_PRIVATE, fd, 0);
+	R("sealed: mmap private writable", MAPOK(m));
+	R("sealed: mprotect private PROT_NONE", mprotect(m, 4096, PROT_NONE));
+	R("sealed: mprotect private writable", mprotect(m, 4096, RW));
+	munmap(m, 4096);
+	close(fd);
+
+	fd = seal_memfd("future2", 1);
+	m = mmap(NULL, 4096, RW, MAP_SHARED, fd, 0);
+	R("future: add future_write with a writable map", fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE));
+	m[5] = 'w';
+	R("future: the old map still writes", pread(fd, &c, 1, 5) == 1 && c == 'w');
+	R("future: mmap shared writable", map_try(mmap(NULL, 4096, RW, MAP_SHARED, fd, 0)));
+	n = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	R("future: mmap shared read-only", MAPOK(n));
+	R("future: mprotect it writable", mprotect(n, 4096, RW));
+	R("future: write seal with the old map", ADD_WRITE_SEAL(fd));
+	R("future: munmap the old map", munmap(m, 4096));
+	R("future: write seal with the read-only map", ADD_WRITE_SEAL(fd));
+	R("future: seals", fcntl(fd, F_GET_SEALS));
+	munmap(n, 4096);
+	close(fd);
+
+	fd = seal_memfd("exit", 1);
+	pid = fork();
+	if (pid == 0) {
+		m = mmap(NULL, 4096, RW, MAP_SHARED, fd, 0);
+		_exit(!MAPOK(m));
+	}
+	waitpid(pid, &st, 0);
+	R("exit: child mapped and exited", WIFEXITED(st) && !WEXITSTATUS(st));
+	R("exit: write seal", ADD_WRITE_SEAL(fd));
+	close(fd);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_create();
 	test_seals();
 	test_shared();
+	test_seal_mapped();
 	return 0;
 }
