@@ -4,6 +4,12 @@
  * directories under DIR/work, with sparse and indirect-block files, symlinks, fifos
  * and the errors a writer meets (EEXIST, ENOTEMPTY, EINVAL, EISDIR, ENOTDIR).
  * Deterministic: the same tree on any kernel; tests/harness/ext2tree.py lists it.
+ *
+ * ext2work powercut DIR...: for tests/qemu/powercut: in each DIR, files synced/sN
+ * written and fsync'd (and their directories), others left unsynced, then the line
+ * "POWER CUT NOW" (the host kills QEMU on it) and writes, renames, unlinks and syncs
+ * until killed; after 60 s still alive it gives up with status 1. Byte i of synced/sN
+ * is 'a' + (7N + 13i + i/97) % 26 (tests/qemu/powercut.check recomputes it).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "errname.h"
 
@@ -134,10 +141,109 @@ static void errors(void)
 	CHECK(rename("mv1", "tree/a4/moved"));
 }
 
+#define SYNCED 40
+
+/* Size of synced/sN: up to ~300 KB, so some reach the indirect blocks. */
+static size_t synced_size(int n)
+{
+	return (size_t)n * 7919 % 300000 + n;
+}
+
+/* Writes DIR/synced/sN in pieces of buf and fsyncs it; -1 on failure. */
+static int put_synced(const char *dir, int n)
+{
+	size_t size = synced_size(n), done = 0;
+	char path[256];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/synced/s%d", dir, n);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return -1;
+	while (!err && done < size) {
+		size_t len = size - done < sizeof(buf) ? size - done : sizeof(buf);
+
+		for (size_t i = 0; i < len; i++)
+			buf[i] = 'a' + (n * 7 + (done + i) * 13 + (done + i) / 97) % 26;
+		err = write(fd, buf, len) != (ssize_t)len;
+		done += len;
+	}
+	if (!err)
+		err = fsync(fd);
+	close(fd);
+	return err ? -1 : 0;
+}
+
+static int fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY), err;
+
+	if (fd < 0)
+		return -1;
+	err = fsync(fd);
+	close(fd);
+	return err;
+}
+
+/* Writes the unsynced churn of round r in dir: new files, appends, renames, unlinks. */
+static void churn_after(const char *dir, int r)
+{
+	char p[256], q[256];
+
+	snprintf(p, sizeof(p), "%s/after/f%d", dir, r);
+	put(p, r, 1000 + r * 977 % 60000, O_TRUNC);
+	snprintf(p, sizeof(p), "%s/loose/l%d", dir, r % 20);
+	put(p, r, 3000, O_APPEND);
+	if (r % 3 == 2) {
+		snprintf(p, sizeof(p), "%s/after/f%d", dir, r - 2);
+		snprintf(q, sizeof(q), "%s/after/renamed%d", dir, r);
+		rename(p, q);
+		snprintf(p, sizeof(p), "%s/after/f%d", dir, r - 1);
+		unlink(p);
+	}
+}
+
+static int power_cut(int ndirs, char **dirs)
+{
+	char p[256];
+
+	for (int d = 0; d < ndirs; d++) {
+		snprintf(p, sizeof(p), "%s/synced", dirs[d]);
+		MUST(mkdir(p, 0755));
+		snprintf(p, sizeof(p), "%s/loose", dirs[d]);
+		MUST(mkdir(p, 0755));
+		snprintf(p, sizeof(p), "%s/after", dirs[d]);
+		MUST(mkdir(p, 0755));
+		for (int n = 0; n < SYNCED; n++) {
+			MUST(put_synced(dirs[d], n));
+			snprintf(p, sizeof(p), "%s/loose/l%d", dirs[d], n % 20);
+			MUST(put(p, n, 5000, O_APPEND));
+		}
+		snprintf(p, sizeof(p), "%s/synced", dirs[d]);
+		MUST(fsync_path(p));
+		MUST(fsync_path(dirs[d]));
+	}
+	printf("%d files fsync'd in each directory, %d failures\nPOWER CUT NOW\n",
+	       SYNCED, fails);
+	fflush(stdout);
+	for (time_t end = time(NULL) + 60; time(NULL) < end;) {
+		static int r;
+
+		for (int d = 0; d < ndirs; d++)
+			churn_after(dirs[d], r);
+		if (++r % 8 == 0)
+			sync();
+	}
+	printf("still running after 60 s\n");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	char path[256];
 
+	if (argc > 2 && !strcmp(argv[1], "powercut"))
+		return power_cut(argc - 2, argv + 2);
 	if (argc != 2)
 		return 2;
 	snprintf(path, sizeof(path), "%s/work", argv[1]);

@@ -8,7 +8,9 @@ output, "SHOT <name>" requests (answered after QMP screendump saved $SHOTS/<name
 and finally "EXIT <status>".
 
 Exit status of a job run: the job's status, or 240 kernel panic, 241 timeout,
-242 QEMU died without EXIT; a one-line reason goes to stderr. Python stdlib only.
+242 QEMU died without EXIT; a one-line reason goes to stderr. With --power-cut LINE,
+QEMU is killed (SIGKILL: a power cut, nothing flushed) as soon as the job's output
+has that line; the output ends with it and the status is 0. Python stdlib only.
 """
 import argparse
 import json
@@ -202,6 +204,7 @@ class Session:
         self.con = self.ctl = None
         self.qmp = None
         self.timed_out = self.quit = self.escaped = False
+        self.power_cut = False         # killed on opts.power_cut's line
 
     def elapsed(self):
         """Seconds since QEMU was started."""
@@ -269,11 +272,26 @@ class Session:
                 n = int(line[4:])
                 if len(rest) < n:
                     return
-                self.out += rest[:n]
+                if not self.power_cut:
+                    self.out += rest[:n]
                 self.ctl_buf = rest[n:]
+                self.check_power_cut()
             else:
                 self.ctl_buf = rest
                 self.on_ctl_line(line)
+
+    def check_power_cut(self):
+        """Kill QEMU at once when the output has the --power-cut line; the output is
+        cut after that line (what the guest wrote later depends on timing)."""
+        if not self.opts.power_cut or self.power_cut:
+            return
+        mark = self.opts.power_cut.encode() + b"\n"
+        at = self.out.find(mark)
+        if at < 0:
+            return
+        self.proc.kill()
+        self.power_cut = True
+        del self.out[at + len(mark):]
 
     def connect(self, con_l, ctl_l):
         """Accept QEMU's connections to the console and control sockets; False if it died."""
@@ -335,6 +353,8 @@ class Session:
             return PANIC
         if self.exit_code is not None:
             return self.exit_code
+        if self.power_cut:
+            return 0
         if self.timed_out:
             warn(f"timeout: no EXIT within {self.opts.timeout} s")
             return TIMEOUT
@@ -345,7 +365,7 @@ class Session:
         """Run the main loop until EXIT, a panic, the timeout or QEMU's death."""
         limited = not (self.opts.interactive or self.opts.debug)
         deadline = time.monotonic() + self.opts.timeout
-        while self.exit_code is None and not self.quit:
+        while self.exit_code is None and not self.quit and not self.power_cut:
             if self.panic_at is not None and time.monotonic() > self.panic_at + 2:
                 break
             if limited and time.monotonic() > deadline:
@@ -427,6 +447,7 @@ def options(argv=None):
     ap.add_argument("--root", help="root disk image, vda (default BUILD/root.img; "
                     "its writes are thrown away)")
     ap.add_argument("--keep-root", help="boot this persistent copy of the root image")
+    ap.add_argument("--power-cut", help="kill QEMU as soon as the job prints this line")
     return ap.parse_args(argv)
 
 
