@@ -56,14 +56,21 @@ struct drm_framebuffer {
 
 #define DRM_MAX_MODES 32
 
-/* The cursor plane's state (legacy CURSOR/CURSOR2): an ARGB8888 image of
- * width x height in obj (a reference; NULL when hidden), its hotspot, and where
- * on the CRTC its top-left corner goes. */
+/* The cursor plane's state: an ARGB8888 image of width x height in obj (a reference;
+ * NULL when hidden), its hotspot, and where on the CRTC its top-left corner goes.
+ * A legacy CURSOR image has no framebuffer; an atomic one is the plane's FB_ID, fb
+ * (a reference), shown from src (16.16). The rectangle is the plane's CRTC_* and
+ * SRC_* properties, kept while hidden as Linux keeps them (zero after a hide that
+ * zeroes them). legacy_x/y: where CURSOR_MOVE last put it (Linux's crtc->cursor_x/y),
+ * used by the next legacy image. */
 struct drm_cursor {
 	struct drm_gem_object *obj;
+	struct drm_framebuffer *fb;
 	uint32_t width, height;
 	int32_t hot_x, hot_y;
 	int32_t x, y;
+	uint32_t src[4];
+	int32_t legacy_x, legacy_y;
 };
 
 /*
@@ -108,7 +115,7 @@ struct drm_driver_funcs {
 };
 
 /* The identity VERSION reports, the limits of framebuffers, the pixel formats of
- * the primary planes, the connector and encoder types, the depth GET_CAP
+ * the primary planes (and of framebuffers, when more), the connector and encoder types, the depth GET_CAP
  * DUMB_PREFERRED_DEPTH answers (0: none), and the operations. */
 struct drm_driver {
 	const char *name, *desc, *date;
@@ -116,6 +123,8 @@ struct drm_driver {
 	uint32_t min_width, min_height, max_width, max_height;
 	const uint32_t *formats;
 	unsigned nr_formats;
+	const uint32_t *fb_formats;		/* what ADDFB takes; NULL: formats */
+	unsigned nr_fb_formats;
 	uint32_t connector_type, encoder_type;	/* DRM_MODE_CONNECTOR_*, _ENCODER_* */
 	bool modifiers;				/* ADDFB2 takes DRM_MODE_FB_MODIFIERS */
 	uint32_t preferred_depth;

@@ -4,7 +4,9 @@
  * request builds a new state of every output from the current one, property by
  * property (with Linux's validity checks); the check phase refuses what the device
  * cannot do without changing anything; the commit then applies each changed output
- * through drm_output_set_locked and cannot fail (a device error is logged).
+ * through drm_output_set_locked and cannot fail (a device error is logged). Cursor
+ * planes take FB_ID, CRTC_ID, SRC_* and CRTC_* too, with virtio_gpu's checks, and are
+ * committed through drm_cursor_set_locked (UPDATE_CURSOR or MOVE_CURSOR).
  *
  * Flips complete at the output's next vblank (drm_vblank.c): PAGE_FLIP_EVENT
  * events are sent then.
@@ -20,17 +22,25 @@
 
 #define DRM_ATOMIC_MAX_PROPS 4096
 
-/* One output's state: its connector, CRTC and primary plane. */
+/* A plane's state. */
+struct drm_atomic_plane {
+	struct drm_framebuffer *fb;		/* FB_ID, not counted */
+	uint32_t crtc;				/* CRTC_ID */
+	uint32_t src[4];			/* SRC_X/Y/W/H, 16.16 */
+	int32_t crtc_x, crtc_y;
+	uint32_t crtc_w, crtc_h;
+};
+
+/* One output's state: its connector, CRTC, primary plane and cursor plane. touched:
+ * the connector, CRTC or primary plane are in the request; cursor_touched: the
+ * cursor plane is. A cursor with a legacy image (no framebuffer) keeps it until a
+ * request sets its FB_ID (cursor_legacy). */
 struct drm_atomic_output {
 	uint32_t conn_crtc;			/* connector CRTC_ID */
 	bool active, vrr;
 	struct drm_blob *mode_blob;		/* MODE_ID, not counted; NULL: disabled */
-	struct drm_framebuffer *fb;		/* plane FB_ID, not counted */
-	uint32_t plane_crtc;			/* plane CRTC_ID */
-	uint32_t src[4];			/* SRC_X/Y/W/H, 16.16 */
-	int32_t crtc_x, crtc_y;
-	uint32_t crtc_w, crtc_h;
-	bool touched;
+	struct drm_atomic_plane primary, cursor;
+	bool touched, cursor_touched, cursor_legacy;
 };
 
 struct drm_atomic_state {
@@ -48,17 +58,24 @@ static void drm_atomic_state_init(struct drm_device *dev, struct drm_atomic_stat
 		struct drm_atomic_output *o = &s->o[i];
 
 		o->vrr = op->vrr;
+		o->cursor = (struct drm_atomic_plane){
+			.fb = out->cursor.fb, .crtc = out->cursor.obj ? out->crtc_id : 0,
+			.crtc_x = out->cursor.x, .crtc_y = out->cursor.y,
+			.crtc_w = out->cursor.width, .crtc_h = out->cursor.height,
+		};
+		memcpy(o->cursor.src, out->cursor.src, sizeof(o->cursor.src));
+		o->cursor_legacy = out->cursor.obj && !out->cursor.fb;
 		if (!out->fb)
 			continue;
-		o->conn_crtc = o->plane_crtc = out->crtc_id;
+		o->conn_crtc = o->primary.crtc = out->crtc_id;
 		o->active = !op->dpms_off;
 		o->mode_blob = op->mode;
-		o->fb = out->fb;
-		memcpy(o->src, op->src, sizeof(o->src));
-		o->crtc_x = op->crtc_x;
-		o->crtc_y = op->crtc_y;
-		o->crtc_w = op->crtc_w;
-		o->crtc_h = op->crtc_h;
+		o->primary.fb = out->fb;
+		memcpy(o->primary.src, op->src, sizeof(o->primary.src));
+		o->primary.crtc_x = op->crtc_x;
+		o->primary.crtc_y = op->crtc_y;
+		o->primary.crtc_w = op->crtc_w;
+		o->primary.crtc_h = op->crtc_h;
 	}
 }
 
@@ -105,26 +122,62 @@ static int drm_atomic_set_mode(struct drm_atomic_output *o, struct drm_blob *b)
 	return 0;
 }
 
-/* Sets one property of the object of type on output i in s (Linux's
- * drm_atomic_set_property and the per-object set_property functions). */
+/* Sets one of a plane's properties in p (Linux's drm_atomic_plane_set_property). */
+static int drm_atomic_set_plane_prop(struct drm_device *dev, struct drm_atomic_plane *p,
+				     int prop, uint64_t value)
+{
+	switch (prop) {
+	case DRM_PROP_CRTC_ID:
+		p->crtc = value;
+		return 0;
+	case DRM_PROP_FB_ID:
+		p->fb = value ? drm_fb_lookup_locked(dev, value) : NULL;
+		return 0;
+	case DRM_PROP_IN_FENCE_FD:	/* no sync files: only -1 (none) names no fd */
+		return value == (uint64_t)-1 ? 0 : -EINVAL;
+	case DRM_PROP_SRC_X: case DRM_PROP_SRC_Y: case DRM_PROP_SRC_W: case DRM_PROP_SRC_H:
+		p->src[prop - DRM_PROP_SRC_X] = value;
+		return 0;
+	case DRM_PROP_CRTC_X:
+		p->crtc_x = value;
+		return 0;
+	case DRM_PROP_CRTC_Y:
+		p->crtc_y = value;
+		return 0;
+	case DRM_PROP_CRTC_W:
+		p->crtc_w = value;
+		return 0;
+	case DRM_PROP_CRTC_H:
+		p->crtc_h = value;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Sets one property of the object of type on output i (or output i's cursor plane,
+ * DRM_CURSOR_INDEX) in s (Linux's drm_atomic_set_property and the per-object
+ * set_property functions). */
 static int drm_atomic_set_prop(struct drm_device *dev, struct drm_atomic_state *s,
 			       uint32_t type, unsigned i, int prop, uint64_t value)
 {
 	struct drm_atomic_output *o;
 
-	/* Cursor planes move only through the legacy CURSOR ioctls so far. */
-	if (i >= DRM_CURSOR_INDEX(0))
-		return -EINVAL;
-	o = &s->o[i];
 	if (!drm_prop_value_valid(dev, prop, value))
 		return -EINVAL;
+	if (i >= DRM_CURSOR_INDEX(0)) {
+		o = &s->o[i - DRM_CURSOR_INDEX(0)];
+		o->cursor_touched = true;
+		if (prop == DRM_PROP_FB_ID)
+			o->cursor_legacy = false;
+		return drm_atomic_set_plane_prop(dev, &o->cursor, prop, value);
+	}
+	o = &s->o[i];
 	o->touched = true;
+	if (type == DRM_MODE_OBJECT_PLANE)
+		return drm_atomic_set_plane_prop(dev, &o->primary, prop, value);
 	switch (prop) {
 	case DRM_PROP_CRTC_ID:
-		if (type == DRM_MODE_OBJECT_CONNECTOR)
-			o->conn_crtc = value;
-		else
-			o->plane_crtc = value;
+		o->conn_crtc = value;
 		return 0;
 	case DRM_PROP_LINK_STATUS:	/* user space cannot make a good link bad */
 		return 0;
@@ -136,57 +189,65 @@ static int drm_atomic_set_prop(struct drm_device *dev, struct drm_atomic_state *
 		return 0;
 	case DRM_PROP_MODE_ID:
 		return drm_atomic_set_mode(o, value ? drm_blob_lookup_locked(dev, value) : NULL);
-	case DRM_PROP_FB_ID:
-		o->fb = value ? drm_fb_lookup_locked(dev, value) : NULL;
-		return 0;
-	case DRM_PROP_IN_FENCE_FD:	/* no sync files: only -1 (none) names no fd */
 	case DRM_PROP_OUT_FENCE_PTR:	/* out-fences need sync files (not yet) */
-		return value == (prop == DRM_PROP_IN_FENCE_FD ? (uint64_t)-1 : 0) ? 0 : -EINVAL;
-	case DRM_PROP_SRC_X: case DRM_PROP_SRC_Y: case DRM_PROP_SRC_W: case DRM_PROP_SRC_H:
-		o->src[prop - DRM_PROP_SRC_X] = value;
-		return 0;
-	case DRM_PROP_CRTC_X:
-		o->crtc_x = value;
-		return 0;
-	case DRM_PROP_CRTC_Y:
-		o->crtc_y = value;
-		return 0;
-	case DRM_PROP_CRTC_W:
-		o->crtc_w = value;
-		return 0;
-	case DRM_PROP_CRTC_H:
-		o->crtc_h = value;
-		return 0;
+		return value ? -EINVAL : 0;
 	}
 	return -EINVAL;		/* DPMS only through the legacy ioctls */
 }
 
-/* Linux's drm_atomic_plane_check for output i's primary plane. */
-static int drm_atomic_plane_check(struct drm_device *dev, const struct drm_atomic_output *o,
-				  unsigned i)
+/* Linux's drm_atomic_plane_check for a plane of output i whose one format is format
+ * (0: the primary plane's formats); has_fb: a framebuffer is shown (a legacy cursor
+ * image counts as one, as Linux's internal framebuffer). */
+static int drm_atomic_plane_check(struct drm_device *dev, const struct drm_atomic_plane *p,
+				  unsigned i, uint32_t format, bool has_fb)
 {
-	const struct drm_framebuffer *fb = o->fb;
+	const struct drm_framebuffer *fb = p->fb;
 	unsigned k;
 
-	if (!o->plane_crtc != !fb)
+	if (!p->crtc != !has_fb)
+		return -EINVAL;
+	if (!p->crtc)
+		return 0;
+	if (p->crtc != dev->outputs[i].crtc_id)
 		return -EINVAL;
 	if (!fb)
 		return 0;
-	if (o->plane_crtc != dev->outputs[i].crtc_id)
+	if (format && fb->format != format)
 		return -EINVAL;
-	for (k = 0; k < dev->driver->nr_formats; k++)
+	for (k = 0; !format && k < dev->driver->nr_formats; k++)
 		if (dev->driver->formats[k] == fb->format)
 			break;
-	if (k == dev->driver->nr_formats)
+	if (!format && k == dev->driver->nr_formats)
 		return -EINVAL;
-	if (o->crtc_w > INT32_MAX || o->crtc_x > INT32_MAX - (int32_t)o->crtc_w ||
-	    o->crtc_h > INT32_MAX || o->crtc_y > INT32_MAX - (int32_t)o->crtc_h)
+	if (p->crtc_w > INT32_MAX || p->crtc_x > INT32_MAX - (int32_t)p->crtc_w ||
+	    p->crtc_h > INT32_MAX || p->crtc_y > INT32_MAX - (int32_t)p->crtc_h)
 		return -ERANGE;
-	if (o->src[2] > (uint64_t)fb->width << 16 ||
-	    o->src[0] > ((uint64_t)fb->width << 16) - o->src[2] ||
-	    o->src[3] > (uint64_t)fb->height << 16 ||
-	    o->src[1] > ((uint64_t)fb->height << 16) - o->src[3])
+	if (p->src[2] > (uint64_t)fb->width << 16 ||
+	    p->src[0] > ((uint64_t)fb->width << 16) - p->src[2] ||
+	    p->src[3] > (uint64_t)fb->height << 16 ||
+	    p->src[1] > ((uint64_t)fb->height << 16) - p->src[3])
 		return -ENOSPC;
+	return 0;
+}
+
+/* The cursor plane's checks: Linux's drm_atomic_plane_check (ARGB8888, the plane's
+ * own CRTC), then virtio_gpu's plane atomic_check: drm_atomic_helper_check_plane_state
+ * without scaling, free positioning, allowed on a disabled CRTC. */
+static int drm_atomic_cursor_check(struct drm_device *dev, const struct drm_atomic_output *o,
+				   unsigned i)
+{
+	const struct drm_atomic_plane *p = &o->cursor;
+	int err;
+
+	if (!dev->outputs[i].cursor_plane_id)
+		return p->crtc || p->fb ? -EINVAL : 0;
+	err = drm_atomic_plane_check(dev, p, i, DRM_FORMAT_ARGB8888, p->fb || o->cursor_legacy);
+	if (err || !p->fb)
+		return err;
+	/* no scaling (drm_rect_calc_hscale: an empty destination has no scale) */
+	if ((p->crtc_w && (uint64_t)p->crtc_w << 16 != p->src[2]) ||
+	    (p->crtc_h && (uint64_t)p->crtc_h << 16 != p->src[3]))
+		return -ERANGE;
 	return 0;
 }
 
@@ -221,7 +282,9 @@ static int drm_atomic_check_output(struct drm_device *dev, const struct drm_atom
 	int64_t x2, y2;
 	int err;
 
-	if ((err = drm_atomic_plane_check(dev, o, i)))
+	const struct drm_atomic_plane *p = &o->primary;
+
+	if ((err = drm_atomic_plane_check(dev, p, i, 0, p->fb)))
 		return err;
 	if (o->active && !mode)
 		return -EINVAL;
@@ -229,15 +292,15 @@ static int drm_atomic_check_output(struct drm_device *dev, const struct drm_atom
 		return -EINVAL;		/* no encoder of this connector drives that CRTC */
 	if (!mode != !o->conn_crtc)
 		return -EINVAL;
-	if (!o->fb)
+	if (!p->fb)
 		return mode ? -EINVAL : 0;	/* see the top of the file */
 	if (!mode)
 		return -EINVAL;
-	if ((uint64_t)o->crtc_w << 16 != o->src[2] || (uint64_t)o->crtc_h << 16 != o->src[3])
+	if ((uint64_t)p->crtc_w << 16 != p->src[2] || (uint64_t)p->crtc_h << 16 != p->src[3])
 		return -ERANGE;		/* no scaling */
-	x2 = (int64_t)o->crtc_x + o->crtc_w;
-	y2 = (int64_t)o->crtc_y + o->crtc_h;
-	if (o->active && (o->crtc_x > 0 || o->crtc_y > 0 || x2 < mode->hdisplay ||
+	x2 = (int64_t)p->crtc_x + p->crtc_w;
+	y2 = (int64_t)p->crtc_y + p->crtc_h;
+	if (o->active && (p->crtc_x > 0 || p->crtc_y > 0 || x2 < mode->hdisplay ||
 			  y2 < mode->vdisplay))
 		return -EINVAL;		/* the primary plane must cover the CRTC */
 	return 0;
@@ -251,6 +314,8 @@ static int drm_atomic_check(struct drm_device *dev, const struct drm_atomic_stat
 
 	drm_atomic_state_init(dev, &cur);
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
+		if (s->o[i].cursor_touched && (err = drm_atomic_cursor_check(dev, &s->o[i], i)))
+			return err;
 		if (!s->o[i].touched)
 			continue;
 		if ((err = drm_atomic_check_output(dev, &s->o[i], i)))
@@ -261,42 +326,72 @@ static int drm_atomic_check(struct drm_device *dev, const struct drm_atomic_stat
 	return 0;
 }
 
+/* Shows a checked cursor plane state on output i: a new framebuffer is a new image
+ * (UPDATE_CURSOR), the same one only moves (MOVE_CURSOR), as virtio_gpu's
+ * cursor_plane_update decides. */
+static void drm_atomic_commit_cursor(struct drm_device *dev, const struct drm_atomic_output *o,
+				     unsigned i)
+{
+	const struct drm_atomic_plane *p = &o->cursor;
+	const struct drm_cursor *cur = &dev->outputs[i].cursor;
+	struct drm_cursor next = { .x = p->crtc_x, .y = p->crtc_y, .width = p->crtc_w,
+				   .height = p->crtc_h, .legacy_x = cur->legacy_x,
+				   .legacy_y = cur->legacy_y };
+	int err;
+
+	memcpy(next.src, p->src, sizeof(next.src));
+	if (p->crtc) {
+		next.obj = p->fb ? p->fb->obj : cur->obj;
+		next.fb = p->fb;
+		if (!p->fb) {		/* the legacy image stays */
+			next.hot_x = cur->hot_x;
+			next.hot_y = cur->hot_y;
+		}
+	}
+	err = drm_cursor_set_locked(dev, i, &next, next.obj != cur->obj || next.fb != cur->fb);
+	if (err)
+		pr_warn("drm: cursor %u failed to change (%d)", i, err);
+}
+
 /* Applies a checked state: each touched output is shown (or turned off) through
  * the driver; MODE_ID then names the state's blob, and the plane's rectangles are
- * the state's. */
+ * the state's. Then the touched cursors. */
 static void drm_atomic_commit(struct drm_device *dev, struct drm_atomic_state *s)
 {
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
 		struct drm_atomic_output *o = &s->o[i];
 		struct drm_output_props *op = &dev->oprops[i];
 		const struct drm_mode_modeinfo *mode = drm_atomic_mode(o);
-		uint32_t x = o->src[0] >> 16, y = o->src[1] >> 16;
+		struct drm_atomic_plane *p = &o->primary;
+		uint32_t x = p->src[0] >> 16, y = p->src[1] >> 16;
 		int err;
 
+		if (o->cursor_touched)
+			drm_atomic_commit_cursor(dev, o, i);
 		if (!o->touched)
 			continue;
 		op->vrr = o->vrr;
 		if (mode) {
-			x += o->crtc_x < 0 ? -o->crtc_x : 0;
-			y += o->crtc_y < 0 ? -o->crtc_y : 0;
+			x += p->crtc_x < 0 ? -p->crtc_x : 0;
+			y += p->crtc_y < 0 ? -p->crtc_y : 0;
 			/* MODE_ID is the state's blob (drm_output_set_locked keeps a blob
 			 * of the same mode) */
 			drm_blob_get_locked(o->mode_blob);
 			drm_blob_put_locked(op->mode);
 			op->mode = o->mode_blob;
 		}
-		err = drm_output_set_locked(dev, i, mode ? o->fb : NULL, mode, x, y);
+		err = drm_output_set_locked(dev, i, mode ? p->fb : NULL, mode, x, y);
 		if (!err && mode && !o->active) {
 			op->dpms_off = true;
 			err = dev->driver->funcs->output_set(dev, i, NULL, NULL, 0, 0);
 		}
 		if (err)
 			pr_warn("drm: output %u failed to change (%d)", i, err);
-		memcpy(op->src, o->src, sizeof(op->src));
-		op->crtc_x = o->crtc_x;
-		op->crtc_y = o->crtc_y;
-		op->crtc_w = o->crtc_w;
-		op->crtc_h = o->crtc_h;
+		memcpy(op->src, p->src, sizeof(op->src));
+		op->crtc_x = p->crtc_x;
+		op->crtc_y = p->crtc_y;
+		op->crtc_w = p->crtc_w;
+		op->crtc_h = p->crtc_h;
 	}
 }
 
@@ -496,7 +591,7 @@ static int drm_atomic_reserve_events(struct drm_file *f, const struct drm_mode_a
 	struct drm_device *dev = f->dev;
 
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
-		if (!s->o[i].touched)
+		if (!s->o[i].touched && !s->o[i].cursor_touched)
 			continue;
 		if (!(ev[i] = drm_event_reserve_flip(f, a->user_data)))
 			return -ENOMEM;
@@ -526,7 +621,8 @@ static int drm_atomic_check_commit(struct drm_file *f, const struct drm_mode_ato
 	if (!err)
 		err = drm_atomic_check(dev, s);
 	for (unsigned i = 0; i < dev->nr_outputs && !err; i++)
-		if (s->o[i].touched && (a->flags & DRM_MODE_ATOMIC_NONBLOCK))
+		if ((s->o[i].touched || s->o[i].cursor_touched) &&
+		    (a->flags & DRM_MODE_ATOMIC_NONBLOCK))
 			err = drm_flip_busy(dev, i);
 	if (err || (a->flags & DRM_MODE_ATOMIC_TEST_ONLY)) {
 		for (unsigned i = 0; i < dev->nr_outputs; i++)
@@ -536,7 +632,8 @@ static int drm_atomic_check_commit(struct drm_file *f, const struct drm_mode_ato
 	}
 	drm_atomic_commit(dev, s);
 	for (unsigned i = 0; i < dev->nr_outputs; i++)
-		if (ev[i] || (s->o[i].touched && dev->outputs[i].fb && !dev->oprops[i].dpms_off))
+		if (ev[i] || ((s->o[i].touched || s->o[i].cursor_touched) && dev->outputs[i].fb &&
+			      !dev->oprops[i].dpms_off))
 			drm_flip_arm(dev, i, ev[i]);
 	if (!(a->flags & DRM_MODE_ATOMIC_NONBLOCK))
 		drm_atomic_stall(dev);

@@ -5,22 +5,26 @@
  * width * 4 (handle 0 hides the cursor), DRM_MODE_CURSOR_MOVE places its top-left
  * corner on the CRTC. The state lives in drm_output.cursor under dev->mutex; the
  * cursor keeps its buffer alive (a reference) until replaced, as Linux's internal
- * cursor framebuffer does.
+ * cursor framebuffer does. Atomic commits (drm_atomic.c) set the same state with a
+ * framebuffer through drm_cursor_set_locked.
  */
 #include "drm/drm_internal.h"
 
-/* The cursor plane's properties as Linux's plane state shows them: all 0 while
- * hidden; FB_ID 0 as there is no framebuffer object behind it (see GETPLANE). */
+/* The cursor plane's properties as Linux's plane state shows them: FB_ID and CRTC_ID
+ * 0 while hidden; FB_ID 0 for a legacy image (Linux's internal framebuffer has no
+ * id a file could use, see GETPLANE). */
 uint64_t drm_cursor_prop_locked(struct drm_device *dev, unsigned i, int prop)
 {
 	const struct drm_output *out = &dev->outputs[i];
 	const struct drm_cursor *c = &out->cursor;
 
-	if (!c->obj)
-		return prop == DRM_PROP_IN_FENCE_FD ? (uint64_t)-1 : 0;
 	switch (prop) {
+	case DRM_PROP_IN_FENCE_FD:
+		return (uint64_t)-1;
+	case DRM_PROP_FB_ID:
+		return c->fb ? c->fb->id : 0;
 	case DRM_PROP_CRTC_ID:
-		return out->crtc_id;
+		return c->obj ? out->crtc_id : 0;
 	case DRM_PROP_CRTC_X:
 		return (uint64_t)(int64_t)c->x;
 	case DRM_PROP_CRTC_Y:
@@ -29,52 +33,86 @@ uint64_t drm_cursor_prop_locked(struct drm_device *dev, unsigned i, int prop)
 		return c->width;
 	case DRM_PROP_CRTC_H:
 		return c->height;
-	case DRM_PROP_SRC_W:
-		return (uint64_t)c->width << 16;
-	case DRM_PROP_SRC_H:
-		return (uint64_t)c->height << 16;
-	case DRM_PROP_IN_FENCE_FD:
-		return (uint64_t)-1;
+	case DRM_PROP_SRC_X: case DRM_PROP_SRC_Y: case DRM_PROP_SRC_W: case DRM_PROP_SRC_H:
+		return c->src[prop - DRM_PROP_SRC_X];
 	}
 	return 0;
 }
 
-/* Applies a cursor request to output i under the mutex (Linux's order: an unknown
- * buffer is -EINVAL, as virtio-gpu's fb_create answers). */
+/* Shows next as output i's cursor (see drm_internal.h). */
+int drm_cursor_set_locked(struct drm_device *dev, unsigned i, const struct drm_cursor *next,
+			  bool new_image)
+{
+	struct drm_cursor *c = &dev->outputs[i].cursor;
+	int err;
+
+	if (!next->obj && !c->obj) {		/* hidden before and after */
+		*c = *next;
+		return 0;
+	}
+	err = dev->driver->funcs->cursor_set(dev, i, next, new_image);
+	if (err)
+		return err;
+	if (next->obj)
+		drm_gem_get_locked(next->obj);
+	if (next->fb)
+		drm_fb_get_locked(next->fb);
+	if (c->obj)
+		drm_gem_put_locked(c->obj);
+	if (c->fb)
+		drm_fb_put_locked(c->fb);
+	*c = *next;
+	return 0;
+}
+
+/* Hides output i's cursor (see drm_internal.h). */
+void drm_cursor_hide_locked(struct drm_device *dev, unsigned i)
+{
+	struct drm_cursor hidden = dev->outputs[i].cursor;
+
+	hidden.obj = NULL;
+	hidden.fb = NULL;
+	drm_cursor_set_locked(dev, i, &hidden, true);
+}
+
+/* Applies a cursor request to output i under the mutex, as Linux's
+ * drm_mode_cursor_universal: a new image (an unknown buffer is -EINVAL, as
+ * virtio-gpu's fb_create answers) replaces an atomic commit's framebuffer; a move
+ * keeps the image, shown whole; the position is the last legacy move's unless this
+ * request moves it. Hiding zeroes the plane's rectangle. */
 static int drm_cursor_locked(struct drm_file *f, const struct drm_mode_cursor2 *req,
 			     unsigned i)
 {
 	struct drm_device *dev = f->dev;
-	struct drm_output *out = &dev->outputs[i];
-	struct drm_cursor next = out->cursor;
-	bool new_image = req->flags & DRM_MODE_CURSOR_BO;
-	int err;
+	const struct drm_cursor *cur = &dev->outputs[i].cursor;
+	struct drm_cursor next = { 0 };
+	bool new_image = req->flags & DRM_MODE_CURSOR_BO, move = req->flags & DRM_MODE_CURSOR_MOVE;
 
-	if (new_image) {
-		next = (struct drm_cursor){ .x = out->cursor.x, .y = out->cursor.y };
-		if (req->handle) {
-			next.obj = drm_gem_lookup_locked(f, req->handle);
-			if (!next.obj || (uint64_t)req->width * 4 * req->height > next.obj->size)
-				return -EINVAL;
-			next.width = req->width;
-			next.height = req->height;
-			next.hot_x = req->hot_x;
-			next.hot_y = req->hot_y;
-		}
+	if (new_image && req->handle) {
+		next.obj = drm_gem_lookup_locked(f, req->handle);
+		if (!next.obj || (uint64_t)req->width * 4 * req->height > next.obj->size)
+			return -EINVAL;
+		next.width = req->width;
+		next.height = req->height;
+		next.hot_x = req->hot_x;
+		next.hot_y = req->hot_y;
+	} else if (!new_image && cur->obj) {
+		next.obj = cur->obj;
+		next.fb = cur->fb;
+		next.width = cur->fb ? cur->fb->width : cur->width;
+		next.height = cur->fb ? cur->fb->height : cur->height;
+		next.hot_x = cur->hot_x;
+		next.hot_y = cur->hot_y;
 	}
-	if (req->flags & DRM_MODE_CURSOR_MOVE) {
-		next.x = req->x;
-		next.y = req->y;
+	next.legacy_x = move ? req->x : cur->legacy_x;
+	next.legacy_y = move ? req->y : cur->legacy_y;
+	if (next.obj) {
+		next.x = next.legacy_x;
+		next.y = next.legacy_y;
+		next.src[2] = next.width << 16;
+		next.src[3] = next.height << 16;
 	}
-	err = dev->driver->funcs->cursor_set(dev, i, &next, new_image);
-	if (err)
-		return err;
-	if (new_image && next.obj)
-		drm_gem_get_locked(next.obj);
-	if (new_image && out->cursor.obj)
-		drm_gem_put_locked(out->cursor.obj);
-	out->cursor = next;
-	return 0;
+	return drm_cursor_set_locked(dev, i, &next, new_image);
 }
 
 /* The checks Linux makes before taking its locks: flags, the CRTC, and a new

@@ -116,12 +116,17 @@ static int drm_fb_create_locked(struct drm_file *f, struct drm_mode_fb_cmd2 *r)
 	struct drm_device *dev = f->dev;
 	struct drm_gem_object *obj;
 	struct drm_framebuffer *fb;
-	unsigned i;
+	const uint32_t *formats = dev->driver->fb_formats;
+	unsigned nf = dev->driver->nr_fb_formats, i;
 
-	for (i = 0; i < dev->driver->nr_formats; i++)
-		if (dev->driver->formats[i] == r->pixel_format)
+	if (!formats) {
+		formats = dev->driver->formats;
+		nf = dev->driver->nr_formats;
+	}
+	for (i = 0; i < nf; i++)
+		if (formats[i] == r->pixel_format)
 			break;
-	if (i == dev->driver->nr_formats)
+	if (i == nf)
 		return -ENOENT;		/* as virtio-gpu's fb_create */
 	if ((r->flags & DRM_MODE_FB_MODIFIERS) && r->modifier[0] != DRM_FORMAT_MOD_LINEAR)
 		return -EINVAL;
@@ -185,13 +190,16 @@ int drm_ioctl_addfb(struct drm_file *f, void *data)
 	return err;
 }
 
-/* Takes fb's id away and turns off the outputs showing it, then drops the owner's
+/* Takes fb's id away and turns off the outputs and cursors showing it, then drops the owner's
  * reference. */
 static void drm_fb_remove_locked(struct drm_device *dev, struct drm_framebuffer *fb)
 {
-	for (unsigned i = 0; i < dev->nr_outputs; i++)
+	for (unsigned i = 0; i < dev->nr_outputs; i++) {
 		if (dev->outputs[i].fb == fb)
 			drm_output_set_locked(dev, i, NULL, NULL, 0, 0);
+		if (dev->outputs[i].cursor.fb == fb)
+			drm_cursor_hide_locked(dev, i);
+	}
 	list_del(&fb->link);
 	fb->owner = NULL;
 	drm_fb_put_locked(fb);

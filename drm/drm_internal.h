@@ -274,6 +274,14 @@ int drm_ioctl_atomic(struct drm_file *f, void *data);
 #define DRM_CURSOR_INDEX(i) (DRM_MAX_OUTPUTS + (i))
 /* A plane property's value on output i's cursor plane (not `type`); dev->mutex held. */
 uint64_t drm_cursor_prop_locked(struct drm_device *dev, unsigned i, int prop);
+/* Shows next as output i's cursor through the driver (its image sent first when
+ * new_image; a NULL obj hides it) and moves the references: next's buffer and
+ * framebuffer are taken, the old ones dropped. 0 or the driver's error (the old
+ * state stays). dev->mutex held. */
+int drm_cursor_set_locked(struct drm_device *dev, unsigned i, const struct drm_cursor *next,
+			  bool new_image);
+/* Hides output i's cursor, if shown (its framebuffer is going); dev->mutex held. */
+void drm_cursor_hide_locked(struct drm_device *dev, unsigned i);
 int drm_ioctl_cursor(struct drm_file *f, void *data);
 int drm_ioctl_cursor2(struct drm_file *f, void *data);
 

@@ -197,8 +197,7 @@ int drm_ioctl_getcrtc(struct drm_file *f, void *data)
 }
 
 /* GETPLANERESOURCES: the primary and cursor planes, listed only to universal-planes
- * clients (there are no overlay planes). Atomic clients do not see cursor planes
- * until atomic commits can drive them (they fall back to a software cursor). */
+ * clients (there are no overlay planes). */
 int drm_ioctl_getplaneresources(struct drm_file *f, void *data)
 {
 	struct drm_mode_get_plane_res *r = data;
@@ -209,7 +208,7 @@ int drm_ioctl_getplaneresources(struct drm_file *f, void *data)
 
 	for (unsigned i = 0; f->universal_planes && i < dev->nr_outputs; i++) {
 		ids[n++] = dev->outputs[i].plane_id;
-		if (dev->outputs[i].cursor_plane_id && !f->atomic)
+		if (dev->outputs[i].cursor_plane_id)
 			ids[n++] = dev->outputs[i].cursor_plane_id;
 	}
 	err = drm_put_ids(r->plane_id_ptr, r->count_planes, ids, n);
@@ -235,10 +234,13 @@ int drm_ioctl_getplane(struct drm_file *f, void *data)
 		p->crtc_id = dev->outputs[i].fb ? dev->outputs[i].crtc_id : 0;
 		p->fb_id = dev->outputs[i].fb ? dev->outputs[i].fb->id : 0;
 	} else {
-		/* Linux's cursor shows an internal framebuffer without a file; ours has none. */
+		/* Linux's legacy cursor shows an internal framebuffer without a file; ours
+		 * has none. An atomic commit's is the plane's FB_ID. */
+		const struct drm_cursor *cur = &dev->outputs[c].cursor;
+
 		i = c;
-		p->crtc_id = dev->outputs[i].cursor.obj ? dev->outputs[i].crtc_id : 0;
-		p->fb_id = 0;
+		p->crtc_id = cur->obj ? dev->outputs[i].crtc_id : 0;
+		p->fb_id = cur->fb ? cur->fb->id : 0;
 		formats = cursor_formats;
 		nf = ARRAY_SIZE(cursor_formats);
 	}

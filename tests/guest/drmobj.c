@@ -2,8 +2,11 @@
  * GETFB2 (sizes, depth/bpp, pitches, offsets, modifiers, and the new handle each
  * gives in the caller's file: the master's, another root file's, a non-root
  * process's, the render node's), and the CRTC's gamma table (GETCRTC's gamma_size,
- * GETGAMMA, SETGAMMA), with bad ids, sizes and pointers. Handles are printed as
- * facts about them (new, same buffer), never as numbers. */
+ * GETGAMMA, SETGAMMA), with bad ids, sizes and pointers; then the cursor plane
+ * through MODE_ATOMIC (its checks: format, CRTC, scaling, source inside the
+ * framebuffer, coordinates; commits, moves, events, the legacy ioctls on top, RMFB
+ * of its framebuffer). Handles are printed as facts about them (new, same buffer),
+ * never as numbers; object ids by name. */
 #include <drm.h>
 #include <drm_fourcc.h>
 #include <drm_mode.h>
@@ -21,7 +24,8 @@
 #define H 64
 
 static int fd, fd2, rfd;	/* master, second root file, render node */
-static uint32_t crtc, conn;
+static uint32_t crtc, conn, primary, cursor;
+static struct drm_mode_modeinfo mode;
 
 /* An unmapped address the compiler cannot see through. */
 static volatile uintptr_t bad_address = 8;
@@ -39,6 +43,25 @@ static void find_objects(void)
 	}
 	crtc = crtcs[0];
 	conn = conns[0];
+}
+
+/* The preferred mode of the connector. */
+static void find_mode(void)
+{
+	struct drm_mode_modeinfo modes[64];
+	struct drm_mode_get_connector c = { .connector_id = conn, .count_modes = 64,
+					    .modes_ptr = (uintptr_t)modes };
+
+	if (drm(fd, DRM_IOCTL_MODE_GETCONNECTOR, &c) < 0 || !c.count_modes) {
+		printf("GETCONNECTOR: -1 %s\n", errname(errno));
+		exit(1);
+	}
+	mode = modes[0];
+	for (unsigned i = 0; i < c.count_modes && i < 64; i++)
+		if (modes[i].type & DRM_MODE_TYPE_PREFERRED) {
+			mode = modes[i];
+			break;
+		}
 }
 
 /* A W x H dumb buffer on fd whose pixel i is seed + i. */
@@ -255,6 +278,260 @@ static void gamma_table(void)
 	show("SETGAMMA bad pointer", drm(fd, DRM_IOCTL_MODE_SETGAMMA, (void *)bad_address));
 }
 
+/* The id of obj's property name; 0 when it has none. */
+static uint32_t prop_id(uint32_t obj, const char *name)
+{
+	uint32_t ids[64];
+	uint64_t values[64];
+	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 64,
+						 .props_ptr = (uintptr_t)ids,
+						 .prop_values_ptr = (uintptr_t)values };
+
+	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0)
+		return 0;
+	for (uint32_t k = 0; k < r.count_props && k < 64; k++) {
+		struct drm_mode_get_property p = { .prop_id = ids[k] };
+
+		if (drm(fd, DRM_IOCTL_MODE_GETPROPERTY, &p) == 0 && !strcmp(p.name, name))
+			return ids[k];
+	}
+	return 0;
+}
+
+/* The cursor plane's property values, by name (ids as names). */
+static void show_cursor_props(const char *when, uint32_t fb_argb)
+{
+	static const char *const names[] = { "FB_ID", "CRTC_ID", "CRTC_X", "CRTC_Y", "CRTC_W",
+					     "CRTC_H", "SRC_X", "SRC_Y", "SRC_W", "SRC_H" };
+	uint32_t ids[64];
+	uint64_t values[64];
+	struct drm_mode_obj_get_properties r = { .obj_id = cursor, .count_props = 64,
+						 .props_ptr = (uintptr_t)ids,
+						 .prop_values_ptr = (uintptr_t)values };
+	struct drm_mode_get_plane gp = { .plane_id = cursor };
+
+	drm(fd, DRM_IOCTL_MODE_GETPLANE, &gp);
+	printf("  %s: GETPLANE crtc %s fb %s;", when, gp.crtc_id == crtc ? "crtc" : "0",
+	       gp.fb_id == fb_argb ? "argb" : gp.fb_id ? "other" : "0");
+	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0) {
+		printf(" OBJ_GETPROPERTIES -1 %s\n", errname(errno));
+		return;
+	}
+	for (unsigned n = 0; n < sizeof(names) / sizeof(names[0]); n++)
+		for (uint32_t k = 0; k < r.count_props; k++)
+			if (ids[k] == prop_id(cursor, names[n])) {
+				uint64_t v = values[k];
+
+				if (n == 0)
+					printf(" %s %s", names[n], v == fb_argb ? "argb" : v ? "other" : "0");
+				else if (n == 1)
+					printf(" %s %s", names[n], v == crtc ? "crtc" : v ? "other" : "0");
+				else
+					printf(" %s %lld", names[n], (long long)v);
+			}
+	printf("\n");
+}
+
+/* The values of a plane's "type" enum (Linux's enum drm_plane_type, which the uapi
+ * headers do not name). */
+enum { PLANE_PRIMARY = 1, PLANE_CURSOR = 2 };
+
+/* One MODE_ATOMIC request on the cursor plane: n properties by name. */
+struct setting { const char *name; uint64_t value; };
+
+static int atomic_cursor(int f, uint32_t flags, const struct setting *set, unsigned n,
+			 uint64_t user_data)
+{
+	uint32_t objs[1] = { cursor }, counts[1] = { n }, props[16];
+	uint64_t values[16];
+	struct drm_mode_atomic a = { .flags = flags, .count_objs = 1,
+				     .objs_ptr = (uintptr_t)objs,
+				     .count_props_ptr = (uintptr_t)counts,
+				     .props_ptr = (uintptr_t)props,
+				     .prop_values_ptr = (uintptr_t)values,
+				     .user_data = user_data };
+
+	for (unsigned k = 0; k < n; k++) {
+		props[k] = prop_id(cursor, set[k].name);
+		values[k] = set[k].value;
+	}
+	return drm(f, DRM_IOCTL_MODE_ATOMIC, &a);
+}
+
+/* A whole cursor: fb at (x, y), w x h from the framebuffer's corner. */
+static int put_cursor(int f, uint32_t flags, uint32_t fb, uint32_t crtc_id, int64_t x,
+		      int64_t y, uint64_t w, uint64_t h, uint64_t src_w, uint64_t src_h)
+{
+	struct setting set[] = {
+		{ "FB_ID", fb }, { "CRTC_ID", crtc_id }, { "CRTC_X", (uint64_t)x },
+		{ "CRTC_Y", (uint64_t)y }, { "CRTC_W", w }, { "CRTC_H", h }, { "SRC_X", 0 },
+		{ "SRC_Y", 0 }, { "SRC_W", src_w }, { "SRC_H", src_h },
+	};
+
+	return atomic_cursor(f, flags, set, 10, 0);
+}
+
+static uint32_t addfb2_format(uint32_t w, uint32_t h, uint32_t format, const char *what)
+{
+	struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = 32 };
+	struct drm_mode_fb_cmd2 f = { .width = w, .height = h, .pixel_format = format };
+
+	if (drm(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c) < 0) {
+		printf("%s CREATE_DUMB: -1 %s\n", what, errname(errno));
+		return 0;
+	}
+	f.handles[0] = c.handle;
+	f.pitches[0] = c.pitch;
+	show(what, drm(fd, DRM_IOCTL_MODE_ADDFB2, &f));
+	return f.fb_id;
+}
+
+static void cursor_errors(uint32_t argb, uint32_t xrgb, uint32_t big)
+{
+	const uint32_t T = DRM_MODE_ATOMIC_TEST_ONLY;
+	const uint64_t S = 64 << 16;
+
+	show("TEST_ONLY cursor 64x64 ARGB8888", put_cursor(fd, T, argb, crtc, 10, 10, 64, 64, S, S));
+	show("TEST_ONLY cursor XRGB8888", put_cursor(fd, T, xrgb, crtc, 10, 10, 64, 64, S, S));
+	show("TEST_ONLY cursor 128x128", put_cursor(fd, T, big, crtc, 10, 10, 128, 128,
+						      128 << 16, 128 << 16));
+	show("TEST_ONLY cursor 32x32 of a 128x128 framebuffer",
+	     put_cursor(fd, T, big, crtc, 10, 10, 32, 32, 32 << 16, 32 << 16));
+	show("TEST_ONLY cursor scaled down", put_cursor(fd, T, argb, crtc, 10, 10, 32, 32, S, S));
+	show("TEST_ONLY cursor scaled up", put_cursor(fd, T, argb, crtc, 10, 10, 64, 64,
+						      32 << 16, 32 << 16));
+	show("TEST_ONLY cursor CRTC_W 0", put_cursor(fd, T, argb, crtc, 10, 10, 0, 64, S, S));
+	show("TEST_ONLY cursor source past the framebuffer",
+	     put_cursor(fd, T, argb, crtc, 10, 10, 128, 128, 128 << 16, 128 << 16));
+	show("TEST_ONLY cursor fractional source",
+	     put_cursor(fd, T, argb, crtc, 10, 10, 64, 64, S - 1, S));
+	show("TEST_ONLY cursor off the top-left", put_cursor(fd, T, argb, crtc, -40, -40, 64, 64, S, S));
+	show("TEST_ONLY cursor off the bottom-right",
+	     put_cursor(fd, T, argb, crtc, 5000, 5000, 64, 64, S, S));
+	show("TEST_ONLY cursor CRTC_X INT_MAX",
+	     put_cursor(fd, T, argb, crtc, 0x7fffffff, 0, 64, 64, S, S));
+	show("TEST_ONLY cursor CRTC_W 2^31", put_cursor(fd, T, argb, crtc, 0, 0, 0x80000000u, 64,
+						     S, S));
+	show("TEST_ONLY cursor CRTC_W 2^32", put_cursor(fd, T, argb, crtc, 0, 0, 1ull << 32, 64,
+						     S, S));
+	show("TEST_ONLY cursor CRTC_X -2^31 - 1", put_cursor(fd, T, argb, crtc, -0x80000001ll, 0,
+							  64, 64, S, S));
+	show("TEST_ONLY cursor framebuffer without CRTC",
+	     put_cursor(fd, T, argb, 0, 10, 10, 64, 64, S, S));
+	show("TEST_ONLY cursor CRTC without framebuffer",
+	     put_cursor(fd, T, 0, crtc, 10, 10, 64, 64, S, S));
+	show("TEST_ONLY cursor unknown framebuffer",
+	     put_cursor(fd, T, 9999, crtc, 10, 10, 64, 64, S, S));
+	show("TEST_ONLY cursor FB_ID a CRTC id", put_cursor(fd, T, crtc, crtc, 10, 10, 64, 64, S, S));
+	show("TEST_ONLY cursor CRTC_ID a connector id",
+	     put_cursor(fd, T, argb, conn, 10, 10, 64, 64, S, S));
+	show("TEST_ONLY cursor CRTC_ID 9999", put_cursor(fd, T, argb, 9999, 10, 10, 64, 64, S, S));
+	show("TEST_ONLY cursor SRC_X past 16.16",
+	     atomic_cursor(fd, T, (struct setting[]){ { "SRC_X", 1ull << 32 } }, 1, 0));
+	show("TEST_ONLY cursor IN_FENCE_FD -1",
+	     atomic_cursor(fd, T, (struct setting[]){ { "IN_FENCE_FD", (uint64_t)-1 } }, 1, 0));
+	show("TEST_ONLY cursor hidden", put_cursor(fd, T, 0, 0, 0, 0, 0, 0, 0, 0));
+	show("cursor from a non-master", put_cursor(fd2, 0, argb, crtc, 10, 10, 64, 64, S, S));
+	show("cursor from the render node",
+	     put_cursor(rfd, 0, argb, crtc, 10, 10, 64, 64, S, S));
+}
+
+/* Reads the one event a commit with PAGE_FLIP_EVENT sends. */
+static void read_event(const char *what)
+{
+	struct drm_event_vblank ev = { 0 };
+	ssize_t n = read(fd, &ev, sizeof(ev));
+
+	printf("%s: read %zd type %u user_data %llu crtc %s\n", what, n, ev.base.type,
+	       (unsigned long long)ev.user_data, ev.crtc_id == crtc ? "crtc" : "other");
+}
+
+static void cursor_plane(void)
+{
+	uint32_t planes[8], xrgb_full, argb, xrgb, big;
+	struct drm_mode_get_plane_res pr = { .plane_id_ptr = (uintptr_t)planes,
+					     .count_planes = 8 };
+	struct drm_mode_crtc set = { .crtc_id = crtc, .mode_valid = 1, .count_connectors = 1,
+				     .set_connectors_ptr = (uintptr_t)&conn };
+	struct drm_mode_cursor legacy = { .flags = DRM_MODE_CURSOR_MOVE, .crtc_id = crtc,
+					  .x = 300, .y = 40 };
+	const uint64_t S = 64 << 16;
+
+	show("SET_CLIENT_CAP ATOMIC", drm(fd, DRM_IOCTL_SET_CLIENT_CAP,
+				      &(struct drm_set_client_cap){ DRM_CLIENT_CAP_ATOMIC, 1 }));
+	drm(fd2, DRM_IOCTL_SET_CLIENT_CAP, &(struct drm_set_client_cap){ DRM_CLIENT_CAP_ATOMIC, 1 });
+	show("GETPLANERESOURCES atomic", drm(fd, DRM_IOCTL_MODE_GETPLANERESOURCES, &pr));
+	printf("  %u planes\n", pr.count_planes);
+	for (uint32_t k = 0; k < pr.count_planes && k < 8; k++) {
+		uint32_t t = prop_id(planes[k], "type");
+		uint64_t values[64];
+		uint32_t pids[64];
+		struct drm_mode_obj_get_properties r = { .obj_id = planes[k], .count_props = 64,
+							 .props_ptr = (uintptr_t)pids,
+							 .prop_values_ptr = (uintptr_t)values };
+
+		drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r);
+		for (uint32_t j = 0; j < r.count_props && j < 64; j++)
+			if (pids[j] == t && values[j] == PLANE_CURSOR)
+				cursor = planes[k];
+			else if (pids[j] == t && values[j] == PLANE_PRIMARY)
+				primary = planes[k];
+	}
+	printf("  primary %s cursor %s\n", primary ? "found" : "none", cursor ? "found" : "none");
+	if (!cursor)
+		return;
+	xrgb_full = addfb2_format(mode.hdisplay, mode.vdisplay, DRM_FORMAT_XRGB8888,
+				  "ADDFB2 XRGB8888 of the mode");
+	argb = addfb2_format(64, 64, DRM_FORMAT_ARGB8888, "ADDFB2 ARGB8888 64x64");
+	xrgb = addfb2_format(64, 64, DRM_FORMAT_XRGB8888, "ADDFB2 XRGB8888 64x64");
+	big = addfb2_format(128, 128, DRM_FORMAT_ARGB8888, "ADDFB2 ARGB8888 128x128");
+	set.mode = mode;
+	set.fb_id = argb;
+	show("SETCRTC with an ARGB8888 framebuffer", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
+	set.fb_id = xrgb_full;
+	show("SETCRTC", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
+	show_cursor_props("before", argb);
+	cursor_errors(argb, xrgb, big);
+	show_cursor_props("after the tests", argb);
+
+	show("cursor shown", put_cursor(fd, 0, argb, crtc, 100, 50, 64, 64, S, S));
+	show_cursor_props("shown", argb);
+	show("cursor moved", atomic_cursor(fd, 0, (struct setting[]){ { "CRTC_X", 120 },
+				{ "CRTC_Y", (uint64_t)-10 } }, 2, 0));
+	show_cursor_props("moved", argb);
+	show("cursor moved with an event",
+	     atomic_cursor(fd, DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK,
+			   (struct setting[]){ { "CRTC_X", 140 } }, 1, 77));
+	read_event("  its event");
+	show("cursor 32x32 of the 128x128 framebuffer",
+	     put_cursor(fd, 0, big, crtc, 10, 10, 32, 32, 32 << 16, 32 << 16));
+	show_cursor_props("32x32", argb);
+	show("cursor back", put_cursor(fd, 0, argb, crtc, 100, 50, 64, 64, S, S));
+	show("legacy CURSOR move", drm(fd, DRM_IOCTL_MODE_CURSOR, &legacy));
+	show_cursor_props("after a legacy move", argb);
+	show("RMFB of the cursor's framebuffer", drm(fd, DRM_IOCTL_MODE_RMFB, &argb));
+	show_cursor_props("after RMFB", argb);
+	argb = addfb2_format(64, 64, DRM_FORMAT_ARGB8888, "ADDFB2 ARGB8888 64x64 again");
+	show("cursor shown again", put_cursor(fd, 0, argb, crtc, 100, 50, 64, 64, S, S));
+	legacy.flags = DRM_MODE_CURSOR_BO;
+	legacy.handle = 0;
+	show("legacy CURSOR hide", drm(fd, DRM_IOCTL_MODE_CURSOR, &legacy));
+	show_cursor_props("after a legacy hide", argb);
+	show("cursor shown once more", put_cursor(fd, 0, argb, crtc, 100, 50, 64, 64, S, S));
+	show("cursor hidden", put_cursor(fd, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+	show_cursor_props("hidden", argb);
+	set.fb_id = 0;
+	set.mode_valid = 0;
+	set.count_connectors = 0;
+	show("SETCRTC off", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
+	show("cursor on the CRTC while off", put_cursor(fd, 0, argb, crtc, 10, 10, 64, 64, S, S));
+	show_cursor_props("on a CRTC that is off", argb);
+	show("cursor event on the CRTC while off",
+	     atomic_cursor(fd, DRM_MODE_PAGE_FLIP_EVENT, (struct setting[]){ { "CRTC_X", 1 } },
+			   1, 5));
+	show("cursor hidden", put_cursor(fd, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+}
+
 int main(void)
 {
 	fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
@@ -266,7 +543,9 @@ int main(void)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	find_objects();
+	find_mode();
 	getfbs();
 	gamma_table();
+	cursor_plane();
 	return 0;
 }

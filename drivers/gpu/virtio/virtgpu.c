@@ -261,6 +261,8 @@ static const struct drm_driver_funcs virtgpu_funcs = {
 };
 
 static const uint32_t virtgpu_formats[] = { DRM_FORMAT_XRGB8888 };
+/* Linux's virtio_gpu_user_framebuffer_create also takes ARGB8888 (cursor images). */
+static const uint32_t virtgpu_fb_formats[] = { DRM_FORMAT_XRGB8888, DRM_FORMAT_ARGB8888 };
 
 /* Linux 6.1's virtio_gpu: DRIVER_NAME, DRIVER_DESC, DRIVER_DATE and version 0.1.0. */
 static const struct drm_driver virtgpu_driver = {
@@ -269,6 +271,7 @@ static const struct drm_driver virtgpu_driver = {
 	.min_width = VIRTGPU_MIN, .min_height = VIRTGPU_MIN,
 	.max_width = VIRTGPU_MAX, .max_height = VIRTGPU_MAX,
 	.formats = virtgpu_formats, .nr_formats = ARRAY_SIZE(virtgpu_formats),
+	.fb_formats = virtgpu_fb_formats, .nr_fb_formats = ARRAY_SIZE(virtgpu_fb_formats),
 	.connector_type = DRM_MODE_CONNECTOR_VIRTUAL, .encoder_type = DRM_MODE_ENCODER_VIRTUAL,
 	.funcs = &virtgpu_funcs,
 };
