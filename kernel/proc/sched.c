@@ -298,6 +298,8 @@ void sched_tick(void)
 		loadavg_sample(rq_nr_running_locked(rq, cur));
 	spin_unlock(&rq->lock);
 	itimer_tick(now);
+	if (cur != cpu->idle)
+		itimer_cpu_tick(cur);
 	ktimer_tick(now);
 }
 

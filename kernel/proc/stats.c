@@ -106,6 +106,26 @@ void task_process_times(struct task *t, struct process_times *out)
 	spin_unlock_irqrestore(&tasks_lock, flags);
 }
 
+/* See task.h. */
+void process_cpu_sample(struct process *p, uint64_t *user, uint64_t *total)
+{
+	uint64_t flags = spin_lock_irqsave(&tasks_lock);
+	struct task *th;
+
+	*user = p->dead_utime_ns;
+	*total = p->dead_utime_ns + p->dead_stime_ns;
+	list_for_each_entry(th, &all_tasks, all_link) {
+		uint64_t u, s;
+
+		if (th->proc != p || th->state == TASK_ZOMBIE || th->state == TASK_DEAD)
+			continue;
+		task_times(th, &u, &s);
+		*user += u;
+		*total += u + s;
+	}
+	spin_unlock_irqrestore(&tasks_lock, flags);
+}
+
 /* The letter Linux shows for t: a task sleeping in a job-control stop is T. */
 static char task_state_letter(struct task *t)
 {

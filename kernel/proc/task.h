@@ -68,6 +68,10 @@ struct process {
 	uint64_t itimer_deadline;	/* [itimer_lock] ITIMER_REAL expiry, 0 = off */
 	uint64_t itimer_interval;	/* [itimer_lock] reload, 0 = one-shot */
 	struct list_head itimer_link;	/* [itimer_lock] in the armed list */
+	/* ITIMER_VIRTUAL and ITIMER_PROF, indexed which - 1: the process CPU time
+	 * (user, user + system) at which each fires, 0 = off, and its reload. */
+	uint64_t cpu_itimer_expires[2];	/* [itimer_lock] */
+	uint64_t cpu_itimer_incr[2];	/* [itimer_lock] */
 	pid_t tgid;			/* [I] for SIGALRM */
 };
 
@@ -127,7 +131,8 @@ struct task {
 	bool did_exec;			/* [T] for setpgid's EACCES */
 	/* restart_syscall(2): what an interrupted sleep resumes (ERESTART_RESTARTBLOCK). */
 	long (*restart_fn)(void);	/* [C] */
-	uint64_t restart_deadline;	/* [C] monotonic ns */
+	uint64_t restart_deadline;	/* [C] monotonic ns, or the CPU-time clock's target */
+	int restart_clock;		/* [C] the CPU-time clock a sleep waits on */
 	void __user *restart_rem;	/* [C] */
 	uint64_t robust_list;		/* [C] set_robust_list's head */
 };
@@ -161,6 +166,9 @@ void sched_cpu_stats(int cpu, uint64_t *user, uint64_t *system, uint64_t *idle,
 /* stats.c */
 bool loadavg_due(uint64_t now);
 void loadavg_sample(unsigned nr_running);
+/* p's CPU time, exited threads included: user time and user + system time (ns).
+ * Takes tasks_lock. */
+void process_cpu_sample(struct process *p, uint64_t *user, uint64_t *total);
 
 /* switch.S and syscall_entry.S */
 void context_switch(uint64_t *old_rsp, uint64_t new_rsp);
@@ -205,6 +213,9 @@ void proc_rusage(int who, struct rusage *ru);
 
 /* itimer.c */
 void itimer_tick(uint64_t now);
+/* Fires cur's process's ITIMER_VIRTUAL/ITIMER_PROF when its CPU time reached them;
+ * from the tick of the CPU running cur. */
+void itimer_cpu_tick(struct task *cur);
 /* Runs the kernel timers whose deadline passed (ktimer.c); from the tick. */
 void ktimer_tick(uint64_t now);
 void itimer_cancel(struct process *p);

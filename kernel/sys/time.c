@@ -28,6 +28,9 @@ static uint64_t process_cpu_ns(void)
 #define CPUCLOCK_THREAD(id) ((id) & 4)
 #define CPUCLOCK_WHICH(id) ((id) & 3)
 #define CPUCLOCK_VIRT 1
+#define CPUCLOCK_SCHED 2
+#define CPUCLOCK_FD 3		/* a dynamic (posix-clock device) clock, not a CPU clock */
+#define PROCESS_CLOCK ((int)(~0u << 3) | CPUCLOCK_SCHED)	/* CLOCK_PROCESS_CPUTIME_ID */
 
 /* The task a CPU-time clock names: a thread of the caller's process, or any task
  * standing for its process (gettime) or a process leader (getres). Needs tasks_lock. */
@@ -86,15 +89,19 @@ static int clock_read(int id, uint64_t *ns)
 	if (id < 0)
 		return cpu_clock_read(id, true, ns);
 	switch (id) {
-	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
+		*ns = clock_realtime_coarse_ns();
+		return 0;
+	case CLOCK_MONOTONIC_COARSE:
+		*ns = clock_monotonic_coarse_ns();
+		return 0;
+	case CLOCK_REALTIME:
 	case CLOCK_TAI:		/* no TAI offset is ever set */
 	case CLOCK_REALTIME_ALARM:
 		*ns = clock_realtime_ns();
 		return 0;
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
-	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 	case CLOCK_BOOTTIME_ALARM:
 		*ns = clock_monotonic_ns();
@@ -135,7 +142,10 @@ long sys_clock_getres(int id, struct __kernel_timespec __user *uts)
 
 	if (err)
 		return err;
-	if (id == CLOCK_REALTIME_COARSE || id == CLOCK_MONOTONIC_COARSE)
+	/* The coarse clocks step by ticks; so do the CPU clocks PROF and VIRT, which
+	 * Linux samples at ticks. */
+	if (id == CLOCK_REALTIME_COARSE || id == CLOCK_MONOTONIC_COARSE ||
+	    (id < 0 && CPUCLOCK_WHICH(id) != CPUCLOCK_SCHED))
 		ts.tv_nsec = COARSE_NS;
 	if (uts && copy_to_user(uts, &ts, sizeof(ts)))
 		return -EFAULT;
@@ -229,18 +239,88 @@ long sys_nanosleep(const struct __kernel_timespec __user *req, struct __kernel_t
 	return sleep_until(clock_monotonic_ns() + ns + 1, rem);
 }
 
+static long cpu_sleep_until(int id, uint64_t target, struct __kernel_timespec __user *rem);
+
+/* restart_syscall(2) of an interrupted relative sleep on a CPU-time clock. */
+static long cpu_sleep_restart(void)
+{
+	return cpu_sleep_until(current->restart_clock, current->restart_deadline, current->restart_rem);
+}
+
+/* Sleeps until CPU-time clock id reads target or a signal comes. Its owner's
+ * threads run elsewhere and nothing wakes us when the clock gets there: we sleep
+ * as long as the clock needs at the fastest (every CPU busy for its owner), at
+ * least a tick, and read it again (Linux also checks CPU timers at ticks). A clock
+ * whose owner is gone never gets there: then only a signal ends the sleep. On a
+ * signal, the time left goes to rem and the call restarts as sleep_until's. */
+static long cpu_sleep_until(int id, uint64_t target, struct __kernel_timespec __user *rem)
+{
+	struct wait_queue never;
+	uint64_t now = target;
+
+	wait_queue_init(&never);
+	for (;;) {
+		uint64_t deadline = 0;	/* none: the clock's owner is gone */
+
+		if (!cpu_clock_read(id, true, &now)) {
+			if (now >= target)
+				return 0;
+			deadline = clock_monotonic_ns() + MAX((target - now) / cpu_count, COARSE_NS);
+		}
+		if (wait_event_interruptible_timeout(&never, false, deadline) == -ERESTARTSYS)
+			break;
+	}
+	if (rem) {
+		struct __kernel_timespec ts = ns_to_timespec(target > now ? target - now : 0);
+		if (copy_to_user(rem, &ts, sizeof(ts)))
+			return -EFAULT;
+	}
+	current->restart_fn = cpu_sleep_restart;
+	current->restart_clock = id;
+	current->restart_deadline = target;
+	current->restart_rem = rem;
+	return -ERESTART_RESTARTBLOCK;
+}
+
+/* clock_nanosleep on a CPU-time clock, with Linux's checks in Linux's order:
+ * dynamic clocks cannot sleep, the request is read, the caller's own thread clock
+ * is refused, then the clock must name a process or a thread of ours. An
+ * interrupted absolute sleep restarts unless a handler ran. */
+static long cpu_clock_nanosleep(int id, int flags, const struct __kernel_timespec __user *req,
+				struct __kernel_timespec __user *rem)
+{
+	uint64_t ns, now;
+	long err;
+
+	if (CPUCLOCK_WHICH(id) == CPUCLOCK_FD)
+		return -EOPNOTSUPP;
+	err = timespec_get(req, &ns);
+	if (err)
+		return err;
+	if (CPUCLOCK_THREAD(id) && (CPUCLOCK_PID(id) == 0 || CPUCLOCK_PID(id) == current->pid))
+		return -EINVAL;
+	err = cpu_clock_read(id, false, &now);
+	if (err)
+		return err;
+	if (flags & TIMER_ABSTIME) {
+		err = cpu_sleep_until(id, ns, NULL);
+		return err == -ERESTART_RESTARTBLOCK ? -ERESTARTNOHAND : err;
+	}
+	return cpu_sleep_until(id, now + ns, rem);
+}
+
 long sys_clock_nanosleep(int id, int flags, const struct __kernel_timespec __user *req,
 			 struct __kernel_timespec __user *rem)
 {
 	uint64_t ns, now;
 	int err;
 
-	if (id == CLOCK_THREAD_CPUTIME_ID || (id < 0 && CPUCLOCK_THREAD(id)))
-		return -EINVAL;
+	if (id < 0 || id == CLOCK_PROCESS_CPUTIME_ID)
+		return cpu_clock_nanosleep(id < 0 ? id : PROCESS_CLOCK, flags, req, rem);
 	err = clock_read(id, &now);
 	if (err)
 		return err;
-	/* Only these clocks have timers; CPU-time sleeps are not implemented. */
+	/* The other clocks have no timers on Linux either (THREAD_CPUTIME, RAW, COARSE). */
 	if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC && id != CLOCK_BOOTTIME && id != CLOCK_TAI &&
 	    id != CLOCK_REALTIME_ALARM && id != CLOCK_BOOTTIME_ALARM)
 		return -EOPNOTSUPP;

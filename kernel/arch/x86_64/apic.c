@@ -163,6 +163,8 @@ static void timers_calibrate(uint64_t *tsc_hz)
 
 static void timer_tick(void *ctx)
 {
+	if (this_cpu()->id == 0)
+		clock_tick();
 	sched_tick();
 }
 

@@ -12,6 +12,12 @@ static uint64_t tsc_base;	/* TSC at calibration: monotonic time 0 */
 static uint64_t ns_per_tick_fp;	/* nanoseconds per TSC tick, 32.32 fixed point */
 static uint64_t mono_last;	/* largest value handed out: keeps CPUs monotonic */
 static int64_t realtime_offset;	/* realtime - monotonic, in ns */
+/* The coarse clocks: monotonic time at the last tick, advanced in whole ticks as
+ * Linux's timekeeper advances its base, so they step by the jiffy. Written by CPU
+ * 0's tick only. */
+static uint64_t mono_coarse;
+
+#define TICK_NS (NSEC_PER_SEC / TIMER_HZ)
 
 static uint8_t cmos_read(uint8_t reg)
 {
@@ -86,6 +92,27 @@ uint64_t clock_monotonic_ns(void)
 						__ATOMIC_RELAXED))
 			return ns;
 	return last;
+}
+
+/* Advances the coarse clocks to the last whole tick; called by CPU 0's timer tick. */
+void clock_tick(void)
+{
+	uint64_t now = clock_monotonic_ns(), c = mono_coarse;
+
+	if (now >= c + TICK_NS)
+		WRITE_ONCE(mono_coarse, c + (now - c) / TICK_NS * TICK_NS);
+}
+
+/* CLOCK_MONOTONIC_COARSE: monotonic time at the last tick. */
+uint64_t clock_monotonic_coarse_ns(void)
+{
+	return READ_ONCE(mono_coarse);
+}
+
+/* CLOCK_REALTIME_COARSE: wall-clock time at the last tick. */
+uint64_t clock_realtime_coarse_ns(void)
+{
+	return READ_ONCE(mono_coarse) + READ_ONCE(realtime_offset);
 }
 
 /* Wall-clock time in nanoseconds since the epoch (UTC). */
