@@ -4,9 +4,11 @@
  * reads through the slave's line discipline (echo, erase, kill, EOF, ICRNL, ONLCR,
  * VMIN/VTIME), a child session with the slave as controlling tty receiving ^C, ^Z,
  * SIGWINCH and the hang-up when the master closes, master reads failing with EIO
- * after the slave closes, bad pointers and bad ioctls, and an interactive busybox sh
+ * after the slave closes, bad pointers and bad ioctls, an interactive busybox sh
  * driven through the master (only markers of its output are printed: prompts and
- * line editing differ in detail).
+ * line editing differ in detail), and an interactive bash whose whole transcript is
+ * printed (job numbers' pids masked): commands, a pipeline, a failing command and
+ * $?, a background job with jobs, fg and ^C, and ^D to leave.
  *
  * Prints one line per checked call: the call as written, its result, the errno name.
  */
@@ -508,6 +510,109 @@ static void check_shell(void)
 	close(m);
 }
 
+/* Starts `bash -i` on a new session with the slave of m as its terminal and a
+ * fixed environment; returns its pid. */
+static pid_t bash_start(int m)
+{
+	pid_t child = fork();
+
+	if (child == 0) {
+		char name[64];
+		int s;
+
+		strcpy(name, ptsname(m));
+		close(m);
+		setsid();
+		s = open(name, O_RDWR);
+		dup2(s, 0);
+		dup2(s, 1);
+		dup2(s, 2);
+		if (s > 2)
+			close(s);
+		clearenv();
+		setenv("PS1", "bash$ ", 1);
+		setenv("HOME", "/tmp", 1);
+		setenv("TERM", "dumb", 1);
+		setenv("PATH", "/usr/bin:/bin", 1);
+		setenv("INPUTRC", "/dev/null", 1);
+		execl("/bin/bash", "bash", "--norc", "--noprofile", "-i", (char *)NULL);
+		_exit(127);
+	}
+	return child;
+}
+
+/* Shows what bash wrote since the last look, the pid after "[1] " as N. */
+static void bash_show(const char *what, size_t from)
+{
+	char out[4096];
+	size_t n = 0;
+
+	for (size_t i = from; i < seen_pos && n < sizeof(out); i++) {
+		out[n++] = seen[i];
+		if (n < 4 || memcmp(out + n - 4, "[1] ", 4) || i + 1 >= seen_pos ||
+		    seen[i + 1] < '0' || seen[i + 1] > '9' || n == sizeof(out))
+			continue;
+		out[n++] = 'N';
+		while (i + 1 < seen_pos && seen[i + 1] >= '0' && seen[i + 1] <= '9')
+			i++;
+	}
+	show(what, out, n);
+}
+
+/* Sends a line to bash and shows everything up to its next prompt. */
+static void bash_run(int m, const char *what, const char *line)
+{
+	size_t from = seen_pos;
+
+	if (write(m, line, strlen(line)) < 0)
+		printf("%s: write %s\n", what, errname(errno));
+	printf("%s prompt: %d\n", what, wait_for(m, "bash$ "));
+	bash_show(what, from);
+}
+
+static void check_bash(void)
+{
+	int m, status;
+	pid_t child;
+	size_t from;
+	struct winsize ws = { 25, 80, 0, 0 };
+
+	seen_len = seen_pos = 0;
+	seen[0] = 0;
+	m = posix_openpt(O_RDWR | O_NOCTTY);
+	grantpt(m);
+	unlockpt(m);
+	ioctl(m, TIOCSWINSZ, &ws);
+	child = bash_start(m);
+	printf("bash prompt: %d\n", wait_for(m, "bash$ "));
+	bash_show("bash started", 0);
+	bash_run(m, "bash echo", "echo A$((6*7)) \"$HOME\"\n");
+	bash_run(m, "bash pipeline", "printf 'b\\na\\nc\\n' | sort -r | head -n 2 | tr a-z A-Z\n");
+	bash_run(m, "bash failing", "ls /nonexistent; echo status=$?\n");
+	bash_run(m, "bash false", "false || echo was false $?\n");
+	bash_run(m, "bash background", "sleep 30 &\n");
+	bash_run(m, "bash jobs", "jobs\n");
+	from = seen_pos;
+	R(write(m, "fg\n", 3));
+	printf("bash fg: %d\n", wait_for(m, "sleep 30\r\n"));
+	usleep(300000);
+	bash_show("bash fg", from);
+	from = seen_pos;
+	R(write(m, "\x03", 1));
+	printf("bash prompt after ^C: %d\n", wait_for(m, "bash$ "));
+	bash_show("bash ^C", from);
+	bash_run(m, "bash after ^C", "echo after=$? ; jobs\n");
+	from = seen_pos;
+	R(write(m, "\x04", 1));
+	wait_for(m, "never");
+	seen_pos = seen_len;
+	bash_show("bash ^D", from);
+	waitpid(child, &status, 0);
+	printf("bash status %#x\n", status);
+	R(read(m, buf, sizeof(buf)));
+	close(m);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -516,5 +621,6 @@ int main(void)
 	check_session();
 	check_slave_close();
 	check_shell();
+	check_bash();
 	return 0;
 }
