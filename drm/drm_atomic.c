@@ -11,6 +11,9 @@
  * Flips complete at the output's next vblank (drm_vblank.c): PAGE_FLIP_EVENT
  * events are sent then.
  *
+ * Legacy SETCRTC comes through here too (drm_atomic_set_config_locked), as Linux's
+ * drm_atomic_helper_set_config.
+ *
  * Lumen shows an output iff its CRTC is enabled and its primary plane has a
  * framebuffer: states with one but not the other are refused (-EINVAL), where Linux
  * would accept an enabled CRTC with its primary plane off.
@@ -65,17 +68,18 @@ static void drm_atomic_state_init(struct drm_device *dev, struct drm_atomic_stat
 		};
 		memcpy(o->cursor.src, out->cursor.src, sizeof(o->cursor.src));
 		o->cursor_legacy = out->cursor.obj && !out->cursor.fb;
+		/* the primary plane's rectangles stay while it is off, as Linux's */
+		memcpy(o->primary.src, op->src, sizeof(o->primary.src));
+		o->primary.crtc_x = op->crtc_x;
+		o->primary.crtc_y = op->crtc_y;
+		o->primary.crtc_w = op->crtc_w;
+		o->primary.crtc_h = op->crtc_h;
 		if (!out->fb)
 			continue;
 		o->conn_crtc = o->primary.crtc = out->crtc_id;
 		o->active = !op->dpms_off;
 		o->mode_blob = op->mode;
 		o->primary.fb = out->fb;
-		memcpy(o->primary.src, op->src, sizeof(o->primary.src));
-		o->primary.crtc_x = op->crtc_x;
-		o->primary.crtc_y = op->crtc_y;
-		o->primary.crtc_w = op->crtc_w;
-		o->primary.crtc_h = op->crtc_h;
 	}
 }
 
@@ -393,6 +397,54 @@ static void drm_atomic_commit(struct drm_device *dev, struct drm_atomic_state *s
 		op->crtc_w = p->crtc_w;
 		op->crtc_h = p->crtc_h;
 	}
+}
+
+/* Legacy SETCRTC as an atomic commit (see drm_internal.h): Linux's
+ * drm_atomic_helper_set_config puts the connector on the CRTC, MODE_ID (the current
+ * blob when the mode is the same) and ACTIVE, and the primary plane showing the
+ * mode-sized window of fb at (x, y); without a mode, all of them off. */
+int drm_atomic_set_config_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
+				 const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y)
+{
+	struct drm_blob *cur = dev->oprops[i].mode, *blob = NULL;
+	struct drm_atomic_state *s = kmalloc(sizeof(*s));
+	struct drm_atomic_output *o;
+	int err = -ENOMEM;
+
+	if (!s)
+		return -ENOMEM;
+	drm_atomic_state_init(dev, s);
+	s->allow_modeset = true;
+	o = &s->o[i];
+	o->touched = true;
+	o->active = mode != NULL;
+	o->conn_crtc = o->primary.crtc = mode ? dev->outputs[i].crtc_id : 0;
+	o->primary.fb = mode ? fb : NULL;
+	o->mode_blob = NULL;
+	if (mode && cur && dev->outputs[i].fb && !memcmp(cur->data, mode, sizeof(*mode))) {
+		o->mode_blob = cur;
+	} else if (mode) {
+		if (!(blob = drm_blob_create_locked(dev, NULL, mode, sizeof(*mode))))
+			goto out;
+		o->mode_blob = blob;
+	}
+	if (mode) {
+		o->primary.src[0] = x << 16;
+		o->primary.src[1] = y << 16;
+		o->primary.src[2] = mode->hdisplay << 16;
+		o->primary.src[3] = mode->vdisplay << 16;
+		o->primary.crtc_x = o->primary.crtc_y = 0;
+		o->primary.crtc_w = mode->hdisplay;
+		o->primary.crtc_h = mode->vdisplay;
+	}
+	err = drm_atomic_check(dev, s);
+	if (!err)
+		drm_atomic_commit(dev, s);
+out:
+	if (blob)
+		drm_blob_put_locked(blob);	/* MODE_ID holds it now, or nothing does */
+	kfree(s);
+	return err;
 }
 
 /* DPMS through the legacy ioctls (Linux's drm_atomic_connector_commit_dpms): any

@@ -264,6 +264,11 @@ int drm_ioctl_createpropblob(struct drm_file *f, void *data);
 int drm_ioctl_destroypropblob(struct drm_file *f, void *data);
 
 /* ---- drm_atomic.c ---- */
+/* Legacy SETCRTC's configuration of output i through the atomic check and commit
+ * (modesets allowed): fb shown with mode at (x, y), or everything off when mode is
+ * NULL. The caller has made drm_mode_setcrtc's checks. 0 or -errno; dev->mutex held. */
+int drm_atomic_set_config_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
+				 const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y);
 int drm_ioctl_obj_setproperty(struct drm_file *f, void *data);
 int drm_ioctl_setproperty(struct drm_file *f, void *data);
 int drm_ioctl_atomic(struct drm_file *f, void *data);

@@ -361,7 +361,8 @@ static int drm_setcrtc_connectors(struct drm_device *dev, const struct drm_mode_
 	return bad ? -EINVAL : 0;
 }
 
-/* SETCRTC under the mutex once the CRTC is known. */
+/* SETCRTC under the mutex once the CRTC is known: Linux's drm_mode_setcrtc checks,
+ * then the atomic check and commit (drm_atomic_set_config_locked). */
 static int drm_setcrtc_locked(struct drm_device *dev, struct drm_mode_crtc *c,
 			      const struct drm_setcrtc_conns *conns, unsigned i)
 {
@@ -387,7 +388,8 @@ static int drm_setcrtc_locked(struct drm_device *dev, struct drm_mode_crtc *c,
 		return -EINVAL;
 	if ((err = drm_setcrtc_connectors(dev, c, conns, i)))
 		return err;
-	return drm_output_set_locked(dev, i, fb, c->mode_valid ? &c->mode : NULL, c->x, c->y);
+	return drm_atomic_set_config_locked(dev, i, fb, c->mode_valid ? &c->mode : NULL, c->x,
+					    c->y);
 }
 
 /* SETCRTC: shows a framebuffer with a mode on a CRTC and its connector, or turns

@@ -5,7 +5,8 @@
  * GETGAMMA, SETGAMMA), with bad ids, sizes and pointers; then the cursor plane
  * through MODE_ATOMIC (its checks: format, CRTC, scaling, source inside the
  * framebuffer, coordinates; commits, moves, events, the legacy ioctls on top, RMFB
- * of its framebuffer). Handles are printed as facts about them (new, same buffer),
+ * of its framebuffer), and the atomic state a legacy SETCRTC leaves. Handles are
+ * printed as facts about them (new, same buffer),
  * never as numbers; object ids by name. */
 #include <drm.h>
 #include <drm_fourcc.h>
@@ -436,6 +437,77 @@ static void cursor_errors(uint32_t argb, uint32_t xrgb, uint32_t big)
 	     put_cursor(rfd, 0, argb, crtc, 10, 10, 64, 64, S, S));
 }
 
+/* The value of obj's property name (0 when it has none). */
+static uint64_t prop_value(uint32_t obj, const char *name)
+{
+	uint32_t ids[64], id = prop_id(obj, name);
+	uint64_t values[64];
+	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 64,
+						 .props_ptr = (uintptr_t)ids,
+						 .prop_values_ptr = (uintptr_t)values };
+
+	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0)
+		return 0;
+	for (uint32_t k = 0; k < r.count_props && k < 64; k++)
+		if (ids[k] == id)
+			return values[k];
+	return 0;
+}
+
+/* What a legacy SETCRTC leaves in the atomic state: the CRTC's, connector's and
+ * primary plane's properties. */
+static void show_config(const char *when, uint32_t fb)
+{
+	printf("  %s: ACTIVE %llu MODE_ID %s connector CRTC_ID %s primary FB_ID %s CRTC_ID %s"
+	       " SRC %llu %llu %llu %llu CRTC %lld %lld %llu %llu\n", when,
+	       (unsigned long long)prop_value(crtc, "ACTIVE"),
+	       prop_value(crtc, "MODE_ID") ? "set" : "0",
+	       prop_value(conn, "CRTC_ID") == crtc ? "crtc" : "0",
+	       prop_value(primary, "FB_ID") == fb ? "fb" : prop_value(primary, "FB_ID") ? "other" : "0",
+	       prop_value(primary, "CRTC_ID") == crtc ? "crtc" : "0",
+	       (unsigned long long)prop_value(primary, "SRC_X") >> 16,
+	       (unsigned long long)prop_value(primary, "SRC_Y") >> 16,
+	       (unsigned long long)prop_value(primary, "SRC_W") >> 16,
+	       (unsigned long long)prop_value(primary, "SRC_H") >> 16,
+	       (long long)prop_value(primary, "CRTC_X"), (long long)prop_value(primary, "CRTC_Y"),
+	       (unsigned long long)prop_value(primary, "CRTC_W"),
+	       (unsigned long long)prop_value(primary, "CRTC_H"));
+}
+
+/* Legacy SETCRTC as Linux runs it through an atomic commit: the state it leaves, the
+ * MODE_ID blob kept for the same mode and replaced for another, panning, off. */
+static void setcrtc_state(uint32_t fb)
+{
+	struct drm_mode_crtc set = { .crtc_id = crtc, .fb_id = fb, .mode_valid = 1,
+				     .mode = mode, .count_connectors = 1,
+				     .set_connectors_ptr = (uintptr_t)&conn };
+	uint64_t blob;
+
+	show("SETCRTC", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
+	show_config("after SETCRTC", fb);
+	blob = prop_value(crtc, "MODE_ID");
+	show("SETCRTC the same mode", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
+	printf("  MODE_ID %s\n", prop_value(crtc, "MODE_ID") == blob ? "kept" : "replaced");
+	set.mode.hdisplay -= 8;
+	set.x = 8;
+	set.y = 0;
+	show("SETCRTC a narrower mode at x 8", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
+	printf("  MODE_ID %s\n", prop_value(crtc, "MODE_ID") == blob ? "kept" : "replaced");
+	show_config("narrower", fb);
+	set.fb_id = 0;
+	set.mode_valid = 0;
+	set.count_connectors = 0;
+	show("SETCRTC off", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
+	show_config("off", fb);
+	set.fb_id = fb;
+	set.mode_valid = 1;
+	set.mode = mode;
+	set.x = 0;
+	set.count_connectors = 1;
+	show("SETCRTC on again", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
+	show_config("on again", fb);
+}
+
 /* Reads the one event a commit with PAGE_FLIP_EVENT sends. */
 static void read_event(const char *what)
 {
@@ -488,8 +560,7 @@ static void cursor_plane(void)
 	set.mode = mode;
 	set.fb_id = argb;
 	show("SETCRTC with an ARGB8888 framebuffer", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
-	set.fb_id = xrgb_full;
-	show("SETCRTC", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
+	setcrtc_state(xrgb_full);
 	show_cursor_props("before", argb);
 	cursor_errors(argb, xrgb, big);
 	show_cursor_props("after the tests", argb);
