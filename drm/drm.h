@@ -183,6 +183,14 @@ int drm_flip_busy(struct drm_device *dev, unsigned i);
  * CLOCK_MONOTONIC time, sequence and the CRTC's id. */
 void drm_flip_arm(struct drm_device *dev, unsigned i, struct drm_pending_event *e);
 
+/* Starts the kernel console on dev (Linux's drm_fbdev_generic_setup): a kernel-owned
+ * XRGB8888 framebuffer of the first connected output's preferred mode is shown there
+ * and fbcon draws the log on it, flushed by damaged rows, while no client has taken
+ * the CRTC; it comes back when the last file closes with no master (drm_fbdev.c).
+ * Call after drm_device_register, in a task context; 0, or -errno when the console
+ * could not be set up (the device works without it). */
+int drm_fbdev_setup(struct drm_device *dev);
+
 /* Display drivers' entry points, called once at boot in a task context (they sleep
  * for their devices' answers). drivers/gpu/virtio: every virtio-gpu device. */
 void virtio_gpu_init(void);

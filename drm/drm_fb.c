@@ -154,6 +154,26 @@ static int drm_fb_create_locked(struct drm_file *f, struct drm_mode_fb_cmd2 *r)
 	return 0;
 }
 
+/* See drm_internal.h. */
+struct drm_framebuffer *drm_fb_create_kernel_locked(struct drm_device *dev,
+						    struct drm_gem_object *obj)
+{
+	struct drm_framebuffer *fb = kzalloc(sizeof(*fb));
+
+	if (!fb)
+		return NULL;
+	fb->id = drm_object_id_alloc_locked(dev);
+	fb->width = obj->width;
+	fb->height = obj->height;
+	fb->format = DRM_FORMAT_XRGB8888;
+	fb->pitch = obj->pitch;
+	fb->obj = obj;
+	drm_gem_get_locked(obj);
+	fb->refcount = 1;
+	list_add_tail(&fb->link, &dev->fbs);
+	return fb;
+}
+
 static int drm_fb_add(struct drm_file *f, struct drm_mode_fb_cmd2 *r)
 {
 	int err = drm_fb_check(f->dev, r);

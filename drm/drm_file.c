@@ -197,6 +197,7 @@ static int drm_open(struct file *file)
 	fpriv->authenticated = true;
 	drm_events_init(fpriv);
 	drm_mutex_lock(&dev->mutex);
+	dev->open_count++;
 	if (!fpriv->render && !dev->master) {
 		dev->master = fpriv;
 		fpriv->is_master = fpriv->was_master = true;
@@ -206,7 +207,8 @@ static int drm_open(struct file *file)
 	return 0;
 }
 
-/* The last close: framebuffers (and what shows them), handles and master go. */
+/* The last close: framebuffers (and what shows them), handles and master go; the
+ * device's last file brings the console back (Linux's drm_lastclose). */
 static void drm_release(struct file *file)
 {
 	struct drm_file *fpriv = drm_file_of(file);
@@ -218,6 +220,8 @@ static void drm_release(struct file *file)
 	drm_blob_release_locked(fpriv);
 	if (dev->master == fpriv)
 		dev->master = NULL;
+	if (!--dev->open_count)
+		drm_fbdev_restore_locked(dev);
 	drm_mutex_unlock(&dev->mutex);
 	drm_events_release(fpriv);
 	drm_prime_flush(dev);

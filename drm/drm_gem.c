@@ -136,6 +136,41 @@ free_obj:
 	return NULL;
 }
 
+/* See drm_internal.h. */
+struct drm_gem_object *drm_gem_create_kernel_locked(struct drm_device *dev, uint32_t width,
+						    uint32_t height)
+{
+	uint64_t size = ALIGN_UP((uint64_t)width * 4 * height, PAGE_SIZE);
+	size_t n = size / PAGE_SIZE;
+	struct drm_gem_object *obj = kzalloc(sizeof(*obj));
+	uint64_t phys = 0;
+
+	if (!obj)
+		return NULL;
+	obj->pages = kzalloc(n * sizeof(uint64_t));
+	if (!obj->pages || !(phys = pages_alloc_contiguous(n)))
+		goto free_obj;
+	for (size_t i = 0; i < n; i++)
+		obj->pages[i] = phys + i * PAGE_SIZE;
+	obj->dev = dev;
+	obj->size = size;
+	obj->width = width;
+	obj->height = height;
+	obj->pitch = width * 4;
+	obj->bpp = 32;
+	if (dev->driver->funcs->gem_create && dev->driver->funcs->gem_create(dev, obj))
+		goto free_pages;
+	obj->refcount = 1;
+	list_init(&obj->link);	/* not in dev->objects: no mmap offset, no flink name */
+	return obj;
+free_pages:
+	pages_free_contiguous(phys, n);
+free_obj:
+	kfree(obj->pages);
+	kfree(obj);
+	return NULL;
+}
+
 /*
  * CREATE_DUMB: Linux's drm_mode_create_dumb checks (non-zero sizes, no 32-bit
  * overflow of pitch and size), pitch = width * bytes per pixel, size rounded up to

@@ -127,6 +127,8 @@ struct drm_device {
 	struct list_head fbs;		/* drm_framebuffer.link */
 	uint64_t next_offset;		/* fake mmap offsets, never reused */
 	struct drm_file *master;	/* the current master, or NULL */
+	unsigned open_count;		/* open files of card and render nodes */
+	struct drm_fbdev *fbdev;	/* the kernel console's client, or NULL; set once */
 	uint32_t next_magic;
 	/* Flip and event delivery, also from the vblank timers (interrupts off): the
 	 * vblank states, every pending event and every file's event list and space. */
@@ -171,6 +173,12 @@ long drm_gem_handle_create_locked(struct drm_file *fpriv, struct drm_gem_object 
 void drm_gem_release_locked(struct drm_file *fpriv);
 int drm_gem_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t *vm_flags);
 int drm_gem_fault_page(struct file *file, uint64_t offset, uint64_t *page);
+/* A kernel-owned XRGB8888 buffer of width x height (pitch width * 4) in physically
+ * contiguous pages, on the device (the driver's gem_create), with one reference
+ * for the caller; no mmap offset, not in dev->objects. NULL when out of memory or
+ * the driver refuses. */
+struct drm_gem_object *drm_gem_create_kernel_locked(struct drm_device *dev, uint32_t width,
+						    uint32_t height);
 int drm_ioctl_gem_close(struct drm_file *f, void *data);
 int drm_ioctl_create_dumb(struct drm_file *f, void *data);
 int drm_ioctl_map_dumb(struct drm_file *f, void *data);
@@ -198,6 +206,11 @@ int drm_ioctl_setgamma(struct drm_file *f, void *data);
 struct drm_framebuffer *drm_fb_lookup_locked(struct drm_device *dev, uint32_t id);
 void drm_fb_get_locked(struct drm_framebuffer *fb);
 void drm_fb_put_locked(struct drm_framebuffer *fb);
+/* A framebuffer of the whole of obj (XRGB8888) owned by the kernel: it has an id
+ * but no file (RMFB and closes never remove it); one reference for the caller.
+ * NULL when out of memory. */
+struct drm_framebuffer *drm_fb_create_kernel_locked(struct drm_device *dev,
+						    struct drm_gem_object *obj);
 /* Removes the framebuffers of a closing file, turning off outputs that show them. */
 void drm_fb_release_locked(struct drm_file *fpriv);
 int drm_ioctl_addfb(struct drm_file *f, void *data);
@@ -289,6 +302,12 @@ int drm_cursor_set_locked(struct drm_device *dev, unsigned i, const struct drm_c
 void drm_cursor_hide_locked(struct drm_device *dev, unsigned i);
 int drm_ioctl_cursor(struct drm_file *f, void *data);
 int drm_ioctl_cursor2(struct drm_file *f, void *data);
+
+/* ---- drm_fbdev.c ---- */
+/* The last file of dev closed with no master left: the console's framebuffer and
+ * mode come back on its output, every other plane and output goes off (Linux's
+ * drm_fb_helper_lastclose). Nothing without a console. */
+void drm_fbdev_restore_locked(struct drm_device *dev);
 
 /* ---- drm_sysfs.c ---- */
 /* Creates the sysfs devices of cardN, renderD(128+N) and the connectors (and the

@@ -6,6 +6,8 @@
  * fbcon_write runs under the log lock (log.c), which serializes all drawing. While a
  * DRM client shows its own picture on the same framebuffer (simplefb), the console
  * is unregistered and draws nothing; it redraws the log when the client lets go.
+ * A DRM device's console client (drm_fbdev.c) can move the console onto a surface
+ * it scans out (fbcon_attach); the rows drawn are then reported to it as damage.
  */
 #include "arch/x86_64/arch.h"
 #include "dev/dev.h"
@@ -27,6 +29,9 @@ static struct fbcon {
 	int utf8_left;			/* continuation bytes still expected */
 	struct psf_font font;
 	bool yielded;			/* a DRM client has the screen */
+	bool registered;		/* fb_console is on the console list */
+	const struct fbcon_surface *surface;	/* NULL: GRUB's framebuffer */
+	uint32_t dirty_y1, dirty_y2;	/* pixel rows drawn by this write, [y1, y2) */
 } fbcon;
 
 static uint32_t pixel_of(const struct boot_framebuffer *f, uint8_t r, uint8_t g, uint8_t b)
@@ -41,12 +46,21 @@ static void put_pixel(uint8_t *p, uint32_t v)
 	memcpy(p, &v, fbcon.bytes_pp);	/* little endian: the low bytes are the pixel */
 }
 
+/* Adds pixel rows [y1, y2) to the damage of the current write. */
+static void mark_dirty(uint32_t y1, uint32_t y2)
+{
+	fbcon.dirty_y1 = MIN(fbcon.dirty_y1, y1);
+	fbcon.dirty_y2 = MAX(fbcon.dirty_y2, y2);
+}
+
 static void draw_char(uint32_t col, uint32_t row, uint8_t c)
 {
 	const struct psf_font *f = &fbcon.font;
 	const uint8_t *glyph = psf_glyph(f, c);
 	uint8_t *line = fbcon.fb + (size_t)row * f->height * fbcon.pitch +
 			(size_t)col * f->width * fbcon.bytes_pp;
+
+	mark_dirty(row * f->height, (row + 1) * f->height);
 
 	for (uint32_t y = 0; y < f->height; y++, line += fbcon.pitch, glyph += f->bytes_per_row)
 		for (uint32_t x = 0; x < f->width; x++)
@@ -67,6 +81,7 @@ static void scroll(void)
 	memmove(fbcon.fb, fbcon.fb + row_bytes * by, row_bytes * keep);
 	memset(fbcon.fb + row_bytes * keep, 0, row_bytes * by);
 	fbcon.row = keep;
+	mark_dirty(0, fbcon.rows * fbcon.font.height);
 }
 
 static void newline(void)
@@ -115,10 +130,15 @@ static void put_byte(uint8_t b)
 	}
 }
 
+/* Draws text; a surface hears of the rows that changed. */
 static void fbcon_write(struct console *con, const char *text, size_t len)
 {
+	fbcon.dirty_y1 = UINT32_MAX;
+	fbcon.dirty_y2 = 0;
 	for (size_t i = 0; i < len; i++)
 		put_byte(text[i]);
+	if (fbcon.surface && fbcon.dirty_y1 < fbcon.dirty_y2)
+		fbcon.surface->damaged(fbcon.surface->ctx, fbcon.dirty_y1, fbcon.dirty_y2);
 }
 
 /* Shows the records logged before the console existed, as they looked on serial. */
@@ -148,6 +168,19 @@ static void redraw(void)
 	fbcon.row = fbcon.col = 0;
 	fbcon.utf8_left = 0;
 	replay_log();
+	if (fbcon.surface)
+		fbcon.surface->damaged(fbcon.surface->ctx, 0, fbcon.height);
+}
+
+static void fbcon_register(bool on)
+{
+	if (fbcon.registered == on)
+		return;
+	fbcon.registered = on;
+	if (on)
+		console_register(&fb_console);
+	else
+		console_unregister(&fb_console);
 }
 
 /* Hands the framebuffer to a DRM client (drm true: the console stops drawing) or
@@ -155,15 +188,38 @@ static void redraw(void)
  * log lock held; callers serialize calls (the DRM device mutex). */
 void fbcon_yield(bool drm)
 {
-	if (!fbcon.fb || fbcon.yielded == drm)
+	if (!fbcon.fb || fbcon.surface || fbcon.yielded == drm)
 		return;
 	fbcon.yielded = drm;
 	if (drm) {
-		console_unregister(&fb_console);
+		fbcon_register(false);
 		return;
 	}
 	redraw();
-	console_register(&fb_console);
+	fbcon_register(true);
+}
+
+/* Moves the console onto s (see dev.h); the font must have loaded. */
+void fbcon_attach(const struct fbcon_surface *s)
+{
+	if (!fbcon.font.height && psf_parse(_binary_font_psf_start,
+					    _binary_font_psf_end - _binary_font_psf_start,
+					    &fbcon.font))
+		return;
+	fbcon_register(false);
+	fbcon.surface = s;
+	fbcon.yielded = false;
+	fbcon.fb = s->pixels;
+	fbcon.pitch = s->pitch;
+	fbcon.width = s->width;
+	fbcon.height = s->height;
+	fbcon.bytes_pp = 4;
+	fbcon.cols = s->width / fbcon.font.width;
+	fbcon.rows = s->height / fbcon.font.height;
+	fbcon.fg = (uint32_t)FG_GRAY << 16 | FG_GRAY << 8 | FG_GRAY;
+	redraw();
+	fbcon_register(true);
+	pr_info("fbcon: the console is on a %ux%u DRM framebuffer", s->width, s->height);
 }
 
 /* Maps GRUB's framebuffer, clears it and adds it as a log console; after mm_init. */
@@ -191,7 +247,7 @@ void fbcon_init(void)
 	fbcon.rows = f->height / fbcon.font.height;
 	fbcon.fg = pixel_of(f, FG_GRAY, FG_GRAY, FG_GRAY);
 	redraw();
-	console_register(&fb_console);
+	fbcon_register(true);
 	pr_info("fbcon: %ux%u framebuffer, %ux%u text with a %ux%u font", f->width, f->height,
 		fbcon.cols, fbcon.rows, fbcon.font.width, fbcon.font.height);
 }

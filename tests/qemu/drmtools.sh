@@ -1,11 +1,24 @@
 # drmtools: Debian's own libdrm-tests, unmodified (userland/packages.txt), on virtio-gpu
-# (drmtools.gpu). `drmprop hold` lights the CRTC first, as fbcon does on Linux; proptest
-# then lists the connector's and CRTC's properties and the EDID blob. Only the CRTC's
-# id is filtered out (ids differ by design: Linux numbers a cursor plane before it).
-drmprop hold > /tmp/hold.out &
-holder=$!
+# (drmtools.gpu). The kernel console lights the CRTC at boot with the connector's
+# preferred mode (fbcon on Linux, drm/drm_fbdev.c on Lumen): proptest lists the
+# connector's and CRTC's properties and the EDID blob. modetest -s then takes the
+# CRTC as master (a second modetest, not master, sees its mode), and the console's
+# framebuffer and mode come back when the device's last file closes. Only the id of
+# modetest's framebuffer is filtered (Linux's fbcon has used one more id by then).
+proptest -M virtio_gpu; echo "proptest: $?"
+crtc() { modetest -M virtio_gpu -p | sed -n '/^CRTCs:/,/^$/p'; }
+crtc
+mkfifo /tmp/in
+modetest -M virtio_gpu -s 34:1024x768 < /tmp/in > /tmp/set.out & setter=$!
+exec 3> /tmp/in
 n=0
-while ! grep -q ready /tmp/hold.out && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-proptest -M virtio_gpu > /tmp/proptest.out; echo "proptest: $?"
-sed 's/^CRTC [0-9]*$/CRTC (id)/' /tmp/proptest.out
-kill $holder; wait $holder 2>/dev/null; echo "holder: $?"
+# the setter must open the card first to be master: wait for its fd before querying
+while ! ls -l /proc/$setter/fd 2>/dev/null | grep -q dri/card0 && [ $n -lt 200 ]; do
+	sleep 0.1; n=$((n + 1))
+done
+while ! crtc | grep -q '^33.*1024x768' && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
+crtc | sed 's/^33	[0-9]*/33	(fb id)/'
+echo >&3; exec 3>&-
+wait $setter; echo "modetest -s: $?"
+cat /tmp/set.out
+crtc

@@ -379,7 +379,15 @@ static int virtgpu_probe(struct virtio_device *vdev, unsigned index)
 	if (err)
 		goto free_drm;
 	/* Once registered (even partly: sysfs failed) the device stays. */
-	return drm_device_register(vg->drm);
+	err = drm_device_register(vg->drm);
+	if (err)
+		return err;
+	/* as Linux's virtio_gpu_probe: drm_fbdev_generic_setup; the device works
+	 * without a console */
+	err = drm_fbdev_setup(vg->drm);
+	if (err && err != -ENODEV)
+		pr_warn("virtio_gpu: no console on %s (%d)", bus_name, err);
+	return 0;
 free_drm:
 	kfree(vg->drm);
 failed:
