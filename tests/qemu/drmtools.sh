@@ -22,3 +22,22 @@ echo >&3; exec 3>&-
 wait $setter; echo "modetest -s: $?"
 cat /tmp/set.out
 crtc
+# modeprint: resources, the connector's 26 modes, encoder and CRTC (the address of
+# its mode in modeprint's memory is filtered)
+modeprint virtio_gpu > /tmp/mp.out; echo "modeprint: $?"
+sed 's/^\(\tmode           : \)0x[0-9a-f]*$/\1(address)/' /tmp/mp.out
+modetest -M virtio_gpu -c -e -p -f; echo "modetest -c -e -p -f: $?"
+# Linux's virtio_gpu has no vblank interrupt: WAIT_VBLANK fails and so does vbltest
+vbltest -M virtio_gpu; echo "vbltest: $?"
+# atomic: Debian's modetest -a -s, without planes (-P), commits nothing and returns
+modetest -M virtio_gpu -a -s 34:1024x768 < /dev/null; echo "modetest -a -s: $?"
+# page flipping until a line arrives on stdin; its "freq:" lines (flips a second)
+# depend on timing and are left out
+mkfifo /tmp/vin
+modetest -M virtio_gpu -v -s 34:1024x768 < /tmp/vin > /tmp/v.out 2>&1 & flipper=$!
+exec 3> /tmp/vin
+sleep 3
+echo >&3; exec 3>&-
+wait $flipper; echo "modetest -v -s: $?"
+grep -v '^freq: ' /tmp/v.out
+crtc
