@@ -10,6 +10,9 @@
 #include "block/block.h"
 #include "fs/locks.h"
 #include "mm/mm.h"
+#include "proc/proc.h"
+#include <asm-generic/signal.h>
+#include <linux/resource.h>
 
 static const struct file_operations empty_fops;
 
@@ -139,8 +142,22 @@ struct file *file_open_path(const struct path *p, int flags)
 	return file;
 }
 
+/* O_DIRECT on a regular file of a file system that has it: a transfer of len bytes
+ * at pos must have them and the buffer aligned to sb->dio_align (Linux's iomap
+ * direct I/O: -EINVAL). The data itself takes the file system's ordinary path. */
+static int direct_check(struct file *file, const struct iobuf *buf, uint64_t pos)
+{
+	unsigned align = file->inode && S_ISREG(file->inode->mode) ?
+			 file->inode->sb->dio_align : 0;
+
+	if (!(file->flags & O_DIRECT) || !align || !buf->len)
+		return 0;
+	return ((pos | buf->len | (uintptr_t)buf->ptr) & (align - 1)) ? -EINVAL : 0;
+}
+
 /* read(2) on an open file after the access-mode checks: -EBADF when not open for
- * reading, -EISDIR on directories, -EINVAL without a read operation. */
+ * reading, -EISDIR on directories, -EINVAL without a read operation or for a
+ * misaligned O_DIRECT read that does not start at or past the end of the file. */
 ssize_t file_read(struct file *file, struct iobuf *buf, off_t *pos)
 {
 	if ((file->flags & O_PATH) || (file->flags & O_ACCMODE) == O_WRONLY)
@@ -149,17 +166,46 @@ ssize_t file_read(struct file *file, struct iobuf *buf, off_t *pos)
 		return -EISDIR;
 	if (!file->ops->read)
 		return -EINVAL;
+	if (file->inode && (uint64_t)*pos < READ_ONCE(file->inode->size) &&
+	    direct_check(file, buf, *pos))
+		return -EINVAL;
 	return file->ops->read(file, buf, pos);
 }
 
-/* write(2) on an open file after the access-mode checks (as file_read). */
+/* RLIMIT_FSIZE against a regular file growing to size bytes: -EFBIG with SIGXFSZ to
+ * the caller past the limit (Linux's inode_newsize_ok), else 0. */
+static int fsize_check(uint64_t size)
+{
+	if (size <= task_rlimit(current, RLIMIT_FSIZE))
+		return 0;
+	signal_send_thread(current, SIGXFSZ);
+	return -EFBIG;
+}
+
+/* write(2) on an open file after the access-mode checks (as file_read). A write to a
+ * regular file is cut at RLIMIT_FSIZE, and one starting there is -EFBIG with SIGXFSZ
+ * (Linux's generic_write_check_limits; an O_APPEND write starts at the size read
+ * here, which a concurrent writer may move); a misaligned O_DIRECT one is -EINVAL. */
 ssize_t file_write(struct file *file, const struct iobuf *buf, off_t *pos)
 {
+	struct iobuf cut;
+	uint64_t limit, at;
+
 	if ((file->flags & O_PATH) || (file->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	if (!file->ops->write)
 		return -EINVAL;
-	return file->ops->write(file, buf, pos);
+	if (!buf->len || !file->inode || !S_ISREG(file->inode->mode))
+		return file->ops->write(file, buf, pos);
+	limit = task_rlimit(current, RLIMIT_FSIZE);
+	at = (file->flags & O_APPEND) ? READ_ONCE(file->inode->size) : (uint64_t)*pos;
+	if (direct_check(file, buf, at))
+		return -EINVAL;
+	if (at >= limit)
+		return fsize_check(at + 1);
+	cut = *buf;
+	cut.len = MIN(cut.len, limit - at);
+	return file->ops->write(file, &cut, pos);
 }
 
 /* Reads len bytes at offset into a kernel buffer, looping over short reads; returns
@@ -241,7 +287,8 @@ void file_get_ids(struct file *file, dev_t *dev, uint64_t *ino)
 	*ino = file->inode ? file->inode->ino : 0;
 }
 
-/* Truncates a regular file to size (the caller checked permissions). */
+/* Truncates a regular file to size (the caller checked permissions); growing it past
+ * RLIMIT_FSIZE is -EFBIG with SIGXFSZ. */
 int do_truncate(struct inode *inode, uint64_t size)
 {
 	int err;
@@ -252,6 +299,11 @@ int do_truncate(struct inode *inode, uint64_t size)
 		return -EINVAL;
 	if (!inode->iops || !inode->iops->truncate)
 		return -EPERM;
+	if (size > READ_ONCE(inode->size)) {
+		err = fsize_check(size);
+		if (err)
+			return err;
+	}
 	fs_mutex_lock(&inode->sb->mutex);
 	err = inode->iops->truncate(inode, size);
 	fs_mutex_unlock(&inode->sb->mutex);

@@ -135,6 +135,9 @@ struct super_block {
 	dev_t dev;
 	bool read_only;			/* every mount of it is read-only (fixed) */
 	unsigned blksize;		/* st_blksize; 0 for PAGE_SIZE (fixed) */
+	/* O_DIRECT's alignment of file offsets, lengths and buffers (the disk's logical
+	 * block size); 0 when the file system has no O_DIRECT (fixed). */
+	unsigned dio_align;
 	void *priv;
 	int refcount;			/* mounts using it; under mount_lock */
 };

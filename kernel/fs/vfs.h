@@ -47,6 +47,9 @@ struct file_operations {
 	void (*release)(struct file *file);	/* at the last file_put */
 	ssize_t (*read)(struct file *file, struct iobuf *buf, off_t *pos);
 	ssize_t (*write)(struct file *file, const struct iobuf *buf, off_t *pos);
+	/* fallocate(2) on a regular file, after sys_fallocate's argument checks; without
+	 * it mode 0 grows the file and other modes are -EOPNOTSUPP. */
+	long (*fallocate)(struct file *file, int mode, off_t offset, off_t len);
 	off_t (*llseek)(struct file *file, off_t offset, int whence);
 	long (*ioctl)(struct file *file, unsigned cmd, unsigned long arg);
 	/* Returns the ready mask (POLLIN...) and, when pt is not NULL, queues the

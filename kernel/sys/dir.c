@@ -117,6 +117,25 @@ static int may_change(const struct path *parent)
 	return (parent->mnt->flags & MS_RDONLY) ? -EROFS : 0;
 }
 
+/* The checks of Linux's filename_create before the file system is asked to add name
+ * to parent: "." and ".." or an existing name are EEXIST, a missing name with a
+ * trailing slash ENOENT, and only then a read-only mount EROFS. */
+static int may_create_name(const struct path *parent, const char *name, size_t len,
+			   bool trailing)
+{
+	struct path child;
+
+	if (!len || path_dots(name, len))
+		return -EEXIST;
+	if (!path_child(parent, name, len, &child)) {
+		path_put(&child);
+		return -EEXIST;
+	}
+	if (trailing)
+		return -ENOENT;
+	return (parent->mnt->flags & MS_RDONLY) ? -EROFS : 0;
+}
+
 static mode_t umask_get(void)
 {
 	return READ_ONCE(current_fs()->umask);
@@ -252,11 +271,10 @@ long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upa
 		kfree(target);
 		return err;
 	}
-	if (!len || path_dots(name, len))
-		err = -EEXIST;
-	else if (trailing)
-		err = -ENOENT;
-	else if (!(err = may_change(&parent))) {
+	err = may_create_name(&parent, name, len, trailing);
+	if (!err)
+		err = may_change(&parent);
+	if (!err) {
 		struct inode *dir = parent.inode;
 
 		if (!dir->iops->symlink)
@@ -378,15 +396,15 @@ long sys_linkat(int olddirfd, const char __user *oldpath, int newdirfd,
 	err = parent_at(newdirfd, newpath, &kpath, &parent, &name, &len, &trailing);
 	if (err)
 		goto out_old;
-	if (!len || path_dots(name, len))
-		err = -EEXIST;
-	else if (S_ISDIR(old.inode->mode))
-		err = -EPERM;
-	else if (trailing)
-		err = -ENOENT;
-	else if (old.mnt != parent.mnt)
+	/* Linux's order: the new name's checks, then EXDEV, permissions, directories. */
+	err = may_create_name(&parent, name, len, trailing);
+	if (!err && old.mnt != parent.mnt)
 		err = -EXDEV;
-	else if (!(err = may_change(&parent))) {
+	if (!err)
+		err = may_change(&parent);
+	if (!err && S_ISDIR(old.inode->mode))
+		err = -EPERM;
+	if (!err) {
 		fs_mutex_lock(&parent.inode->sb->mutex);
 		err = !parent.inode->nlink ? -ENOENT : !old.inode->nlink ? -ENOENT :
 		      parent.inode->iops->link(parent.inode, name, len, old.inode);

@@ -361,10 +361,16 @@ static long fcntl_dupfd(struct file *file, unsigned long arg, bool cloexec)
 	return fd;
 }
 
+/* F_SETFL: O_APPEND, O_NONBLOCK and O_DIRECT (-EINVAL where the file system has no
+ * O_DIRECT, as Linux without a direct_IO operation). */
 static long fcntl_setfl(struct file *file, unsigned long arg)
 {
-	unsigned mask = O_APPEND | O_NONBLOCK;
-	uint64_t flags = spin_lock_irqsave(&file->lock);
+	unsigned mask = O_APPEND | O_NONBLOCK | O_DIRECT;
+	uint64_t flags;
+
+	if ((arg & O_DIRECT) && !(file->inode && file->inode->sb && file->inode->sb->dio_align))
+		return -EINVAL;
+	flags = spin_lock_irqsave(&file->lock);
 
 	file->flags = (file->flags & ~mask) | (arg & mask);
 	spin_unlock_irqrestore(&file->lock, flags);
@@ -575,12 +581,14 @@ long sys_fadvise64(int fd, off_t offset, off_t len, int advice)
 	return ret;
 }
 
-/* fallocate(2) mode 0: makes the file at least offset+len long (tmpfs holes read as
- * zeroes, so no pages are reserved). Other modes: EOPNOTSUPP. */
+/* fallocate(2): the file system's operation, or without one, mode 0 makes the file at
+ * least offset+len long (tmpfs holes read as zeroes, so no pages are reserved) and
+ * other modes are EOPNOTSUPP. An end past 2^63 is EFBIG, as Linux's vfs_fallocate. */
 long sys_fallocate(int fd, int mode, off_t offset, off_t len)
 {
 	struct file *file = fd_get_file(fd);
 	struct inode *inode;
+	off_t end;
 	long ret = 0;
 
 	if (IS_ERR(file))
@@ -596,10 +604,14 @@ long sys_fallocate(int fd, int mode, off_t offset, off_t len)
 		ret = -EISDIR;
 	else if (!S_ISREG(inode->mode))
 		ret = -ENODEV;
+	else if (__builtin_add_overflow(offset, len, &end))
+		ret = -EFBIG;
+	else if (file->ops->fallocate)
+		ret = file->ops->fallocate(file, mode, offset, len);
 	else if (mode)
 		ret = -EOPNOTSUPP;
-	else if ((uint64_t)(offset + len) > READ_ONCE(inode->size))
-		ret = do_truncate(inode, offset + len);
+	else if ((uint64_t)end > READ_ONCE(inode->size))
+		ret = do_truncate(inode, end);
 	file_put(file);
 	return ret;
 }

@@ -10,12 +10,20 @@
  * "POWER CUT NOW" (the host kills QEMU on it) and writes, renames, unlinks and syncs
  * until killed; after 60 s still alive it gives up with status 1. Byte i of synced/sN
  * is 'a' + (7N + 13i + i/97) % 26 (tests/qemu/powercut.check recomputes it).
+ *
+ * ext2work abi DIR / abi-ro DIR: Linux's answers on a read-write ext2 mount
+ * (RLIMIT_FSIZE's EFBIG and SIGXFSZ, O_DIRECT, fallocate's modes) and on a
+ * read-only one (EEXIST before EROFS), printed call by call.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/falloc.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -238,10 +246,173 @@ static int power_cut(int ndirs, char **dirs)
 	return 1;
 }
 
+static volatile int xfsz;
+
+static void on_xfsz(int sig)
+{
+	xfsz += sig == SIGXFSZ;
+}
+
+/* Writes past RLIMIT_FSIZE: short writes up to it, then EFBIG and SIGXFSZ. */
+static void fsize_limit(void)
+{
+	struct rlimit lim = { 10000, RLIM_INFINITY }, old;
+	int fd = open("fsize", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	int afd = open("fsize", O_WRONLY | O_APPEND);
+
+	getrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, on_xfsz);
+	fill(5, 20000);
+	CHECK(setrlimit(RLIMIT_FSIZE, &lim));
+	CHECK(write(fd, buf, 8000));
+	CHECK(write(fd, buf, 5000));
+	CHECK(write(fd, buf, 10));
+	printf("SIGXFSZ: %d\n", xfsz);
+	CHECK(write(fd, buf, 0));
+	CHECK(pwrite(fd, buf, 10, 20000));
+	CHECK(pwrite(fd, buf, 10, 9995));
+	CHECK(ftruncate(fd, 20000));
+	CHECK(truncate("fsize", 10001));
+	CHECK(ftruncate(fd, 10000));
+	CHECK(ftruncate(fd, 4000));
+	printf("SIGXFSZ: %d\n", xfsz);
+	CHECK(write(afd, buf, 7000));
+	CHECK(write(afd, buf, 7000));
+	CHECK(lseek(fd, 0, SEEK_END));
+	signal(SIGXFSZ, SIG_IGN);
+	CHECK(write(afd, buf, 1));
+	printf("SIGXFSZ: %d\n", xfsz);
+	CHECK(setrlimit(RLIMIT_FSIZE, &old));
+	CHECK(write(afd, buf, 1));
+	signal(SIGXFSZ, SIG_DFL);
+	close(fd);
+	close(afd);
+}
+
+/* O_DIRECT: accepted; transfers must be aligned to the disk's 512-byte sectors. */
+static void direct_io(void)
+{
+	char *al = aligned_alloc(4096, 8192);
+	int fd = open("direct", O_RDWR | O_CREAT | O_TRUNC | O_DIRECT, 0644), plain;
+
+	CHECK(fd >= 0);
+	CHECK(fcntl(fd, F_GETFL) & O_DIRECT);
+	memset(al, 'd', 8192);
+	CHECK(pwrite(fd, al, 4096, 0));
+	CHECK(pwrite(fd, al, 512, 4096));
+	CHECK(pwrite(fd, al + 1, 512, 0));
+	CHECK(pwrite(fd, al, 100, 0));
+	CHECK(pwrite(fd, al, 512, 7));
+	CHECK(pread(fd, al + 4096, 512, 512));
+	CHECK(pread(fd, al + 4096, 4096, 4096));
+	CHECK(pread(fd, al + 4096, 512, 8192));
+	CHECK(pread(fd, al + 1, 512, 0));
+	CHECK(pread(fd, al, 100, 0));
+	CHECK(lseek(fd, 0, SEEK_END));
+	plain = open("direct", O_RDONLY);
+	CHECK(fcntl(plain, F_SETFL, O_DIRECT));
+	CHECK(!!(fcntl(plain, F_GETFL) & O_DIRECT));
+	CHECK(read(plain, al, 512));
+	CHECK(fcntl(plain, F_SETFL, 0));
+	CHECK(read(plain, al, 100));
+	close(plain);
+	close(fd);
+	free(al);
+}
+
+/* fallocate(2)'s modes on an ext2 file and its argument errors. Not here yet:
+ * PUNCH_HOLE|KEEP_SIZE, which Linux does on ext2 (Lumen: EOPNOTSUPP so far). */
+static void fallocate_modes(void)
+{
+	static const struct { int mode; const char *name; } modes[] = {
+		{ 0, "0" }, { FALLOC_FL_KEEP_SIZE, "KEEP_SIZE" },
+		{ FALLOC_FL_PUNCH_HOLE, "PUNCH_HOLE" },
+		{ FALLOC_FL_COLLAPSE_RANGE, "COLLAPSE_RANGE" },
+		{ FALLOC_FL_ZERO_RANGE, "ZERO_RANGE" },
+		{ FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, "ZERO_RANGE|KEEP_SIZE" },
+		{ FALLOC_FL_INSERT_RANGE, "INSERT_RANGE" },
+		{ FALLOC_FL_UNSHARE_RANGE, "UNSHARE_RANGE" }, { 0x100, "0x100" },
+	};
+	int fd = open("falloc", O_RDWR | O_CREAT | O_TRUNC, 0644), ro;
+	struct stat st;
+
+	fill(8, 65536);
+	CHECK(write(fd, buf, 65536));
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		long r = fallocate(fd, modes[i].mode, 4096, 8192);
+
+		fstat(fd, &st);
+		printf("fallocate(%s, 4096, 8192) = %ld %s size %lld blocks %lld\n",
+		       modes[i].name, r, r < 0 ? errname(errno) : "",
+		       (long long)st.st_size, (long long)st.st_blocks);
+	}
+	CHECK(fallocate(fd, 0, 0, 0));
+	CHECK(fallocate(fd, 0, -1, 10));
+	CHECK(fallocate(fd, 0, 0x7fffffffffff0000, 0x20000));
+	CHECK(fallocate(-1, 0, 0, 10));
+	ro = open("falloc", O_RDONLY);
+	CHECK(fallocate(ro, 0, 0, 10));
+	close(ro);
+	close(fd);
+}
+
+/* On a read-only mount: an existing name is EEXIST before EROFS, as Linux's
+ * filename_create decides; everything else that writes is EROFS. */
+static void read_only(void)
+{
+	int fd;
+
+	CHECK(mkdir("tree", 0755));
+	CHECK(mkdir("newdir", 0755));
+	CHECK(mkdir("newdir/", 0755));
+	CHECK(mkdir("over", 0755));
+	CHECK(mkdir(".", 0755));
+	CHECK(symlink("x", "over"));
+	CHECK(symlink("x", "tree"));
+	CHECK(symlink("x", "newlink"));
+	CHECK(symlink("x", "newlink/"));
+	CHECK(symlink("x", ".."));
+	CHECK(link("over", "grow"));
+	CHECK(link("over", "newlink"));
+	CHECK(link("tree", "newlink"));
+	CHECK(link("tree", "grow"));
+	CHECK(link("missing", "newlink"));
+	CHECK(mknod("fifo", S_IFIFO | 0644, 0));
+	CHECK(mknod("newfifo", S_IFIFO | 0644, 0));
+	CHECK(unlink("over"));
+	CHECK(unlink("missing"));
+	CHECK(rmdir("missing"));
+	CHECK(rename("over", "over2"));
+	CHECK(open("over", O_RDONLY | O_CREAT, 0644) >= 0);
+	CHECK(open("over", O_RDONLY | O_CREAT | O_EXCL, 0644));
+	CHECK(open("newfile", O_RDONLY | O_CREAT, 0644));
+	CHECK(open("over", O_WRONLY));
+	CHECK(open("over", O_RDONLY | O_TRUNC));
+	CHECK(truncate("over", 0));
+	CHECK(chmod("over", 0600));
+	fd = open("over", O_RDONLY);
+	CHECK(fallocate(fd, 0, 0, 10));
+	CHECK(fsync(fd));
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	char path[256];
 
+	if (argc == 3 && (!strcmp(argv[1], "abi") || !strcmp(argv[1], "abi-ro"))) {
+		snprintf(path, sizeof(path), "%s/work", argv[2]);
+		if (chdir(path) < 0)
+			return 1;
+		if (argv[1][3])
+			read_only();
+		else {
+			fsize_limit();
+			direct_io();
+			fallocate_modes();
+		}
+		return 0;
+	}
 	if (argc > 2 && !strcmp(argv[1], "powercut"))
 		return power_cut(argc - 2, argv + 2);
 	if (argc != 2)

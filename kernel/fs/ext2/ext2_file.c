@@ -218,7 +218,16 @@ const struct inode_operations ext2_file_iops = {
 	.truncate = ext2_vfs_truncate,
 };
 
+/* fallocate(2) as Linux answers on ext2 (its ext4 driver, files without extents):
+ * no preallocation, so every mode is -EOPNOTSUPP. FALLOC_FL_PUNCH_HOLE, which Linux
+ * does on such files, is not done yet: -EOPNOTSUPP too. */
+static long ext2_fallocate(struct file *file, int mode, off_t offset, off_t len)
+{
+	return -EOPNOTSUPP;
+}
+
 const struct file_operations ext2_file_fops = {
 	.read = ext2_file_read,
 	.write = ext2_file_write,
+	.fallocate = ext2_fallocate,
 };

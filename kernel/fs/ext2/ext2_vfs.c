@@ -415,6 +415,7 @@ static struct super_block *ext2_get_sb(const struct file_system_type *type,
 	sb->dev = sbi->bdev->dev;
 	sb->read_only = sbi->bdev->read_only || sbi->fs.read_only;
 	sb->blksize = sbi->fs.block_size;
+	sb->dio_align = sbi->bdev->logical_block_size ? sbi->bdev->logical_block_size : 512;
 	fs_mutex_lock(&sb->mutex);
 	err = ext2_iget(sb, EXT2_ROOT_INO, NULL, &sb->root);
 	if (!err && !S_ISDIR(sb->root->mode)) {
