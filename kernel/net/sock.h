@@ -29,10 +29,12 @@ struct sock_filter;
  * reference on the socket's file and no lock held. */
 struct proto_ops {
 	int (*bind)(struct socket *sock, const void *addr, int len);
-	int (*connect)(struct socket *sock, const void *addr, int len, bool nonblock);
+	/* connect and accept wait unless nonblock, until deadline (monotonic ns, 0 =
+	 * none: SO_SNDTIMEO for connect, SO_RCVTIMEO for accept). */
+	int (*connect)(struct socket *sock, const void *addr, int len, bool nonblock, uint64_t deadline);
 	int (*listen)(struct socket *sock, int backlog);
 	/* Fills newsock (already allocated, same family and type) with a connection. */
-	int (*accept)(struct socket *sock, struct socket *newsock, bool nonblock);
+	int (*accept)(struct socket *sock, struct socket *newsock, bool nonblock, uint64_t deadline);
 	int (*getname)(struct socket *sock, void *addr, bool peer);
 	ssize_t (*sendmsg)(struct socket *sock, struct kmsg *msg, unsigned flags, bool nonblock);
 	ssize_t (*recvmsg)(struct socket *sock, struct kmsg *msg, unsigned flags, bool nonblock);

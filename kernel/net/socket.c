@@ -198,13 +198,29 @@ int sock_bind(struct file *file, const void *addr, int len)
 	return sock->ops->bind ? sock->ops->bind(sock, addr, len) : -EOPNOTSUPP;
 }
 
-/* connect(2); waits unless the file is non-blocking. */
+/* Whether a call may not wait (MSG_DONTWAIT, O_NONBLOCK, a zero timeout); sets
+ * *deadline from the timeout (SOCK_HZ ticks) otherwise, 0 for none. */
+static bool sock_wait_deadline(struct file *file, unsigned flags, long timeo, uint64_t *deadline)
+{
+	if ((flags & MSG_DONTWAIT) || (READ_ONCE(file->flags) & O_NONBLOCK) || !timeo)
+		return true;
+	*deadline = 0;
+	if (timeo != SOCK_TIMEO_FOREVER)
+		*deadline = clock_monotonic_ns() + (uint64_t)timeo * (1000000000 / SOCK_HZ);
+	return false;
+}
+
+/* connect(2); waits unless the file is non-blocking, at most SO_SNDTIMEO. */
 int sock_connect(struct file *file, const void *addr, int len)
 {
+	uint64_t deadline = 0;
+	bool nonblock;
+
 	SOCK_OR_RETURN(sock, file);
 	if (!sock->ops->connect)
 		return -EOPNOTSUPP;
-	return sock->ops->connect(sock, addr, len, READ_ONCE(file->flags) & O_NONBLOCK);
+	nonblock = sock_wait_deadline(file, 0, READ_ONCE(sock->sndtimeo), &deadline);
+	return sock->ops->connect(sock, addr, len, nonblock, deadline);
 }
 
 /* listen(2); the backlog is capped at somaxconn as Linux does. */
@@ -218,11 +234,14 @@ int sock_listen(struct file *file, int backlog)
 	return sock->ops->listen(sock, backlog);
 }
 
-/* accept4(2): the next connection as a new file (one reference) or an ERR_PTR. */
+/* accept4(2): the next connection as a new file (one reference) or an ERR_PTR;
+ * waits unless the file is non-blocking, at most SO_RCVTIMEO. */
 struct file *sock_accept(struct file *file, unsigned fflags)
 {
 	struct socket *sock = file_socket(file), *nsock;
+	uint64_t deadline = 0;
 	struct file *nfile;
+	bool nonblock;
 	int err;
 
 	if (!sock)
@@ -234,7 +253,8 @@ struct file *sock_accept(struct file *file, unsigned fflags)
 		return nfile;
 	nsock = nfile->private_data;
 	nsock->ops = sock->ops;
-	err = sock->ops->accept(sock, nsock, READ_ONCE(file->flags) & O_NONBLOCK);
+	nonblock = sock_wait_deadline(file, 0, READ_ONCE(sock->rcvtimeo), &deadline);
+	err = sock->ops->accept(sock, nsock, nonblock, deadline);
 	if (err) {
 		socket_file_abort(nfile);
 		return ERR_PTR(err);
@@ -249,16 +269,10 @@ int sock_getname(struct file *file, void *addr, bool peer)
 	return sock->ops->getname ? sock->ops->getname(sock, addr, peer) : -EOPNOTSUPP;
 }
 
-/* Whether a call may not wait (MSG_DONTWAIT, O_NONBLOCK, a zero timeout); sets
- * msg->deadline from the timeout (SOCK_HZ ticks) otherwise. */
+/* sock_wait_deadline for a message call: the deadline goes to msg->deadline. */
 static bool sock_nonblock(struct file *file, struct kmsg *msg, unsigned flags, long timeo)
 {
-	if ((flags & MSG_DONTWAIT) || (READ_ONCE(file->flags) & O_NONBLOCK) || !timeo)
-		return true;
-	msg->deadline = 0;
-	if (timeo != SOCK_TIMEO_FOREVER)
-		msg->deadline = clock_monotonic_ns() + (uint64_t)timeo * (1000000000 / SOCK_HZ);
-	return false;
+	return sock_wait_deadline(file, flags, timeo, &msg->deadline);
 }
 
 /* sendmsg(2): bytes sent or -errno. MSG_DONTWAIT or O_NONBLOCK: no waiting;

@@ -312,8 +312,10 @@ static int unix_connect_try(struct unix_sock *us, struct unix_sock *other,
 	return err;
 }
 
-/* connect(2) of a stream or seqpacket socket: an embryo joins the listener's queue. */
-static int unix_stream_connect(struct unix_sock *us, struct unix_sock *other, bool nonblock)
+/* connect(2) of a stream or seqpacket socket: an embryo joins the listener's queue.
+ * A full backlog is EAGAIN without waiting or once the deadline passed. */
+static int unix_stream_connect(struct unix_sock *us, struct unix_sock *other, bool nonblock,
+			       uint64_t deadline)
 {
 	struct unix_sock *embryo = unix_sock_alloc(us->type);
 	struct unix_skb *skb = kzalloc(sizeof(*skb));
@@ -328,9 +330,10 @@ static int unix_stream_connect(struct unix_sock *us, struct unix_sock *other, bo
 		err = -EAGAIN;
 		if (nonblock)
 			break;
-		err = wait_event_interruptible(&other->wq, READ_ONCE(other->rq_len) <=
-					       (unsigned)READ_ONCE(other->backlog) ||
-					       READ_ONCE(other->state) != US_LISTEN);
+		err = wait_event_interruptible_timeout(&other->wq, READ_ONCE(other->rq_len) <=
+						       (unsigned)READ_ONCE(other->backlog) ||
+						       READ_ONCE(other->state) != US_LISTEN, deadline);
+		err = sock_wait_errno(err, deadline);
 		if (err)
 			break;
 	}
@@ -367,7 +370,8 @@ static int unix_dgram_connect(struct unix_sock *us, struct unix_sock *other)
 	return 0;
 }
 
-static int unix_connect(struct socket *sock, const void *uaddr, int len, bool nonblock)
+static int unix_connect(struct socket *sock, const void *uaddr, int len, bool nonblock,
+			uint64_t deadline)
 {
 	const struct sockaddr_un *addr = uaddr;
 	struct unix_sock *us = sock->sk, *other;
@@ -386,12 +390,12 @@ static int unix_connect(struct socket *sock, const void *uaddr, int len, bool no
 		return PTR_ERR(other);
 	if (sock->type == SOCK_DGRAM)
 		return unix_dgram_connect(us, other);
-	err = unix_stream_connect(us, other, nonblock);
+	err = unix_stream_connect(us, other, nonblock, deadline);
 	unix_sock_put(other);
 	return err;
 }
 
-static int unix_accept(struct socket *sock, struct socket *newsock, bool nonblock)
+static int unix_accept(struct socket *sock, struct socket *newsock, bool nonblock, uint64_t deadline)
 {
 	struct unix_sock *us = sock->sk, *embryo = NULL;
 	struct unix_skb *skb = NULL;
@@ -415,8 +419,9 @@ static int unix_accept(struct socket *sock, struct socket *newsock, bool nonbloc
 			break;
 		if (nonblock)
 			return -EAGAIN;
-		err = wait_event_interruptible(&us->wq, !list_empty(&us->rq) ||
-					       READ_ONCE(us->state) != US_LISTEN);
+		err = sock_wait_errno(wait_event_interruptible_timeout(&us->wq, !list_empty(&us->rq) ||
+								       READ_ONCE(us->state) != US_LISTEN,
+								       deadline), deadline);
 		if (err)
 			return err;
 	}

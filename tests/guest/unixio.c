@@ -231,6 +231,53 @@ static void test_timeo(void)
 	close(ds[1]);
 }
 
+/* SO_RCVTIMEO on accept and SO_SNDTIMEO on connect to a full backlog: EAGAIN at
+ * the deadline, EINTR when a signal comes first (even with SA_RESTART). */
+static void test_connect_timeo(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
+	struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+	struct sockaddr_un a = { AF_UNIX, "" };
+	socklen_t alen = offsetof(struct sockaddr_un, sun_path) + 12;
+	int l = socket(AF_UNIX, SOCK_STREAM, 0), c[4], fl;
+
+	memcpy(a.sun_path, "\0unixio-tmo", 12);
+	bind(l, (struct sockaddr *)&a, alen);
+	listen(l, 0);
+	set_timeo(l, SO_RCVTIMEO, 0, 100000);
+	TIMED("accept after SO_RCVTIMEO 0.1", 100, accept(l, NULL, NULL));
+	fl = fcntl(l, F_GETFL);
+	fcntl(l, F_SETFL, fl | O_NONBLOCK);
+	TIMED("non-blocking accept with a timeout", 0, accept(l, NULL, NULL));
+	fcntl(l, F_SETFL, fl);
+	sigaction(SIGALRM, &sa, NULL);
+	set_timeo(l, SO_RCVTIMEO, 5, 0);
+	alarms = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+	R("accept with a timeout, SA_RESTART signal", accept(l, NULL, NULL));
+	R("alarms", alarms);
+	for (int i = 0; i < 4; i++)
+		c[i] = socket(AF_UNIX, SOCK_STREAM, 0);
+	R("connect 1 to backlog 0", connect(c[0], (struct sockaddr *)&a, alen));
+	set_timeo(c[1], SO_SNDTIMEO, 0, 100000);
+	TIMED("connect to a full backlog, SO_SNDTIMEO 0.1", 100, connect(c[1], (struct sockaddr *)&a, alen));
+	fcntl(c[2], F_SETFL, O_NONBLOCK);
+	TIMED("non-blocking connect to a full backlog", 0, connect(c[2], (struct sockaddr *)&a, alen));
+	set_timeo(c[3], SO_SNDTIMEO, 5, 0);
+	alarms = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+	R("connect with a timeout, SA_RESTART signal", connect(c[3], (struct sockaddr *)&a, alen));
+	R("alarms", alarms);
+	set_timeo(l, SO_RCVTIMEO, 0, 100000);
+	fl = accept(l, NULL, NULL);
+	R("accept the queued one", fl >= 0);
+	close(fl);
+	R("connect after room was made", connect(c[1], (struct sockaddr *)&a, alen));
+	for (int i = 0; i < 4; i++)
+		close(c[i]);
+	close(l);
+}
+
 static void mmsg_setup(struct mmsghdr *m, struct iovec *iov, char (*bufs)[64], int n)
 {
 	memset(m, 0, n * sizeof(*m));
@@ -511,6 +558,7 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	test_ioctl();
 	test_timeo();
+	test_connect_timeo();
 	test_mmsg();
 	test_dgram_wake();
 	test_gc();
