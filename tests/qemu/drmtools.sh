@@ -5,6 +5,8 @@
 # CRTC as master (a second modetest, not master, sees its mode), and the console's
 # framebuffer and mode come back when the device's last file closes. Only the id of
 # modetest's framebuffer is filtered (Linux's fbcon has used one more id by then).
+# The screendump of modetest's test pattern must equal Linux's pixel for pixel
+# (drmtools.screens: screenshots/drmtools-modetest.png, saved by reference-record).
 proptest -M virtio_gpu; echo "proptest: $?"
 crtc() { modetest -M virtio_gpu -p | sed -n '/^CRTCs:/,/^$/p'; }
 crtc
@@ -18,6 +20,7 @@ while ! ls -l /proc/$setter/fd 2>/dev/null | grep -q dri/card0 && [ $n -lt 200 ]
 done
 while ! crtc | grep -q '^33.*1024x768' && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
 crtc | sed 's/^33	[0-9]*/33	(fb id)/'
+shot drmtools-modetest; echo "shot: $?"
 echo >&3; exec 3>&-
 wait $setter; echo "modetest -s: $?"
 cat /tmp/set.out
