@@ -129,6 +129,11 @@ int vm_mincore(struct vm_space *vm, uint64_t start, size_t n, uint8_t *vec);
  * the new address or -errno. */
 long vm_mremap(struct vm_space *vm, uint64_t old, uint64_t old_len, uint64_t new_len,
 	       bool may_move, uint64_t fixed_addr);
+/* For a non-private futex at uaddr: faults its page in for reading, then returns 1
+ * with *phys the word's physical address when a shared mapping holds it (every
+ * process mapping that memory sees the same page), 0 for a private mapping, or
+ * -EFAULT when nothing readable is mapped there. Takes vm->lock. */
+int vm_futex_phys(struct vm_space *vm, uint64_t uaddr, uint64_t *phys);
 /* Page counts of a space for /proc/PID/status and statm, as Linux's mm counters. */
 struct vm_usage {
 	size_t total;		/* all mappings */

@@ -1,6 +1,6 @@
 /*
- * vm_ops.c — the rarer address-space operations behind madvise, mremap, mincore and
- * msync. Each takes vm->lock itself.
+ * vm_ops.c — the rarer address-space operations behind madvise, mremap, mincore,
+ * msync and futex keys. Each takes vm->lock itself.
  */
 #include "arch/x86_64/arch.h"
 #include "fs/vfs.h"
@@ -185,4 +185,39 @@ long vm_mremap(struct vm_space *vm, uint64_t old, uint64_t old_len, uint64_t new
 	spin_unlock_irqrestore(&vm->lock, irq);
 	vma_free_list(&freed);
 	return ret;
+}
+
+/* vm_futex_phys's answer when the word's page is present; vm->lock held. 1 with
+ * *phys set for a shared mapping, 0 for a private one, 2 when the page must be
+ * faulted in first, -EFAULT when nothing is mapped at uaddr. */
+static int futex_phys_locked(struct vm_space *vm, uint64_t uaddr, uint64_t *phys)
+{
+	struct vma *vma = vma_find_locked(vm, uaddr);
+	uint64_t *pte;
+
+	if (!vma || vma->start > uaddr)
+		return -EFAULT;
+	pte = pgtable_walk(vm->pml4_phys, uaddr, false);
+	if (!pte || !(*pte & PTE_P))
+		return 2;
+	if (!(vma->flags & VM_SHARED))
+		return 0;
+	*phys = (*pte & PTE_ADDR) | (uaddr & (PAGE_SIZE - 1));
+	return 1;
+}
+
+/* See mm.h: the page is faulted in for reading first, as Linux's get_futex_key
+ * does. Takes vm->lock. */
+int vm_futex_phys(struct vm_space *vm, uint64_t uaddr, uint64_t *phys)
+{
+	for (;;) {
+		uint64_t irq = spin_lock_irqsave(&vm->lock);
+		int ret = futex_phys_locked(vm, uaddr, phys);
+
+		spin_unlock_irqrestore(&vm->lock, irq);
+		if (ret != 2)
+			return ret;
+		if (vm_fault(vm, uaddr, false, false, false))
+			return -EFAULT;
+	}
 }

@@ -3,7 +3,11 @@
  * file or tmpfs file separately see each other's writes, and read/write see them
  * too; truncation makes pages beyond the end raise SIGBUS in every mapping; msync
  * and mincore with normal and bad input; MAP_SHARED|MAP_FIXED over an existing
- * mapping; fork, mprotect, munmap and mremap of shared mappings.
+ * mapping; fork, mprotect, munmap and mremap of shared mappings. Futexes in shared
+ * memory across processes (shared anonymous memory after fork, a /dev/shm file
+ * mapped by an unrelated process): FUTEX_WAIT/WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP,
+ * the private flag and private mappings, process-shared pthread mutexes and
+ * condition variables.
  *
  * Usage: shmap DIR (a directory on a tmpfs). Prints one line per check; a call's
  * result is -1 with the errno name, 0, or 1 for any other success, and a faulting
@@ -17,8 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "errname.h"
 
@@ -325,13 +334,241 @@ static void pool_resize(const char *path)
 	close(fd);
 }
 
+#define N(name, expr) do { \
+	errno = 0; \
+	long _r = (long)(expr); \
+	printf("%-44s = %ld %s\n", name, _r, _r < 0 ? errname(errno) : ""); \
+} while (0)
+
+static long futex(uint32_t *w, int op, uint32_t val, long timeout_ms, uint32_t *w2,
+		  uint32_t val3)
+{
+	struct timespec ts = { timeout_ms / 1000, timeout_ms % 1000 * 1000000 };
+
+	return syscall(SYS_futex, w, op, val, timeout_ms ? (void *)&ts : NULL, w2, val3);
+}
+
+/* The futex calls that take a second count (val2) where the timeout goes. */
+static long futex2(uint32_t *w, int op, uint32_t val, unsigned long val2, uint32_t *w2,
+		   uint32_t val3)
+{
+	return syscall(SYS_futex, w, op, val, (void *)val2, w2, val3);
+}
+
+/* Exits with 0 when FUTEX_WAIT on w (for val) was woken, else 10 + its errno. */
+static void wait_and_exit(uint32_t *w, int op, uint32_t val, long timeout_ms)
+{
+	_exit(futex(w, op, val, timeout_ms, NULL, 0) == 0 ? 0 : 10 + errno);
+}
+
+/* A child that sleeps in FUTEX_WAIT (op) on w for val, at most timeout_ms. */
+static pid_t spawn_waiter(uint32_t *w, int op, uint32_t val, long timeout_ms)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		wait_and_exit(w, op, val, timeout_ms);
+	return pid;
+}
+
+/* Waits until pid sleeps (state S): the waiters sleep only in FUTEX_WAIT. */
+static void wait_sleeping(pid_t pid)
+{
+	char path[64], buf[512], *s;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (int i = 0; i < 30000; i++) {
+		int fd = open(path, O_RDONLY);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+		close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		s = strrchr(buf, ')');
+		if (s && s[1] && s[2] == 'S')
+			return;
+		usleep(1000);
+	}
+}
+
+/* A process-shared mutex, condition variable and turn in shared memory. */
+struct pingpong {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	int turn, count;
+};
+
+static void pingpong_init(struct pingpong *pp)
+{
+	pthread_mutexattr_t ma;
+	pthread_condattr_t ca;
+
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_mutex_init(&pp->m, &ma);
+	pthread_cond_init(&pp->c, &ca);
+	pp->turn = pp->count = 0;
+}
+
+/* Takes `rounds` turns as player me (0 or 1) against the other process; 0 or the
+ * error of a wait that timed out (10 s). */
+static int pingpong_play(struct pingpong *pp, int me, int rounds)
+{
+	int err = 0;
+
+	for (int i = 0; i < rounds && !err; i++) {
+		struct timespec dl;
+
+		clock_gettime(CLOCK_MONOTONIC, &dl);
+		dl.tv_sec += 10;
+		pthread_mutex_lock(&pp->m);
+		while (pp->turn != me && !err)
+			err = pthread_cond_timedwait(&pp->c, &pp->m, &dl);
+		if (!err) {
+			pp->count++;
+			pp->turn = !me;
+			pthread_cond_broadcast(&pp->c);
+		}
+		pthread_mutex_unlock(&pp->m);
+	}
+	return err;
+}
+
+/* Futexes in shared anonymous memory, shared by fork: the private flag, a private
+ * mapping, REQUEUE, CMP_REQUEUE, WAKE_OP, pthread objects, bad addresses. */
+static void futex_fork(void)
+{
+	uint32_t *w = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	uint32_t *priv = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint32_t *none = mmap(NULL, PG, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct pingpong *pp = (struct pingpong *)(w + PG / 4);
+	pid_t a, b;
+
+	printf("-- futexes in shared anonymous memory across fork\n");
+	w[0] = w[1] = priv[0] = 0;
+	a = spawn_waiter(w, FUTEX_WAIT, 0, 20000);
+	wait_sleeping(a);
+	N("FUTEX_WAKE_PRIVATE of the child's futex", futex(w, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
+	N("FUTEX_WAKE of the child's futex", futex(w, FUTEX_WAKE, 1, 0, NULL, 0));
+	wait_child("waiter");
+	a = spawn_waiter(w, FUTEX_WAIT_PRIVATE, 0, 300);
+	wait_sleeping(a);
+	N("FUTEX_WAKE of a FUTEX_WAIT_PRIVATE", futex(w, FUTEX_WAKE, 1, 0, NULL, 0));
+	N("FUTEX_WAKE_PRIVATE of it", futex(w, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
+	wait_child("private waiter (timed out: 120)");
+	a = spawn_waiter(priv, FUTEX_WAIT, 0, 300);
+	wait_sleeping(a);
+	N("FUTEX_WAKE in a private mapping", futex(priv, FUTEX_WAKE, 1, 0, NULL, 0));
+	wait_child("waiter in its copy (timed out: 120)");
+
+	a = spawn_waiter(w, FUTEX_WAIT, 0, 20000);
+	b = spawn_waiter(w, FUTEX_WAIT, 0, 20000);
+	wait_sleeping(a);
+	wait_sleeping(b);
+	N("FUTEX_CMP_REQUEUE, value changed", futex2(w, FUTEX_CMP_REQUEUE, 0, 1, w + 1, 5));
+	N("FUTEX_REQUEUE one to the 2nd word", futex2(w, FUTEX_REQUEUE, 0, 1, w + 1, 0));
+	N("FUTEX_CMP_REQUEUE wake 1, move 1", futex2(w, FUTEX_CMP_REQUEUE, 1, 1, w + 1, 0));
+	N("FUTEX_WAKE the 2nd word", futex(w + 1, FUTEX_WAKE, 10, 0, NULL, 0));
+	wait_child("requeued waiter");
+	wait_child("requeued waiter");
+
+	a = spawn_waiter(w, FUTEX_WAIT, 0, 20000);
+	b = spawn_waiter(w + 1, FUTEX_WAIT, 0, 20000);
+	wait_sleeping(a);
+	wait_sleeping(b);
+	N("FUTEX_WAKE_OP set 7, old == 0", futex2(w, FUTEX_WAKE_OP, 1, 1, w + 1,
+						  FUTEX_OP(FUTEX_OP_SET, 7, FUTEX_OP_CMP_EQ, 0)));
+	printf("%-44s = %u\n", "  second word", w[1]);
+	wait_child("waiter on the first word");
+	wait_child("waiter on the second word");
+	b = spawn_waiter(w + 1, FUTEX_WAIT, 7, 20000);
+	wait_sleeping(b);
+	N("FUTEX_WAKE_OP add 1, old == 0 fails", futex2(w, FUTEX_WAKE_OP, 1, 1, w + 1,
+						       FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_EQ, 0)));
+	printf("%-44s = %u\n", "  second word", w[1]);
+	N("FUTEX_WAKE_OP xor 8, old > 7 wakes", futex2(w, FUTEX_WAKE_OP, 1, 1, w + 1,
+						      FUTEX_OP(FUTEX_OP_XOR, 8, FUTEX_OP_CMP_GT, 7)));
+	printf("%-44s = %u\n", "  second word", w[1]);
+	wait_child("waiter on the second word");
+
+	pingpong_init(pp);
+	fflush(stdout);
+	a = fork();
+	if (a == 0)
+		_exit(pingpong_play(pp, 1, 1000));
+	N("pthread pingpong, parent", pingpong_play(pp, 0, 1000));
+	wait_child("pthread pingpong, child");
+	printf("%-44s = %d\n", "  turns taken", pp->count);
+
+	munmap(priv, PG);
+	N("FUTEX_WAKE unmapped", futex(priv, FUTEX_WAKE, 1, 0, NULL, 0));
+	N("FUTEX_WAKE_PRIVATE unmapped", futex(priv, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
+	N("FUTEX_WAIT unmapped", futex(priv, FUTEX_WAIT, 0, 10, NULL, 0));
+	N("FUTEX_WAKE PROT_NONE", futex(none, FUTEX_WAKE, 1, 0, NULL, 0));
+	N("FUTEX_WAKE_PRIVATE PROT_NONE", futex(none, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
+	N("FUTEX_WAIT PROT_NONE", futex(none, FUTEX_WAIT, 0, 10, NULL, 0));
+	N("FUTEX_REQUEUE to PROT_NONE", futex2(w, FUTEX_REQUEUE, 0, 1, none, 0));
+	N("FUTEX_WAKE_OP on PROT_NONE", futex2(w, FUTEX_WAKE_OP, 1, 1, none, 0));
+	N("FUTEX_WAKE_OP bad op", futex2(w, FUTEX_WAKE_OP, 1, 1, w + 1, 7u << 28));
+	munmap(w, 2 * PG);
+	munmap(none, PG);
+}
+
+/* The peer process of futex_unrelated: maps the file itself, waits on the futex at
+ * PG + 64, then plays pingpong as player 1. */
+static int futex_peer(const char *path)
+{
+	char *m = map_file(path, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED);
+	uint32_t *w = (uint32_t *)(m + PG + 64);
+
+	if (m == MAP_FAILED)
+		return 1;
+	if (futex(w, FUTEX_WAIT, 0, 20000, NULL, 0))
+		return 10 + errno;
+	return pingpong_play((struct pingpong *)m, 1, 1000);
+}
+
+/* Futexes in a /dev/shm file mapped by an unrelated process (a fresh exec). */
+static void futex_unrelated(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	char *m;
+	pid_t pid;
+
+	printf("-- futexes in %s mapped by an unrelated process\n", path);
+	ftruncate(fd, 2 * PG);
+	m = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	pingpong_init((struct pingpong *)m);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execl("/proc/self/exe", "shmap", "--futex-peer", path, (char *)NULL);
+		_exit(127);
+	}
+	wait_sleeping(pid);
+	N("FUTEX_WAKE_PRIVATE of the peer's futex", futex((uint32_t *)(m + PG + 64), FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
+	N("FUTEX_WAKE of the peer's futex", futex((uint32_t *)(m + PG + 64), FUTEX_WAKE, 1, 0, NULL, 0));
+	N("pthread pingpong with the peer", pingpong_play((struct pingpong *)m, 0, 1000));
+	wait_child("peer");
+	printf("%-44s = %d\n", "  turns taken", ((struct pingpong *)m)->count);
+	munmap(m, 2 * PG);
+	unlink(path);
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_NODEFER };
 	char path[256];
 
+	if (argc == 3 && !strcmp(argv[1], "--futex-peer"))
+		return futex_peer(argv[2]);
 	if (argc != 2) {
-		fprintf(stderr, "usage: shmap DIR\n");
+		fprintf(stderr, "usage: shmap DIR | --futex-peer FILE\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -348,5 +585,7 @@ int main(int argc, char **argv)
 	pool_resize("/dev/shm/shmap-test");
 	unlink("/dev/shm/shmap-test");
 	unlink(path);
+	futex_fork();
+	futex_unrelated("/dev/shm/shmap-futex");
 	return 0;
 }
