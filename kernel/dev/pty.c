@@ -6,6 +6,12 @@
  * master writes is the slave's input. Closing the master hangs the slave up;
  * closing the last slave file makes master reads fail with EIO once drained.
  *
+ * Packet mode (TIOCPKT on the master, Linux's): every master read starts with a
+ * byte, TIOCPKT_DATA before slave output, or alone the status bits gathered since
+ * the last read: FLUSHREAD and FLUSHWRITE when the slave dropped input or output,
+ * NOSTOP and DOSTOP when its ^S/^Q flow control went off or on. (TIOCPKT_STOP and
+ * START for ^S/^Q typed on the slave are not reported yet.)
+ *
  * Pairs are allocated on first use and never freed: a pair whose master is closed
  * and whose slave has no open file is reused by the next /dev/ptmx open (lowest
  * index first, as Linux's ida), so a struct tty pointer stays valid forever.
@@ -41,6 +47,8 @@ struct pty {
 	bool master_open;
 	bool locked;			/* TIOCSPTLCK: slave opens fail with EIO */
 	bool slave_closed;		/* the slave's last file was closed */
+	bool packet;			/* TIOCPKT mode */
+	uint8_t pktstatus;		/* TIOCPKT_* bits not read yet (packet mode only) */
 	struct wait_queue master_wq;	/* master readers, writers and pollers */
 };
 
@@ -66,6 +74,43 @@ static void pty_slave_write(struct tty *tty, const char *buf, size_t n)
 	wake_up(&p->master_wq);
 }
 
+/* Adds packet-mode status bits (after clearing clear) and wakes the master. */
+static void pty_packet_status(struct pty *p, uint8_t set, uint8_t clear)
+{
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+	bool packet = p->packet;
+
+	if (packet)
+		p->pktstatus = (p->pktstatus & ~clear) | set;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (packet)
+		wake_up(&p->master_wq);
+}
+
+/* The slave dropped its pending input: FLUSHREAD for a packet-mode master. */
+static void pty_flushed_input(struct tty *tty)
+{
+	pty_packet_status(tty->driver_data, TIOCPKT_FLUSHREAD, 0);
+}
+
+/* Whether ^S/^Q flow control is on, as Linux's pty_set_termios judges it. */
+static bool pty_flow(const struct termios2 *t)
+{
+	return (t->c_iflag & IXON) && t->c_cc[VSTOP] == '\023' && t->c_cc[VSTART] == '\021';
+}
+
+/* New slave termios: DOSTOP or NOSTOP when flow control went on or off. */
+static void pty_set_termios(struct tty *tty, const struct termios2 *old)
+{
+	uint64_t flags = spin_lock_irqsave(&tty->lock);
+	bool now = pty_flow(&tty->ld.termios);
+
+	spin_unlock_irqrestore(&tty->lock, flags);
+	if (now != pty_flow(old))
+		pty_packet_status(tty->driver_data, now ? TIOCPKT_DOSTOP : TIOCPKT_NOSTOP,
+				  TIOCPKT_DOSTOP | TIOCPKT_NOSTOP);
+}
+
 /* Drops the slave's output still in flight (Linux's pty_flush_buffer: what the
  * current master write produced, see batch_start). */
 static void pty_flush_output(struct tty *tty)
@@ -76,6 +121,7 @@ static void pty_flush_output(struct tty *tty)
 	if (p->in_batch)
 		p->head = (p->head - p->batch_start <= p->head - p->tail) ? p->batch_start : p->tail;
 	spin_unlock_irqrestore(&p->lock, flags);
+	pty_packet_status(p, TIOCPKT_FLUSHWRITE, 0);
 	wake_up(&tty->write_wq);
 }
 
@@ -148,6 +194,8 @@ static const struct tty_driver_ops pty_slave_ops = {
 	.write = pty_slave_write,
 	.unthrottle = pty_slave_unthrottle,
 	.flush_output = pty_flush_output,
+	.flushed_input = pty_flushed_input,
+	.set_termios = pty_set_termios,
 	.open = pty_slave_open,
 	.close = pty_slave_close,
 	.wait_room = pty_wait_room,
@@ -182,6 +230,8 @@ static void pty_claim(struct pty *p)
 	p->master_open = true;
 	p->locked = true;
 	p->slave_closed = false;
+	p->packet = false;
+	p->pktstatus = 0;
 	spin_unlock(&p->lock);
 	spin_unlock_irqrestore(&tty->lock, flags);
 }
@@ -285,26 +335,58 @@ static void ptmx_release(struct file *file)
 
 static bool pty_master_readable(struct pty *p)
 {
-	return pty_ring_used(p) || READ_ONCE(p->slave_closed);
+	return pty_ring_used(p) || READ_ONCE(p->slave_closed) || READ_ONCE(p->pktstatus);
 }
 
-/* Copies slave output; EIO when there is none and the slave is closed. */
+/* In packet mode, takes the status byte (1: *status set, and the read returns it
+ * alone) or says data comes with a TIOCPKT_DATA byte first (0); -1 otherwise. */
+static int ptmx_packet_byte(struct pty *p, uint8_t *status)
+{
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+	int r = -1;
+
+	if (p->packet) {
+		*status = p->pktstatus;
+		p->pktstatus = 0;
+		r = *status != 0;
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+	return r;
+}
+
+/* Copies slave output, after the packet-mode byte; EIO when there is none and the
+ * slave is closed. */
 static ssize_t ptmx_read(struct file *file, struct iobuf *buf, off_t *pos)
 {
 	struct pty *p = file->private_data;
 	char chunk[256];
 	size_t done = 0, n;
 	uint64_t flags;
-	int err = 0;
+	uint8_t status;
+	int err = 0, packet;
 
 	if (buf->len == 0)
 		return 0;
+again:
 	if (!pty_master_readable(p)) {
 		if (file->flags & O_NONBLOCK)
 			return -EAGAIN;
 		err = wait_event_interruptible(&p->master_wq, pty_master_readable(p));
 		if (err)
 			return err;
+	}
+	packet = ptmx_packet_byte(p, &status);
+	if (packet == 1)
+		return iobuf_copy_out(buf, 0, &status, 1) ?: 1;
+	if (packet == 0) {
+		if (!pty_ring_used(p) && READ_ONCE(p->slave_closed))
+			return -EIO;
+		if (!pty_ring_used(p))
+			goto again;	/* another reader took the status */
+		err = iobuf_copy_out(buf, 0, &status, 1);
+		if (err)
+			return err;
+		done = 1;
 	}
 	while (done < buf->len) {
 		flags = spin_lock_irqsave(&p->lock);
@@ -367,6 +449,8 @@ static unsigned ptmx_poll(struct file *file, struct poll_table *pt)
 	poll_wait(file, &p->master_wq, pt);
 	if (pty_ring_used(p))
 		mask |= POLLIN | POLLRDNORM;
+	if (READ_ONCE(p->pktstatus))
+		mask |= POLLPRI | POLLIN | POLLRDNORM;
 	if (READ_ONCE(p->slave_closed))
 		mask |= POLLHUP;
 	if (tty_input_room(&p->tty))
@@ -431,6 +515,17 @@ static long ptmx_ioctl(struct file *file, unsigned cmd, unsigned long arg)
 		return 0;
 	case TIOCGPTLCK:
 		return put_user((int)READ_ONCE(p->locked), (int __user *)argp);
+	case TIOCPKT:
+		if (get_user(v, (int __user *)argp))
+			return -EFAULT;
+		flags = spin_lock_irqsave(&p->lock);
+		if (!v || !p->packet)
+			p->pktstatus = 0;	/* only packet mode gathers status */
+		p->packet = v != 0;
+		spin_unlock_irqrestore(&p->lock, flags);
+		return 0;
+	case TIOCGPKT:
+		return put_user((int)READ_ONCE(p->packet), (int __user *)argp);
 	case TIOCGPTPEER:
 		return ptmx_open_peer(p, arg);
 	case TIOCSWINSZ:

@@ -33,11 +33,21 @@ static void tty_ldisc_flush_output(void *ctx)
 	tty->ops->flush_output(tty);
 }
 
+/* The line discipline dropped its input: the driver's hook. */
+static void tty_ldisc_flushed_input(void *ctx)
+{
+	struct tty *tty = ctx;
+
+	tty->ops->flushed_input(tty);
+}
+
 void tty_ldisc_reset(struct tty *tty)
 {
 	ldisc_init(&tty->ld, tty_ldisc_write, tty);
 	if (tty->ops->flush_output)
 		tty->ld.flush_output = tty_ldisc_flush_output;
+	if (tty->ops->flushed_input)
+		tty->ld.flushed_input = tty_ldisc_flushed_input;
 }
 
 void tty_init(struct tty *tty, const char *name, dev_t dev,

@@ -29,6 +29,12 @@ struct tty_driver_ops {
 	/* Drops output written but not yet sent (TCOFLUSH, a signal character's flush).
 	 * Called with or without tty->lock. May be NULL. */
 	void (*flush_output)(struct tty *tty);
+	/* Pending input was dropped (TCIFLUSH, TCSETSF, a signal character). Called
+	 * with tty->lock held. May be NULL. */
+	void (*flushed_input)(struct tty *tty);
+	/* New termios were installed; old are the previous ones. Called without
+	 * tty->lock. May be NULL. */
+	void (*set_termios)(struct tty *tty, const struct termios2 *old);
 	/* An open of the device is starting (after open_count was raised): 0 or -errno
 	 * (the open then fails and open_count drops again). Called without tty->lock.
 	 * May be NULL. */

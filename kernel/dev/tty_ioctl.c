@@ -51,7 +51,7 @@ static long tty_get_termios(struct tty *tty, void __user *arg, size_t size)
  * pending input. Output is written synchronously, so "wait for output" holds. */
 static long tty_set_termios(struct tty *tty, void __user *arg, size_t size, bool flush)
 {
-	struct termios2 t;
+	struct termios2 t, old;
 	uint64_t flags;
 	int err = tty_job_check(tty, SIGTTOU);
 
@@ -65,8 +65,11 @@ static long tty_set_termios(struct tty *tty, void __user *arg, size_t size, bool
 	flags = spin_lock_irqsave(&tty->lock);
 	if (flush)
 		ldisc_flush_input(&tty->ld);
+	old = tty->ld.termios;
 	ldisc_set_termios(&tty->ld, &t);
 	spin_unlock_irqrestore(&tty->lock, flags);
+	if (tty->ops->set_termios)
+		tty->ops->set_termios(tty, &old);
 	wake_up(&tty->read_wq);
 	if (tty->ops->unthrottle)
 		tty->ops->unthrottle(tty);

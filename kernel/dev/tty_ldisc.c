@@ -372,4 +372,6 @@ void ldisc_flush_input(struct ldisc *ld)
 	ld->read_tail = ld->read_head;
 	ld->canon_head = ld->read_head;
 	ld->lnext = false;
+	if (ld->flushed_input)
+		ld->flushed_input(ld->ctx);
 }

@@ -34,6 +34,9 @@ struct ldisc {
 	/* Drops the device's unsent output (a signal character without NOFLSH, before
 	 * its echo); NULL when the device queues none. Set after ldisc_init. */
 	void (*flush_output)(void *ctx);
+	/* Told when pending input was dropped (a pty master in packet mode reports
+	 * it); NULL when nobody asks. Set after ldisc_init. */
+	void (*flushed_input)(void *ctx);
 	void *ctx;
 };
 

@@ -8,7 +8,8 @@
  * driven through the master (only markers of its output are printed: prompts and
  * line editing differ in detail), and an interactive bash whose whole transcript is
  * printed (job numbers' pids masked): commands, a pipeline, a failing command and
- * $?, a background job with jobs, fg and ^C, and ^D to leave.
+ * $?, a background job with jobs, fg and ^C, and ^D to leave. Packet mode (TIOCPKT):
+ * the data byte, flush and flow-control status bytes, POLLPRI.
  *
  * Prints one line per checked call: the call as written, its result, the errno name.
  */
@@ -425,6 +426,88 @@ static void check_slave_close(void)
 	R(close(s));
 }
 
+/* Reads the master without waiting and shows the bytes. */
+static void pkt_read(const char *what, int m, size_t n)
+{
+	long r = read(m, buf, n);
+
+	if (r < 0)
+		printf("%s: read -> -1 %s\n", what, errname(errno));
+	else
+		show(what, buf, r);
+}
+
+/* TIOCPKT on the master: each read starts with TIOCPKT_DATA or is one status byte. */
+static void check_packet(void)
+{
+	int s, m = open_pair(&s), v = -1;
+	struct pollfd p = { 0, POLLIN | POLLPRI, 0 };
+	struct termios t;
+
+	fcntl(m, F_SETFL, O_NONBLOCK);
+	R(ioctl(m, TIOCGPKT, &v));
+	printf("TIOCGPKT: %d\n", v);
+	R(ioctl(m, TIOCPKT, &(int){ 1 }));
+	R(ioctl(m, TIOCGPKT, &v));
+	printf("TIOCGPKT: %d\n", v);
+	pkt_read("packet nothing", m, 100);
+	R(write(s, "hi", 2));
+	pkt_read("packet data", m, 100);
+	R(write(s, "xyz", 3));
+	pkt_read("packet read of 1", m, 1);
+	pkt_read("packet read of 2", m, 2);
+	pkt_read("packet rest", m, 100);
+	R(tcflush(s, TCIFLUSH));
+	p.fd = m;
+	R(poll(&p, 1, 0));
+	printf("poll revents %#x\n", p.revents);
+	pkt_read("packet after TCIFLUSH", m, 100);
+	R(tcflush(s, TCOFLUSH));
+	pkt_read("packet after TCOFLUSH", m, 100);
+	R(write(s, "d", 1));
+	R(tcflush(s, TCIOFLUSH));
+	pkt_read("packet status before data", m, 100);
+	pkt_read("packet then data", m, 100);
+	tcgetattr(s, &t);
+	t.c_iflag &= ~IXON;
+	R(tcsetattr(s, TCSANOW, &t));
+	pkt_read("packet IXON off", m, 100);
+	t.c_iflag |= IXON;
+	R(tcsetattr(s, TCSANOW, &t));
+	R(tcsetattr(s, TCSANOW, &t));
+	pkt_read("packet IXON on", m, 100);
+	t.c_cc[VSTOP] = 'x';
+	R(tcsetattr(s, TCSAFLUSH, &t));
+	pkt_read("packet VSTOP changed, TCSAFLUSH", m, 100);
+	t.c_lflag &= ~ICANON;
+	R(tcsetattr(s, TCSANOW, &t));
+	pkt_read("packet ICANON off", m, 100);
+	R(tcflush(s, TCIFLUSH));
+	R(ioctl(m, TIOCPKT, &(int){ 7 }));
+	pkt_read("packet on again keeps status", m, 100);
+	R(tcflush(s, TCIFLUSH));
+	R(ioctl(m, TIOCPKT, &(int){ 0 }));
+	R(ioctl(m, TIOCPKT, &(int){ 1 }));
+	pkt_read("packet off and on drops status", m, 100);
+	R(ioctl(m, TIOCPKT, &(int){ 0 }));
+	R(tcflush(s, TCIFLUSH));
+	R(poll(&p, 1, 0));
+	printf("poll revents %#x\n", p.revents);
+	R(ioctl(m, TIOCPKT, &(int){ 1 }));
+	pkt_read("no status gathered while off", m, 100);
+	R(ioctl(m, TIOCPKT, &(int){ 0 }));
+	R(write(s, "plain", 5));
+	pkt_read("packet off", m, 100);
+	R(ioctl(m, TIOCPKT, BAD));
+	R(ioctl(m, TIOCGPKT, BAD));
+	R(ioctl(s, TIOCPKT, &(int){ 1 }));
+	R(ioctl(s, TIOCGPKT, &v));
+	R(ioctl(m, TIOCPKT, &(int){ 1 }));
+	R(close(s));
+	pkt_read("packet after slave close", m, 100);
+	close(m);
+}
+
 /* Everything the shell wrote, and how far the checks have looked. */
 static char seen[65536];
 static size_t seen_len, seen_pos;
@@ -620,6 +703,7 @@ int main(void)
 	check_termios();
 	check_session();
 	check_slave_close();
+	check_packet();
 	check_shell();
 	check_bash();
 	return 0;
