@@ -76,8 +76,9 @@ struct drm_cursor {
 /*
  * One output: a CRTC with its primary plane, an encoder and a connector, as
  * virtio-gpu's scanouts and simpledrm's single display are. The driver fills in the
- * description (connected, size, modes) before drm_device_register and through
- * drm_output_update; the state (fb, mode, x, y) is the core's, under dev->modeset.
+ * description (connected, size, modes) before drm_device_register, later only through
+ * drm_output_update (the description is under dev->mutex once registered); the state
+ * (fb, mode, x, y) is the core's, under dev->mutex.
  */
 struct drm_output {
 	uint32_t crtc_id, encoder_id, connector_id, plane_id;
@@ -145,6 +146,13 @@ void drm_set_driver_data(struct drm_device *dev, void *data);
 void *drm_driver_data(struct drm_device *dev);
 /* Gives output i its EDID (the connector's EDID property); 0 or -ENOMEM. */
 int drm_output_set_edid(struct drm_device *dev, unsigned i, const void *edid, size_t len);
+/* Gives output i the connection, physical size and modes of desc (the rest of desc
+ * is ignored; a lit CRTC keeps its mode) after the device reported a display change.
+ * Takes dev->mutex; true when something changed. */
+bool drm_output_update(struct drm_device *dev, unsigned i, const struct drm_output *desc);
+/* Sends Linux's hotplug uevent (change of cardN with HOTPLUG=1), for a driver whose
+ * outputs changed. May sleep; no lock held. */
+void drm_hotplug_event(struct drm_device *dev);
 /* Creates /dev/dri/cardN and renderD(128+N) and their sysfs entries; 0 or -errno. */
 int drm_device_register(struct drm_device *dev);
 /* Whether a registered device drives a PCI device with a memory BAR overlapping

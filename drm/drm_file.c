@@ -98,6 +98,33 @@ struct drm_output *drm_output(struct drm_device *dev, unsigned i)
 	return &dev->outputs[i];
 }
 
+/* Copies desc's description of output i (connection, size, modes) under dev->mutex;
+ * true when it differs from what the output had. */
+bool drm_output_update(struct drm_device *dev, unsigned i, const struct drm_output *desc)
+{
+	struct drm_output *out = &dev->outputs[i];
+	unsigned n = MIN(desc->nr_modes, (unsigned)DRM_MAX_MODES);
+	bool changed;
+
+	drm_mutex_lock(&dev->mutex);
+	changed = out->connected != desc->connected || out->mm_width != desc->mm_width ||
+		  out->mm_height != desc->mm_height || out->nr_modes != n ||
+		  memcmp(out->modes, desc->modes, n * sizeof(out->modes[0]));
+	out->connected = desc->connected;
+	out->mm_width = desc->mm_width;
+	out->mm_height = desc->mm_height;
+	memcpy(out->modes, desc->modes, n * sizeof(out->modes[0]));
+	out->nr_modes = n;
+	drm_mutex_unlock(&dev->mutex);
+	return changed;
+}
+
+/* Tells user space that connectors changed: Linux's hotplug uevent. */
+void drm_hotplug_event(struct drm_device *dev)
+{
+	drm_sysfs_hotplug(dev);
+}
+
 /* Stores the driver's private pointer. */
 void drm_set_driver_data(struct drm_device *dev, void *data)
 {

@@ -87,6 +87,14 @@ static inline bool virtio_has(struct virtio_device *vdev, unsigned bit)
 /* Copies len bytes of the device-specific configuration at offset into buf, retried
  * until the config generation is stable. -EINVAL when out of the structure. */
 int virtio_config_read(struct virtio_device *vdev, uint32_t offset, void *buf, size_t len);
+/* Copies len bytes of buf into the device-specific configuration at offset (a
+ * driver acknowledging events). -EINVAL when out of the structure. */
+int virtio_config_write(struct virtio_device *vdev, uint32_t offset, const void *buf,
+			size_t len);
+/* Has handler(ctx) run, in interrupt context, whenever the device's configuration
+ * changes. After the queues are set up (the vector follows theirs), before
+ * virtio_driver_ok. 0, -ENOSPC without a free MSI-X entry, -EIO if refused. */
+int virtio_config_irq(struct virtio_device *vdev, void (*handler)(void *ctx), void *ctx);
 /* Sets up queue `index` (at most max_size entries) with its MSI-X vector. After
  * virtio_negotiate, before virtio_driver_ok. Returns the queue or an ERR_PTR. */
 struct virtqueue *virtio_queue_setup(struct virtio_device *vdev, uint16_t index,

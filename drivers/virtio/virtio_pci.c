@@ -302,6 +302,36 @@ int virtio_config_read(struct virtio_device *vdev, uint32_t offset, void *buf, s
 	return 0;
 }
 
+/* Copies buf into device configuration [offset, offset+len). */
+int virtio_config_write(struct virtio_device *vdev, uint32_t offset, const void *buf,
+			size_t len)
+{
+	const uint8_t *in = buf;
+
+	if (!vdev->device_cfg || offset > vdev->device_cfg_len ||
+	    len > vdev->device_cfg_len - offset)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++)
+		vdev->device_cfg[offset + i] = in[i];
+	return 0;
+}
+
+/* Routes configuration changes to handler(ctx) through the MSI-X entry after the
+ * queues' (queue i uses entry i). 0, -ENOSPC or -EIO when the device refuses. */
+int virtio_config_irq(struct virtio_device *vdev, irq_handler_t handler, void *ctx)
+{
+	uint16_t entry = 0;
+	int err;
+
+	while (entry < VIRTIO_MAX_QUEUES && vdev->queues[entry])
+		entry++;
+	err = virtio_pci_msix_route(vdev, entry, handler, ctx);
+	if (err)
+		return err;
+	common_write16(vdev, msix_config, entry);
+	return common_read16(vdev, msix_config) == entry ? 0 : -EIO;
+}
+
 /* Sets DRIVER_OK; -EIO when the device has flagged a failure. */
 int virtio_driver_ok(struct virtio_device *vdev)
 {

@@ -7,7 +7,11 @@
  * with SEQNUM as its relation to /sys/kernel/uevent_seqnum). Then the uevent files
  * of card0 and the connector, and attributes that take no writes.
  *
- * usage: drmsysfs CONNECTOR_DIR (/sys/class/drm/card0-Virtual-1)
+ * `drmsysfs hotplug W H` has the host resize the display to W x H (the control
+ * channel's RESIZE: a VNC client's SetDesktopSize, as resizing QEMU's window does)
+ * and prints the uevents and the connector's preferred mode before and after.
+ *
+ * usage: drmsysfs CONNECTOR_DIR (/sys/class/drm/card0-Virtual-1) | hotplug W H
  */
 #define _GNU_SOURCE
 #include <drm.h>
@@ -24,6 +28,7 @@
 #include <unistd.h>
 #include <linux/netlink.h>
 #include "errname.h"
+#include "../../userland/control.h"
 
 static int nl, card;
 static const char *conn_dir;
@@ -99,10 +104,48 @@ static void print_kms(void)
 		return;
 	}
 	c.connector_id = id;
-	if (ioctl(card, DRM_IOCTL_MODE_GETCONNECTOR, &c) < 0)
+	if (ioctl(card, DRM_IOCTL_MODE_GETCONNECTOR, &c) < 0) {
 		printf("  GETCONNECTOR: %s\n", errname(errno));
-	else
-		printf("  GETCONNECTOR: connection %u modes %u\n", c.connection, c.count_modes);
+		return;
+	}
+	printf("  GETCONNECTOR: connection %u modes %u", c.connection, c.count_modes);
+	if (c.count_modes) {
+		struct drm_mode_modeinfo *m = calloc(c.count_modes, sizeof(*m));
+
+		c.modes_ptr = (uintptr_t)m;
+		c.count_props = c.count_encoders = 0;
+		if (m && ioctl(card, DRM_IOCTL_MODE_GETCONNECTOR, &c) == 0)
+			printf(" first %s@%u %s mm %ux%u", m[0].name, m[0].vrefresh,
+			       m[0].type & DRM_MODE_TYPE_PREFERRED ? "preferred" : "",
+			       c.mm_width, c.mm_height);
+		free(m);
+	}
+	printf("\n");
+}
+
+/* Has the host resize the display (RESIZE W H on the control channel), then prints
+ * the uevents that follow and the connector as KMS and sysfs show it. */
+static int hotplug(const char *w, const char *h)
+{
+	char req[64], line[64];
+	unsigned long before = read_seqnum();
+	int ctl = ctl_open(), n;
+	size_t len = 0;
+
+	if (ctl < 0)
+		return 1;
+	print_kms();
+	n = snprintf(req, sizeof(req), "RESIZE %s %s\n", w, h);
+	if (write_all(ctl, req, n) < 0)
+		return 1;
+	while (len < sizeof(line) - 1 && read(ctl, line + len, 1) == 1 && line[len] != '\n')
+		len++;
+	line[len] = 0;
+	printf("resize %sx%s: %s\n", w, h, line);
+	close(ctl);
+	receive(before, 5000);
+	print_kms();
+	return 0;
 }
 
 /* Writes text (len bytes) to dir/name and prints the result. */
@@ -152,7 +195,7 @@ int main(int argc, char **argv)
 	unsigned long before;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc != 2)
+	if (argc != 2 && (argc != 4 || strcmp(argv[1], "hotplug")))
 		return 2;
 	conn_dir = argv[1];
 	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
@@ -161,6 +204,8 @@ int main(int argc, char **argv)
 		printf("setup: %s\n", errname(errno));
 		return 1;
 	}
+	if (argc == 4)
+		return hotplug(argv[2], argv[3]);
 	print_kms();
 	force("off", 3);
 	force("off\n", 4);

@@ -4,8 +4,9 @@
 COM1 (ttyS0) is the console: streamed to stdout as it arrives. COM2 (ttyS1) is the
 control channel to our init (userland/init.c): the guest says "LUMEN HELLO", we answer
 "JOB <n>" + the command or "INTERACTIVE", the guest sends "OUT <n>" frames of the job's
-output, "SHOT <name>" requests (answered after QMP screendump saved $SHOTS/<name>.png)
-and finally "EXIT <status>".
+output, "SHOT <name>" requests (answered after QMP screendump saved $SHOTS/<name>.png),
+"RESIZE <w> <h>" requests (the display resized through QEMU's VNC server, answered
+"RESIZE-DONE" or "RESIZE-FAIL") and finally "EXIT <status>".
 
 Exit status of a job run: the job's status, or 240 kernel panic, 241 timeout,
 242 QEMU died without EXIT; a one-line reason goes to stderr. With --power-cut LINE,
@@ -18,6 +19,7 @@ import os
 import select
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -80,7 +82,10 @@ def accelerator(build):
 
 def qemu_command(opts, tmp):
     """Build the QEMU command line shared by both kernels."""
-    display = ["-display", "none"]
+    # Headless runs still get a VNC server (on a unix socket, no client unless a job
+    # asks for a RESIZE): its SetDesktopSize is how a display's size changes without a
+    # window, as resizing QEMU's window does.
+    display = ["-display", "none", "-vnc", f"unix:{tmp}/vnc.sock"]
     if opts.interactive:
         if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
             display = ["-display", "gtk"]
@@ -178,6 +183,46 @@ class Qmp:
         return self._reply()
 
 
+def recv_exact(sock, n):
+    """Read exactly n bytes from sock."""
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise OSError("VNC connection closed")
+        data += chunk
+    return data
+
+
+def vnc_set_desktop_size(sock, width, height):
+    """Speak RFB 3.8 on sock up to ServerInit, then send SetDesktopSize (message 251)
+    with one screen of width x height, and wait for QEMU's answer to it."""
+    recv_exact(sock, 12)                            # ProtocolVersion
+    sock.sendall(b"RFB 003.008\n")
+    types = recv_exact(sock, recv_exact(sock, 1)[0])
+    if 1 not in types:
+        raise OSError("the VNC server wants authentication")
+    sock.sendall(b"\x01")                           # security type None
+    if struct.unpack(">I", recv_exact(sock, 4))[0]:
+        raise OSError("VNC security handshake failed")
+    sock.sendall(b"\x01")                           # ClientInit: shared
+    name_len = struct.unpack(">20xI", recv_exact(sock, 24))[0]
+    recv_exact(sock, name_len)
+    # SetEncodings: raw and ExtendedDesktopSize, so that QEMU answers the request.
+    sock.sendall(struct.pack(">BxHii", 2, 2, 0, -308))
+    sock.sendall(struct.pack(">BxHHBxIHHHHI", 251, width, height, 1, 0, 0, 0, width,
+                             height, 0))
+    # QEMU answers each with a FramebufferUpdate; give it a second to handle both.
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:
+        sock.settimeout(max(0.01, end - time.monotonic()))
+        try:
+            if not sock.recv(4096):
+                break
+        except socket.timeout:
+            break
+
+
 def wait_for_file(path, limit=10.0):
     """Wait until path exists with a non-zero size that stopped growing."""
     end, last = time.monotonic() + limit, -1
@@ -202,7 +247,7 @@ class Session:
         self.panic_at = None           # when a panic line was seen
         self.times = {}                # event -> seconds since QEMU start
         self.con = self.ctl = None
-        self.qmp = None
+        self.qmp = self.vnc_path = None
         self.timed_out = self.quit = self.escaped = False
         self.power_cut = False         # killed on opts.power_cut's line
 
@@ -245,6 +290,21 @@ class Session:
             return False
         return wait_for_file(path)
 
+    def resize(self, arg):
+        """Ask QEMU, as a VNC client would after its window was resized, to make the
+        display arg ("W H") big: the guest's GPU gets a display-change event. True
+        when the request was sent."""
+        try:
+            w, h = (int(v) for v in arg.split())
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(10)
+                s.connect(self.vnc_path)
+                vnc_set_desktop_size(s, w, h)
+            return True
+        except (OSError, ValueError, struct.error) as e:
+            warn(f"resize {arg!r}: {e}")
+            return False
+
     def on_ctl_line(self, line):
         """Handle one protocol line from the guest (other than OUT)."""
         word, _, arg = line.partition(b" ")
@@ -257,6 +317,9 @@ class Session:
         elif word == b"SHOT":
             ok = self.screenshot(arg.decode(errors="replace"))
             self.send_ctl((b"SHOT-DONE " if ok else b"SHOT-FAIL ") + arg + b"\n")
+        elif word == b"RESIZE":
+            ok = self.resize(arg.decode(errors="replace"))
+            self.send_ctl(b"RESIZE-DONE\n" if ok else b"RESIZE-FAIL\n")
         elif word == b"EXIT":
             self.exit_code = int(arg)
             self.times["exit"] = self.elapsed()
@@ -393,6 +456,7 @@ class Session:
             con_l = listener(f"{tmp}/con.sock")
             ctl_l = listener(f"{tmp}/ctl.sock")
             self.qmp = Qmp(f"{tmp}/qmp.sock")
+            self.vnc_path = f"{tmp}/vnc.sock"
             cmd = qemu_command(self.opts, tmp)
             self.start = time.monotonic()
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)

@@ -34,3 +34,15 @@ drmdevice; echo "drmdevice: $?"
 echo "== drmsysfs"
 drmsysfs /sys/$c; echo "drmsysfs: $?"
 kill $holder; wait $holder 2>/dev/null; echo "holder: $?"
+# Hotplug: the host resizes the display (a VNC client's SetDesktopSize, as resizing
+# QEMU's window does); virtio-gpu's display event makes the driver read the scanouts
+# and EDID again and send the HOTPLUG=1 uevent. drmsysfs, the first opener, is master
+# here, so its GETCONNECTOR probes on Linux too (after the holder left, Linux's fbcon
+# also probes, within its framebuffer's size: only the preferred mode is compared).
+echo "== hotplug"
+drmsysfs hotplug 1024 768; echo "drmsysfs: $?"
+echo "the same size again:"
+drmsysfs hotplug 1024 768; echo "drmsysfs: $?"
+drmsysfs hotplug 800 600; echo "drmsysfs: $?"
+echo "preferred: $(head -1 $c/modes), status: $(cat $c/status)"
+echo "edid: $(od -An -tx1 -v $c/edid | tr -d " \n" | md5sum | cut -c1-8) $(wc -c < $c/edid) bytes"

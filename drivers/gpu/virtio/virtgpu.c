@@ -23,13 +23,17 @@
 #define VIRTGPU_DEF_H 768
 
 /* One device; set up at probe, then next_resource_id changes under the DRM device
- * mutex (the core calls gem_create with it held). */
+ * mutex (the core calls gem_create with it held). config_changed is set by the
+ * configuration-change interrupt and cleared by the event thread, which waits on
+ * event_wq. */
 struct virtgpu {
 	struct virtio_device *vdev;
 	struct virtqueue *ctrlq, *cursorq;
 	struct drm_device *drm;
 	uint32_t num_scanouts;
 	uint32_t next_resource_id;
+	bool config_changed;
+	struct wait_queue event_wq;
 };
 
 /* Runs one command: the request (and extra device-readable data), then the response
@@ -305,33 +309,76 @@ static void virtgpu_read_edid(struct virtgpu *vg, unsigned i, struct drm_output 
 }
 
 /* Describes each scanout as an output: connected when enabled, its size as the
- * preferred mode (Linux's CVT mode of it). */
+ * preferred mode (Linux's CVT mode of it) unless its EDID gives modes. Returns 1
+ * when an output changed, 0 when none did, or -errno. */
 static int virtgpu_read_outputs(struct virtgpu *vg)
 {
 	struct virtio_gpu_ctrl_hdr cmd = { .type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO };
 	struct virtio_gpu_resp_display_info *info = kzalloc(sizeof(*info));
-	int err;
+	struct drm_output *desc = kzalloc(sizeof(*desc));
+	int err = -ENOMEM, changed = 0;
 
-	if (!info)
-		return -ENOMEM;
+	if (!info || !desc)
+		goto out;
 	err = virtgpu_cmd(vg, &cmd, sizeof(cmd), NULL, 0, info, sizeof(*info),
 			  VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
 	for (unsigned i = 0; !err && i < vg->num_scanouts; i++) {
-		struct drm_output *out = drm_output(vg->drm, i);
 		uint32_t w = info->pmodes[i].r.width, h = info->pmodes[i].r.height;
 
-		out->connected = info->pmodes[i].enabled;
+		memset(desc, 0, sizeof(*desc));
+		desc->connected = info->pmodes[i].enabled;
 		if (!w || !h || w > VIRTGPU_MAX || h > VIRTGPU_MAX) {
 			w = VIRTGPU_DEF_W;
 			h = VIRTGPU_DEF_H;
 		}
-		drm_mode_cvt(&out->modes[0], w, h, true);
-		out->nr_modes = 1;
+		drm_mode_cvt(&desc->modes[0], w, h, true);
+		desc->nr_modes = 1;
 		if (virtio_has(vg->vdev, VIRTIO_GPU_F_EDID))
-			virtgpu_read_edid(vg, i, out);
+			virtgpu_read_edid(vg, i, desc);
+		changed |= drm_output_update(vg->drm, i, desc);
 	}
+out:
+	kfree(desc);
 	kfree(info);
-	return err;
+	return err ? err : changed;
+}
+
+/* The configuration-change interrupt: the event thread does the work (commands
+ * sleep). */
+static void virtgpu_config_changed(void *ctx)
+{
+	struct virtgpu *vg = ctx;
+
+	__atomic_store_n(&vg->config_changed, true, __ATOMIC_RELEASE);
+	wake_up(&vg->event_wq);
+}
+
+/* Handles the device's events as Linux's virtio_gpu does: on a display change, reads
+ * the scanouts and their EDIDs again and sends a hotplug uevent when an output
+ * changed; then acknowledges the events (events_clear). */
+static void virtgpu_handle_events(struct virtgpu *vg)
+{
+	uint32_t events;
+
+	if (virtio_config_read(vg->vdev, offsetof(struct virtio_gpu_config, events_read),
+			       &events, sizeof(events)))
+		return;
+	if ((events & VIRTIO_GPU_EVENT_DISPLAY) && virtgpu_read_outputs(vg) > 0)
+		drm_hotplug_event(vg->drm);
+	virtio_config_write(vg->vdev, offsetof(struct virtio_gpu_config, events_clear), &events,
+			    sizeof(events));
+}
+
+/* The device's event thread: waits for configuration changes, forever. */
+static void virtgpu_event_thread(void *arg)
+{
+	struct virtgpu *vg = arg;
+
+	for (;;) {
+		wait_event(&vg->event_wq, __atomic_load_n(&vg->config_changed, __ATOMIC_ACQUIRE));
+		__atomic_store_n(&vg->config_changed, false, __ATOMIC_RELAXED);
+		virtgpu_handle_events(vg);
+	}
 }
 
 /* Sets up the queues and reads the scanouts; the device is ready afterwards. */
@@ -353,6 +400,9 @@ static int virtgpu_setup(struct virtgpu *vg)
 	vg->cursorq = virtio_queue_setup(vg->vdev, 1, VIRTGPU_QUEUE_SIZE);
 	if (IS_ERR(vg->cursorq))
 		return PTR_ERR(vg->cursorq);
+	/* Without the interrupt the device works, only without display changes. */
+	if (virtio_config_irq(vg->vdev, virtgpu_config_changed, vg))
+		pr_warn("virtio_gpu: no configuration-change interrupt: no hotplug");
 	return virtio_driver_ok(vg->vdev);
 }
 
@@ -366,6 +416,7 @@ static int virtgpu_probe(struct virtio_device *vdev, unsigned index)
 	if (!vg)
 		return -ENOMEM;
 	vg->vdev = vdev;
+	wait_queue_init(&vg->event_wq);
 	err = virtgpu_setup(vg);
 	if (err)
 		goto failed;
@@ -376,12 +427,15 @@ static int virtgpu_probe(struct virtio_device *vdev, unsigned index)
 		goto failed;
 	drm_set_driver_data(vg->drm, vg);
 	err = virtgpu_read_outputs(vg);
-	if (err)
+	if (err < 0)
 		goto free_drm;
-	/* Once registered (even partly: sysfs failed) the device stays. */
+	/* Once registered (even partly: sysfs failed) the device stays, and so does the
+	 * thread that follows its display changes. */
 	err = drm_device_register(vg->drm);
 	if (err)
 		return err;
+	if (!kthread_start("virtio_gpu events", virtgpu_event_thread, vg))
+		pr_warn("virtio_gpu: no event thread: no hotplug");
 	/* as Linux's virtio_gpu_probe: drm_fbdev_generic_setup; the device works
 	 * without a console */
 	err = drm_fbdev_setup(vg->drm);
@@ -391,8 +445,8 @@ static int virtgpu_probe(struct virtio_device *vdev, unsigned index)
 free_drm:
 	kfree(vg->drm);
 failed:
+	/* vg stays allocated: the device's interrupt vectors may name it. */
 	virtio_fail(vdev);
-	kfree(vg);
 	return err;
 }
 
