@@ -92,6 +92,7 @@ struct inode {
 	uint64_t size;
 	uint64_t blocks;	/* 512-byte units */
 	uint64_t atime_ns, mtime_ns, ctime_ns;
+	uint64_t btime_ns;	/* creation (statx's btime); 0 when the file system keeps none */
 	dev_t rdev;
 	struct super_block *sb;
 	const struct inode_operations *iops;
@@ -140,6 +141,8 @@ struct super_block {
 	unsigned dio_align;
 	void *priv;
 	int refcount;			/* mounts using it; under mount_lock */
+	int mnt_id;			/* internal instances (anon inodes): the
+					   stx_mnt_id of their files, which have no mount */
 };
 struct file_system_type {
 	const char *name;
@@ -218,6 +221,8 @@ int do_mount(const char *source, const struct path *target, const char *type,
 	     unsigned long flags);
 int do_bind_mount(const struct path *source, const struct path *target, unsigned long flags);
 int mount_root(struct super_block *sb);
+/* A new mount id (statx's stx_mnt_id), for mounts and internal instances. */
+int mount_new_id(void);
 #define MNT_FORCE 1		/* umount2 flags (sys/mount.h, not in the uapi) */
 #define MNT_DETACH 2
 #define MNT_EXPIRE 4
@@ -271,6 +276,9 @@ int vfs_create(const struct path *parent, const char *name, size_t len, mode_t m
 	       dev_t rdev, struct inode **out);
 /* An inode of the anonymous file system (pipes, sockets...), counted. */
 struct inode *anon_inode_new(mode_t mode);
+/* The one inode of anon_inode files (eventfd, epoll...) for stat; not counted, never
+ * freed; NULL when out of memory. */
+struct inode *anon_inode_shared(void);
 
 /* ---- file.c ---- */
 struct file *file_open_path(const struct path *p, int flags);

@@ -101,6 +101,14 @@ const struct file_system_type *fs_type_find(const char *name)
 	return NULL;
 }
 
+/* A new mount id, for a mount or an internal instance (anon inodes). */
+int mount_new_id(void)
+{
+	static int next_id = 1;
+
+	return __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
+}
+
 /* Links a new mount of sb (taking over its reference) at target; NULL target makes
  * the root mount. */
 static int mount_attach(struct super_block *sb, struct inode *root, const char *source,
@@ -115,10 +123,8 @@ static int mount_attach(struct super_block *sb, struct inode *root, const char *
 	mnt->sb = sb;
 	mnt->root = root;
 	inode_get(root);
-	static int next_id = 1;
-
 	mnt->flags = mflags;
-	mnt->id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
+	mnt->id = mount_new_id();
 	mnt->refcount = 1;	/* the mount tree's */
 	if (target) {
 		mnt->parent = target->mnt;

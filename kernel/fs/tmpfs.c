@@ -91,6 +91,7 @@ static void tmpfs_drop_link(struct inode *inode)
 
 static int tmpfs_init_inode(struct inode *inode, struct inode *dir)
 {
+	inode->btime_ns = inode->ctime_ns;
 	if (S_ISDIR(inode->mode)) {
 		struct tmpfs_dir *d = kzalloc(sizeof(*d));
 

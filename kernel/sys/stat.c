@@ -75,23 +75,19 @@ static int stat_resolve(int dirfd, const char __user *upath, int flags, struct s
 	return err;
 }
 
-/* What Linux's anon_inode files (eventfd, epoll...) report: one shared inode with
- * mode 0600 and no type. */
-static int anon_stat_fill(struct stat __user *ubuf)
+/* The inode stat shows for what stat_resolve_any found: anon_inode files (eventfd,
+ * epoll...) share Linux's anon_inode_inode. NULL only when out of memory. */
+static struct inode *stat_inode(struct stat_target *t)
 {
-	struct stat st;
-
-	memset(&st, 0, sizeof(st));
-	st.st_mode = S_IRUSR | S_IWUSR;
-	st.st_nlink = 1;
-	st.st_blksize = PAGE_SIZE;
-	return copy_to_user(ubuf, &st, sizeof(st));
+	return t->path.inode ? t->path.inode : anon_inode_shared();
 }
 
 static int stat_fill(struct inode *inode, struct stat __user *ubuf)
 {
 	struct stat st;
 
+	if (!inode)
+		return -ENOMEM;
 	memset(&st, 0, sizeof(st));
 	fs_mutex_lock(&inode->sb->mutex);
 	st.st_dev = dev_encode(inode->sb->dev);
@@ -124,7 +120,7 @@ static long do_stat(int dirfd, const char __user *path, struct stat __user *buf,
 	err = stat_resolve_any(dirfd, path, flags, &t);
 	if (err)
 		return err;
-	err = t.path.inode ? stat_fill(t.path.inode, buf) : anon_stat_fill(buf);
+	err = stat_fill(stat_inode(&t), buf);
 	stat_target_put(&t);
 	return err;
 }
@@ -152,7 +148,7 @@ long sys_fstat(int fd, struct stat __user *buf)
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	err = file->inode ? stat_fill(file->inode, buf) :
-	      file->ops->anon_name ? anon_stat_fill(buf) : -EBADF;
+	      file->ops->anon_name ? stat_fill(anon_inode_shared(), buf) : -EBADF;
 	file_put(file);
 	return err;
 }
@@ -163,14 +159,17 @@ static void statx_time(struct statx_timestamp *ts, uint64_t ns)
 	ts->tv_nsec = ns % 1000000000;
 }
 
-static int statx_fill(struct inode *inode, struct mount *mnt, struct statx __user *ubuf)
+static int statx_fill(struct inode *inode, struct mount *mnt, unsigned mask,
+		      struct statx __user *ubuf)
 {
 	struct statx sx;
 
+	if (!inode)
+		return -ENOMEM;
 	memset(&sx, 0, sizeof(sx));
 	fs_mutex_lock(&inode->sb->mutex);
 	sx.stx_mask = STATX_BASIC_STATS | STATX_MNT_ID;
-	sx.stx_mnt_id = mnt ? mnt->id : 0;
+	sx.stx_mnt_id = mnt ? mnt->id : inode->sb->mnt_id;
 	sx.stx_blksize = inode->sb->blksize ? inode->sb->blksize : PAGE_SIZE;
 	sx.stx_nlink = inode->nlink;
 	sx.stx_uid = inode->uid;
@@ -182,6 +181,10 @@ static int statx_fill(struct inode *inode, struct mount *mnt, struct statx __use
 	statx_time(&sx.stx_atime, inode->atime_ns);
 	statx_time(&sx.stx_mtime, inode->mtime_ns);
 	statx_time(&sx.stx_ctime, inode->ctime_ns);
+	if (inode->btime_ns && (mask & STATX_BTIME)) {	/* tmpfs, as Linux's shmem */
+		sx.stx_mask |= STATX_BTIME;
+		statx_time(&sx.stx_btime, inode->btime_ns);
+	}
 	sx.stx_rdev_major = MAJOR(inode->rdev);
 	sx.stx_rdev_minor = MINOR(inode->rdev);
 	sx.stx_dev_major = MAJOR(inode->sb->dev);
@@ -200,10 +203,10 @@ long sys_statx(int dirfd, const char __user *path, int flags, unsigned mask,
 		return -EINVAL;
 	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & STATX__RESERVED))
 		return -EINVAL;
-	err = stat_resolve(dirfd, path, flags, &t);
+	err = stat_resolve_any(dirfd, path, flags, &t);
 	if (err)
 		return err;
-	err = statx_fill(t.path.inode, t.path.mnt, buf);
+	err = statx_fill(stat_inode(&t), t.path.mnt, mask, buf);
 	stat_target_put(&t);
 	return err;
 }
@@ -250,7 +253,12 @@ long sys_fstatfs(int fd, struct statfs __user *buf)
 
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	err = file->inode ? statfs_fill(file->inode->sb, file->mnt, buf) : -EBADF;
+	if (file->inode)
+		err = statfs_fill(file->inode->sb, file->mnt, buf);
+	else if (!file->ops->anon_name)
+		err = -EBADF;
+	else
+		err = anon_inode_shared() ? statfs_fill(anon_inode_shared()->sb, NULL, buf) : -ENOMEM;
 	file_put(file);
 	return err;
 }

@@ -8,7 +8,8 @@
  * the siginfo records of kill, sigqueue, a child's kill and SIGCHLD, mask updates,
  * poll and epoll. POSIX shared memory: shm_open on the /dev/shm tmpfs, a MAP_SHARED
  * mapping (faulted in before the fork) written by a child and read by the parent, data
- * written through the child's own fd, shm_unlink.
+ * written through the child's own fd, shm_unlink. statx, fstat and fstatfs of the
+ * anon_inode files and of a memfd.
  *
  * Prints one line per checked call: a name, its result, the errno name on failure.
  */
@@ -27,6 +28,8 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -502,6 +505,90 @@ static void check_shm(void)
 	R("  shm_open missing", shm_open("/evt-shm", O_RDWR, 0));
 }
 
+/* Prints the statx fields of fd that do not depend on the boot (ids and times only
+ * compared), checks fstat agrees; *first gets the eventfd's for comparison. */
+static void anon_statx(const char *what, int fd, struct statx *first)
+{
+	struct statx sx;
+	struct stat st;
+	char name[64];
+
+	memset(&sx, 0xa5, sizeof(sx));
+	snprintf(name, sizeof(name), "statx %s AT_EMPTY_PATH", what);
+	R(name, statx(fd, "", AT_EMPTY_PATH, STATX_ALL, &sx));
+	printf("%-44s = mask %x mode %o nlink %u uid %u gid %u size %llu blocks %llu\n", "  fields",
+	       sx.stx_mask, sx.stx_mode, sx.stx_nlink, sx.stx_uid, sx.stx_gid,
+	       (unsigned long long)sx.stx_size, (unsigned long long)sx.stx_blocks);
+	printf("%-44s = blksize %u rdev %u:%u dev major %u attributes %llx\n", "  fields",
+	       sx.stx_blksize, sx.stx_rdev_major, sx.stx_rdev_minor, sx.stx_dev_major,
+	       (unsigned long long)sx.stx_attributes);
+	if (!first->stx_ino)
+		*first = sx;
+	printf("%-44s = ino %d dev %d mnt_id %d, ino set %d mnt_id set %d\n", "  same as the eventfd's",
+	       sx.stx_ino == first->stx_ino, sx.stx_dev_minor == first->stx_dev_minor,
+	       sx.stx_mnt_id == first->stx_mnt_id, sx.stx_ino != 0, sx.stx_mnt_id != 0);
+	printf("%-44s = %d %d, ctime set %d\n", "  atime == mtime == ctime",
+	       sx.stx_atime.tv_sec == sx.stx_mtime.tv_sec &&
+	       sx.stx_atime.tv_nsec == sx.stx_mtime.tv_nsec,
+	       sx.stx_mtime.tv_sec == sx.stx_ctime.tv_sec &&
+	       sx.stx_mtime.tv_nsec == sx.stx_ctime.tv_nsec, sx.stx_ctime.tv_sec > 0);
+	R("  fstat", fstat(fd, &st));
+	printf("%-44s = ino %d dev %d mode %d nlink %d blksize %d mtime %d\n", "  fstat agrees",
+	       st.st_ino == sx.stx_ino,
+	       major(st.st_dev) == sx.stx_dev_major && minor(st.st_dev) == sx.stx_dev_minor,
+	       st.st_mode == sx.stx_mode, st.st_nlink == sx.stx_nlink,
+	       st.st_blksize == sx.stx_blksize, st.st_mtim.tv_sec == sx.stx_mtime.tv_sec);
+}
+
+/* statx, fstat, newfstatat and fstatfs of the anon_inode files (on Linux eventfd,
+ * timerfd, signalfd and epoll share one inode) and of a memfd, with bad input. */
+static void check_anon_stat(void)
+{
+	struct statx first = { 0 }, sx;
+	struct statfs sf;
+	struct stat st;
+	sigset_t mask;
+	int efd = eventfd(0, 0), tfd = timerfd_create(CLOCK_MONOTONIC, 0), sfd, epfd, mfd;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGUSR2);
+	sfd = signalfd(-1, &mask, 0);
+	epfd = epoll_create1(0);
+	mfd = memfd_create("stat", 0);
+	anon_statx("eventfd", efd, &first);
+	anon_statx("timerfd", tfd, &first);
+	anon_statx("signalfd", sfd, &first);
+	anon_statx("epoll", epfd, &first);
+	anon_statx("memfd", mfd, &first);
+	R("statx memfd, STATX_BASIC_STATS", statx(mfd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &sx));
+	printf("%-44s = %x\n", "  mask", sx.stx_mask);
+	R("statx memfd, STATX_BTIME", statx(mfd, "", AT_EMPTY_PATH, STATX_BTIME, &sx));
+	printf("%-44s = %x, btime set %d, not after ctime %d\n", "  mask", sx.stx_mask,
+	       sx.stx_btime.tv_sec > 0, sx.stx_btime.tv_sec <= sx.stx_ctime.tv_sec);
+	R("statx eventfd, no AT_EMPTY_PATH", statx(efd, "", 0, STATX_ALL, &sx));
+	R("statx eventfd, path x", statx(efd, "x", AT_EMPTY_PATH, STATX_ALL, &sx));
+	R("statx eventfd, bad buffer", statx(efd, "", AT_EMPTY_PATH, STATX_ALL, bad8));
+	R("statx eventfd, bad path", statx(efd, bad8, AT_EMPTY_PATH, STATX_ALL, &sx));
+	R("statx eventfd, bad flags", statx(efd, "", AT_EMPTY_PATH | 0x40000000, STATX_ALL, &sx));
+	R("statx eventfd, reserved mask", statx(efd, "", AT_EMPTY_PATH, 0x80000000, &sx));
+	R("statx eventfd, mask 0", statx(efd, "", AT_EMPTY_PATH, 0, &sx));
+	R("statx closed fd", statx(999, "", AT_EMPTY_PATH, STATX_ALL, &sx));
+	R("newfstatat eventfd AT_EMPTY_PATH", fstatat(efd, "", &st, AT_EMPTY_PATH));
+	printf("%-44s = mode %o nlink %ld\n", "  stat", st.st_mode, (long)st.st_nlink);
+	R("newfstatat timerfd, no AT_EMPTY_PATH", fstatat(tfd, "", &st, 0));
+	R("fstat eventfd, bad buffer", fstat(efd, bad8));
+	R("fstatfs eventfd", fstatfs(efd, &sf));
+	printf("%-44s = type %lx bsize %ld namelen %ld\n", "  statfs", (long)sf.f_type,
+	       (long)sf.f_bsize, (long)sf.f_namelen);
+	R("fstatfs epoll", fstatfs(epfd, &sf));
+	printf("%-44s = type %lx\n", "  statfs", (long)sf.f_type);
+	close(efd);
+	close(tfd);
+	close(sfd);
+	close(epfd);
+	close(mfd);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -511,5 +598,6 @@ int main(void)
 	check_timerfd_timers();
 	check_signalfd();
 	check_shm();
+	check_anon_stat();
 	return 0;
 }
