@@ -407,6 +407,8 @@ int sock_setsockopt(struct file *file, int level, int name, const void *optval, 
 	case SO_KEEPALIVE:
 		sock->keepalive = val != 0;
 		return 0;
+	case SO_PEEK_OFF:	/* a family that has it answers above */
+		return -EOPNOTSUPP;
 	}
 	return -ENOPROTOOPT;
 }
@@ -434,6 +436,7 @@ int sock_getsockopt(struct file *file, int level, int name, void *optval, int *o
 	case SO_PASSCRED: *v = READ_ONCE(sock->passcred); return 0;
 	case SO_REUSEADDR: *v = sock->reuseaddr; return 0;
 	case SO_KEEPALIVE: *v = sock->keepalive; return 0;
+	case SO_PEEK_OFF: return -EOPNOTSUPP;	/* a family that has it answers above */
 	case SO_RCVTIMEO_OLD:
 	case SO_RCVTIMEO_NEW:
 		*optlen = sock_get_timeout(READ_ONCE(sock->rcvtimeo), optval);

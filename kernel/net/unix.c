@@ -27,6 +27,7 @@ struct unix_sock *unix_sock_alloc(int type)
 	wait_queue_init(&us->wq);
 	wait_queue_init(&us->peer_wait);
 	fs_mutex_init(&us->readlock, "unix");
+	us->peek_off = -1;
 	us->refcount = 1;
 	us->backlog = type == SOCK_DGRAM ? UNIX_MAX_DGRAM_QLEN : 0;
 	return us;
@@ -521,8 +522,25 @@ static int unix_getsockopt(struct socket *sock, int level, int name, void *val, 
 		*(int *)val = READ_ONCE(us->state) == US_LISTEN;
 		*len = sizeof(int);
 		return 0;
+	case SO_PEEK_OFF:
+		*(int *)val = READ_ONCE(us->peek_off);
+		*len = sizeof(int);
+		return 0;
 	}
 	return -ENOPROTOOPT;
+}
+
+/* SO_PEEK_OFF: where MSG_PEEK reads start (any value; negative turns it off). */
+static int unix_setsockopt(struct socket *sock, int level, int name, int val)
+{
+	struct unix_sock *us = sock->sk;
+
+	if (name != SO_PEEK_OFF)
+		return -ENOPROTOOPT;
+	fs_mutex_lock(&us->readlock);
+	WRITE_ONCE(us->peek_off, val);
+	fs_mutex_unlock(&us->readlock);
+	return 0;
 }
 
 static void unix_set_error(struct socket *sock, int err)
@@ -628,6 +646,7 @@ static const struct proto_ops unix_ops = {
 	.recvmsg = unix_recvmsg,
 	.shutdown = unix_shutdown,
 	.getsockopt = unix_getsockopt,
+	.setsockopt = unix_setsockopt,
 	.poll = unix_poll,
 	.ioctl = unix_ioctl,
 	.set_error = unix_set_error,

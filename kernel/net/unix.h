@@ -54,6 +54,7 @@ struct unix_sock {
 	struct waiter peer_wake;
 	struct unix_sock *peer_wake_to;
 	struct fs_mutex readlock;
+	int peek_off;			/* [readlock] SO_PEEK_OFF, -1: off */
 	int refcount;
 	/* Garbage collection (unix_gc.c): packets holding this socket's file, that
 	 * file while any does, the in-flight list and a collection's marks. */

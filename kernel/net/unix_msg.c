@@ -364,12 +364,30 @@ static int unix_wait_data(struct unix_sock *us, struct unix_skb *prev, bool nonb
 	return sock_wait_errno(err, deadline);
 }
 
+/* SO_PEEK_OFF moves on after a peek of n bytes, back after a read (Linux's
+ * sk_peek_offset_fwd/bwd); nothing when it is off. Needs the readlock. */
+static void unix_peek_off_move(struct unix_sock *us, size_t n, bool peek)
+{
+	int off = us->peek_off;
+
+	if (off < 0)
+		return;
+	WRITE_ONCE(us->peek_off, peek ? (int)(off + n) : (int)MAX((long)off - (long)n, 0L));
+}
+
+/* Where a read starts: SO_PEEK_OFF bytes in for MSG_PEEK, else 0. Needs the
+ * readlock. */
+static size_t unix_skip(struct unix_sock *us, bool peek)
+{
+	return peek && us->peek_off > 0 ? (size_t)us->peek_off : 0;
+}
+
 static ssize_t unix_stream_recvmsg(struct socket *sock, struct kmsg *msg, unsigned flags,
 				   bool nonblock)
 {
 	struct unix_sock *us = sock->sk;
 	struct unix_skb *skb, *prev = NULL;
-	size_t copied = 0, target = (flags & MSG_WAITALL) ? msg->len : 1;
+	size_t copied = 0, target = (flags & MSG_WAITALL) ? msg->len : 1, skip;
 	bool peek = flags & MSG_PEEK, have_creds = false;
 	struct ucred creds = { 0 };
 	struct file **fps = NULL;
@@ -378,10 +396,16 @@ static ssize_t unix_stream_recvmsg(struct socket *sock, struct kmsg *msg, unsign
 	if (READ_ONCE(us->state) != US_ESTABLISHED)
 		return -EINVAL;
 	fs_mutex_lock(&us->readlock);
+	skip = unix_skip(us, peek);
 	while (copied < msg->len || !copied) {
 		size_t chunk;
 
 		skb = unix_next_skb(us, peek ? prev : NULL);
+		while (skb && skip >= skb->len - skb->off) {	/* SO_PEEK_OFF */
+			skip -= skb->len - skb->off;
+			prev = skb;
+			skb = unix_next_skb(us, prev);
+		}
 		if (!skb) {
 			/* A peeking reader never sleeps past a packet it has seen: another
 			 * reader may consume it meanwhile. */
@@ -401,16 +425,18 @@ static ssize_t unix_stream_recvmsg(struct socket *sock, struct kmsg *msg, unsign
 			if (msg->has_name)
 				unix_copy_addr(msg, skb);
 		}
-		chunk = MIN(skb->len - skb->off, msg->len - copied);
-		if (msg_copy_out(msg, copied, skb->data + skb->off, chunk)) {
+		chunk = MIN(skb->len - skb->off - skip, msg->len - copied);
+		if (msg_copy_out(msg, copied, skb->data + skb->off + skip, chunk)) {
 			err = -EFAULT;
 			break;
 		}
 		copied += chunk;
+		unix_peek_off_move(us, chunk, peek);
 		if (skb->nfp)
 			fps = unix_take_fds(skb, peek, &nfp);
 		if (peek) {
 			prev = skb;
+			skip = 0;
 		} else {
 			skb->off += chunk;
 			if (skb->off < skb->len)
@@ -433,34 +459,49 @@ static ssize_t unix_dgram_recvmsg(struct socket *sock, struct kmsg *msg, unsigne
 				  bool nonblock)
 {
 	struct unix_sock *us = sock->sk;
-	struct unix_skb *skb;
+	struct unix_skb *skb, *prev;
 	struct file **fps = NULL;
-	size_t copied;
+	bool peek = flags & MSG_PEEK;
+	size_t copied, skip, avail;
 	int nfp = 0, err = 0;
 
 	if (sock->type == SOCK_SEQPACKET && READ_ONCE(us->state) != US_ESTABLISHED)
 		return -ENOTCONN;
 	fs_mutex_lock(&us->readlock);
-	while (!(skb = unix_next_skb(us, NULL))) {
-		err = unix_wait_data(us, NULL, nonblock, msg->deadline);
+	for (;;) {
+		/* SO_PEEK_OFF: a peek skips the datagrams it lies past, as Linux's
+		 * __skb_try_recv_from_queue, and reads the rest of the one it is in. */
+		skip = unix_skip(us, peek);
+		prev = NULL;
+		skb = unix_next_skb(us, NULL);
+		while (skb && skip && skip >= skb->len) {
+			skip -= skb->len;
+			prev = skb;
+			skb = unix_next_skb(us, prev);
+		}
+		if (skb)
+			break;
+		err = unix_wait_data(us, prev, nonblock, msg->deadline);
 		if (err)
 			goto out_unlock;
 	}
 	if (msg->has_name)
 		unix_copy_addr(msg, skb);
-	copied = MIN(skb->len, msg->len);
-	if (skb->len > msg->len)
+	avail = skb->len - skip;
+	copied = MIN(avail, msg->len);
+	if (avail > msg->len)
 		msg->flags |= MSG_TRUNC;
-	if (msg_copy_out(msg, 0, skb->data, copied)) {
+	if (msg_copy_out(msg, 0, skb->data + skip, copied)) {
 		err = -EFAULT;
 		goto out_unlock;
 	}
 	if (skb->nfp)
-		fps = unix_take_fds(skb, flags & MSG_PEEK, &nfp);
+		fps = unix_take_fds(skb, peek, &nfp);
 	unix_put_control(sock, msg, &skb->creds, fps, nfp);
 	kfree(fps);
-	err = (flags & MSG_TRUNC) ? skb->len : copied;
-	if (!(flags & MSG_PEEK))
+	err = (flags & MSG_TRUNC) ? avail : copied;
+	unix_peek_off_move(us, peek ? copied : skb->len, peek);
+	if (!peek)
 		unix_consume(us, skb);
 out_unlock:
 	fs_mutex_unlock(&us->readlock);

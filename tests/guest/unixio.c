@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/netlink.h>
 #include <linux/sockios.h>
 #include "errname.h"
 
@@ -34,6 +35,8 @@
 	long _r = (long)(expr); \
 	printf("%-44s = %ld %s\n", name, _r, _r < 0 ? errname(errno) : ""); \
 } while (0)
+
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
 
 static void *volatile bad_ptr = (void *)16;
 #define BAD bad_ptr
@@ -276,6 +279,84 @@ static void test_connect_timeo(void)
 	for (int i = 0; i < 4; i++)
 		close(c[i]);
 	close(l);
+}
+
+static int peek_off(int fd)
+{
+	int v = -7;
+	socklen_t l = sizeof(v);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEEK_OFF, &v, &l) < 0 ? -errno * 1000 : v;
+}
+
+/* One recv with flags, its bytes, msg_flags and the peek offset after it. */
+static void peek_show(const char *name, int fd, size_t n, int flags)
+{
+	char data[64] = { 0 };
+	struct iovec iov = { data, n };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	long r = recvmsg(fd, &mh, flags | MSG_DONTWAIT);
+
+	printf("%-44s = %ld %s \"%.*s\" flags %#x off %d\n", name, r, r < 0 ? errname(errno) : "",
+	       r > 0 ? (int)MIN(r, (long)n) : 0, data, mh.msg_flags, peek_off(fd));
+}
+
+/* SO_PEEK_OFF on AF_UNIX: peeks start at the offset and move it on, reads move it
+ * back; streams peek across packets, datagrams skip the ones it lies past. */
+static void test_peek_off(void)
+{
+	int sv[2], ds[2], nl = socket(AF_NETLINK, SOCK_RAW, 15);
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	R("stream SO_PEEK_OFF default", peek_off(sv[0]));
+	R("set SO_PEEK_OFF 0", setsockopt(sv[0], SOL_SOCKET, SO_PEEK_OFF, &(int){ 0 }, sizeof(int)));
+	send(sv[1], "abcdef", 6, 0);
+	send(sv[1], "ghij", 4, 0);
+	peek_show("stream peek 3", sv[0], 3, MSG_PEEK);
+	peek_show("stream peek 4 across packets", sv[0], 4, MSG_PEEK);
+	peek_show("stream read 2", sv[0], 2, 0);
+	peek_show("stream peek 10 from the offset", sv[0], 10, MSG_PEEK);
+	peek_show("stream peek past the data", sv[0], 10, MSG_PEEK);
+	peek_show("stream read 10", sv[0], 10, 0);
+	send(sv[1], "klm", 3, 0);
+	peek_show("stream peek after all was read", sv[0], 10, MSG_PEEK);
+	R("set SO_PEEK_OFF -1", setsockopt(sv[0], SOL_SOCKET, SO_PEEK_OFF, &(int){ -1 }, sizeof(int)));
+	peek_show("stream peek with the offset off", sv[0], 2, MSG_PEEK);
+	peek_show("and again", sv[0], 2, MSG_PEEK);
+	R("set SO_PEEK_OFF -5", setsockopt(sv[0], SOL_SOCKET, SO_PEEK_OFF, &(int){ -5 }, sizeof(int)));
+	R("SO_PEEK_OFF after -5", peek_off(sv[0]));
+	R("set SO_PEEK_OFF 2", setsockopt(sv[0], SOL_SOCKET, SO_PEEK_OFF, &(int){ 2 }, sizeof(int)));
+	peek_show("stream peek at 2", sv[0], 5, MSG_PEEK);
+	R("SO_PEEK_OFF short optlen", setsockopt(sv[0], SOL_SOCKET, SO_PEEK_OFF, &(int){ 1 }, 2));
+	R("SO_PEEK_OFF bad pointer", setsockopt(sv[0], SOL_SOCKET, SO_PEEK_OFF, BAD, sizeof(int)));
+	close(sv[0]);
+	close(sv[1]);
+
+	for (int type = SOCK_DGRAM; type <= SOCK_SEQPACKET; type += SOCK_SEQPACKET - SOCK_DGRAM) {
+		printf("%s:\n", type == SOCK_DGRAM ? "dgram" : "seqpacket");
+		socketpair(AF_UNIX, type, 0, ds);
+		R("SO_PEEK_OFF default", peek_off(ds[0]));
+		setsockopt(ds[0], SOL_SOCKET, SO_PEEK_OFF, &(int){ 0 }, sizeof(int));
+		send(ds[1], "one", 3, 0);
+		send(ds[1], "two2", 4, 0);
+		send(ds[1], "three", 5, 0);
+		peek_show("peek 10", ds[0], 10, MSG_PEEK);
+		peek_show("peek 10 again", ds[0], 10, MSG_PEEK);
+		peek_show("peek 2 truncated", ds[0], 2, MSG_PEEK);
+		peek_show("peek into the third", ds[0], 10, MSG_PEEK);
+		peek_show("peek past them all", ds[0], 10, MSG_PEEK);
+		peek_show("read 10", ds[0], 10, 0);
+		peek_show("peek 1 MSG_TRUNC", ds[0], 1, MSG_PEEK | MSG_TRUNC);
+		peek_show("read 2", ds[0], 2, 0);
+		peek_show("peek at the offset", ds[0], 10, MSG_PEEK);
+		peek_show("read 10", ds[0], 10, 0);
+		peek_show("read empty", ds[0], 10, 0);
+		close(ds[0]);
+		close(ds[1]);
+	}
+	R("netlink set SO_PEEK_OFF", setsockopt(nl, SOL_SOCKET, SO_PEEK_OFF, &(int){ 0 }, sizeof(int)));
+	R("netlink SO_PEEK_OFF", peek_off(nl));
+	close(nl);
 }
 
 static void mmsg_setup(struct mmsghdr *m, struct iovec *iov, char (*bufs)[64], int n)
@@ -559,6 +640,7 @@ int main(void)
 	test_ioctl();
 	test_timeo();
 	test_connect_timeo();
+	test_peek_off();
 	test_mmsg();
 	test_dgram_wake();
 	test_gc();
