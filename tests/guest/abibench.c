@@ -1,8 +1,14 @@
 /* abibench: the Linux-ABI micro-benchmarks of `make bench` (issue 3). Prints one line
  * per figure, "abibench: NAME VALUE UNIT", or "abibench: NAME n/a (why)" when the
- * kernel lacks what the figure needs. Rounds are small: the guest runs under TCG. */
+ * kernel lacks what the figure needs. Rounds are small: the guest runs under TCG.
+ *
+ * abibench storage DATA WORK: the storage figures (issue 5), right after boot: a
+ * sequential read of DATA/big in 1 MiB reads, cold (first read since boot) then warm,
+ * busybox tar extracting DATA/files.tar into WORK then sync, and write + fsync of
+ * 4 KiB in a file of WORK. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -11,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -218,9 +225,102 @@ static void bench_bash(void)
 	printf("abibench: bash-exec %lld us\n", (now_ns() - start) / rounds / 1000);
 }
 
-int main(void)
+/* Reads path from start to end in 1 MiB reads; prints MiB/s as figure name. */
+static void bench_seqread(const char *path, const char *name)
+{
+	static char buf[1 << 20];
+	long long start = now_ns(), total = 0;
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		printf("abibench: %s n/a (open %s: %s)\n", name, path, strerror(errno));
+		return;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		total += n;
+	close(fd);
+	if (n < 0 || total == 0) {
+		printf("abibench: %s n/a (read: %s)\n", name, strerror(errno));
+		return;
+	}
+	printf("abibench: %s %lld MiB/s\n", name,
+	       total * 1000000000LL / (1 << 20) / (now_ns() - start + 1));
+}
+
+/* busybox tar -xf DATA/files.tar -C WORK/untar, then sync: milliseconds. */
+static void bench_untar(const char *data, const char *work)
+{
+	char tar[256], dir[256];
+	long long start;
+	int status = -1;
+	pid_t pid;
+
+	snprintf(tar, sizeof(tar), "%s/files.tar", data);
+	snprintf(dir, sizeof(dir), "%s/untar", work);
+	mkdir(dir, 0755);
+	start = now_ns();
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/busybox", "busybox", "tar", "-xf", tar, "-C", dir, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	sync();
+	if (status != 0) {
+		printf("abibench: untar-10k n/a (busybox tar: status %d)\n", status);
+		return;
+	}
+	printf("abibench: untar-10k %lld ms\n", (now_ns() - start) / 1000000);
+}
+
+/* 4 KiB pwrite + fsync of one file, rounds times: microseconds per round. */
+static void bench_fsync(const char *work)
+{
+	const int rounds = 50;
+	char path[256], buf[4096];
+	long long start;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/fsync", work);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		printf("abibench: fsync-4k n/a (open: %s)\n", strerror(errno));
+		return;
+	}
+	memset(buf, 'f', sizeof(buf));
+	start = now_ns();
+	for (int i = 0; i < rounds; i++) {
+		if (pwrite(fd, buf, sizeof(buf), (off_t)i * sizeof(buf)) != sizeof(buf) ||
+		    fsync(fd) < 0) {
+			printf("abibench: fsync-4k n/a (%s)\n", strerror(errno));
+			close(fd);
+			return;
+		}
+	}
+	close(fd);
+	printf("abibench: fsync-4k %lld us\n", (now_ns() - start) / rounds / 1000);
+}
+
+static void bench_storage(const char *data, const char *work)
+{
+	char big[256];
+
+	snprintf(big, sizeof(big), "%s/big", data);
+	bench_seqread(big, "seqread-cold");
+	bench_seqread(big, "seqread-warm");
+	bench_untar(data, work);
+	bench_fsync(work);
+}
+
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 4 && !strcmp(argv[1], "storage")) {
+		bench_storage(argv[2], argv[3]);
+		return 0;
+	}
 	bench_getpid();
 	bench_pipe();
 	bench_unix();
