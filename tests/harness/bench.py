@@ -50,6 +50,7 @@ class Null:
 STORAGE_JOB = (b"mkdir -p /mnt/d /mnt/w && mount -t ext2 -o ro /dev/vdc /mnt/d && "
                b"mount -t ext2 /dev/vdb /mnt/w && abibench storage /mnt/d /mnt/w")
 MIB = 1 << 20
+STORAGE_TIMEOUT = 1200  # seconds; Lumen without a page cache untars for minutes under TCG
 
 
 def bench_dir(args):
@@ -144,7 +145,8 @@ def measure(args, kernel):
     if session:
         figures["hello-big-root (s)"] = session.times.get("hello")
     session = boot(args, kernel, STORAGE_JOB,
-                   ["--disk", work_image(args), "--disk-ro", data_image(args)])
+                   ["--disk", work_image(args), "--disk-ro", data_image(args),
+                    "--timeout", str(max(args.timeout, STORAGE_TIMEOUT))])
     if session:
         for name, value, unit in ABI_LINE.findall(session.out.decode(errors="replace")):
             figures[f"abi-{name} ({unit})"] = int(value)
