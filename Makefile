@@ -8,6 +8,7 @@
 #   make reference CMD=...   the same on Debian's Linux kernel (the oracle)
 #   make reference-record    rerun every QEMU test job on Linux, record tests/qemu/*.out|exit
 #   make bench          Lumen vs Linux figures measured in the same run
+#   make fuzz           the host fuzz targets (tests/fuzz) for FUZZ_TIME seconds each
 #   make clean          remove build/ except the package download cache
 
 BUILD    := build
