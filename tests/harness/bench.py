@@ -16,6 +16,11 @@ Figures (median of 3 runs each):
               a 100 MiB file read sequentially, first (cold: fresh boot) and second
               time, busybox tar of 10,000 small files plus sync, 4 KiB write + fsync;
               on an ext2 data disk (read-only, vdc) and a fresh ext2 work disk (vdb)
+  drm-*       DRM on virtio-gpu (tests/guest/drmbench.c), per second: page flips with
+              flip-complete events, full-screen dumb-buffer fill + flip at the preferred
+              mode, CREATE_DUMB + MAP_DUMB + mmap + munmap + DESTROY_DUMB round trips
+              (higher is better; Lumen paces flips at the mode's refresh rate, Linux's
+              virtio_gpu completes them when the host is done)
 Prints one line per figure: name, Lumen, Linux, ratio (Lumen / Linux).
 """
 import argparse
@@ -34,8 +39,9 @@ import lumenqemu  # noqa: E402
 RUNS = 3
 FORK_ROUNDS = 200
 PROBE_JOB = (b"grep -E '^(MemTotal|MemFree):' /proc/meminfo; "
-             b"forkbench %d /usr/local/bin/nop; abibench" % FORK_ROUNDS)
+             b"forkbench %d /usr/local/bin/nop; abibench; drmbench" % FORK_ROUNDS)
 ABI_LINE = re.compile(r"^abibench: (\S+) (\d+) (\S+)$", re.M)
+DRM_LINE = re.compile(r"^drmbench: (\S+) (\d+) (\S+)$", re.M)
 
 
 class Null:
@@ -161,6 +167,8 @@ def measure(args, kernel):
             figures["fork-exec (us)"] = int(fork.group(1))
         for name, value, unit in ABI_LINE.findall(text):
             figures[f"abi-{name} ({unit})"] = int(value)
+        for name, value, unit in DRM_LINE.findall(text):
+            figures[f"drm-{name} ({unit})"] = int(value)
     return figures
 
 
