@@ -80,6 +80,10 @@ struct file_operations {
 	 * SIGBUS-style failure of the access. */
 	int (*mmap)(struct file *file, uint64_t offset, uint64_t len, uint32_t *vm_flags);
 	int (*fault_page)(struct file *file, uint64_t offset, uint64_t *page);
+	/* fsync/fdatasync (the whole file) and msync(MS_SYNC) (bytes [start, end]):
+	 * writes the file's dirty data in the range and its inode back and flushes the
+	 * disk; 0 or -errno. NULL: fsync syncs the file system, msync does nothing. */
+	int (*fsync)(struct file *file, uint64_t start, uint64_t end, bool datasync);
 };
 
 /* An open file description; shared by dup'd fds and across fork. */

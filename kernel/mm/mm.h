@@ -123,6 +123,9 @@ int vm_read(struct vm_space *vm, uint64_t addr, void *dst, size_t len);
 int vm_advise_dontneed(struct vm_space *vm, uint64_t start, uint64_t end);
 /* 0 when [start, end) is fully mapped, else -ENOMEM. */
 int vm_check_mapped(struct vm_space *vm, uint64_t start, uint64_t end);
+/* msync(MS_SYNC) on page-aligned [start, end): file_operations.fsync on what shared
+ * file mappings map there; 0, -ENOMEM for unmapped parts, or -errno. */
+int vm_msync(struct vm_space *vm, uint64_t start, uint64_t end);
 /* mincore(2) for n pages from start into a kernel vector; 0 or -ENOMEM. */
 int vm_mincore(struct vm_space *vm, uint64_t start, size_t n, uint8_t *vec);
 /* mremap(2) with page-aligned lengths; fixed_addr 0 when not MREMAP_FIXED. Returns
@@ -157,6 +160,60 @@ void vm_get_usage(struct vm_space *vm, struct vm_usage *u);
 struct inode;
 void vm_unmap_file_pages(struct inode *inode, uint64_t offset,
 			 bool (*lent)(void *ctx, uint64_t index, uint64_t phys), void *ctx);
+/*
+ * ---- page cache (kernel/mm/pagecache.c) ----
+ * A file's pages by file page index, each with a dirty mask whose bits the owning
+ * file system defines (ext2: one bit per block of the page); PC_DIRTY_MAPPED marks
+ * a page handed to a writable shared mapping, written back at every write-back
+ * while somebody maps it. The owner embeds struct page_cache in its inode and holds
+ * its own lock (the "owner lock", ext2: sb->mutex) around pagecache_get,
+ * _writeback, _truncate and _destroy, which it also holds in readpage/writepage;
+ * pc->lock (spinlock) protects the index for the lock-free lookups.
+ */
+#define PC_DIRTY_MAPPED 0x80000000u
+struct page_cache;
+struct page_cache_ops {
+	/* Fills the page at index (zeros for holes and past the end); 0 or -errno. */
+	int (*readpage)(struct page_cache *pc, uint64_t index, void *page);
+	/* Fills the n pages from index (readahead: one request per run of disk
+	 * blocks); 0 or -errno. */
+	int (*readpages)(struct page_cache *pc, uint64_t index, unsigned n, void **pages);
+	/* Writes the dirty parts `bits` of the page at index; 0 or -errno. */
+	int (*writepage)(struct page_cache *pc, uint64_t index, void *page, uint32_t bits);
+};
+struct page_cache {
+	spinlock_t lock;	/* root, height, nr_pages and the records */
+	void *root;
+	unsigned height;
+	size_t nr_pages;
+	const struct page_cache_ops *ops;
+};
+void pagecache_init(struct page_cache *pc, const struct page_cache_ops *ops);
+/* A counted reference to the page at index, added when missing (read with readpage
+ * when fill, else zeroed); 0 or -errno. Owner lock. */
+int pagecache_get(struct page_cache *pc, uint64_t index, bool fill, uint64_t *phys);
+/* Adds the missing pages from index on (at most count, up to the first cached one,
+ * at most PC_READAHEAD_MAX) with readpages; 0 or -errno. Owner lock. */
+#define PC_READAHEAD_MAX 32u
+int pagecache_readahead(struct page_cache *pc, uint64_t index, unsigned count);
+/* A counted reference to the cached page at index, or 0. pc->lock only. */
+uint64_t pagecache_find(struct page_cache *pc, uint64_t index);
+/* Whether phys is the cached page at index (a private mapping's lent page).
+ * pc->lock only; never sleeps. */
+bool pagecache_holds(struct page_cache *pc, uint64_t index, uint64_t phys);
+/* Adds dirty bits to the cached page at index. pc->lock only. */
+void pagecache_mark_dirty(struct page_cache *pc, uint64_t index, uint32_t bits);
+/* Whether any page is dirty. pc->lock only. */
+bool pagecache_dirty(struct page_cache *pc);
+/* Writes back the dirty pages with indexes in [first, last]; 0 or the first error
+ * (those pages stay dirty). Owner lock. */
+int pagecache_writeback(struct page_cache *pc, uint64_t first, uint64_t last);
+/* Drops the pages at index >= first, dirty or not (mappings keep their own
+ * references: unmap them first). Owner lock. */
+void pagecache_truncate(struct page_cache *pc, uint64_t first);
+/* Drops every page and the index. Owner lock. */
+void pagecache_destroy(struct page_cache *pc);
+
 /* Fills buf with the text of /proc/PID/maps for this space; returns length. */
 size_t vm_format_maps(struct vm_space *vm, char *buf, size_t size);
 

@@ -93,6 +93,58 @@ int vm_mincore(struct vm_space *vm, uint64_t start, size_t n, uint8_t *vec)
 	return 0;
 }
 
+/* The first shared file mapping with an fsync that overlaps [*at, end): its file
+ * (counted) and the file bytes [*first, *last] it maps there; *at moves past it. */
+static struct file *msync_next(struct vm_space *vm, uint64_t *at, uint64_t end,
+			       uint64_t *first, uint64_t *last)
+{
+	uint64_t irq = spin_lock_irqsave(&vm->lock);
+	struct vma *vma = vma_find_locked(vm, *at);
+	struct file *file = NULL;
+
+	for (; vma && &vma->link != &vm->vmas && vma->start < end;
+	     vma = list_entry(vma->link.next, struct vma, link)) {
+		uint64_t from = MAX(vma->start, *at), to = MIN(vma->end, end);
+
+		*at = to;
+		if (!(vma->flags & VM_SHARED) || !vma->file || !vma->file->ops ||
+		    !vma->file->ops->fsync)
+			continue;
+		file = vma->file;
+		file_get(file);
+		*first = vma->file_offset + (from - vma->start);
+		*last = vma->file_offset + (to - vma->start) - 1;
+		break;
+	}
+	if (!file)
+		*at = end;
+	spin_unlock_irqrestore(&vm->lock, irq);
+	return file;
+}
+
+/*
+ * msync(MS_SYNC) on page-aligned [start, end): writes back what shared file
+ * mappings there map (file_operations.fsync on their ranges). 0, -ENOMEM when part
+ * of the range is unmapped (the mapped parts are still written), or the first
+ * write-back error. Takes vm->lock, not across the write-back.
+ */
+int vm_msync(struct vm_space *vm, uint64_t start, uint64_t end)
+{
+	int err = vm_check_mapped(vm, start, end), e;
+	uint64_t at = start, first, last;
+	struct file *file;
+
+	while (at < end) {
+		file = msync_next(vm, &at, end, &first, &last);
+		if (!file)
+			break;
+		e = file->ops->fsync(file, first, last, false);
+		file_put(file);
+		err = err ? err : e;
+	}
+	return err;
+}
+
 struct move_ctx {
 	struct vm_space *vm;
 	int64_t delta;

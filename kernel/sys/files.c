@@ -507,9 +507,10 @@ long sys_truncate(const char __user *upath, off_t length)
 }
 
 /* A disk opened as a block special file has its volatile write cache flushed; a file
- * on a disk file system has its whole file system written back (ext2 writes data
- * through, so what is left is inode times, counts and the disk's cache). */
-static long do_fsync(int fd)
+ * whose file system keeps its data (ext2's page cache) writes that back with its
+ * fsync; other files on a disk file system have their file system written back;
+ * syncfs always writes the whole file system. */
+static long do_fsync(int fd, bool whole_fs, bool datasync)
 {
 	struct file *file = fd_get_file(fd);
 	long err = 0;
@@ -518,6 +519,8 @@ static long do_fsync(int fd)
 		return PTR_ERR(file);
 	if (file->ops == &blkdev_fops)
 		err = block_flush(file->private_data);
+	else if (!whole_fs && file->ops && file->ops->fsync)
+		err = file->ops->fsync(file, 0, UINT64_MAX, datasync);
 	else if (file->inode && file->inode->sb->ops->sync_fs)
 		err = file->inode->sb->ops->sync_fs(file->inode->sb);
 	file_put(file);
@@ -526,12 +529,12 @@ static long do_fsync(int fd)
 
 long sys_fsync(int fd)
 {
-	return do_fsync(fd);
+	return do_fsync(fd, false, false);
 }
 
 long sys_fdatasync(int fd)
 {
-	return do_fsync(fd);
+	return do_fsync(fd, false, true);
 }
 
 long sys_sync(void)
@@ -543,7 +546,7 @@ long sys_sync(void)
 
 long sys_syncfs(int fd)
 {
-	return do_fsync(fd);
+	return do_fsync(fd, true, false);
 }
 
 /* flock(2): LOCK_SH/LOCK_EX/LOCK_UN on the open file description, LOCK_NB for
@@ -686,5 +689,5 @@ long sys_sync_file_range(int fd, off_t offset, off_t nbytes, unsigned flags)
 {
 	if (flags & ~7U || offset < 0 || nbytes < 0)
 		return -EINVAL;
-	return do_fsync(fd);
+	return do_fsync(fd, false, true);
 }

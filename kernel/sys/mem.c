@@ -178,10 +178,10 @@ long sys_mremap(unsigned long old, unsigned long old_len, unsigned long new_len,
 }
 
 /*
- * msync(2): shared mappings write into the file's pages directly and no file system
- * keeps them dirty apart from the file (tmpfs), so there is nothing to write back;
- * checks the arguments as Linux: EINVAL for bad flags or an unaligned address,
- * ENOMEM for a wrapping or partly unmapped range.
+ * msync(2): shared mappings write into the file's cached pages directly; MS_SYNC
+ * writes those of the range back (files with an fsync: ext2), MS_ASYNC leaves them
+ * to later write-back. Checks the arguments as Linux: EINVAL for bad flags or an
+ * unaligned address, ENOMEM for a wrapping or partly unmapped range.
  */
 long sys_msync(unsigned long addr, unsigned long len, int flags)
 {
@@ -196,6 +196,8 @@ long sys_msync(unsigned long addr, unsigned long len, int flags)
 		return -ENOMEM;
 	if (end == addr)
 		return 0;
+	if (flags & MS_SYNC)
+		return vm_msync(current_vm(), addr, end);
 	return vm_check_mapped(current_vm(), addr, end);
 }
 

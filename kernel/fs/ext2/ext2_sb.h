@@ -15,6 +15,7 @@
 #include "fs/fs.h"
 #include "fs/ext2/ext2_disk.h"
 #include "block/block.h"
+#include "mm/mm.h"
 
 #define EXT2_LINK_MAX 32000
 
@@ -33,6 +34,10 @@ struct ext2_inode_info {
 	struct ext2_inode written;	/* what the disk holds, to skip clean writes */
 	struct inode *inode;		/* the VFS inode; NULL once evicted */
 	struct list_head link;		/* in ext2_sb.inodes or .evicted */
+	struct ext2_sb *sbi;
+	struct page_cache pages;	/* file data; owner lock sb->mutex */
+	uint64_t ra_next;		/* readahead: the page a sequential reader misses next */
+	unsigned ra_pages;		/* and the window it gets then (sb->mutex) */
 };
 
 static inline struct ext2_sb *EXT2_SB(struct super_block *sb)
@@ -63,6 +68,20 @@ extern const struct inode_operations ext2_dir_iops;
 /* ext2_file.c */
 extern const struct file_operations ext2_file_fops;
 extern const struct inode_operations ext2_file_iops, ext2_link_iops;
+/* ext2_page.c: file data in the page cache (see mm.h), owner lock sb->mutex */
+extern const struct page_cache_ops ext2_page_ops;
+/* The file size write-back obeys: the VFS inode's while it lives. Needs sb->mutex. */
+uint64_t ext2_data_size(struct ext2_inode_info *ei);
+/* Writes back the dirty pages of file pages [first, last]. Needs sb->mutex. */
+int ext2_write_pages(struct ext2_inode_info *ei, uint64_t first, uint64_t last);
+/* file_operations.get_page/share_page/page_cached/fsync of ext2 files. */
+int ext2_get_page(struct file *file, uint64_t offset, uint64_t *page);
+int ext2_share_page(struct file *file, uint64_t offset, uint64_t *page);
+bool ext2_page_cached(struct file *file, uint64_t offset);
+int ext2_fsync(struct file *file, uint64_t start, uint64_t end, bool datasync);
+/* vm_unmap_file_pages' lent test: phys is the cached page at index of ctx (an
+ * ext2_inode_info). */
+bool ext2_page_lent(void *ctx, uint64_t index, uint64_t phys);
 /* Sets a symlink's target on a new inode (fast in i_block, else one block). */
 int ext2_symlink_fill(struct ext2_sb *sbi, struct ext2_inode *d, const char *target);
 

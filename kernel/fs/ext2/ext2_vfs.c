@@ -1,9 +1,10 @@
 /*
  * ext2_vfs.c — the "ext2" file system type: mounts a block device (read-write unless
  * the disk or the image's features forbid it), the inode cache, write-back of inode
- * changes and of evicted inodes, sync and unmount. Block I/O is write-through: every
- * block the parser writes goes to the disk at once (ext2_bdev_read/write are the one
- * place to put a cache). Locking: see ext2_sb.h.
+ * changes, of file pages (ext2_page.c) and of evicted inodes, sync and unmount.
+ * Metadata is write-through: every block the parser writes goes to the disk at once;
+ * file data waits in the page cache for sync, fsync or eviction. Locking: see
+ * ext2_sb.h.
  */
 #include "fs/ext2/ext2_sb.h"
 #include "mm/mm.h"
@@ -116,6 +117,8 @@ int ext2_iget(struct super_block *sb, uint32_t ino, struct inode *dir,
 	if (err)
 		goto out_free;
 	ei->written = ei->disk;
+	ei->sbi = sbi;
+	pagecache_init(&ei->pages, &ext2_page_ops);
 	err = -ENOMEM;
 	inode = inode_alloc(sb, ei->disk.mode);
 	if (!inode)
@@ -235,10 +238,13 @@ void ext2_reap(struct super_block *sb)
 		spin_unlock_irqrestore(&sb->ilock, flags);
 		if (!ei)
 			return;
-		if (!sb->read_only && ei->disk.nlink == 0)
+		if (sb->read_only)
+			err = 0;
+		else if (ei->disk.nlink == 0)
 			err = ext2_free_inode(sbi, &ei->disk);
-		else
-			err = sb->read_only ? 0 : ext2_write_if_changed(sbi, ei);
+		else if (!(err = ext2_write_pages(ei, 0, UINT64_MAX)))
+			err = ext2_write_if_changed(sbi, ei);
+		pagecache_destroy(&ei->pages);
 		if (err)
 			pr_err("ext2: %s: inode %u not written back (%d)\n", sbi->bdev->name,
 			       ei->disk.ino, err);
@@ -282,6 +288,8 @@ static int ext2_sync_fs(struct super_block *sb)
 
 		if (!inode || inode->dead)
 			continue;
+		e = ext2_write_pages(ei, 0, UINT64_MAX);
+		err = err ? err : e;
 		e = ext2_isync(inode);
 		err = err ? err : e;
 	}
