@@ -37,6 +37,20 @@ void spin_unlock_irqrestore(spinlock_t *lock, uint64_t flags)
 	irq_restore(flags);
 }
 
+bool spin_trylock_irqsave(spinlock_t *lock, uint64_t *flags)
+{
+	uint32_t ticket = __atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE);
+
+	*flags = irq_save();
+	if (!__atomic_compare_exchange_n(&lock->next, &ticket, ticket + 1, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		irq_restore(*flags);
+		return false;
+	}
+	lock->cpu = cpu_id();
+	return true;
+}
+
 bool spin_is_held(spinlock_t *lock)
 {
 	return lock->next != lock->owner && lock->cpu == cpu_id();

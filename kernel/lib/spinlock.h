@@ -25,6 +25,10 @@ void spin_unlock(spinlock_t *lock);
 /* Disables interrupts, takes the lock and returns the previous interrupt state. */
 uint64_t spin_lock_irqsave(spinlock_t *lock);
 void spin_unlock_irqrestore(spinlock_t *lock, uint64_t flags);
+/* Takes the lock with interrupts off only when it is free at once (for code that
+ * may run under arbitrary locks, like the page cache's shrinker); true then, with
+ * *flags for spin_unlock_irqrestore. */
+bool spin_trylock_irqsave(spinlock_t *lock, uint64_t *flags);
 bool spin_is_held(spinlock_t *lock);
 
 #define assert_held(lock) \

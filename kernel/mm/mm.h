@@ -187,6 +187,7 @@ struct page_cache {
 	unsigned height;
 	size_t nr_pages;
 	const struct page_cache_ops *ops;
+	struct list_head all;	/* in the shrinker's list of caches (pagecache.c) */
 };
 void pagecache_init(struct page_cache *pc, const struct page_cache_ops *ops);
 /* A counted reference to the page at index, added when missing (read with readpage
@@ -203,8 +204,6 @@ uint64_t pagecache_find(struct page_cache *pc, uint64_t index);
 bool pagecache_holds(struct page_cache *pc, uint64_t index, uint64_t phys);
 /* Adds dirty bits to the cached page at index. pc->lock only. */
 void pagecache_mark_dirty(struct page_cache *pc, uint64_t index, uint32_t bits);
-/* Whether any page is dirty. pc->lock only. */
-bool pagecache_dirty(struct page_cache *pc);
 /* Writes back the dirty pages with indexes in [first, last]; 0 or the first error
  * (those pages stay dirty). Owner lock. */
 int pagecache_writeback(struct page_cache *pc, uint64_t first, uint64_t last);
@@ -213,6 +212,11 @@ int pagecache_writeback(struct page_cache *pc, uint64_t first, uint64_t last);
 void pagecache_truncate(struct page_cache *pc, uint64_t first);
 /* Drops every page and the index. Owner lock. */
 void pagecache_destroy(struct page_cache *pc);
+/* Memory pressure: drops up to want clean pages that only their cache holds (not
+ * mapped, not being read), walking the caches round-robin; returns how many. Never
+ * sleeps and only try-locks, so the page allocator calls it when it runs out.
+ * Dirty pages stay until write-back (sync, fsync, eviction of their inode). */
+size_t pagecache_shrink(size_t want);
 
 /* Fills buf with the text of /proc/PID/maps for this space; returns length. */
 size_t vm_format_maps(struct vm_space *vm, char *buf, size_t size);

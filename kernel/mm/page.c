@@ -11,6 +11,7 @@
 
 #define LOW_MEMORY_END 0x100000UL		/* BIOS, EBDA, real-mode leftovers */
 #define BOOT_MAPPED_END 0x40000000UL		/* the boot page tables map 0..1 GiB */
+#define PAGECACHE_SHRINK_BATCH 64			/* clean cache pages dropped per miss */
 
 static struct page_pool pool;
 static spinlock_t page_lock = SPINLOCK_INIT("page");
@@ -103,14 +104,18 @@ void page_allow_high(void)
 	spin_unlock_irqrestore(&page_lock, flags);
 }
 
-/* A page with refcount 1 and undefined contents, or 0; for callers that fill it. */
+/* A page with refcount 1 and undefined contents, or 0; for callers that fill it.
+ * When none is free, clean page-cache pages are dropped first (pagecache_shrink). */
 uint64_t page_alloc_uninit(void)
 {
-	uint64_t flags = spin_lock_irqsave(&page_lock);
-	uint64_t phys = page_pool_alloc(&pool);
+	for (int tries = 0;; tries++) {
+		uint64_t flags = spin_lock_irqsave(&page_lock);
+		uint64_t phys = page_pool_alloc(&pool);
 
-	spin_unlock_irqrestore(&page_lock, flags);
-	return phys;
+		spin_unlock_irqrestore(&page_lock, flags);
+		if (phys || tries || !pagecache_shrink(PAGECACHE_SHRINK_BATCH))
+			return phys;
+	}
 }
 
 /* Returns a zeroed page with refcount 1, or 0 when memory is exhausted. Takes page_lock. */

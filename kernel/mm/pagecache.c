@@ -7,7 +7,11 @@
  * write-back and destruction, and is held across readpage/writepage; pc->lock (a
  * spinlock, interrupts off) protects the tree and the records against lookups
  * made without the owner's lock (faults' lent checks, mincore). Each record holds
- * one page reference; lookups hand out their own.
+ * one page reference; lookups hand out their own. A record whose page the shrinker
+ * took (phys 0) stays in the tree until the page is read again or truncated, as
+ * the shrinker may run inside kmalloc and must not free memory itself.
+ * pc_all_lock (a spinlock) protects the list of every cache and orders before
+ * pc->lock; the shrinker only ever try-locks both.
  */
 #include "mm/mm.h"
 
@@ -19,17 +23,25 @@ struct pc_node {
 	void *slot[PC_SLOTS];	/* child nodes, or pc_page records at the last level */
 };
 
+static spinlock_t pc_all_lock = SPINLOCK_INIT("pagecache_all");
+static LIST_HEAD(pc_all);
+
 struct pc_page {
-	uint64_t phys;
+	uint64_t phys;		/* 0: dropped by the shrinker */
 	uint32_t dirty;		/* the owner's block bits, PC_DIRTY_MAPPED */
 };
 
 /* See mm.h. */
 void pagecache_init(struct page_cache *pc, const struct page_cache_ops *ops)
 {
+	uint64_t irq;
+
 	memset(pc, 0, sizeof(*pc));
 	spin_init(&pc->lock, "pagecache");
 	pc->ops = ops;
+	irq = spin_lock_irqsave(&pc_all_lock);
+	list_add_tail(&pc->all, &pc_all);
+	spin_unlock_irqrestore(&pc_all_lock, irq);
 }
 
 static uint64_t pc_span(unsigned height)
@@ -37,7 +49,7 @@ static uint64_t pc_span(unsigned height)
 	return height >= PC_MAX_HEIGHT ? UINT64_MAX : 1ULL << (height * PC_SHIFT);
 }
 
-/* The record at index, or NULL. Needs pc->lock. */
+/* The record at index (maybe without a page), or NULL. Needs pc->lock. */
 static struct pc_page *pc_lookup_locked(struct page_cache *pc, uint64_t index)
 {
 	void *node = pc->root;
@@ -128,6 +140,7 @@ uint64_t pagecache_find(struct page_cache *pc, uint64_t index)
 	struct pc_page *rec = pc_lookup_locked(pc, index);
 	uint64_t phys = rec ? rec->phys : 0;
 
+
 	if (phys)
 		page_get(phys);
 	spin_unlock_irqrestore(&pc->lock, irq);
@@ -145,35 +158,56 @@ bool pagecache_holds(struct page_cache *pc, uint64_t index, uint64_t phys)
 	return held;
 }
 
+/* Puts phys at index: into the empty record there, else into *spare (then NULL);
+ * 0 or -ENOMEM. Needs pc->lock. */
+static int pc_install_locked(struct page_cache *pc, uint64_t index, uint64_t phys,
+			     struct pc_page **spare)
+{
+	struct pc_page *rec = pc_lookup_locked(pc, index);
+	int err = 0;
+
+	if (!rec) {
+		err = pc_store_locked(pc, index, *spare);
+		rec = err ? NULL : *spare;
+		if (rec)
+			*spare = NULL;
+	}
+	if (rec) {
+		rec->phys = phys;
+		rec->dirty = 0;
+		pc->nr_pages++;
+	}
+	return err;
+}
+
 /* Adds a new page at index (read from the owner unless fill is false); 0 or -errno. */
 static int pc_add(struct page_cache *pc, uint64_t index, bool fill, uint64_t *phys)
 {
-	struct pc_page *rec = kzalloc(sizeof(*rec));
-	uint64_t irq;
+	struct pc_page *spare = kzalloc(sizeof(*spare));
+	uint64_t irq, page;
 	int err = -ENOMEM;
 
-	if (!rec)
+	if (!spare)
 		return -ENOMEM;
-	rec->phys = page_alloc();
-	if (!rec->phys)
+	page = page_alloc();
+	if (!page)
 		goto out_rec;
-	if (fill && (err = pc->ops->readpage(pc, index, phys_to_virt(rec->phys))))
+	if (fill && (err = pc->ops->readpage(pc, index, phys_to_virt(page))))
 		goto out_page;
 	irq = spin_lock_irqsave(&pc->lock);
-	err = pc_store_locked(pc, index, rec);
-	if (!err) {
-		pc->nr_pages++;
-		page_get(rec->phys);
-	}
+	err = pc_install_locked(pc, index, page, &spare);
+	if (!err)
+		page_get(page);
 	spin_unlock_irqrestore(&pc->lock, irq);
 	if (err)
 		goto out_page;
-	*phys = rec->phys;
+	*phys = page;
+	kfree(spare);
 	return 0;
 out_page:
-	page_put(rec->phys);
+	page_put(page);
 out_rec:
-	kfree(rec);
+	kfree(spare);
 	return err;
 }
 
@@ -182,6 +216,13 @@ int pagecache_get(struct page_cache *pc, uint64_t index, bool fill, uint64_t *ph
 {
 	*phys = pagecache_find(pc, index);
 	return *phys ? 0 : pc_add(pc, index, fill, phys);
+}
+
+static bool pagecache_present_locked(struct page_cache *pc, uint64_t index)
+{
+	struct pc_page *rec = pc_lookup_locked(pc, index);
+
+	return rec && rec->phys;
 }
 
 /* See mm.h. */
@@ -195,7 +236,7 @@ int pagecache_readahead(struct page_cache *pc, uint64_t index, unsigned count)
 	count = MIN(count, PC_READAHEAD_MAX);
 	/* The missing pages from index up to the first cached one. */
 	irq = spin_lock_irqsave(&pc->lock);
-	while (n < count && !pc_lookup_locked(pc, index + n))
+	while (n < count && !pagecache_present_locked(pc, index + n))
 		n++;
 	spin_unlock_irqrestore(&pc->lock, irq);
 	for (unsigned i = 0; i < n; i++) {
@@ -210,20 +251,16 @@ int pagecache_readahead(struct page_cache *pc, uint64_t index, unsigned count)
 		err = pc->ops->readpages(pc, index, n, virt);
 	/* A stored record keeps the allocation's reference; the rest are dropped. */
 	for (unsigned i = 0; i < n; i++) {
-		struct pc_page *rec = err ? NULL : kzalloc(sizeof(*rec));
+		struct pc_page *spare = err ? NULL : kzalloc(sizeof(*spare));
+		int e = -ENOMEM;
 
-		if (rec) {
-			rec->phys = phys[i];
+		if (spare) {
 			irq = spin_lock_irqsave(&pc->lock);
-			if (pc_store_locked(pc, index + i, rec)) {
-				kfree(rec);
-				rec = NULL;
-			} else {
-				pc->nr_pages++;
-			}
+			e = pc_install_locked(pc, index + i, phys[i], &spare);
 			spin_unlock_irqrestore(&pc->lock, irq);
+			kfree(spare);
 		}
-		if (!rec)
+		if (e)
 			page_put(phys[i]);
 	}
 	return err;
@@ -235,7 +272,7 @@ void pagecache_mark_dirty(struct page_cache *pc, uint64_t index, uint32_t bits)
 	uint64_t irq = spin_lock_irqsave(&pc->lock);
 	struct pc_page *rec = pc_lookup_locked(pc, index);
 
-	if (rec)
+	if (rec && rec->phys)
 		rec->dirty |= bits;
 	spin_unlock_irqrestore(&pc->lock, irq);
 }
@@ -287,22 +324,6 @@ int pagecache_writeback(struct page_cache *pc, uint64_t first, uint64_t last)
 }
 
 /* See mm.h. */
-bool pagecache_dirty(struct page_cache *pc)
-{
-	uint64_t irq = spin_lock_irqsave(&pc->lock), index = 0;
-	struct pc_page *rec;
-	bool dirty = false;
-
-	while (!dirty && (rec = pc_next_locked(pc, &index))) {
-		dirty = rec->dirty;
-		if (++index == 0)
-			break;
-	}
-	spin_unlock_irqrestore(&pc->lock, irq);
-	return dirty;
-}
-
-/* See mm.h. */
 void pagecache_truncate(struct page_cache *pc, uint64_t first)
 {
 	for (;;) {
@@ -311,12 +332,13 @@ void pagecache_truncate(struct page_cache *pc, uint64_t first)
 
 		if (rec) {
 			pc_clear_locked(pc, index);
-			pc->nr_pages--;
+			pc->nr_pages -= !!rec->phys;
 		}
 		spin_unlock_irqrestore(&pc->lock, irq);
 		if (!rec)
 			return;
-		page_put(rec->phys);
+		if (rec->phys)
+			page_put(rec->phys);
 		kfree(rec);
 	}
 }
@@ -333,8 +355,55 @@ static void pc_free_nodes(void *node, unsigned height)
 /* See mm.h. */
 void pagecache_destroy(struct page_cache *pc)
 {
+	uint64_t irq = spin_lock_irqsave(&pc_all_lock);
+
+	list_del(&pc->all);
+	spin_unlock_irqrestore(&pc_all_lock, irq);
 	pagecache_truncate(pc, 0);
 	pc_free_nodes(pc->root, pc->height);
 	pc->root = NULL;
 	pc->height = 0;
+}
+
+/* Drops up to want clean pages nobody else holds from pc; how many. pc->lock. */
+static size_t pc_shrink_locked(struct page_cache *pc, size_t want)
+{
+	uint64_t index = 0;
+	struct pc_page *rec;
+	size_t freed = 0;
+
+	while (freed < want && (rec = pc_next_locked(pc, &index))) {
+		if (rec->phys && !rec->dirty && page_refcount(rec->phys) == 1) {
+			page_put(rec->phys);
+			rec->phys = 0;
+			pc->nr_pages--;
+			freed++;
+		}
+		if (++index == 0)
+			break;
+	}
+	return freed;
+}
+
+/* See mm.h. */
+size_t pagecache_shrink(size_t want)
+{
+	size_t freed = 0, caches = 0;
+	uint64_t irq, pirq;
+
+	if (!spin_trylock_irqsave(&pc_all_lock, &irq))
+		return 0;
+	/* A clock over the caches: each one visited goes to the back. */
+	while (freed < want && !list_empty(&pc_all) && caches++ < 4096) {
+		struct page_cache *pc = list_first_entry(&pc_all, struct page_cache, all);
+
+		list_del(&pc->all);
+		list_add_tail(&pc->all, &pc_all);
+		if (!spin_trylock_irqsave(&pc->lock, &pirq))
+			continue;
+		freed += pc_shrink_locked(pc, want - freed);
+		spin_unlock_irqrestore(&pc->lock, pirq);
+	}
+	spin_unlock_irqrestore(&pc_all_lock, irq);
+	return freed;
 }

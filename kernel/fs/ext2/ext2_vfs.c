@@ -109,6 +109,8 @@ int ext2_iget(struct super_block *sb, uint32_t ino, struct inode *dir,
 	ei = kzalloc(sizeof(*ei));
 	if (!ei)
 		return -ENOMEM;
+	ei->sbi = sbi;
+	pagecache_init(&ei->pages, &ext2_page_ops);
 	err = ext2_inode_read(&sbi->fs, ino, &ei->disk);
 	if (!err && ei->disk.nlink == 0) {
 		pr_err("ext2: inode %u: linked but has no links\n", ino);
@@ -117,8 +119,6 @@ int ext2_iget(struct super_block *sb, uint32_t ino, struct inode *dir,
 	if (err)
 		goto out_free;
 	ei->written = ei->disk;
-	ei->sbi = sbi;
-	pagecache_init(&ei->pages, &ext2_page_ops);
 	err = -ENOMEM;
 	inode = inode_alloc(sb, ei->disk.mode);
 	if (!inode)
@@ -143,6 +143,7 @@ int ext2_iget(struct super_block *sb, uint32_t ino, struct inode *dir,
 	*out = inode;
 	return 0;
 out_free:
+	pagecache_destroy(&ei->pages);
 	kfree(ei);
 	return err;
 }
