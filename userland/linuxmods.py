@@ -14,8 +14,9 @@ import struct
 import mkrootfs
 
 # What the reference needs: the disks (virtio-pci, virtio-blk, ext2 through ext4 and
-# crc32c for its checksums), virtio-gpu for the DRM work, virtio-input and evdev.
-WANTED = ["virtio_pci", "virtio_blk", "ext4", "crc32c_generic", "virtio_gpu",
+# crc32c for its checksums), virtio-gpu and bochs (QEMU -vga std) for the DRM work,
+# virtio-input and evdev.
+WANTED = ["virtio_pci", "virtio_blk", "ext4", "crc32c_generic", "virtio_gpu", "bochs",
           "virtio_input", "evdev"]
 
 
