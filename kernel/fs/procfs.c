@@ -140,14 +140,18 @@ static int proc_self_link(void *ctx, char *buf, size_t size)
 	return len;
 }
 
-/* Runs fn on the task pid; returns 0 when there is none. task_find takes tasks_lock
- * itself, so the task is used right away without it (see the report on task lifetime). */
+/* Runs fn on the task pid, holding a reference to it; returns 0 when there is none. */
 static size_t proc_with_task(pid_t pid, size_t (*fn)(struct task *t, char *buf, size_t size),
 			     char *buf, size_t size)
 {
-	struct task *t = task_find(pid);
+	struct task *t = task_find_get(pid);
+	size_t len;
 
-	return t ? fn(t, buf, size) : 0;
+	if (!t)
+		return 0;
+	len = fn(t, buf, size);
+	task_put(t);
+	return len;
 }
 
 static size_t pid_maps_fmt(struct task *t, char *buf, size_t size)
@@ -165,11 +169,13 @@ static size_t pid_maps_fmt(struct task *t, char *buf, size_t size)
  * NULL when it is gone or a kernel thread. */
 static struct vm_space *proc_task_vm(pid_t pid)
 {
-	struct task *t = task_find(pid);
+	struct task *t = task_find_get(pid);
 	struct vm_space *vm = t ? task_vm(t) : NULL;
 
 	if (vm)
 		vm_space_get(vm);
+	if (t)
+		task_put(t);
 	return vm;
 }
 

@@ -14,18 +14,20 @@ static struct pseudo_node *fd_link_node;
 /* The file at fd of process pid, counted, or NULL. */
 static struct file *proc_fd_file(pid_t pid, int fd)
 {
-	struct task *t = task_find(pid);
+	struct task *t = task_find_get(pid);
 	struct fd_table *table = t ? task_files(t) : NULL;
 	struct file *file = NULL;
 	uint64_t flags;
 
-	if (!table || fd < 0 || fd >= NOFILE_MAX)
-		return NULL;
-	flags = spin_lock_irqsave(&table->lock);
-	file = table->files[fd];
-	if (file)
-		file_get(file);
-	spin_unlock_irqrestore(&table->lock, flags);
+	if (table && fd >= 0 && fd < NOFILE_MAX) {
+		flags = spin_lock_irqsave(&table->lock);
+		file = table->files[fd];
+		if (file)
+			file_get(file);
+		spin_unlock_irqrestore(&table->lock, flags);
+	}
+	if (t)
+		task_put(t);
 	return file;
 }
 

@@ -21,10 +21,11 @@ static struct pseudo_node *tid_dir_tmpl;
 	(*(len) += ksnprintf(*(len) < (size) ? (buf) + *(len) : NULL, \
 			     *(len) < (size) ? (size) - *(len) : 0, __VA_ARGS__))
 
-/* The task ctx names and a counted reference to its address space (NULL for none). */
+/* The task ctx names, counted (task_put it), and a counted reference to its
+ * address space (NULL for none). */
 static struct task *proc_task_and_vm(void *ctx, struct vm_space **vm)
 {
-	struct task *t = task_find(ID_OF(ctx));
+	struct task *t = task_find_get(ID_OF(ctx));
 
 	*vm = t ? task_vm(t) : NULL;
 	if (*vm)
@@ -66,6 +67,7 @@ static size_t pid_stat_show(void *ctx, char *buf, size_t size)
 		    (unsigned long)(vm ? vm->env_start : 0), (unsigned long)(vm ? vm->env_end : 0));
 	if (vm)
 		vm_space_put(vm);
+	task_put(t);
 	return len;
 }
 
@@ -148,6 +150,7 @@ static size_t pid_status_show(void *ctx, char *buf, size_t size)
 		    (unsigned long)st.blocked, (unsigned long)st.ignored, (unsigned long)st.caught,
 		    (unsigned long)cap, (unsigned long)cap, (unsigned long)CAP_FULL);
 	pid_status_cpus(buf, size, &len);
+	task_put(t);
 	return len;
 }
 
@@ -160,6 +163,7 @@ static size_t pid_statm_show(void *ctx, char *buf, size_t size)
 
 	if (!t)
 		return 0;
+	task_put(t);	/* only the counted address space is used */
 	if (!vm)
 		return ksnprintf(buf, size, "0 0 0 0 0 0 0\n");
 	vm_get_usage(vm, &u);
@@ -178,7 +182,9 @@ static size_t pid_memory_range(void *ctx, char *buf, size_t size, bool auxv)
 	uint64_t start, end;
 	size_t len = 0;
 
-	if (!t || !vm)
+	if (t)
+		task_put(t);	/* only the counted address space is used */
+	if (!vm)
 		return 0;
 	start = auxv ? vm->auxv_start : vm->env_start;
 	end = auxv ? vm->auxv_end : vm->env_end;
@@ -203,25 +209,33 @@ static size_t pid_auxv_show(void *ctx, char *buf, size_t size)
 
 static size_t pid_comm_show(void *ctx, char *buf, size_t size)
 {
-	struct task *t = task_find(ID_OF(ctx));
+	struct task *t = task_find_get(ID_OF(ctx));
+	size_t len;
 
-	return t ? ksnprintf(buf, size, "%s\n", task_comm(t)) : 0;
+	if (!t)
+		return 0;
+	len = ksnprintf(buf, size, "%s\n", task_comm(t));
+	task_put(t);
+	return len;
 }
 
 /* Writing comm renames a thread of the writer's own process (at most 15 bytes are
  * kept, newline included, as Linux); others get EINVAL. */
 static ssize_t pid_comm_store(void *ctx, const char *buf, size_t len)
 {
-	struct task *t = task_find(ID_OF(ctx));
+	struct task *t = task_find_get(ID_OF(ctx));
 	char name[16];
 
 	if (!t)
 		return -ESRCH;
-	if (task_tgid(t) != task_tgid(current))
+	if (task_tgid(t) != task_tgid(current)) {
+		task_put(t);
 		return -EINVAL;
+	}
 	memset(name, 0, sizeof(name));
 	memcpy(name, buf, MIN(len, sizeof(name) - 1));
 	task_set_comm(t, name);
+	task_put(t);
 	return len;
 }
 
@@ -246,6 +260,7 @@ static int task_dir_lookup(void *dir_ctx, const char *name, size_t len,
 	struct task *t;
 	char tmp[12];
 	uint64_t tid;
+	pid_t tgid;
 
 	if (len == 0 || len >= sizeof(tmp))
 		return -ENOENT;
@@ -253,8 +268,12 @@ static int task_dir_lookup(void *dir_ctx, const char *name, size_t len,
 	tmp[len] = 0;
 	if (kstrtou64(tmp, 10, &tid) || tid == 0 || tid > INT32_MAX || tmp[0] == '0')
 		return -ENOENT;
-	t = task_find(tid);
-	if (!t || task_tgid(t) != ID_OF(dir_ctx))
+	t = task_find_get(tid);
+	if (!t)
+		return -ENOENT;
+	tgid = task_tgid(t);
+	task_put(t);
+	if (tgid != ID_OF(dir_ctx))
 		return -ENOENT;
 	*tmpl = tid_dir_tmpl;
 	*ctx = (void *)(uintptr_t)tid;

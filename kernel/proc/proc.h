@@ -136,6 +136,11 @@ const char *task_comm(struct task *t);
 /* Finds a task by thread id; NULL when none. Caller holds no reference: use it
  * only while holding tasks_lock, or for an immediate check. */
 struct task *task_find(pid_t pid);
+/* Finds a task by thread id and takes a reference that keeps the struct (and its
+ * process block) valid after it exits; NULL when none. Takes tasks_lock. */
+struct task *task_find_get(pid_t pid);
+/* Drops a reference taken by task_find_get. */
+void task_put(struct task *t);
 extern spinlock_t tasks_lock;
 /* For procfs: calls fn on each process (thread-group leader) with tasks_lock held, so
  * fn must not sleep. */

@@ -74,6 +74,7 @@ struct task *task_alloc(void)
 	list_init(&t->rq_link);
 	list_init(&t->sleep_link);
 	wait_queue_init(&t->vfork_wait);
+	t->refcount = 1;
 	t->state = TASK_RUNNING;
 	t->timeslice = TIMESLICE_TICKS;
 	t->start_ns = clock_monotonic_ns();
@@ -86,9 +87,12 @@ free_task:
 	return NULL;
 }
 
-/* Frees a task that is off every list and will never run again. */
-void task_free(struct task *t)
+/* Drops a reference to t; the last one frees it (a task off every list that
+ * will never run again by then). */
+void task_put(struct task *t)
 {
+	if (__atomic_sub_fetch(&t->refcount, 1, __ATOMIC_ACQ_REL))
+		return;
 	if (t->proc)
 		process_put(t->proc);
 	if (t->sighand)
@@ -97,6 +101,13 @@ void task_free(struct task *t)
 	kfree(t->fpu_raw);
 	kfree(t->kstack);
 	kfree(t);
+}
+
+/* Drops the owner's reference to a task that is off every list and will never
+ * run again (reaped, or never started); a task_find_get holder may keep it. */
+void task_free(struct task *t)
+{
+	task_put(t);
 }
 
 /* The address just above t's kernel stack. */
@@ -208,6 +219,27 @@ struct task *task_find(pid_t pid)
 	list_for_each_entry(t, &all_tasks, all_link) {
 		if (t->pid == pid) {
 			found = t;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&tasks_lock, flags);
+	return found;
+}
+
+/* Finds a task by thread id and takes a reference to it (task_put it); NULL when
+ * none. Takes tasks_lock. */
+struct task *task_find_get(pid_t pid)
+{
+	struct task *t, *found = NULL;
+	uint64_t flags;
+
+	if (pid <= 0)
+		return NULL;
+	flags = spin_lock_irqsave(&tasks_lock);
+	list_for_each_entry(t, &all_tasks, all_link) {
+		if (t->pid == pid) {
+			found = t;
+			__atomic_add_fetch(&t->refcount, 1, __ATOMIC_ACQ_REL);
 			break;
 		}
 	}

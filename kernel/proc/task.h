@@ -75,8 +75,11 @@ struct process {
 	pid_t tgid;			/* [I] for SIGALRM */
 };
 
-/* A thread. Allocated by task_alloc, freed by task_free when reaped. */
+/* A thread. Allocated by task_alloc with one reference, the owner's (the task
+ * table's until reaped); task_find_get adds more (procfs), task_free drops the
+ * owner's, task_put the others; the last one frees it. */
 struct task {
+	int refcount;			/* atomic */
 	pid_t pid;			/* [I] thread id */
 	pid_t tgid;			/* [I] process id = leader's pid */
 	struct task *group_leader;	/* [I] */

@@ -534,6 +534,40 @@ static void check_system(void)
 	       up > 0 && up - (bt.tv_sec + bt.tv_nsec / 1e9) < 1 && bt.tv_sec + bt.tv_nsec / 1e9 - up < 1);
 }
 
+/* Reads a child's /proc files while it exits and is reaped: every read either
+ * works or fails cleanly (the kernel holds the task while it formats). */
+static void check_exiting(void)
+{
+	static const char *files[] = { "status", "stat", "statm", "comm", "cmdline", "environ",
+				       "maps", "fd/0", "task" };
+	int bad = 0;
+
+	for (int i = 0; i < 100; i++) {
+		pid_t pid = fork();
+		char path[64], out[4096];
+		int st;
+
+		if (pid == 0)
+			_exit(0);
+		for (int round = 0; round < 2; round++)
+			for (unsigned f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+				int fd;
+
+				snprintf(path, sizeof(path), "/proc/%d/%s", pid, files[f]);
+				fd = open(path, O_RDONLY);
+				if (fd < 0) {
+					bad += errno != ENOENT;
+					continue;
+				}
+				if (read(fd, out, sizeof(out)) < 0)
+					bad += errno != ESRCH && errno != EISDIR && errno != ENOENT;
+				close(fd);
+			}
+		waitpid(pid, &st, 0);
+	}
+	printf("proc files of exiting children: unexpected errors %d\n", bad);
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -546,6 +580,7 @@ int main(int argc, char **argv, char **envp)
 	check_maps();
 	check_mountinfo();
 	check_system();
+	check_exiting();
 	printf("no such pid: %s\n", errname(-slurp("/proc/99999999/status")));
 	return 0;
 }
