@@ -56,6 +56,7 @@ const struct file_operations null_fops = {
 };
 
 const struct file_operations zero_fops = {
+	.mmap_shared_anon = true,
 	.read = zero_read,
 	.write = null_write,
 	.llseek = mem_llseek,

@@ -310,6 +310,9 @@ extern const struct inode_operations tmpfs_dir_iops;
 extern struct file_system_type tmpfs_type;
 extern struct file_system_type rootfs_type;
 size_t tmpfs_show_size(struct super_block *sb, char *buf, size_t size);
+/* memfd.c: creates the internal instance of memfds and shared anonymous memory;
+ * first in vfs_init. 0 or -ENOMEM. */
+int shm_init(void);
 /* memfd.c's files: an unlinked file named memfd_name (kmalloc'd, taken over) with
  * these first seals, open O_RDWR; one reference or an ERR_PTR. */
 struct file *tmpfs_open_unlinked(struct super_block *sb, char *memfd_name, unsigned seals);

@@ -1,8 +1,9 @@
 /*
- * memfd.c — the files of memfd_create(2): unlinked tmpfs files on an internal
- * instance (Linux's shm_mnt), named "memfd:NAME", and file sealing (F_ADD_SEALS,
- * F_GET_SEALS) of every tmpfs file as Linux's memfd_fcntl. The seals themselves
- * are enforced by tmpfs.c; they change under the file system's mutex.
+ * memfd.c — the files of memfd_create(2) and of shared anonymous memory: unlinked
+ * tmpfs files on an internal instance (Linux's shm_mnt, made first at boot), named
+ * "memfd:NAME" or "dev/zero", and file sealing (F_ADD_SEALS, F_GET_SEALS) of every
+ * tmpfs file as Linux's memfd_fcntl. The seals themselves are enforced by tmpfs.c;
+ * they change under the file system's mutex.
  */
 #include "fs/fs.h"
 #include "mm/mm.h"
@@ -10,32 +11,15 @@
 #define F_ALL_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | \
 		     F_SEAL_FUTURE_WRITE)
 
-static struct super_block *memfd_sb;	/* set once; memfd_sb_lock */
-static spinlock_t memfd_sb_lock = SPINLOCK_INIT("memfd_sb");
+static struct super_block *memfd_sb;	/* set once by shm_init, before any task */
 
-/* The internal instance, created at the first call; NULL when out of memory. */
-static struct super_block *memfd_get_sb(void)
+/* Creates the internal instance before every other file system, so that its files
+ * have the device 0:1 as those of Linux's shm_mnt (shmem_init runs before the root
+ * is mounted). 0 or -ENOMEM. */
+int shm_init(void)
 {
-	struct super_block *sb = READ_ONCE(memfd_sb), *fresh;
-
-	if (sb)
-		return sb;
-	fresh = tmpfs_create_sb(&tmpfs_type);
-	if (!fresh)
-		return NULL;
-	spin_lock(&memfd_sb_lock);
-	if (!memfd_sb) {
-		memfd_sb = fresh;
-		fresh = NULL;
-	}
-	sb = memfd_sb;
-	spin_unlock(&memfd_sb_lock);
-	if (fresh) {		/* lost a race with another first caller */
-		fresh->root->nlink = 0;
-		inode_put(fresh->root);
-		kfree(fresh);
-	}
-	return sb;
+	memfd_sb = tmpfs_create_sb(&tmpfs_type);
+	return memfd_sb ? 0 : -ENOMEM;
 }
 
 /* memfd_create(2)'s file: an unlinked regular tmpfs file named "memfd:NAME", open
@@ -43,17 +27,31 @@ static struct super_block *memfd_get_sb(void)
  * F_SEAL_SEAL). The file with one reference, or an ERR_PTR. */
 struct file *memfd_file_create(const char *name, bool sealable)
 {
-	struct super_block *sb = memfd_get_sb();
 	size_t len = strlen(name) + sizeof("memfd:");
-	char *full;
+	char *full = kmalloc(len);
 
-	if (!sb)
-		return ERR_PTR(-ENOMEM);
-	full = kmalloc(len);
 	if (!full)
 		return ERR_PTR(-ENOMEM);
 	ksnprintf(full, len, "memfd:%s", name);
-	return tmpfs_open_unlinked(sb, full, sealable ? 0 : F_SEAL_SEAL);
+	return tmpfs_open_unlinked(memfd_sb, full, sealable ? 0 : F_SEAL_SEAL);
+}
+
+/* Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, MAP_SHARED of /dev/zero) as
+ * Linux's shmem_zero_setup: an unlinked file of size bytes on the internal
+ * instance, named "dev/zero" ("/dev/zero (deleted)" in /proc/PID/maps), sealed with
+ * F_SEAL_SEAL. Every process inheriting the mapping faults the same pages in. The
+ * file with one reference, or an ERR_PTR. */
+struct file *shmem_zero_file_create(uint64_t size)
+{
+	char *name = kstrdup("dev/zero");
+	struct file *file;
+
+	if (!name)
+		return ERR_PTR(-ENOMEM);
+	file = tmpfs_open_unlinked(memfd_sb, name, F_SEAL_SEAL);
+	if (!IS_ERR(file))
+		file->inode->size = size;	/* nobody else sees the inode yet */
+	return file;
 }
 
 /* fcntl F_GET_SEALS and F_ADD_SEALS, as Linux 6.1's memfd_fcntl: EINVAL for files

@@ -71,12 +71,15 @@ static void vfs_default_root(struct super_block *root)
 	inode_put(dev);
 }
 
-/* Mounts the root tmpfs (with /dev/console), registers the file system types and
- * builds devtmpfs, devpts, procfs and sysfs. Panics when memory runs out this early. */
+/* Creates the internal tmpfs of shared memory, mounts the root tmpfs (with
+ * /dev/console), registers the file system types and builds devtmpfs, devpts,
+ * procfs and sysfs. Panics when memory runs out this early. */
 void vfs_init(void)
 {
 	struct super_block *root;
 
+	if (shm_init())
+		panic("vfs: cannot create the internal tmpfs");
 	root = tmpfs_create_sb(&rootfs_type);
 	anon_sb = sb_alloc(&anon_type, &anon_sops, PIPEFS_MAGIC);
 	anon_inode_sb = sb_alloc(&anon_type, &anon_inode_sops, ANON_INODE_FS_MAGIC);

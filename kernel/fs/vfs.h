@@ -39,6 +39,9 @@ int iobuf_copy_in(void *dst, const struct iobuf *buf, size_t off, size_t n);
 /* What a file (or a character device) does; every member may be NULL. */
 struct file_operations {
 	const char *anon_name;	/* anonymous files: "[eventfd]" for "anon_inode:[eventfd]" */
+	/* MAP_SHARED mappings of the file are fresh shared anonymous memory, as
+	 * Linux's mmap_zero gives for /dev/zero. */
+	bool mmap_shared_anon;
 	/* Anonymous files whose /proc/PID/fd link Linux writes from their state (a
 	 * dma-buf's "/dmabuf:NAME"): writes at most size bytes of it to buf and returns
 	 * its full length. Used instead of anon_name there. */
@@ -124,6 +127,10 @@ dev_t file_rdev(struct file *file);
 /* memfd_create(2)'s file (memfd.c): an unlinked tmpfs file named "memfd:NAME",
  * sealable or sealed with F_SEAL_SEAL; one reference, or an ERR_PTR. */
 struct file *memfd_file_create(const char *name, bool sealable);
+/* The backing of shared anonymous memory (memfd.c): an unlinked tmpfs file of size
+ * bytes that /proc/PID/maps names "/dev/zero (deleted)"; one reference, or an
+ * ERR_PTR. */
+struct file *shmem_zero_file_create(uint64_t size);
 /* fcntl(F_GET_SEALS/F_ADD_SEALS) on a file; EINVAL for files other than tmpfs's. */
 long memfd_fcntl(struct file *file, unsigned cmd, unsigned long arg);
 

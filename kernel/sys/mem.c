@@ -60,8 +60,28 @@ static uint32_t mmap_flags_to_vm(struct file *file, unsigned long prot, unsigned
 	return vmf;
 }
 
+/* Replaces *file (NULL for MAP_ANONYMOUS, else /dev/zero, whose reference is
+ * dropped) by a new shmem file of len bytes, as Linux's shmem_zero_setup: every
+ * process inheriting the mapping shares its pages, whenever they are first touched.
+ * Anonymous memory ignores the offset; /dev/zero keeps it (pages at offsets past
+ * len then raise SIGBUS, as on Linux). 0 or -ENOMEM. */
+static int mmap_shared_anon(struct file **file, uint64_t len, unsigned long *off)
+{
+	struct file *shm = shmem_zero_file_create(len);
+
+	if (IS_ERR(shm))
+		return PTR_ERR(shm);
+	if (*file)
+		file_put(*file);
+	else
+		*off = 0;
+	*file = shm;
+	return 0;
+}
+
 /*
- * mmap(2). Anonymous private and shared memory, and file mappings. A shared mapping
+ * mmap(2). Anonymous private memory, shared anonymous memory (a shmem file), and
+ * file mappings. A shared mapping
  * of a file that shares its pages (tmpfs: /dev/shm, memfd; device buffers) maps the
  * file's own pages; of other files it is for now a private copy kept shared across
  * fork (writes do not reach the file).
@@ -94,6 +114,14 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	if (file && (ret = mmap_check_file(file, prot, type)))
 		goto out;
 	vmf = mmap_flags_to_vm(file, prot, flags, type);
+	if (type != MAP_PRIVATE && (!file || (file->ops && file->ops->mmap_shared_anon))) {
+		ret = -EINVAL;
+		if (!file && (flags & MAP_GROWSDOWN))
+			goto out;
+		ret = mmap_shared_anon(&file, ALIGN_UP(len, PAGE_SIZE), &off);
+		if (ret)
+			goto out;
+	}
 	if (file && file->ops && file->ops->mmap &&
 	    (ret = file->ops->mmap(file, off, ALIGN_UP(len, PAGE_SIZE), &vmf)))
 		goto out;

@@ -7,7 +7,9 @@
  * memory across processes (shared anonymous memory after fork, a /dev/shm file
  * mapped by an unrelated process): FUTEX_WAIT/WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP,
  * the private flag and private mappings, process-shared pthread mutexes and
- * condition variables.
+ * condition variables. Shared anonymous memory and shared /dev/zero are one object
+ * whose pages every process inheriting them shares, first touched before or after
+ * fork, with Linux's maps line, mremap and munmap.
  *
  * Usage: shmap DIR (a directory on a tmpfs). Prints one line per check; a call's
  * result is -1 with the errno name, 0, or 1 for any other success, and a faulting
@@ -334,6 +336,161 @@ static void pool_resize(const char *path)
 	close(fd);
 }
 
+/* The /proc/self/maps line of the mapping at p, without its address and inode
+ * number (both differ from Linux's): perms, offset, device, name and the column the
+ * name starts at; *ino gets the inode number. */
+static void maps_line(const char *name, void *p, unsigned long *ino)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512], perms[8], path[256];
+	unsigned long lo, hi, off;
+	unsigned maj, min;
+	int col;
+
+	*ino = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		path[0] = 0;
+		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu %n%255[^\n]", &lo, &hi, perms, &off,
+			   &maj, &min, ino, &col, path) < 7 || lo != (unsigned long)p)
+			continue;
+		printf("%-44s : %s %08lx %02x:%02x ino>0 %d %s at column %d (%lu pages)\n", name,
+		       perms, off, maj, min, *ino > 0, path, col, (hi - lo) / PG);
+		fclose(f);
+		return;
+	}
+	printf("%-44s : not found\n", name);
+	if (f)
+		fclose(f);
+}
+
+/* Runs fn(arg) in a child and waits for it. */
+static void in_child(const char *name, void (*fn)(char *), char *arg)
+{
+	fflush(stdout);
+	if (fork() == 0) {
+		fn(arg);
+		fflush(stdout);
+		_exit(0);
+	}
+	wait_child(name);
+}
+
+static void child_touch_page1(char *m)
+{
+	P("child reads page 0 (parent's store)", m + 5, 0, 0);
+	strcpy(m + PG, "child's first touch");
+	P("child reads page 2 (untouched, zero)", m + 2 * PG, 0, 0);
+}
+
+static void child_sees_page2(char *m)
+{
+	text("child sees parent's first touch", m + 2 * PG);
+	strcpy(m + 3 * PG, "child again");
+}
+
+static void child_unmaps(char *m)
+{
+	R("child munmap", munmap(m, 4 * PG));
+	P("child page 0 after munmap", m, 0, 0);
+}
+
+static void child_mremap(char *m)
+{
+	unsigned long ino;
+	char *g = mremap(m, 2 * PG, 5 * PG, MREMAP_MAYMOVE);
+
+	R("child mremap grow", g == MAP_FAILED ? -1 : 1);
+	maps_line("child maps after mremap grow", g, &ino);
+	strcpy(g + PG + 8, "moved child");
+	P("child touches grown page 3 (past the file)", g + 3 * PG, 1, 1);
+}
+
+/* Shared anonymous memory (and shared /dev/zero) is one shmem object: pages first
+ * touched after fork, by either process, are shared; several children; mremap;
+ * munmap in one process; the maps line. */
+static void shared_anon(void)
+{
+	char *m = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *z, *g;
+	unsigned long ino, ino2;
+	unsigned char v[4];
+	int fd;
+
+	printf("-- shared anonymous memory\n");
+	maps_line("maps of shared anonymous", m, &ino);
+	strcpy(m + 5, "parent");
+	in_child("child touching page 1", child_touch_page1, m);
+	text("parent sees child's first touch", m + PG);
+	R("mincore", mincore(m, 4 * PG, v));
+	printf("%-44s : %d %d %d %d\n", "vec", v[0], v[1], v[2], v[3]);
+	strcpy(m + 2 * PG, "parent's first touch");
+	in_child("child reading page 2", child_sees_page2, m);
+	text("parent sees page 3", m + 3 * PG);
+	for (int i = 0; i < 3; i++) {
+		fflush(stdout);
+		if (fork() == 0) {
+			m[3 * PG + 100 + i] = 'a' + i;
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		wait(NULL);
+	printf("%-44s : %.3s\n", "three children's stores", m + 3 * PG + 100);
+	in_child("child unmapping", child_unmaps, m);
+	text("parent still has page 1", m + PG);
+	R("munmap page 1", munmap(m + PG, PG));
+	maps_line("maps after munmap of page 1", m, &ino2);
+	printf("%-44s : %d\n", "same inode after split", ino == ino2);
+	munmap(m, 4 * PG);
+
+	m = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	in_child("child growing by mremap", child_mremap, m);
+	text("parent sees the moved child's store", m + PG + 8);
+	g = mremap(m, 2 * PG, 4 * PG, MREMAP_MAYMOVE);
+	R("mremap grow", g == MAP_FAILED ? -1 : 1);
+	P("grown page 2 (past the file)", g + 2 * PG, 0, 0);
+	g = mremap(g, 4 * PG, PG, 0);
+	R("mremap shrink", g == MAP_FAILED ? -1 : 1);
+	g = mremap(g, PG, 2 * PG, MREMAP_MAYMOVE);
+	text("grown again: page 1 kept", g + PG + 8);
+	munmap(g, 2 * PG);
+
+	fd = open("/dev/zero", O_RDWR);
+	z = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	maps_line("maps of shared /dev/zero", z, &ino);
+	in_child("child touching /dev/zero page 1", child_touch_page1, z);
+	text("parent sees it", z + PG);
+	munmap(z, 4 * PG);
+	z = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 2 * PG);
+	maps_line("maps of /dev/zero at offset 2 pages", z, &ino);
+	P("touch it", z, 1, 1);
+	munmap(z, 2 * PG);
+	z = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	P("private /dev/zero", z, 1, 1);
+	munmap(z, 2 * PG);
+	close(fd);
+	fd = open("/dev/zero", O_RDONLY);
+	R("shared writable /dev/zero from O_RDONLY",
+	  mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 1);
+	z = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
+	R("shared read-only /dev/zero from O_RDONLY", z == MAP_FAILED ? -1 : 1);
+	R("mprotect it writable", mprotect(z, PG, PROT_READ | PROT_WRITE));
+	munmap(z, PG);
+	close(fd);
+	R("shared anonymous len 0",
+	  mmap(NULL, 0, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 1);
+	R("shared anonymous huge len",
+	  mmap(NULL, -PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 1);
+	R("shared anonymous MAP_GROWSDOWN",
+	  mmap(NULL, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0) ==
+	  MAP_FAILED ? -1 : 1);
+	R("shared anonymous unaligned offset",
+	  mmap(NULL, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 1) == MAP_FAILED ? -1 : 1);
+	m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 5 * PG);
+	maps_line("maps of shared anonymous at offset 5 pages", m, &ino);
+	munmap(m, PG);
+}
+
 #define N(name, expr) do { \
 	errno = 0; \
 	long _r = (long)(expr); \
@@ -446,6 +603,7 @@ static void futex_fork(void)
 	uint32_t *priv = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint32_t *none = mmap(NULL, PG, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	struct pingpong *pp = (struct pingpong *)(w + PG / 4);
+	uint32_t *late;
 	pid_t a, b;
 
 	printf("-- futexes in shared anonymous memory across fork\n");
@@ -494,6 +652,13 @@ static void futex_fork(void)
 						      FUTEX_OP(FUTEX_OP_XOR, 8, FUTEX_OP_CMP_GT, 7)));
 	printf("%-44s = %u\n", "  second word", w[1]);
 	wait_child("waiter on the second word");
+
+	late = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	a = spawn_waiter(late + 9, FUTEX_WAIT, 0, 20000);
+	wait_sleeping(a);
+	N("FUTEX_WAKE on a page first touched after fork", futex(late + 9, FUTEX_WAKE, 1, 0, NULL, 0));
+	wait_child("waiter on it");
+	munmap(late, PG);
 
 	pingpong_init(pp);
 	fflush(stdout);
@@ -583,6 +748,7 @@ int main(int argc, char **argv)
 	mincore_checks(path);
 	fixed_fork_protect(path);
 	pool_resize("/dev/shm/shmap-test");
+	shared_anon();
 	unlink("/dev/shm/shmap-test");
 	unlink(path);
 	futex_fork();
