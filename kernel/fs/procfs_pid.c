@@ -79,10 +79,12 @@ static void pid_status_vm(struct vm_space *vm, char *buf, size_t size, size_t *l
 	vm_get_usage(vm, &u);
 	proc_append(buf, size, len,
 		    "VmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\nVmRSS:\t%8lu kB\n"
+		    "RssAnon:\t%8lu kB\nRssFile:\t%8lu kB\nRssShmem:\t%8lu kB\n"
 		    "VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmSwap:\t%8lu kB\n"
 		    "HugetlbPages:\t%8lu kB\n",
 		    (unsigned long)u.total * 4, 0UL, 0UL, (unsigned long)u.rss * 4,
-		    (unsigned long)u.data * 4, (unsigned long)u.stack * 4,
+		    (unsigned long)u.rss_anon * 4, (unsigned long)u.rss_file * 4,
+		    (unsigned long)u.rss_shmem * 4, (unsigned long)u.data * 4, (unsigned long)u.stack * 4,
 		    (unsigned long)u.exec * 4, 0UL, 0UL);
 }
 
@@ -169,7 +171,7 @@ static size_t pid_statm_show(void *ctx, char *buf, size_t size)
 	vm_get_usage(vm, &u);
 	vm_space_put(vm);
 	return ksnprintf(buf, size, "%lu %lu %lu %lu 0 %lu 0\n", (unsigned long)u.total,
-			 (unsigned long)u.rss, (unsigned long)MIN(u.file, u.rss),
+			 (unsigned long)u.rss, (unsigned long)(u.rss_file + u.rss_shmem),
 			 (unsigned long)u.exec, (unsigned long)(u.data + u.stack));
 }
 

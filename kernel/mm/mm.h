@@ -143,8 +143,12 @@ struct vm_usage {
 	size_t data;		/* private writable, not stack */
 	size_t stack;		/* stack mappings */
 	size_t exec;		/* executable, not writable */
-	size_t file;		/* file-backed */
 	size_t rss;		/* resident */
+	/* The resident pages by kind, as Linux's MM_ANONPAGES, MM_FILEPAGES and
+	 * MM_SHMEMPAGES: shmem pages are tmpfs's (shared anonymous memory, memfd,
+	 * /dev/shm); a page of a private file mapping counts as anonymous once written
+	 * (its entry writable or dirty), else as the file's. */
+	size_t rss_anon, rss_file, rss_shmem;
 };
 /* Fills u for vm; takes vm->lock. */
 void vm_get_usage(struct vm_space *vm, struct vm_usage *u);

@@ -258,15 +258,40 @@ size_t vm_format_maps(struct vm_space *vm, char *buf, size_t size)
 	return len;
 }
 
-/* See mm.h: the page counts /proc shows, from one pass over the VMAs. */
+struct usage_ctx {
+	struct vm_usage *u;
+	const struct vma *vma;
+	bool shmem;		/* the VMA maps a tmpfs file */
+};
+
+/* Counts one resident page by kind (see struct vm_usage). */
+static void usage_page(uint64_t va, uint64_t *pte, void *arg)
+{
+	struct usage_ctx *c = arg;
+
+	if (!c->vma->file || (!(c->vma->flags & VM_SHARED) && (*pte & (PTE_W | PTE_D))))
+		c->u->rss_anon++;
+	else if (c->shmem)
+		c->u->rss_shmem++;
+	else
+		c->u->rss_file++;
+}
+
+/* See mm.h: the page counts /proc shows, from one pass over the VMAs and their
+ * page tables. */
 void vm_get_usage(struct vm_space *vm, struct vm_usage *u)
 {
 	uint64_t flags = spin_lock_irqsave(&vm->lock);
+	struct usage_ctx c = { .u = u };
 	struct vma *v;
 
 	memset(u, 0, sizeof(*u));
 	list_for_each_entry(v, &vm->vmas, link) {
 		size_t pages = (v->end - v->start) / PAGE_SIZE;
+
+		c.vma = v;
+		c.shmem = v->file && v->file->ops && v->file->ops->share_page;
+		pgtable_for_each(vm->pml4_phys, v->start, v->end, usage_page, &c);
 
 		u->total += pages;
 		if (v->flags & (VM_STACK | VM_GROWSDOWN))
@@ -275,8 +300,6 @@ void vm_get_usage(struct vm_space *vm, struct vm_usage *u)
 			u->data += pages;
 		else if ((v->flags & (VM_EXEC | VM_WRITE)) == VM_EXEC)
 			u->exec += pages;
-		if (v->file)
-			u->file += pages;
 	}
 	u->rss = vm->rss_pages;
 	spin_unlock_irqrestore(&vm->lock, flags);
