@@ -644,24 +644,7 @@ static void atomic(uint32_t fb1, uint32_t fb2)
 	events(fb1, fb2);
 }
 
-/* `drmprop hold`: shows a framebuffer as master, says "ready" and waits for a
- * signal, so that other programs see the same lit CRTC on Lumen and on Linux
- * (where fbcon lights it at boot). */
-static int hold(void)
-{
-	uint32_t fb;
-
-	find_objects();
-	fb = make_fb(mode.hdisplay, mode.vdisplay, "fb");
-	if (setcrtc(fb))
-		return perror("SETCRTC"), 1;
-	printf("ready\n");
-	fflush(stdout);
-	pause();
-	return 0;
-}
-
-int main(int argc, char **argv)
+int main(void)
 {
 	uint32_t fb1, fb2;
 
@@ -671,8 +654,6 @@ int main(int argc, char **argv)
 	if (fd < 0 || fd2 < 0 || fda < 0)
 		return perror("open /dev/dri/card0"), 1;
 	drm(fda, DRM_IOCTL_SET_CLIENT_CAP, &(struct drm_set_client_cap){ DRM_CLIENT_CAP_ATOMIC, 1 });
-	if (argc > 1 && !strcmp(argv[1], "hold"))
-		return hold();
 	find_objects();
 	fb1 = make_fb(mode.hdisplay, mode.vdisplay, "fb1");
 	fb2 = make_fb(mode.hdisplay, mode.vdisplay, "fb2");

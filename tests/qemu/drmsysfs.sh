@@ -4,12 +4,8 @@
 # card0-Virtual-1 with status, enabled, dpms, modes and edid, /sys/class/drm and
 # /sys/dev/char; Debian's drmdevice (libdrm-tests) enumerating through drmGetDevices2
 # and drmGetDevice2; then drmsysfs forces the connector through its status file and
-# watches the uevents. `drmprop hold` lights the CRTC first, as fbcon does on Linux,
-# and stays master throughout (fbcon keeps away from the display meanwhile on Linux).
-drmprop hold > /tmp/hold.out &
-holder=$!
-n=0
-while ! grep -q ready /tmp/hold.out && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+# watches the uevents. The CRTC is lit at boot by the kernel console on both kernels
+# (Linux's fbcon, Lumen's drm_fbdev).
 cd /sys
 lsl() { ls -l "$@" | sed 's/  */ /g' | cut -d' ' -f1,5,9-; }
 echo "== class/drm"; lsl class/drm
@@ -33,12 +29,11 @@ echo "== drmdevice"
 drmdevice; echo "drmdevice: $?"
 echo "== drmsysfs"
 drmsysfs /sys/$c; echo "drmsysfs: $?"
-kill $holder; wait $holder 2>/dev/null; echo "holder: $?"
 # Hotplug: the host resizes the display (a VNC client's SetDesktopSize, as resizing
 # QEMU's window does); virtio-gpu's display event makes the driver read the scanouts
 # and EDID again and send the HOTPLUG=1 uevent. drmsysfs, the first opener, is master
-# here, so its GETCONNECTOR probes on Linux too (after the holder left, Linux's fbcon
-# also probes, within its framebuffer's size: only the preferred mode is compared).
+# here, so its GETCONNECTOR probes on Linux too (Linux's fbcon also probes, within its
+# framebuffer's size: only the preferred mode is compared).
 echo "== hotplug"
 drmsysfs hotplug 1024 768; echo "drmsysfs: $?"
 echo "the same size again:"
