@@ -8,6 +8,12 @@
  * protected by sb->ilock, which decides an inode's death (inode_put): evict only
  * moves the inode's ext2 half to .evicted, and the next holder of sb->mutex writes
  * it back or frees it on the disk (ext2_reap), so eviction never sleeps.
+ * A written-back inode that still has links stays, clean and with its cached
+ * pages, on ext2_sb.unused (least recently used first, at most EXT2_UNUSED_MAX),
+ * and the next ext2_iget of its number gives it a new VFS inode instead of reading
+ * the disk; ext2_sb.hash finds live and unused ones by number (sb->ilock). Unused
+ * inodes leave (oldest first) when there are too many and at unmount, under
+ * sb->mutex; memory pressure takes their clean pages (pagecache_shrink).
  */
 #ifndef LUMEN_FS_EXT2_SB_H
 #define LUMEN_FS_EXT2_SB_H
@@ -18,6 +24,8 @@
 #include "mm/mm.h"
 
 #define EXT2_LINK_MAX 32000
+#define EXT2_IHASH 512		/* buckets of ext2_sb.hash */
+#define EXT2_UNUSED_MAX 1024	/* unused inodes kept per file system */
 
 /* One mounted ext2 file system. */
 struct ext2_sb {
@@ -26,6 +34,10 @@ struct ext2_sb {
 	uint8_t *dirbuf;		/* block buffer for directories and symlinks */
 	struct list_head inodes;	/* live ext2_inode_info.link (sb->ilock) */
 	struct list_head evicted;	/* evicted ones waiting for ext2_reap */
+	struct list_head unused;	/* clean ones without a VFS inode, oldest first */
+	unsigned nr_unused;		/* on .unused (sb->ilock) */
+	struct list_head *hash;		/* EXT2_IHASH buckets of live and unused
+					 * ext2_inode_info.hash, by number (sb->ilock) */
 };
 
 /* A VFS inode's ext2 half (inode->priv). */
@@ -33,7 +45,8 @@ struct ext2_inode_info {
 	struct ext2_inode disk;		/* the block map, plus fields synced from the VFS */
 	struct ext2_inode written;	/* what the disk holds, to skip clean writes */
 	struct inode *inode;		/* the VFS inode; NULL once evicted */
-	struct list_head link;		/* in ext2_sb.inodes or .evicted */
+	struct list_head link;		/* in ext2_sb.inodes, .evicted or .unused */
+	struct list_head hash;		/* in ext2_sb.hash while live or unused */
 	struct ext2_sb *sbi;
 	struct page_cache pages;	/* file data; owner lock sb->mutex */
 	uint64_t ra_next;		/* readahead: the page a sequential reader misses next */

@@ -1,7 +1,8 @@
 /*
  * ext2_vfs.c — the "ext2" file system type: mounts a block device (read-write unless
  * the disk or the image's features forbid it), the inode cache, write-back of inode
- * changes, of file pages (ext2_page.c) and of evicted inodes, sync and unmount.
+ * changes, of file pages (ext2_page.c) and of evicted inodes, the unused inodes
+ * kept for the next lookup, sync and unmount.
  * Metadata is write-through: every block the parser writes goes to the disk at once;
  * file data waits in the page cache for sync, fsync or eviction. Locking: see
  * ext2_sb.h.
@@ -35,24 +36,96 @@ uint32_t ext2_now(void)
 	return fs_now_ns() / 1000000000;
 }
 
+/* The bucket of ext2_sb.hash that inode number ino is in. */
+static struct list_head *ext2_bucket(struct ext2_sb *sbi, uint32_t ino)
+{
+	return &sbi->hash[ino % EXT2_IHASH];
+}
+
 /* The cached live inode ino with a new reference, or NULL. Skips an inode whose last
- * reference is gone (dead, being evicted): the caller reads a fresh one. */
-static struct inode *ext2_icache_find(struct super_block *sb, uint32_t ino)
+ * reference is gone (dead, being evicted). With `unused`, an unused ext2 half of ino
+ * is taken off the unused list and the hash and returned there (else NULL). */
+static struct inode *ext2_icache_find(struct super_block *sb, uint32_t ino,
+				      struct ext2_inode_info **unused)
 {
 	struct ext2_sb *sbi = EXT2_SB(sb);
 	struct ext2_inode_info *ei;
 	struct inode *found = NULL;
 	uint64_t flags = spin_lock_irqsave(&sb->ilock);
 
-	list_for_each_entry(ei, &sbi->inodes, link) {
-		if (ei->disk.ino == ino && !ei->inode->dead) {
+	if (unused)
+		*unused = NULL;
+	list_for_each_entry(ei, ext2_bucket(sbi, ino), hash) {
+		if (ei->disk.ino != ino)
+			continue;
+		if (ei->inode && !ei->inode->dead) {
 			found = ei->inode;
 			found->refcount++;
+			break;
+		}
+		if (!ei->inode && unused) {
+			list_del(&ei->link);
+			list_del(&ei->hash);
+			sbi->nr_unused--;
+			*unused = ei;
 			break;
 		}
 	}
 	spin_unlock_irqrestore(&sb->ilock, flags);
 	return found;
+}
+
+/* Frees an ext2 half that no list holds any more, with its cached pages. */
+static void ext2_idestroy(struct ext2_inode_info *ei)
+{
+	pagecache_destroy(&ei->pages);
+	kfree(ei);
+}
+
+/* Frees the oldest unused inodes until at most `keep` remain. Needs sb->mutex (or
+ * no other user of sb). */
+static void ext2_trim_unused(struct super_block *sb, unsigned keep)
+{
+	struct ext2_sb *sbi = EXT2_SB(sb);
+
+	for (;;) {
+		struct ext2_inode_info *ei = NULL;
+		uint64_t flags = spin_lock_irqsave(&sb->ilock);
+
+		if (sbi->nr_unused > keep) {
+			ei = list_first_entry(&sbi->unused, struct ext2_inode_info, link);
+			list_del(&ei->link);
+			list_del(&ei->hash);
+			sbi->nr_unused--;
+		}
+		spin_unlock_irqrestore(&sb->ilock, flags);
+		if (!ei)
+			return;
+		ext2_idestroy(ei);
+	}
+}
+
+/* Puts a written-back inode with links on the unused list (the newest), unless
+ * another copy of its number came meanwhile; trims the list. Needs sb->mutex. */
+static void ext2_keep_unused(struct super_block *sb, struct ext2_inode_info *ei)
+{
+	struct ext2_sb *sbi = EXT2_SB(sb);
+	struct list_head *bucket = ext2_bucket(sbi, ei->disk.ino);
+	struct ext2_inode_info *other;
+	bool twin = false;
+	uint64_t flags = spin_lock_irqsave(&sb->ilock);
+
+	list_for_each_entry(other, bucket, hash)
+		twin |= other->disk.ino == ei->disk.ino;
+	if (!twin) {
+		list_add_tail(&ei->link, &sbi->unused);
+		list_add(&ei->hash, bucket);
+		sbi->nr_unused++;
+	}
+	spin_unlock_irqrestore(&sb->ilock, flags);
+	if (twin)
+		ext2_idestroy(ei);
+	ext2_trim_unused(sb, EXT2_UNUSED_MAX);
 }
 
 /* Fills the VFS fields of a new inode from the decoded disk inode. */
@@ -92,45 +165,57 @@ static int ext2_inode_fill(struct inode *inode, const struct ext2_inode *d)
 	return -EUCLEAN;
 }
 
-/* The VFS inode for ino. See ext2_sb.h. */
-int ext2_iget(struct super_block *sb, uint32_t ino, struct inode *dir,
-		     struct inode **out)
+/* A new ext2 half of inode ino read from the disk; 0 or -errno. */
+static int ext2_iread(struct ext2_sb *sbi, uint32_t ino, struct ext2_inode_info **out)
 {
-	struct ext2_sb *sbi = EXT2_SB(sb);
-	struct ext2_inode_info *ei;
-	struct inode *inode;
-	uint64_t flags;
+	struct ext2_inode_info *ei = kzalloc(sizeof(*ei));
 	int err;
 
-	*out = ext2_icache_find(sb, ino);
-	if (*out)
-		return 0;
-	ext2_reap(sb);		/* an evicted copy may not be on the disk yet */
-	ei = kzalloc(sizeof(*ei));
 	if (!ei)
 		return -ENOMEM;
 	ei->sbi = sbi;
+	list_init(&ei->link);
+	list_init(&ei->hash);
 	pagecache_init(&ei->pages, &ext2_page_ops);
 	err = ext2_inode_read(&sbi->fs, ino, &ei->disk);
 	if (!err && ei->disk.nlink == 0) {
 		pr_err("ext2: inode %u: linked but has no links\n", ino);
 		err = -EUCLEAN;
 	}
-	if (err)
-		goto out_free;
+	if (err) {
+		ext2_idestroy(ei);
+		return err;
+	}
 	ei->written = ei->disk;
-	err = -ENOMEM;
-	inode = inode_alloc(sb, ei->disk.mode);
-	if (!inode)
-		goto out_free;
+	*out = ei;
+	return 0;
+}
+
+/* Gives the ext2 half ei (on no list) a new VFS inode, live and hashed; on failure
+ * ei is freed. A directory takes the counted parent dir (NULL: its own). */
+static int ext2_iattach(struct super_block *sb, struct ext2_inode_info *ei,
+			struct inode *dir, struct inode **out)
+{
+	struct ext2_sb *sbi = EXT2_SB(sb);
+	struct inode *inode = inode_alloc(sb, ei->disk.mode);
+	uint64_t flags;
+	int err;
+
+	if (!inode) {
+		ext2_idestroy(ei);
+		return -ENOMEM;
+	}
 	inode->priv = ei;
 	ei->inode = inode;
+	ei->ra_next = 0;
+	ei->ra_pages = 0;
 	err = ext2_inode_fill(inode, &ei->disk);
 	if (err) {
 		inode->priv = NULL;
 		inode->nlink = 0;
 		inode_put(inode);
-		goto out_free;
+		ext2_idestroy(ei);
+		return err;
 	}
 	if (S_ISDIR(inode->mode)) {
 		inode->parent = dir ? dir : inode;
@@ -139,13 +224,32 @@ int ext2_iget(struct super_block *sb, uint32_t ino, struct inode *dir,
 	}
 	flags = spin_lock_irqsave(&sb->ilock);
 	list_add(&ei->link, &sbi->inodes);
+	list_add(&ei->hash, ext2_bucket(sbi, ei->disk.ino));
 	spin_unlock_irqrestore(&sb->ilock, flags);
 	*out = inode;
 	return 0;
-out_free:
-	pagecache_destroy(&ei->pages);
-	kfree(ei);
-	return err;
+}
+
+/* The VFS inode for ino. See ext2_sb.h. */
+int ext2_iget(struct super_block *sb, uint32_t ino, struct inode *dir,
+		     struct inode **out)
+{
+	struct ext2_inode_info *ei;
+	int err;
+
+	*out = ext2_icache_find(sb, ino, NULL);
+	if (*out)
+		return 0;
+	ext2_reap(sb);		/* an evicted copy may not be on the disk yet */
+	*out = ext2_icache_find(sb, ino, &ei);
+	if (*out)
+		return 0;
+	if (!ei) {
+		err = ext2_iread(EXT2_SB(sb), ino, &ei);
+		if (err)
+			return err;
+	}
+	return ext2_iattach(sb, ei, dir, out);
 }
 
 /* Copies the VFS fields the syscalls change into the disk inode. */
@@ -202,6 +306,7 @@ static void ext2_evict(struct inode *inode)
 	flags = spin_lock_irqsave(&inode->sb->ilock);
 	ei->inode = NULL;
 	list_del(&ei->link);
+	list_del(&ei->hash);
 	list_add_tail(&ei->link, &sbi->evicted);
 	spin_unlock_irqrestore(&inode->sb->ilock, flags);
 }
@@ -222,7 +327,7 @@ static int ext2_free_inode(struct ext2_sb *sbi, struct ext2_inode *d)
 	return err ? err : ext2_inode_free(&sbi->fs, d->ino, dir);
 }
 
-/* Finishes evicted inodes. See ext2_sb.h. */
+/* Finishes evicted inodes: written back and kept unused, or freed. See ext2_sb.h. */
 void ext2_reap(struct super_block *sb)
 {
 	struct ext2_sb *sbi = EXT2_SB(sb);
@@ -245,11 +350,13 @@ void ext2_reap(struct super_block *sb)
 			err = ext2_free_inode(sbi, &ei->disk);
 		else if (!(err = ext2_write_pages(ei, 0, UINT64_MAX)))
 			err = ext2_write_if_changed(sbi, ei);
-		pagecache_destroy(&ei->pages);
 		if (err)
 			pr_err("ext2: %s: inode %u not written back (%d)\n", sbi->bdev->name,
 			       ei->disk.ino, err);
-		kfree(ei);
+		if (err || ei->disk.nlink == 0)
+			ext2_idestroy(ei);
+		else
+			ext2_keep_unused(sb, ei);
 	}
 }
 
@@ -302,6 +409,7 @@ static int ext2_sync_fs(struct super_block *sb)
 
 static void ext2_free_sbi(struct ext2_sb *sbi)
 {
+	kfree(sbi->hash);
 	kfree(sbi->dirbuf);
 	kfree(sbi->fs.scratch);
 	kfree(sbi->fs.wbuf);
@@ -320,6 +428,7 @@ static void ext2_put_super(struct super_block *sb)
 	ext2_sync_fs(sb);
 	fs_mutex_lock(&sb->mutex);
 	ext2_reap(sb);
+	ext2_trim_unused(sb, 0);
 	fs_mutex_unlock(&sb->mutex);
 	if (!list_empty(&sbi->inodes)) {
 		pr_err("ext2: %s: inodes still in use at unmount; keeping them\n",
@@ -388,9 +497,12 @@ static int ext2_alloc_buffers(struct ext2_sb *sbi)
 	sbi->fs.ibuf = kmalloc(3 * bs);
 	sbi->fs.zbuf = kzalloc(bs);
 	sbi->dirbuf = kmalloc(bs);
+	sbi->hash = kmalloc(EXT2_IHASH * sizeof(*sbi->hash));
 	if (!sbi->fs.scratch || !sbi->fs.wbuf || !sbi->fs.ibuf || !sbi->fs.zbuf ||
-	    !sbi->dirbuf)
+	    !sbi->dirbuf || !sbi->hash)
 		return -ENOMEM;
+	for (unsigned i = 0; i < EXT2_IHASH; i++)
+		list_init(&sbi->hash[i]);
 	return 0;
 }
 
@@ -408,6 +520,7 @@ static struct super_block *ext2_get_sb(const struct file_system_type *type,
 		return ERR_PTR(-ENOMEM);
 	list_init(&sbi->inodes);
 	list_init(&sbi->evicted);
+	list_init(&sbi->unused);
 	sbi->bdev = ext2_source_bdev(source, &err);
 	if (!sbi->bdev)
 		goto out_sbi;
@@ -442,6 +555,7 @@ static struct super_block *ext2_get_sb(const struct file_system_type *type,
 	return sb;
 out_sb:
 	/* A super block never reached the mount tree: nothing else refers to it. */
+	ext2_trim_unused(sb, 0);
 	kfree(sb);
 out_sbi:
 	ext2_free_sbi(sbi);
