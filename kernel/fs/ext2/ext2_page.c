@@ -23,12 +23,16 @@ uint64_t ext2_data_size(struct ext2_inode_info *ei)
 static int ext2_read_run(struct ext2_sb *sbi, uint32_t block, uint32_t count, void *buf)
 {
 	uint32_t per_block = sbi->fs.block_size / SECTOR_SIZE;
+	int err;
 
 	if (!count)
 		return 0;
 	if ((uint64_t)block + count > sbi->fs.blocks_count)
 		return -EIO;
-	return block_read(sbi->bdev, (uint64_t)block * per_block, buf, count * per_block);
+	err = block_read(sbi->bdev, (uint64_t)block * per_block, buf, count * per_block);
+	if (!err)
+		ext2_bcache_overlay(sbi, block, count, buf);
+	return err;
 }
 
 /* page_cache_ops.readpage: the page's blocks (holes and bytes past the end zero),
@@ -141,7 +145,7 @@ static int ext2_writepage(struct page_cache *pc, uint64_t index, void *page, uin
 		}
 		err = ext2_bmap_alloc(&sbi->fs, &ei->disk, at / bs, &block, &fresh);
 		if (!err)
-			err = sbi->fs.write(sbi->fs.ctx, block, p + i * bs);
+			err = ext2_data_write(sbi, block, p + i * bs);
 	}
 	if (ei->inode)
 		ei->inode->blocks = ei->disk.blocks;
@@ -229,6 +233,10 @@ int ext2_fsync(struct file *file, uint64_t start, uint64_t end, bool datasync)
 	fs_mutex_lock(&inode->sb->mutex);
 	err = ext2_write_pages(inode->priv, start / PAGE_SIZE, end / PAGE_SIZE);
 	e = ext2_isync(inode);
+	err = err ? err : e;
+	/* More than Linux's ext2 (the file's inode and indirect blocks): every dirty
+	 * metadata block, directories and bitmaps too. */
+	e = ext2_bcache_flush(sbi);
 	fs_mutex_unlock(&inode->sb->mutex);
 	err = err ? err : e;
 	return err ? err : block_flush(sbi->bdev);

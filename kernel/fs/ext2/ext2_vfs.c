@@ -3,32 +3,14 @@
  * the disk or the image's features forbid it), the inode cache, write-back of inode
  * changes, of file pages (ext2_page.c) and of evicted inodes, the unused inodes
  * kept for the next lookup, sync and unmount.
- * Metadata is write-through: every block the parser writes goes to the disk at once;
- * file data waits in the page cache for sync, fsync or eviction. Locking: see
+ * Metadata blocks wait in the block cache (ext2_bcache.c) and file data in the page
+ * cache for sync, fsync, unmount or power-off (and eviction, for file data). Locking: see
  * ext2_sb.h.
  */
 #include "fs/ext2/ext2_sb.h"
 #include "mm/mm.h"
 #include <asm/statfs.h>
 
-
-/* Reads one file-system block through the block layer. */
-static int ext2_bdev_read(void *ctx, uint32_t block, void *buf)
-{
-	struct ext2_sb *sbi = ctx;
-	uint32_t per_block = sbi->fs.block_size / SECTOR_SIZE;
-
-	return block_read(sbi->bdev, (uint64_t)block * per_block, buf, per_block);
-}
-
-/* Writes one file-system block through the block layer. */
-static int ext2_bdev_write(void *ctx, uint32_t block, const void *buf)
-{
-	struct ext2_sb *sbi = ctx;
-	uint32_t per_block = sbi->fs.block_size / SECTOR_SIZE;
-
-	return block_write(sbi->bdev, (uint64_t)block * per_block, buf, per_block);
-}
 
 /* The current time in seconds. See ext2_sb.h. */
 uint32_t ext2_now(void)
@@ -382,7 +364,7 @@ static int ext2_sync_fs(struct super_block *sb)
 {
 	struct ext2_sb *sbi = EXT2_SB(sb);
 	struct ext2_inode_info *ei;
-	int err = 0;
+	int err = 0, e;
 
 	if (sb->read_only)
 		return 0;
@@ -392,7 +374,6 @@ static int ext2_sync_fs(struct super_block *sb)
 	 * cannot happen to an inode while this walk holds a reference on it. */
 	list_for_each_entry(ei, &sbi->inodes, link) {
 		struct inode *inode = ei->inode;
-		int e;
 
 		if (!inode || inode->dead)
 			continue;
@@ -403,6 +384,8 @@ static int ext2_sync_fs(struct super_block *sb)
 	}
 	if (!err)
 		err = ext2_super_write(&sbi->fs, ext2_now());
+	e = ext2_bcache_flush(sbi);
+	err = err ? err : e;
 	fs_mutex_unlock(&sb->mutex);
 	return err ? err : block_flush(sbi->bdev);
 }
@@ -410,6 +393,7 @@ static int ext2_sync_fs(struct super_block *sb)
 static void ext2_free_sbi(struct ext2_sb *sbi)
 {
 	kfree(sbi->hash);
+	ext2_bcache_destroy(sbi);
 	kfree(sbi->dirbuf);
 	kfree(sbi->fs.scratch);
 	kfree(sbi->fs.wbuf);
@@ -429,6 +413,8 @@ static void ext2_put_super(struct super_block *sb)
 	fs_mutex_lock(&sb->mutex);
 	ext2_reap(sb);
 	ext2_trim_unused(sb, 0);
+	if (!sb->read_only && ext2_bcache_flush(sbi))
+		pr_err("ext2: %s: metadata not written back at unmount\n", sbi->bdev->name);
 	fs_mutex_unlock(&sb->mutex);
 	if (!list_empty(&sbi->inodes)) {
 		pr_err("ext2: %s: inodes still in use at unmount; keeping them\n",
@@ -489,8 +475,8 @@ static int ext2_alloc_buffers(struct ext2_sb *sbi)
 {
 	uint32_t bs = sbi->fs.block_size;
 
-	sbi->fs.read = ext2_bdev_read;
-	sbi->fs.write = ext2_bdev_write;
+	sbi->fs.read = ext2_bcache_read;
+	sbi->fs.write = ext2_bcache_write;
 	sbi->fs.ctx = sbi;
 	sbi->fs.scratch = kmalloc(bs);
 	sbi->fs.wbuf = kmalloc(bs);
@@ -499,7 +485,7 @@ static int ext2_alloc_buffers(struct ext2_sb *sbi)
 	sbi->dirbuf = kmalloc(bs);
 	sbi->hash = kmalloc(EXT2_IHASH * sizeof(*sbi->hash));
 	if (!sbi->fs.scratch || !sbi->fs.wbuf || !sbi->fs.ibuf || !sbi->fs.zbuf ||
-	    !sbi->dirbuf || !sbi->hash)
+	    !sbi->dirbuf || !sbi->hash || ext2_bcache_init(sbi))
 		return -ENOMEM;
 	for (unsigned i = 0; i < EXT2_IHASH; i++)
 		list_init(&sbi->hash[i]);
