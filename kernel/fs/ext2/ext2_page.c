@@ -31,7 +31,7 @@ static int ext2_read_run(struct ext2_sb *sbi, uint32_t block, uint32_t count, vo
 		return -EIO;
 	err = block_read(sbi->bdev, (uint64_t)block * per_block, buf, count * per_block);
 	if (!err)
-		ext2_bcache_overlay(sbi, block, count, buf);
+		ext2_bcache_overlay(&sbi->bcache, block, count, buf);
 	return err;
 }
 
@@ -145,7 +145,7 @@ static int ext2_writepage(struct page_cache *pc, uint64_t index, void *page, uin
 		}
 		err = ext2_bmap_alloc(&sbi->fs, &ei->disk, at / bs, &block, &fresh);
 		if (!err)
-			err = ext2_data_write(sbi, block, p + i * bs);
+			err = ext2_bcache_write_around(&sbi->bcache, block, p + i * bs);
 	}
 	if (ei->inode)
 		ei->inode->blocks = ei->disk.blocks;
@@ -236,7 +236,7 @@ int ext2_fsync(struct file *file, uint64_t start, uint64_t end, bool datasync)
 	err = err ? err : e;
 	/* More than Linux's ext2 (the file's inode and indirect blocks): every dirty
 	 * metadata block, directories and bitmaps too. */
-	e = ext2_bcache_flush(sbi);
+	e = ext2_bcache_flush(&sbi->bcache);
 	fs_mutex_unlock(&inode->sb->mutex);
 	err = err ? err : e;
 	return err ? err : block_flush(sbi->bdev);

@@ -20,21 +20,13 @@
 
 #include "fs/fs.h"
 #include "fs/ext2/ext2_disk.h"
+#include "fs/ext2/ext2_bcache.h"
 #include "block/block.h"
 #include "mm/mm.h"
 
 #define EXT2_LINK_MAX 32000
 #define EXT2_IHASH 512		/* buckets of ext2_sb.hash */
 #define EXT2_UNUSED_MAX 1024	/* unused inodes kept per file system */
-#define EXT2_BHASH 1024		/* buckets of ext2_bcache.hash */
-#define EXT2_BCACHE_MAX 4096	/* metadata blocks cached per file system */
-
-/* The metadata block cache of a file system (ext2_bcache.c); sb->mutex. */
-struct ext2_bcache {
-	struct list_head *hash;		/* EXT2_BHASH buckets of ext2_buf.hash */
-	struct list_head lru;		/* every ext2_buf, least recently used first */
-	unsigned count, dirty;		/* cached blocks, dirty ones among them */
-};
 
 /* One mounted ext2 file system. */
 struct ext2_sb {
@@ -84,24 +76,6 @@ int ext2_isync(struct inode *inode);
 void ext2_reap(struct super_block *sb);
 /* The current time in ext2's seconds. */
 uint32_t ext2_now(void);
-
-/* ext2_bcache.c: cached metadata blocks (all under sb->mutex) */
-/* Sets up sbi's empty cache; -ENOMEM. */
-int ext2_bcache_init(struct ext2_sb *sbi);
-/* Frees every cached block, written back or not. */
-void ext2_bcache_destroy(struct ext2_sb *sbi);
-/* ext2_fs.read and .write (ctx: the ext2_sb): a block through the cache; a write
- * only dirties the cached copy (written through when the cache cannot take it). */
-int ext2_bcache_read(void *ctx, uint32_t block, void *buf);
-int ext2_bcache_write(void *ctx, uint32_t block, const void *buf);
-/* Writes every dirty cached block to the disk; 0 or the first error (those blocks
- * stay dirty). */
-int ext2_bcache_flush(struct ext2_sb *sbi);
-/* File data: writes block straight to the disk and forgets its cached copy. */
-int ext2_data_write(struct ext2_sb *sbi, uint32_t block, const void *buf);
-/* Puts the cached copies of blocks [block, block + count) over buf (read from
- * the disk past the cache). */
-void ext2_bcache_overlay(struct ext2_sb *sbi, uint32_t block, uint32_t count, void *buf);
 
 /* ext2_namei.c */
 extern const struct inode_operations ext2_dir_iops;

@@ -12,6 +12,24 @@
 #include <asm/statfs.h>
 
 
+/* ext2_bcache.disk_read: one file-system block through the block layer. */
+static int ext2_bdev_read(void *ctx, uint32_t block, void *buf)
+{
+	struct ext2_sb *sbi = ctx;
+	uint32_t per_block = sbi->fs.block_size / SECTOR_SIZE;
+
+	return block_read(sbi->bdev, (uint64_t)block * per_block, buf, per_block);
+}
+
+/* ext2_bcache.disk_write: one file-system block through the block layer. */
+static int ext2_bdev_write(void *ctx, uint32_t block, const void *buf)
+{
+	struct ext2_sb *sbi = ctx;
+	uint32_t per_block = sbi->fs.block_size / SECTOR_SIZE;
+
+	return block_write(sbi->bdev, (uint64_t)block * per_block, buf, per_block);
+}
+
 /* The current time in seconds. See ext2_sb.h. */
 uint32_t ext2_now(void)
 {
@@ -384,7 +402,7 @@ static int ext2_sync_fs(struct super_block *sb)
 	}
 	if (!err)
 		err = ext2_super_write(&sbi->fs, ext2_now());
-	e = ext2_bcache_flush(sbi);
+	e = ext2_bcache_flush(&sbi->bcache);
 	err = err ? err : e;
 	fs_mutex_unlock(&sb->mutex);
 	return err ? err : block_flush(sbi->bdev);
@@ -393,7 +411,7 @@ static int ext2_sync_fs(struct super_block *sb)
 static void ext2_free_sbi(struct ext2_sb *sbi)
 {
 	kfree(sbi->hash);
-	ext2_bcache_destroy(sbi);
+	ext2_bcache_destroy(&sbi->bcache);
 	kfree(sbi->dirbuf);
 	kfree(sbi->fs.scratch);
 	kfree(sbi->fs.wbuf);
@@ -413,7 +431,7 @@ static void ext2_put_super(struct super_block *sb)
 	fs_mutex_lock(&sb->mutex);
 	ext2_reap(sb);
 	ext2_trim_unused(sb, 0);
-	if (!sb->read_only && ext2_bcache_flush(sbi))
+	if (!sb->read_only && ext2_bcache_flush(&sbi->bcache))
 		pr_err("ext2: %s: metadata not written back at unmount\n", sbi->bdev->name);
 	fs_mutex_unlock(&sb->mutex);
 	if (!list_empty(&sbi->inodes)) {
@@ -477,7 +495,11 @@ static int ext2_alloc_buffers(struct ext2_sb *sbi)
 
 	sbi->fs.read = ext2_bcache_read;
 	sbi->fs.write = ext2_bcache_write;
-	sbi->fs.ctx = sbi;
+	sbi->fs.ctx = &sbi->bcache;
+	sbi->bcache.block_size = bs;
+	sbi->bcache.disk_read = ext2_bdev_read;
+	sbi->bcache.disk_write = ext2_bdev_write;
+	sbi->bcache.ctx = sbi;
 	sbi->fs.scratch = kmalloc(bs);
 	sbi->fs.wbuf = kmalloc(bs);
 	sbi->fs.ibuf = kmalloc(3 * bs);
@@ -485,7 +507,7 @@ static int ext2_alloc_buffers(struct ext2_sb *sbi)
 	sbi->dirbuf = kmalloc(bs);
 	sbi->hash = kmalloc(EXT2_IHASH * sizeof(*sbi->hash));
 	if (!sbi->fs.scratch || !sbi->fs.wbuf || !sbi->fs.ibuf || !sbi->fs.zbuf ||
-	    !sbi->dirbuf || !sbi->hash || ext2_bcache_init(sbi))
+	    !sbi->dirbuf || !sbi->hash || ext2_bcache_init(&sbi->bcache))
 		return -ENOMEM;
 	for (unsigned i = 0; i < EXT2_IHASH; i++)
 		list_init(&sbi->hash[i]);
