@@ -2,7 +2,7 @@
 # tests/harness/ext2tree.py (vdb with 1 KiB blocks, vdc with 4 KiB), mounted read-only
 # and read back: names, modes, owners, links, times, sizes, device numbers, symlink
 # targets, contents (direct to triple-indirect blocks, holes, past 4 GiB), a directory
-# of many blocks, statfs, mount --move and the mount errors; then a disk that is no ext2 (vde) and
+# of many blocks, statfs, remounts with noexec/nodev/nosuid, mount --move and the mount errors; then a disk that is no ext2 (vde) and
 # an image with a bad directory entry and bad block pointers (vdd: EIO or
 # EUCLEAN, no panic).
 mkdir -p /mnt/a /mnt/b
@@ -27,6 +27,15 @@ for m in /mnt/a /mnt/b; do
 	(cd big && ls > /dev/null && stat -c '%X %Y' .)	# read-only: no atime update
 	cd /
 done
+# the per-mount flags: noexec refuses exec, nodev refuses opening device nodes, both shown
+# in /proc/mounts; a remount takes them back
+mount -o remount,ro,nosuid,nodev,noexec /mnt/a; echo "remount noexec: $?"
+grep ' /mnt/a ' /proc/mounts
+/mnt/a/suid; echo "exec noexec: $?"
+cat /mnt/a/blk; echo "open nodev: $?"
+mount -o remount,ro,exec,dev /mnt/a; echo "remount exec: $?"
+grep ' /mnt/a ' /proc/mounts
+/mnt/a/suid; echo "exec: $?"
 mkdir /mnt/c; mount --move /mnt/b /mnt/c; echo "move: $?"	# MS_MOVE, as switch_root
 grep ' /mnt/' /proc/mounts; ls /mnt/b | wc -l; cat /mnt/c/hello
 mount --move /mnt/c /mnt/c/dir; echo "move into itself: $?"
