@@ -7,6 +7,7 @@
  * sequential 1 MiB file, and bad input. Leaves DIR/mmap for ext2write.check to
  * compare on the image (what reached the disk).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
