@@ -54,6 +54,17 @@ static int signal_dequeue_locked(struct task *t, siginfo_t *info)
 	return sig;
 }
 
+/* Whether t may have a signal to deliver, read without the sighand lock so that
+ * returning to user mode costs no lock when nothing is pending (every syscall passes
+ * here). A signal sent just after this check waits for t's next return to user mode,
+ * exactly as one sent just after the locked check would. */
+static bool signal_maybe_deliverable(struct task *t)
+{
+	uint64_t set = READ_ONCE(t->pending.set) | READ_ONCE(t->proc->shared_pending.set);
+
+	return set & ~READ_ONCE(t->blocked);
+}
+
 /* Takes the current task's lowest pending signal within mask, its own pending set
  * before its process's (see proc.h); 0 when none. Takes the sighand lock. */
 int signal_dequeue_mask(uint64_t mask, siginfo_t *info)
@@ -276,6 +287,8 @@ void signal_deliver(struct trap_frame *f)
 			wait_event(&t->proc->stop_wait, !READ_ONCE(t->proc->stopped));
 			continue;
 		}
+		if (!signal_maybe_deliverable(t))
+			break;
 		fl = spin_lock_irqsave(&sh->lock);
 		sig = signal_dequeue_locked(t, &info);
 		if (sig)
