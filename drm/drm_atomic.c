@@ -18,7 +18,14 @@
  * framebuffer: states with one but not the other are refused (-EINVAL), where Linux
  * would accept an enabled CRTC with its primary plane off.
  *
- * User memory is read before dev->mutex is taken (it may be a mapped DRM buffer).
+ * User memory is read and written outside dev->mutex (it may be a mapped DRM
+ * buffer): OUT_FENCE_PTR's -1 is written while the request is read, the fence fd
+ * after the commit.
+ *
+ * Fences (drm_syncfile.c): IN_FENCE_FD's sync_file is waited for when the property
+ * is set (under dev->mutex, bounded by a flip), where Linux waits in the commit;
+ * OUT_FENCE_PTR gets a sync_file fd of a fence signalled when the CRTC's flip
+ * completes (at once when nothing is shown), through MODE_ATOMIC only.
  */
 #include "drm/drm_internal.h"
 #include "lib/log.h"
@@ -44,6 +51,7 @@ struct drm_atomic_output {
 	struct drm_blob *mode_blob;		/* MODE_ID, not counted; NULL: disabled */
 	struct drm_atomic_plane primary, cursor;
 	bool touched, cursor_touched, cursor_legacy;
+	int32_t __user *out_fence_ptr;		/* OUT_FENCE_PTR; NULL: none */
 };
 
 struct drm_atomic_state {
@@ -137,8 +145,8 @@ static int drm_atomic_set_plane_prop(struct drm_device *dev, struct drm_atomic_p
 	case DRM_PROP_FB_ID:
 		p->fb = value ? drm_fb_lookup_locked(dev, value) : NULL;
 		return 0;
-	case DRM_PROP_IN_FENCE_FD:	/* no sync files: only -1 (none) names no fd */
-		return value == (uint64_t)-1 ? 0 : -EINVAL;
+	case DRM_PROP_IN_FENCE_FD:	/* -1: none; else a sync_file to wait for */
+		return value == (uint64_t)-1 ? 0 : drm_syncfile_wait_fd((int)value);
 	case DRM_PROP_SRC_X: case DRM_PROP_SRC_Y: case DRM_PROP_SRC_W: case DRM_PROP_SRC_H:
 		p->src[prop - DRM_PROP_SRC_X] = value;
 		return 0;
@@ -193,8 +201,9 @@ static int drm_atomic_set_prop(struct drm_device *dev, struct drm_atomic_state *
 		return 0;
 	case DRM_PROP_MODE_ID:
 		return drm_atomic_set_mode(o, value ? drm_blob_lookup_locked(dev, value) : NULL);
-	case DRM_PROP_OUT_FENCE_PTR:	/* out-fences need sync files (not yet) */
-		return value ? -EINVAL : 0;
+	case DRM_PROP_OUT_FENCE_PTR:	/* -1 already written there (drm_atomic_read) */
+		o->out_fence_ptr = (int32_t __user *)(uintptr_t)value;
+		return 0;
 	}
 	return -EINVAL;		/* DPMS only through the legacy ioctls */
 }
@@ -527,9 +536,24 @@ struct drm_atomic_req {
 	uint64_t *values;
 	uint32_t nr_objs, nr_counts, nr_props;
 	int err;
+	uint32_t fault_prop;	/* an OUT_FENCE_PTR that could not be written; or ~0 */
 };
 
-static int drm_atomic_read(const struct drm_mode_atomic *a, struct drm_atomic_req *q)
+/* Linux writes -1 to an OUT_FENCE_PTR when it is set: done here for every such
+ * property of the request, the first failure remembered for drm_atomic_build. */
+static void drm_atomic_write_fence_ptr(struct drm_device *dev, struct drm_atomic_req *q,
+				       uint32_t p)
+{
+	int32_t __user *ptr = (int32_t __user *)(uintptr_t)q->values[p];
+
+	if (drm_prop_of_id(dev, q->props[p]) != DRM_PROP_OUT_FENCE_PTR || !ptr)
+		return;
+	if (put_user((int32_t)-1, ptr) && q->fault_prop == ~0u)
+		q->fault_prop = p;
+}
+
+static int drm_atomic_read(struct drm_device *dev, const struct drm_mode_atomic *a,
+			   struct drm_atomic_req *q)
 {
 	uint32_t __user *uobjs = (uint32_t __user *)(uintptr_t)a->objs_ptr;
 	uint32_t __user *ucounts = (uint32_t __user *)(uintptr_t)a->count_props_ptr;
@@ -538,6 +562,7 @@ static int drm_atomic_read(const struct drm_mode_atomic *a, struct drm_atomic_re
 	uint32_t n = MIN(a->count_objs, DRM_ATOMIC_MAX_PROPS);
 
 	memset(q, 0, sizeof(*q));
+	q->fault_prop = ~0u;
 	q->objs = kmalloc((n + 1) * sizeof(uint32_t));
 	q->counts = kmalloc((n + 1) * sizeof(uint32_t));
 	q->props = kmalloc(DRM_ATOMIC_MAX_PROPS * sizeof(uint32_t));
@@ -560,6 +585,7 @@ static int drm_atomic_read(const struct drm_mode_atomic *a, struct drm_atomic_re
 			if (get_user(q->props[q->nr_props], uprops + q->nr_props) ||
 			    copy_from_user(&q->values[q->nr_props], uvalues + q->nr_props, 8))
 				return 0;
+			drm_atomic_write_fence_ptr(dev, q, q->nr_props);
 		}
 	}
 	q->err = a->count_objs > n ? -ENOSPC : 0;
@@ -598,6 +624,8 @@ static int drm_atomic_build(struct drm_device *dev, const struct drm_atomic_req 
 			prop = drm_prop_of_id(dev, q->props[p]);
 			if (prop < 0 || !drm_object_has_prop(dev, type, i, prop))
 				return -ENOENT;
+			if (p == q->fault_prop)
+				return -EFAULT;
 			if ((err = drm_atomic_set_prop(dev, s, type, i, prop, q->values[p])))
 				return err;
 		}
@@ -662,10 +690,11 @@ static int drm_atomic_reserve_events(struct drm_file *f, const struct drm_mode_a
  * vblank, which sends its event. A blocking commit returns after that vblank;
  * a non-blocking one is -EBUSY while a touched output's last flip is pending. */
 static int drm_atomic_check_commit(struct drm_file *f, const struct drm_mode_atomic *a,
-				   struct drm_atomic_state *s)
+				   struct drm_atomic_state *s, int *fence_fds)
 {
 	struct drm_device *dev = f->dev;
 	struct drm_pending_event *ev[DRM_MAX_OUTPUTS] = { 0 };
+	struct drm_fence *fences[DRM_MAX_OUTPUTS] = { 0 };
 	int err = 0;
 
 	if (a->flags & DRM_MODE_PAGE_FLIP_EVENT)
@@ -676,20 +705,46 @@ static int drm_atomic_check_commit(struct drm_file *f, const struct drm_mode_ato
 		if ((s->o[i].touched || s->o[i].cursor_touched) &&
 		    (a->flags & DRM_MODE_ATOMIC_NONBLOCK))
 			err = drm_flip_busy(dev, i);
+	for (unsigned i = 0; i < dev->nr_outputs && !err; i++)
+		if (s->o[i].out_fence_ptr && !(a->flags & DRM_MODE_ATOMIC_TEST_ONLY) &&
+		    !(fences[i] = drm_fence_create(dev, i)))
+			err = -ENOMEM;
 	if (err || (a->flags & DRM_MODE_ATOMIC_TEST_ONLY)) {
-		for (unsigned i = 0; i < dev->nr_outputs; i++)
+		for (unsigned i = 0; i < dev->nr_outputs; i++) {
 			if (ev[i])
 				drm_event_cancel(ev[i]);
+			if (fences[i])
+				drm_fence_put(fences[i]);
+		}
 		return err;
 	}
 	drm_atomic_commit(dev, s);
-	for (unsigned i = 0; i < dev->nr_outputs; i++)
+	for (unsigned i = 0; i < dev->nr_outputs; i++) {
 		if (ev[i] || ((s->o[i].touched || s->o[i].cursor_touched) && dev->outputs[i].fb &&
 			      !dev->oprops[i].dpms_off))
 			drm_flip_arm(dev, i, ev[i]);
+		if (!fences[i])
+			continue;
+		fence_fds[i] = drm_syncfile_install(fences[i]);
+		if (fence_fds[i] < 0)
+			err = fence_fds[i];	/* committed: only the fd is missing */
+		drm_flip_add_fence(dev, i, fences[i]);
+	}
 	if (!(a->flags & DRM_MODE_ATOMIC_NONBLOCK))
 		drm_atomic_stall(dev);
-	return 0;
+	return err;
+}
+
+/* Writes the new out-fence fds to their OUT_FENCE_PTRs: 0 or -EFAULT. */
+static int drm_atomic_put_fence_fds(struct drm_device *dev, const struct drm_atomic_state *s,
+				    const int *fence_fds)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < dev->nr_outputs; i++)
+		if (fence_fds[i] >= 0 && put_user((int32_t)fence_fds[i], s->o[i].out_fence_ptr))
+			err = -EFAULT;
+	return err;
 }
 
 /* MODE_ATOMIC (Linux's drm_mode_atomic_ioctl): atomic clients only; TEST_ONLY only
@@ -700,7 +755,8 @@ int drm_ioctl_atomic(struct drm_file *f, void *data)
 	struct drm_device *dev = f->dev;
 	struct drm_atomic_state *s;
 	struct drm_atomic_req q;
-	int err;
+	int fence_fds[DRM_MAX_OUTPUTS];
+	int err, fence_err;
 
 	if (!f->atomic || (a->flags & ~DRM_ATOMIC_FLAGS) || a->reserved ||
 	    (a->flags & DRM_MODE_PAGE_FLIP_ASYNC))
@@ -708,7 +764,9 @@ int drm_ioctl_atomic(struct drm_file *f, void *data)
 	if ((a->flags & DRM_MODE_ATOMIC_TEST_ONLY) && (a->flags & DRM_MODE_PAGE_FLIP_EVENT))
 		return -EINVAL;
 	s = kmalloc(sizeof(*s));
-	err = s ? drm_atomic_read(a, &q) : -ENOMEM;
+	for (unsigned i = 0; i < DRM_MAX_OUTPUTS; i++)
+		fence_fds[i] = -1;
+	err = s ? drm_atomic_read(dev, a, &q) : -ENOMEM;
 	if (err)
 		goto out;
 	drm_mutex_lock(&dev->mutex);
@@ -718,8 +776,10 @@ int drm_ioctl_atomic(struct drm_file *f, void *data)
 	s->allow_modeset = a->flags & DRM_MODE_ATOMIC_ALLOW_MODESET;
 	err = drm_atomic_build(dev, &q, s);
 	if (!err)
-		err = drm_atomic_check_commit(f, a, s);
+		err = drm_atomic_check_commit(f, a, s, fence_fds);
 	drm_mutex_unlock(&dev->mutex);
+	if ((fence_err = drm_atomic_put_fence_fds(dev, s, fence_fds)))
+		err = fence_err;
 out:
 	if (s)
 		drm_atomic_req_free(&q);

@@ -48,6 +48,9 @@ struct drm_vblank {
 	uint64_t period_ns;		/* of the output's mode when the flip was armed */
 	bool flip_pending;
 	struct drm_pending_event *flip_event;	/* sent when the flip completes, or NULL */
+	struct drm_fence *flip_fence;	/* counted; signalled when the flip completes */
+	uint64_t fence_context;		/* the CRTC's fence timeline, fixed */
+	uint64_t fence_seqno;		/* its last fence's; under dev->mutex */
 };
 
 /* Linux's standard properties in creation order (drm_property.c). */
@@ -229,6 +232,24 @@ void drm_events_release(struct drm_file *fpriv);
 void drm_event_send_locked(struct drm_device *dev, struct drm_pending_event *e);
 ssize_t drm_read(struct file *file, struct iobuf *buf, off_t *pos);
 unsigned drm_poll(struct file *file, struct poll_table *pt);
+
+/* ---- drm_syncfile.c: fences and sync_file fds (see there) ---- */
+struct drm_fence;
+/* A new fence timeline number (one per CRTC). */
+uint64_t drm_fence_context_alloc(void);
+/* A new unsignalled fence on output i's timeline, or NULL; dev->mutex held. */
+struct drm_fence *drm_fence_create(struct drm_device *dev, unsigned i);
+/* Signals a fence and wakes its waiters (safe with interrupts off). */
+void drm_fence_signal(struct drm_fence *f);
+/* Drops a fence reference (safe with interrupts off). */
+void drm_fence_put(struct drm_fence *f);
+/* A new close-on-exec sync_file fd holding a reference to f; the fd or -errno. */
+int drm_syncfile_install(struct drm_fence *f);
+/* Waits for every fence of the sync_file at fd: 0, or -EINVAL for no sync_file. */
+int drm_syncfile_wait_fd(int fd);
+/* Hands f (its reference) to output i's pending flip, signalled when it completes,
+ * or signals it now when no flip is pending. */
+void drm_flip_add_fence(struct drm_device *dev, unsigned i, struct drm_fence *f);
 
 /* ---- drm_vblank.c ---- */
 /* Sets up the outputs' vblank clocks (timers idle). */

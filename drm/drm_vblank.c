@@ -23,12 +23,19 @@ static void drm_vblank_fire(struct ktimer *t)
 	struct drm_vblank *vbl = container_of(t, struct drm_vblank, timer);
 	struct drm_device *dev = vbl->dev;
 	struct drm_pending_event *e;
+	struct drm_fence *fence;
 	uint64_t flags = spin_lock_irqsave(&dev->event_lock);
 	uint64_t now = clock_monotonic_ns(), when = now - now % vbl->period_ns;
 
 	e = vbl->flip_event;
+	fence = vbl->flip_fence;
 	vbl->flip_pending = false;
 	vbl->flip_event = NULL;
+	vbl->flip_fence = NULL;
+	if (fence) {
+		drm_fence_signal(fence);
+		drm_fence_put(fence);
+	}
 	if (e) {
 		e->ev.vbl.tv_sec = when / NSEC_PER_SEC;
 		e->ev.vbl.tv_usec = when % NSEC_PER_SEC / 1000;
@@ -49,6 +56,7 @@ void drm_vblank_init(struct drm_device *dev)
 		list_init(&dev->vblank[i].timer.link);
 		dev->vblank[i].timer.fn = drm_vblank_fire;
 		dev->vblank[i].period_ns = NSEC_PER_SEC / 60;
+		dev->vblank[i].fence_context = drm_fence_context_alloc();
 	}
 }
 
@@ -84,6 +92,25 @@ void drm_flip_arm(struct drm_device *dev, unsigned i, struct drm_pending_event *
 	vbl->flip_event = e;
 	ktimer_arm(&vbl->timer, now - now % period + period);
 	spin_unlock_irqrestore(&dev->event_lock, flags);
+}
+
+/* Hands f to output i's pending flip (see drm_internal.h); one fence per flip,
+ * an earlier one is signalled at once. Takes dev->event_lock. */
+void drm_flip_add_fence(struct drm_device *dev, unsigned i, struct drm_fence *f)
+{
+	struct drm_vblank *vbl = &dev->vblank[i];
+	uint64_t flags = spin_lock_irqsave(&dev->event_lock);
+	struct drm_fence *done = f;
+
+	if (vbl->flip_pending) {
+		done = vbl->flip_fence;
+		vbl->flip_fence = f;
+	}
+	spin_unlock_irqrestore(&dev->event_lock, flags);
+	if (done) {
+		drm_fence_signal(done);
+		drm_fence_put(done);
+	}
 }
 
 /* The output whose CRTC has id, or -1. */

@@ -1,0 +1,314 @@
+/* drmfence: MODE_ATOMIC's fences on virtio-gpu. OUT_FENCE_PTR gives a sync_file fd
+ * (close-on-exec, "anon_inode:sync_file") signalled when the flip completes, -1 for
+ * TEST_ONLY, EFAULT for a bad pointer; a CRTC with only OUT_FENCE_PTR gets one too.
+ * The sync_file: SYNC_IOC_FILE_INFO (name, status, the fence's obj_name, driver_name,
+ * timestamp; bad flags, pad, pointers), SYNC_IOC_MERGE, poll, read, write, an
+ * unknown ioctl. IN_FENCE_FD: an out-fence is waited for (TEST_ONLY too); stdin, a
+ * closed fd, -2 and the DRM fd are EINVAL. Object ids are printed by name, fds as
+ * facts, the fence name only up to its timeline (context numbers differ). */
+#include <drm.h>
+#include <drm_fourcc.h>
+#include <drm_mode.h>
+#include <fcntl.h>
+#include <linux/sync_file.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "drmtest.h"
+
+static int fd;
+static uint32_t crtc, conn, plane, fbs[2], mode_blob;
+static struct drm_mode_modeinfo mode;
+
+/* An unmapped address the compiler cannot see through. */
+static volatile uintptr_t bad_address = 8;
+
+static void die(const char *what)
+{
+	printf("%s: -1 %s\n", what, errname(errno));
+	exit(1);
+}
+
+static void find_objects(void)
+{
+	uint32_t crtcs[4], conns[4], planes[8];
+	struct drm_mode_card_res r = { .crtc_id_ptr = (uintptr_t)crtcs, .count_crtcs = 4,
+				       .connector_id_ptr = (uintptr_t)conns,
+				       .count_connectors = 4 };
+	struct drm_mode_get_plane_res p = { .plane_id_ptr = (uintptr_t)planes,
+					    .count_planes = 8 };
+	struct drm_mode_modeinfo modes[64];
+	struct drm_mode_get_connector c = { .count_modes = 64, .modes_ptr = (uintptr_t)modes };
+
+	if (drm(fd, DRM_IOCTL_MODE_GETRESOURCES, &r) < 0 || !r.count_crtcs)
+		die("GETRESOURCES");
+	if (drm(fd, DRM_IOCTL_MODE_GETPLANERESOURCES, &p) < 0 || !p.count_planes)
+		die("GETPLANERESOURCES");
+	crtc = crtcs[0];
+	conn = conns[0];
+	plane = planes[0];
+	c.connector_id = conn;
+	if (drm(fd, DRM_IOCTL_MODE_GETCONNECTOR, &c) < 0 || !c.count_modes)
+		die("GETCONNECTOR");
+	mode = modes[0];
+	for (unsigned i = 0; i < c.count_modes && i < 64; i++)
+		if (modes[i].type & DRM_MODE_TYPE_PREFERRED) {
+			mode = modes[i];
+			break;
+		}
+}
+
+static uint32_t make_fb(void)
+{
+	struct drm_mode_create_dumb c = { .width = mode.hdisplay, .height = mode.vdisplay,
+					  .bpp = 32 };
+	struct drm_mode_fb_cmd2 f = { .width = mode.hdisplay, .height = mode.vdisplay,
+				      .pixel_format = DRM_FORMAT_XRGB8888 };
+
+	if (drm(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c) < 0)
+		die("CREATE_DUMB");
+	f.handles[0] = c.handle;
+	f.pitches[0] = c.pitch;
+	if (drm(fd, DRM_IOCTL_MODE_ADDFB2, &f) < 0)
+		die("ADDFB2");
+	return f.fb_id;
+}
+
+static uint32_t prop_id(uint32_t obj, const char *name)
+{
+	uint32_t ids[64];
+	uint64_t values[64];
+	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 64,
+						 .props_ptr = (uintptr_t)ids,
+						 .prop_values_ptr = (uintptr_t)values };
+
+	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0)
+		return 0;
+	for (uint32_t k = 0; k < r.count_props && k < 64; k++) {
+		struct drm_mode_get_property p = { .prop_id = ids[k] };
+
+		if (drm(fd, DRM_IOCTL_MODE_GETPROPERTY, &p) == 0 && !strcmp(p.name, name))
+			return ids[k];
+	}
+	return 0;
+}
+
+/* A MODE_ATOMIC request of up to 16 settings, each on an object by id. */
+struct setting { uint32_t obj; const char *name; uint64_t value; };
+
+static int atomic(uint32_t flags, const struct setting *set, unsigned n)
+{
+	uint32_t objs[16], counts[16], props[16], nobjs = 0;
+	uint64_t values[16];
+	struct drm_mode_atomic a = { .flags = flags, .objs_ptr = (uintptr_t)objs,
+				     .count_props_ptr = (uintptr_t)counts,
+				     .props_ptr = (uintptr_t)props,
+				     .prop_values_ptr = (uintptr_t)values };
+
+	/* settings of one object are consecutive */
+	for (unsigned k = 0; k < n; k++) {
+		if (!nobjs || objs[nobjs - 1] != set[k].obj) {
+			objs[nobjs] = set[k].obj;
+			counts[nobjs++] = 0;
+		}
+		counts[nobjs - 1]++;
+		props[k] = prop_id(set[k].obj, set[k].name);
+		values[k] = set[k].value;
+	}
+	a.count_objs = nobjs;
+	return drm(fd, DRM_IOCTL_MODE_ATOMIC, &a);
+}
+
+/* A flip of the primary plane to fbs[k] with the extra settings of fence. */
+static int flip(uint32_t flags, unsigned k, const char *fence_prop, uint64_t fence_value)
+{
+	struct setting set[3] = { { plane, "FB_ID", fbs[k] } };
+	unsigned n = 1;
+
+	if (fence_prop && !strcmp(fence_prop, "IN_FENCE_FD"))
+		set[n++] = (struct setting){ plane, "IN_FENCE_FD", fence_value };
+	else if (fence_prop)
+		set[n++] = (struct setting){ crtc, "OUT_FENCE_PTR", fence_value };
+	return atomic(flags, set, n);
+}
+
+static void show_poll(const char *what, int f)
+{
+	struct pollfd p = { .fd = f, .events = POLLIN | POLLOUT };
+	int r = poll(&p, 1, 2000);
+
+	if (r < 0)
+		printf("%s: -1 %s\n", what, errname(errno));
+	else
+		printf("%s: %d revents %#x\n", what, r, p.revents);
+}
+
+/* The sync_file's info: its name up to the timeline, status, each fence's. */
+static void show_info(const char *what, int f)
+{
+	struct sync_fence_info fi[4];
+	struct sync_file_info info = { .num_fences = 4, .sync_fence_info = (uintptr_t)fi };
+	char prefix[64], obj[64];
+	size_t len;
+
+	snprintf(prefix, sizeof(prefix), "virtio_gpu-CRTC:%u-crtc-0", crtc);
+	snprintf(obj, sizeof(obj), "CRTC:%u-crtc-0", crtc);
+	len = strlen(prefix);
+	if (drm(f, SYNC_IOC_FILE_INFO, &info) < 0) {
+		printf("%s FILE_INFO: -1 %s\n", what, errname(errno));
+		return;
+	}
+	if (!strncmp(info.name, prefix, len) && info.name[len] >= '0' && info.name[len] <= '9' &&
+	    strchr(info.name + len, '-'))
+		printf("%s: name virtio_gpu-CRTC:<crtc>-crtc-0<context>-<seqno>", what);
+	else
+		printf("%s: name %s", what, info.name);
+	printf(" status %d flags %u num_fences %u\n", info.status, info.flags, info.num_fences);
+	for (unsigned k = 0; k < info.num_fences && k < 4; k++)
+		printf("%s fence %u: obj_name %s driver_name %s status %d flags %u timestamp %s\n",
+		       what, k, strcmp(fi[k].obj_name, obj) ? fi[k].obj_name : "CRTC:<crtc>-crtc-0",
+		       fi[k].driver_name, fi[k].status, fi[k].flags,
+		       fi[k].timestamp_ns ? "set" : "0");
+}
+
+static void show_fd(const char *what, int f)
+{
+	char path[64], link[64] = "";
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", f);
+	if (readlink(path, link, sizeof(link) - 1) < 0)
+		strcpy(link, errname(errno));
+	printf("%s: fd %s cloexec %d access %d link %s\n", what, f >= 0 ? "valid" : "-1",
+	       fcntl(f, F_GETFD), fcntl(f, F_GETFL) & O_ACCMODE, link);
+}
+
+/* The sync_file ioctls and file operations with bad input. */
+static void syncfile_bad(int f)
+{
+	struct sync_file_info info = { .flags = 1 };
+	struct sync_merge_data m = { .name = "merged", .fd2 = f };
+	struct sync_fence_info fi[1];
+	char c;
+
+	show("FILE_INFO flags 1", drm(f, SYNC_IOC_FILE_INFO, &info));
+	info = (struct sync_file_info){ .pad = 1 };
+	show("FILE_INFO pad 1", drm(f, SYNC_IOC_FILE_INFO, &info));
+	info = (struct sync_file_info){ .num_fences = 1, .sync_fence_info = bad_address };
+	show("FILE_INFO bad fence pointer", drm(f, SYNC_IOC_FILE_INFO, &info));
+	info = (struct sync_file_info){ .num_fences = 0, .sync_fence_info = bad_address };
+	show("FILE_INFO bad fence pointer, no fences asked", drm(f, SYNC_IOC_FILE_INFO, &info));
+	printf("  status %d num_fences %u\n", info.status, info.num_fences);
+	show("FILE_INFO bad info pointer", ioctl(f, SYNC_IOC_FILE_INFO, (void *)bad_address));
+	info = (struct sync_file_info){ .num_fences = 1, .sync_fence_info = (uintptr_t)fi };
+	show("FILE_INFO one fence", drm(f, SYNC_IOC_FILE_INFO, &info));
+	show("read", read(f, &c, 1));
+	show("write", write(f, &c, 1));
+	show("unknown ioctl", ioctl(f, _IO(SYNC_IOC_MAGIC, 9), 0));
+	show("MERGE bad pointer", ioctl(f, SYNC_IOC_MERGE, (void *)bad_address));
+	m.flags = 1;
+	show("MERGE flags 1", drm(f, SYNC_IOC_MERGE, &m));
+	m.flags = 0;
+	m.pad = 1;
+	show("MERGE pad 1", drm(f, SYNC_IOC_MERGE, &m));
+	m.pad = 0;
+	m.fd2 = 999;
+	show("MERGE closed fd2", drm(f, SYNC_IOC_MERGE, &m));
+	m.fd2 = fd;
+	show("MERGE DRM fd2", drm(f, SYNC_IOC_MERGE, &m));
+	m.fd2 = 0;
+	show("MERGE stdin fd2", drm(f, SYNC_IOC_MERGE, &m));
+}
+
+static void out_fences(void)
+{
+	int32_t fence = 1234, fence2 = 1234;
+	struct sync_merge_data m = { .name = "merged" };
+	struct drm_event_vblank ev;
+	struct setting set[] = {
+		{ conn, "CRTC_ID", crtc }, { crtc, "MODE_ID", mode_blob }, { crtc, "ACTIVE", 1 },
+		{ crtc, "OUT_FENCE_PTR", (uintptr_t)&fence },
+		{ plane, "FB_ID", fbs[0] }, { plane, "CRTC_ID", crtc },
+		{ plane, "SRC_X", 0 }, { plane, "SRC_Y", 0 },
+		{ plane, "SRC_W", (uint64_t)mode.hdisplay << 16 },
+		{ plane, "SRC_H", (uint64_t)mode.vdisplay << 16 },
+		{ plane, "CRTC_X", 0 }, { plane, "CRTC_Y", 0 },
+		{ plane, "CRTC_W", mode.hdisplay }, { plane, "CRTC_H", mode.vdisplay },
+	};
+
+	show("TEST_ONLY modeset with OUT_FENCE_PTR",
+	     atomic(DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET, set, 14));
+	printf("  fence %d\n", fence);
+	show("modeset with OUT_FENCE_PTR", atomic(DRM_MODE_ATOMIC_ALLOW_MODESET, set, 14));
+	show_fd("modeset fence", fence);
+	show_poll("modeset fence poll", fence);
+	show_info("modeset fence", fence);
+	syncfile_bad(fence);
+
+	show("OUT_FENCE_PTR bad pointer", flip(0, 1, "OUT_FENCE_PTR", bad_address));
+	show("OUT_FENCE_PTR bad pointer, TEST_ONLY",
+	     flip(DRM_MODE_ATOMIC_TEST_ONLY, 1, "OUT_FENCE_PTR", bad_address));
+	fence2 = 1234;
+	show("TEST_ONLY flip with OUT_FENCE_PTR",
+	     flip(DRM_MODE_ATOMIC_TEST_ONLY, 1, "OUT_FENCE_PTR", (uintptr_t)&fence2));
+	printf("  fence %d\n", fence2);
+
+	show("nonblocking flip with OUT_FENCE_PTR and event",
+	     flip(DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT, 1, "OUT_FENCE_PTR",
+		  (uintptr_t)&fence2));
+	show_poll("flip fence poll", fence2);
+	show_info("flip fence", fence2);
+	show("flip event read", read(fd, &ev, sizeof(ev)));
+	printf("  type %u crtc %s\n", ev.base.type, ev.crtc_id == crtc ? "<crtc>" : "other");
+
+	m.fd2 = fence2;
+	show("MERGE", drm(fence, SYNC_IOC_MERGE, &m));
+	show_fd("merged", m.fence);
+	show_info("merged", m.fence);
+	show_poll("merged poll", m.fence);
+	close(m.fence);
+
+	show("IN_FENCE_FD an out-fence, TEST_ONLY",
+	     flip(DRM_MODE_ATOMIC_TEST_ONLY, 0, "IN_FENCE_FD", fence2));
+	show("IN_FENCE_FD an out-fence", flip(0, 0, "IN_FENCE_FD", fence2));
+	show("IN_FENCE_FD -1", flip(0, 1, "IN_FENCE_FD", (uint64_t)-1));
+	show("IN_FENCE_FD stdin", flip(0, 0, "IN_FENCE_FD", 0));
+	show("IN_FENCE_FD closed fd", flip(0, 0, "IN_FENCE_FD", 999));
+	show("IN_FENCE_FD -2", flip(0, 0, "IN_FENCE_FD", (uint64_t)-2));
+	show("IN_FENCE_FD DRM fd", flip(0, 0, "IN_FENCE_FD", fd));
+	close(fence);
+	close(fence2);
+
+	set[0] = (struct setting){ crtc, "OUT_FENCE_PTR", (uintptr_t)&fence };
+	fence = 1234;
+	show("CRTC with only OUT_FENCE_PTR", atomic(0, set, 1));
+	show_poll("its fence poll", fence);
+	show_info("its fence", fence);
+	close(fence);
+}
+
+int main(void)
+{
+	struct drm_set_client_cap up = { DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1 };
+	struct drm_set_client_cap at = { DRM_CLIENT_CAP_ATOMIC, 1 };
+	struct drm_mode_create_blob b;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		die("open");
+	if (drm(fd, DRM_IOCTL_SET_CLIENT_CAP, &up) < 0 || drm(fd, DRM_IOCTL_SET_CLIENT_CAP, &at) < 0)
+		die("SET_CLIENT_CAP");
+	find_objects();
+	fbs[0] = make_fb();
+	fbs[1] = make_fb();
+	b = (struct drm_mode_create_blob){ .data = (uintptr_t)&mode, .length = sizeof(mode) };
+	if (drm(fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &b) < 0)
+		die("CREATEPROPBLOB");
+	mode_blob = b.blob_id;
+	out_fences();
+	return 0;
+}
