@@ -88,8 +88,9 @@ struct drm_output {
 	struct drm_mode_modeinfo modes[DRM_MAX_MODES];	/* modes[0] is the preferred one */
 	unsigned nr_modes;
 	/* state */
-	struct drm_framebuffer *fb;	/* holds a reference; NULL when off */
-	struct drm_mode_modeinfo mode;
+	bool enabled;			/* the CRTC is on: mode is set, fb may be NULL */
+	struct drm_framebuffer *fb;	/* holds a reference; NULL: primary plane off */
+	struct drm_mode_modeinfo mode;	/* valid while enabled */
 	uint32_t x, y;
 	struct drm_cursor cursor;
 };

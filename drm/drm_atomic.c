@@ -14,9 +14,8 @@
  * Legacy SETCRTC comes through here too (drm_atomic_set_config_locked), as Linux's
  * drm_atomic_helper_set_config.
  *
- * Lumen shows an output iff its CRTC is enabled and its primary plane has a
- * framebuffer: states with one but not the other are refused (-EINVAL), where Linux
- * would accept an enabled CRTC with its primary plane off.
+ * A CRTC may be on with its primary plane off (out->enabled without out->fb), as
+ * Linux allows: the device shows nothing there, events and fences still come.
  *
  * User memory is read and written outside dev->mutex (it may be a mapped DRM
  * buffer): OUT_FENCE_PTR's -1 is written while the request is read, the fence fd
@@ -82,9 +81,10 @@ static void drm_atomic_state_init(struct drm_device *dev, struct drm_atomic_stat
 		o->primary.crtc_y = op->crtc_y;
 		o->primary.crtc_w = op->crtc_w;
 		o->primary.crtc_h = op->crtc_h;
-		if (!out->fb)
+		if (!out->enabled)
 			continue;
-		o->conn_crtc = o->primary.crtc = out->crtc_id;
+		o->conn_crtc = out->crtc_id;
+		o->primary.crtc = out->fb ? out->crtc_id : 0;
 		o->active = !op->dpms_off;
 		o->mode_blob = op->mode;
 		o->primary.fb = out->fb;
@@ -306,7 +306,7 @@ static int drm_atomic_check_output(struct drm_device *dev, const struct drm_atom
 	if (!mode != !o->conn_crtc)
 		return -EINVAL;
 	if (!p->fb)
-		return mode ? -EINVAL : 0;	/* see the top of the file */
+		return 0;		/* an enabled CRTC may have its primary plane off */
 	if (!mode)
 		return -EINVAL;
 	if ((uint64_t)p->crtc_w << 16 != p->src[2] || (uint64_t)p->crtc_h << 16 != p->src[3])
@@ -430,7 +430,7 @@ int drm_atomic_set_config_locked(struct drm_device *dev, unsigned i, struct drm_
 	o->conn_crtc = o->primary.crtc = mode ? dev->outputs[i].crtc_id : 0;
 	o->primary.fb = mode ? fb : NULL;
 	o->mode_blob = NULL;
-	if (mode && cur && dev->outputs[i].fb && !memcmp(cur->data, mode, sizeof(*mode))) {
+	if (mode && cur && dev->outputs[i].enabled && !memcmp(cur->data, mode, sizeof(*mode))) {
 		o->mode_blob = cur;
 	} else if (mode) {
 		if (!(blob = drm_blob_create_locked(dev, NULL, mode, sizeof(*mode))))
@@ -465,7 +465,7 @@ static int drm_atomic_set_dpms_locked(struct drm_device *dev, unsigned i, uint64
 	bool off = value != DRM_MODE_DPMS_ON;
 	int err;
 
-	if (!out->fb || off == op->dpms_off)
+	if (!out->enabled || off == op->dpms_off)
 		return 0;
 	err = dev->driver->funcs->output_set(dev, i, off ? NULL : out->fb,
 					     off ? NULL : &out->mode, out->x, out->y);
@@ -677,7 +677,7 @@ static int drm_atomic_reserve_events(struct drm_file *f, const struct drm_mode_a
 			return -ENOMEM;
 	}
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
-		bool was_on = dev->outputs[i].fb && !dev->oprops[i].dpms_off;
+		bool was_on = dev->outputs[i].enabled && !dev->oprops[i].dpms_off;
 
 		if (ev[i] && !was_on && !(s->o[i].active && s->o[i].mode_blob))
 			return -EINVAL;
@@ -720,7 +720,7 @@ static int drm_atomic_check_commit(struct drm_file *f, const struct drm_mode_ato
 	}
 	drm_atomic_commit(dev, s);
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
-		if (ev[i] || ((s->o[i].touched || s->o[i].cursor_touched) && dev->outputs[i].fb &&
+		if (ev[i] || ((s->o[i].touched || s->o[i].cursor_touched) && dev->outputs[i].enabled &&
 			      !dev->oprops[i].dpms_off))
 			drm_flip_arm(dev, i, ev[i]);
 		if (!fences[i])

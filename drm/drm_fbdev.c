@@ -95,7 +95,7 @@ void drm_fbdev_restore_locked(struct drm_device *dev)
 				memcmp(&out->mode, &fbdev->mode, sizeof(out->mode)) ||
 				dev->oprops[i].dpms_off))
 			err = drm_output_set_locked(dev, i, fbdev->fb, &fbdev->mode, 0, 0);
-		else if (!console && out->fb)
+		else if (!console && out->enabled)
 			err = drm_output_set_locked(dev, i, NULL, NULL, 0, 0);
 		if (err)
 			pr_warn("[drm] cannot restore the console on CRTC %u (%d)", out->crtc_id,

@@ -188,8 +188,10 @@ int drm_ioctl_map_dumb(struct drm_file *f, void *data);
 int drm_ioctl_destroy_dumb(struct drm_file *f, void *data);
 
 /* ---- drm_mode.c ---- */
-/* Shows fb (NULL: off) on output i through the driver and moves the output's fb
- * reference; 0 or the driver's error (the old state stays then). */
+/* Shows fb on output i with mode through the driver and moves the output's fb
+ * reference; mode NULL turns the CRTC off, fb NULL with a mode leaves it on with
+ * nothing shown (primary plane off). 0 or the driver's error (the old state stays
+ * then). */
 int drm_output_set_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
 			  const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y);
 /* Linux's checks of a mode from user space: 0, -EINVAL or -ERANGE. */

@@ -108,7 +108,7 @@ int drm_ioctl_getconnector(struct drm_file *f, void *data)
 	nr_modes = connected ? out->nr_modes : 0;
 	c->mm_width = out->mm_width;
 	c->mm_height = out->mm_height;
-	c->encoder_id = out->fb ? out->encoder_id : 0;
+	c->encoder_id = out->enabled ? out->encoder_id : 0;
 	if (!err && nr_modes && c->count_modes >= nr_modes) {
 		modes = kmalloc(nr_modes * sizeof(*modes));
 		if (modes)
@@ -139,7 +139,7 @@ int drm_ioctl_getencoder(struct drm_file *f, void *data)
 	if (i < 0)
 		return -ENOENT;
 	drm_mutex_lock(&dev->mutex);
-	e->crtc_id = dev->outputs[i].fb ? dev->outputs[i].crtc_id : 0;
+	e->crtc_id = dev->outputs[i].enabled ? dev->outputs[i].crtc_id : 0;
 	drm_mutex_unlock(&dev->mutex);
 	e->encoder_type = dev->driver->encoder_type;
 	e->possible_crtcs = 1u << i;
@@ -186,8 +186,8 @@ int drm_ioctl_getcrtc(struct drm_file *f, void *data)
 	c->fb_id = out->fb ? out->fb->id : 0;
 	c->x = out->fb ? out->x : 0;
 	c->y = out->fb ? out->y : 0;
-	c->mode_valid = out->fb != NULL;
-	if (out->fb) {
+	c->mode_valid = out->enabled;
+	if (out->enabled) {
 		c->mode = out->mode;
 		if (!f->aspect_ratio)
 			c->mode.flags &= ~DRM_MODE_FLAG_PIC_AR_MASK;
@@ -260,7 +260,7 @@ int drm_output_set_locked(struct drm_device *dev, unsigned i, struct drm_framebu
 			  const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y)
 {
 	struct drm_output *out = &dev->outputs[i];
-	int err = dev->driver->funcs->output_set(dev, i, fb, mode, x, y);
+	int err = dev->driver->funcs->output_set(dev, i, fb, fb ? mode : NULL, x, y);
 
 	if (err)
 		return err;
@@ -269,6 +269,7 @@ int drm_output_set_locked(struct drm_device *dev, unsigned i, struct drm_framebu
 	if (out->fb)
 		drm_fb_put_locked(out->fb);
 	out->fb = fb;
+	out->enabled = mode != NULL;
 	if (mode)
 		out->mode = *mode;
 	out->x = x;

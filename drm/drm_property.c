@@ -186,10 +186,10 @@ void drm_props_output_set_locked(struct drm_device *dev, unsigned i)
 	op->crtc_w = out->mode.hdisplay;
 	op->crtc_h = out->mode.vdisplay;
 	}
-	if (op->mode && out->fb && !memcmp(op->mode->data, &out->mode, sizeof(out->mode)))
+	if (op->mode && out->enabled && !memcmp(op->mode->data, &out->mode, sizeof(out->mode)))
 		return;
 	drm_blob_put_locked(op->mode);
-	op->mode = out->fb ? drm_blob_create_locked(dev, NULL, &out->mode, sizeof(out->mode))
+	op->mode = out->enabled ? drm_blob_create_locked(dev, NULL, &out->mode, sizeof(out->mode))
 			   : NULL;
 }
 
@@ -275,9 +275,9 @@ static uint64_t drm_connector_prop(struct drm_device *dev, unsigned i, int prop)
 
 	switch (prop) {
 	case DRM_PROP_DPMS:
-		return out->fb && !dev->oprops[i].dpms_off ? DRM_MODE_DPMS_ON : DRM_MODE_DPMS_OFF;
+		return out->enabled && !dev->oprops[i].dpms_off ? DRM_MODE_DPMS_ON : DRM_MODE_DPMS_OFF;
 	case DRM_PROP_CRTC_ID:
-		return out->fb ? out->crtc_id : 0;
+		return out->enabled ? out->crtc_id : 0;
 	case DRM_PROP_EDID:
 		return dev->oprops[i].edid ? dev->oprops[i].edid->id : 0;
 	}
@@ -290,9 +290,9 @@ static uint64_t drm_crtc_prop(struct drm_device *dev, unsigned i, int prop)
 
 	switch (prop) {
 	case DRM_PROP_ACTIVE:
-		return out->fb && !dev->oprops[i].dpms_off;
+		return out->enabled && !dev->oprops[i].dpms_off;
 	case DRM_PROP_MODE_ID:
-		return out->fb && dev->oprops[i].mode ? dev->oprops[i].mode->id : 0;
+		return out->enabled && dev->oprops[i].mode ? dev->oprops[i].mode->id : 0;
 	case DRM_PROP_VRR_ENABLED:
 		return dev->oprops[i].vrr;
 	}

@@ -120,7 +120,7 @@ static size_t drm_show_dpms(void *ctx, char *buf, size_t size)
 	bool on;
 
 	drm_mutex_lock(&c->drm->mutex);
-	on = c->drm->outputs[c->i].fb && !c->drm->oprops[c->i].dpms_off;
+	on = c->drm->outputs[c->i].enabled && !c->drm->oprops[c->i].dpms_off;
 	drm_mutex_unlock(&c->drm->mutex);
 	return ksnprintf(buf, size, "%s\n", on ? "On" : "Off");
 }

@@ -4,8 +4,11 @@
  * The sync_file: SYNC_IOC_FILE_INFO (name, status, the fence's obj_name, driver_name,
  * timestamp; bad flags, pad, pointers), SYNC_IOC_MERGE, poll, read, write, an
  * unknown ioctl. IN_FENCE_FD: an out-fence is waited for (TEST_ONLY too); stdin, a
- * closed fd, -2 and the DRM fd are EINVAL. Object ids are printed by name, fds as
- * facts, the fence name only up to its timeline (context numbers differ). */
+ * closed fd, -2 and the DRM fd are EINVAL. Then a CRTC on with its primary plane
+ * off (TEST_ONLY and committed, with an event and a fence): GETCRTC, the properties,
+ * PAGE_FLIP (EBUSY), SETCRTC keeping the current fb (EINVAL), and the plane back on.
+ * Object ids are printed by name, fds as facts, the fence name only up to its
+ * timeline (context numbers differ). */
 #include <drm.h>
 #include <drm_fourcc.h>
 #include <drm_mode.h>
@@ -290,6 +293,73 @@ static void out_fences(void)
 	close(fence);
 }
 
+static uint64_t prop_value(uint32_t obj, const char *name)
+{
+	uint32_t ids[64], id = prop_id(obj, name);
+	uint64_t values[64];
+	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 64,
+						 .props_ptr = (uintptr_t)ids,
+						 .prop_values_ptr = (uintptr_t)values };
+
+	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0)
+		return ~0ull;
+	for (uint32_t k = 0; k < r.count_props && k < 64; k++)
+		if (ids[k] == id)
+			return values[k];
+	return ~0ull;
+}
+
+static void show_crtc(const char *what)
+{
+	struct drm_mode_crtc c = { .crtc_id = crtc };
+	uint64_t mode_id = prop_value(crtc, "MODE_ID");
+
+	show(what, drm(fd, DRM_IOCTL_MODE_GETCRTC, &c));
+	printf("  fb %s mode_valid %u mode %s\n", !c.fb_id ? "0" : c.fb_id == fbs[0] ||
+	       c.fb_id == fbs[1] ? "ours" : "other", c.mode_valid,
+	       c.mode_valid && c.mode.hdisplay == mode.hdisplay &&
+	       c.mode.vdisplay == mode.vdisplay ? "ours" : "none");
+	printf("  ACTIVE %llu MODE_ID %s connector CRTC_ID %s DPMS %llu plane FB_ID %s"
+	       " plane CRTC_ID %s\n", (unsigned long long)prop_value(crtc, "ACTIVE"),
+	       mode_id == mode_blob ? "ours" : mode_id ? "other" : "0",
+	       prop_value(conn, "CRTC_ID") == crtc ? "<crtc>" : "0",
+	       (unsigned long long)prop_value(conn, "DPMS"),
+	       prop_value(plane, "FB_ID") ? "set" : "0",
+	       prop_value(plane, "CRTC_ID") == crtc ? "<crtc>" : "0");
+}
+
+static void no_primary(void)
+{
+	int32_t fence = 1234;
+	struct drm_event_vblank ev;
+	struct drm_mode_crtc_page_flip pf = { .crtc_id = crtc, .fb_id = fbs[0] };
+	struct drm_mode_crtc sc = { .crtc_id = crtc, .fb_id = (uint32_t)-1,
+				    .set_connectors_ptr = (uintptr_t)&conn,
+				    .count_connectors = 1, .mode_valid = 1, .mode = mode };
+	struct setting off[] = {
+		{ crtc, "OUT_FENCE_PTR", (uintptr_t)&fence },
+		{ plane, "FB_ID", 0 }, { plane, "CRTC_ID", 0 },
+	};
+	struct setting on[] = {
+		{ plane, "FB_ID", fbs[1] }, { plane, "CRTC_ID", crtc },
+	};
+
+	show("TEST_ONLY CRTC on, primary plane off",
+	     atomic(DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET, off + 1, 2));
+	show("CRTC on, primary plane off, event and fence",
+	     atomic(DRM_MODE_ATOMIC_ALLOW_MODESET | DRM_MODE_PAGE_FLIP_EVENT, off, 3));
+	show("its event read", read(fd, &ev, sizeof(ev)));
+	printf("  type %u crtc %s\n", ev.base.type, ev.crtc_id == crtc ? "<crtc>" : "other");
+	show_poll("its fence poll", fence);
+	close(fence);
+	show_crtc("GETCRTC without primary");
+	show("PAGE_FLIP without primary", drm(fd, DRM_IOCTL_MODE_PAGE_FLIP, &pf));
+	show("SETCRTC fb -1 without primary", drm(fd, DRM_IOCTL_MODE_SETCRTC, &sc));
+	show("primary plane back on", atomic(0, on, 2));
+	show_crtc("GETCRTC with primary");
+	show("PAGE_FLIP with primary", drm(fd, DRM_IOCTL_MODE_PAGE_FLIP, &pf));
+}
+
 int main(void)
 {
 	struct drm_set_client_cap up = { DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1 };
@@ -310,5 +380,6 @@ int main(void)
 		die("CREATEPROPBLOB");
 	mode_blob = b.blob_id;
 	out_fences();
+	no_primary();
 	return 0;
 }
