@@ -95,7 +95,20 @@ struct drm_output {
 	struct drm_cursor cursor;
 };
 
-/* What a driver does for the core. Called with dev->modeset held, sleeping allowed. */
+struct drm_file;
+
+/* A driver-specific ioctl, number DRM_COMMAND_BASE + its index in the driver's
+ * table: its uapi command (the argument's size and direction) and its handler. The
+ * core copies the argument in and out as for its own ioctls, allows it on render
+ * nodes (as every virtio_gpu ioctl in Linux) and calls func with dev->mutex held (the
+ * GEM lock: drm_gem_lookup_locked may be used); func returns 0 or -errno. */
+struct drm_driver_ioctl {
+	unsigned cmd;
+	int (*func)(struct drm_device *dev, struct drm_file *f, void *data);
+};
+
+/* What a driver does for the core. Called with dev->modeset held, sleeping allowed
+ * (the ioctls: see struct drm_driver_ioctl). */
 struct drm_driver_funcs {
 	/* Gives a new buffer object (pages allocated) its device resource; 0 or -errno. */
 	int (*gem_create)(struct drm_device *dev, struct drm_gem_object *obj);
@@ -114,7 +127,15 @@ struct drm_driver_funcs {
 	 * it. 0 or -EIO. */
 	int (*cursor_set)(struct drm_device *dev, unsigned i, const struct drm_cursor *cursor,
 			  bool new_image);
+	/* Optional: the driver's ioctls (DRM_IOCTL_VIRTGPU_* ...), nr_ioctls of them;
+	 * entries without func answer -EINVAL as unknown numbers do. */
+	const struct drm_driver_ioctl *ioctls;
+	unsigned nr_ioctls;
 };
+
+/* The object behind a handle of a file, not counted; NULL when there is none.
+ * dev->mutex held (a driver ioctl runs with it). */
+struct drm_gem_object *drm_gem_lookup_locked(struct drm_file *fpriv, uint32_t handle);
 
 /* The identity VERSION reports, the limits of framebuffers, the pixel formats of
  * the primary planes (and of framebuffers, when more), the connector and encoder types, the depth GET_CAP

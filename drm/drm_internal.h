@@ -167,8 +167,6 @@ static inline struct drm_file *drm_file_of(struct file *file)
 /* ---- drm_gem.c ---- */
 void drm_gem_get_locked(struct drm_gem_object *obj);
 void drm_gem_put_locked(struct drm_gem_object *obj);
-/* The object behind a handle of fpriv, not counted; NULL when there is none. */
-struct drm_gem_object *drm_gem_lookup_locked(struct drm_file *fpriv, uint32_t handle);
 /* Gives obj the lowest free handle of fpriv (taking a reference); the handle or
  * -ENOMEM/-ENOSPC. */
 long drm_gem_handle_create_locked(struct drm_file *fpriv, struct drm_gem_object *obj);

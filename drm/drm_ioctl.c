@@ -251,37 +251,68 @@ static int drm_ioctl_permit(unsigned flags, struct drm_file *f)
 	return 0;
 }
 
+/* The driver's ioctl numbered nr (DRM_COMMAND_BASE and up), or NULL. */
+static const struct drm_driver_ioctl *drm_driver_ioctl(struct drm_device *dev, unsigned nr)
+{
+	const struct drm_driver_funcs *funcs = dev->driver->funcs;
+
+	if (nr < DRM_COMMAND_BASE || nr >= DRM_COMMAND_END)
+		return NULL;
+	nr -= DRM_COMMAND_BASE;
+	if (nr >= funcs->nr_ioctls || !funcs->ioctls[nr].func)
+		return NULL;
+	return &funcs->ioctls[nr];
+}
+
+/* Calls the core's handler d or the driver's dd on the copied-in argument. */
+static int drm_ioctl_call(struct drm_file *f, const struct drm_ioctl_desc *d,
+			  const struct drm_driver_ioctl *dd, void *kdata)
+{
+	int ret;
+
+	if (d) {
+		ret = drm_ioctl_permit(d->flags, f);
+		return ret ? ret : d->func(f, kdata);
+	}
+	drm_mutex_lock(&f->dev->mutex);
+	ret = dd->func(f->dev, f, kdata);
+	drm_mutex_unlock(&f->dev->mutex);
+	return ret;
+}
+
 /*
- * The DRM fd's ioctl: only the number selects the ioctl (as in Linux); the argument
- * is copied in for the caller's size, zero-extended to the kernel's, and copied back
- * out even when the handler fails. Numbers without a handler give -EINVAL.
+ * The DRM fd's ioctl: only the number selects the ioctl (as in Linux), the core's
+ * below DRM_COMMAND_BASE, the driver's from there; the argument is copied in for the
+ * caller's size, zero-extended to the kernel's, and copied back out even when the
+ * handler fails. Numbers without a handler give -EINVAL.
  */
 long drm_ioctl(struct file *file, unsigned cmd, unsigned long arg)
 {
 	struct drm_file *f = drm_file_of(file);
-	unsigned nr = _IOC_NR(cmd), in_size, out_size, ksize;
-	const struct drm_ioctl_desc *d;
+	unsigned nr = _IOC_NR(cmd), in_size, out_size, ksize, dcmd;
+	const struct drm_ioctl_desc *d = NULL;
+	const struct drm_driver_ioctl *dd = NULL;
 	uint8_t stack_data[128], *kdata = stack_data;
 	int ret;
 
-	if (nr >= ARRAY_SIZE(drm_ioctls) || !drm_ioctls[nr].func)
+	if (nr < ARRAY_SIZE(drm_ioctls) && drm_ioctls[nr].func)
+		d = &drm_ioctls[nr];
+	else if (!(dd = drm_driver_ioctl(f->dev, nr)))
 		return -EINVAL;
-	d = &drm_ioctls[nr];
+	dcmd = d ? d->cmd : dd->cmd;
 	in_size = out_size = _IOC_SIZE(cmd);
-	if (!(cmd & d->cmd & (_IOC_WRITE << _IOC_DIRSHIFT)))
+	if (!(cmd & dcmd & (_IOC_WRITE << _IOC_DIRSHIFT)))
 		in_size = 0;
-	if (!(cmd & d->cmd & (_IOC_READ << _IOC_DIRSHIFT)))
+	if (!(cmd & dcmd & (_IOC_READ << _IOC_DIRSHIFT)))
 		out_size = 0;
-	ksize = MAX(MAX(in_size, out_size), _IOC_SIZE(d->cmd));
+	ksize = MAX(MAX(in_size, out_size), _IOC_SIZE(dcmd));
 	if (ksize > sizeof(stack_data) && !(kdata = kmalloc(ksize)))
 		return -ENOMEM;
 	ret = -EFAULT;
 	if (copy_from_user(kdata, (const void __user *)arg, in_size))
 		goto out;
 	memset(kdata + in_size, 0, ksize - in_size);
-	ret = drm_ioctl_permit(d->flags, f);
-	if (!ret)
-		ret = d->func(f, kdata);
+	ret = drm_ioctl_call(f, d, dd, kdata);
 	if (copy_to_user((void __user *)arg, kdata, out_size))
 		ret = -EFAULT;
 out:

@@ -13,6 +13,7 @@
 #include "lib/log.h"
 #include "mm/mm.h"
 #include <linux/virtio_gpu.h>
+#include <libdrm/virtgpu_drm.h>
 
 #define VIRTGPU_QUEUE_SIZE 64
 /* Linux's virtio_gpu: XRES_MIN/YRES_MIN 32, XRES_MAX/YRES_MAX 8192, and 1024x768
@@ -256,12 +257,124 @@ static int virtgpu_cursor_set(struct drm_device *drm, unsigned i, const struct d
 	return ret < 0 ? ret : 0;
 }
 
+/* VIRTGPU_MAP: the fake offset to mmap a buffer at on the DRM fd. */
+static int virtgpu_ioctl_map(struct drm_device *drm, struct drm_file *f, void *data)
+{
+	struct drm_virtgpu_map *args = data;
+	struct drm_gem_object *obj = drm_gem_lookup_locked(f, args->handle);
+
+	(void)drm;
+	if (!obj)
+		return -ENOENT;
+	args->offset = obj->mmap_offset;
+	return 0;
+}
+
+/* The ioctls of 3D (virgl) contexts: EXECBUFFER, TRANSFER_FROM_HOST, and GET_CAPS
+ * (no capability sets without virgl). This device is 2D only: -ENOSYS, as Linux
+ * answers before looking at the arguments, so Mesa renders in software. */
+static int virtgpu_ioctl_no_3d(struct drm_device *drm, struct drm_file *f, void *data)
+{
+	(void)drm;
+	(void)f;
+	(void)data;
+	return -ENOSYS;
+}
+
+/* VIRTGPU_GETPARAM: the device's parameters (no 3D; the capset query fix is there),
+ * written as an int at the user's value pointer. */
+static int virtgpu_ioctl_getparam(struct drm_device *drm, struct drm_file *f, void *data)
+{
+	struct drm_virtgpu_getparam *args = data;
+	int value;
+
+	(void)drm;
+	(void)f;
+	switch (args->param) {
+	case VIRTGPU_PARAM_3D_FEATURES:
+		value = 0;
+		break;
+	case VIRTGPU_PARAM_CAPSET_QUERY_FIX:
+		value = 1;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (copy_to_user((void __user *)(uintptr_t)args->value, &value, sizeof(value)))
+		return -EFAULT;
+	return 0;
+}
+
+/* VIRTGPU_RESOURCE_INFO: a buffer's size and its virtio resource id. */
+static int virtgpu_ioctl_resource_info(struct drm_device *drm, struct drm_file *f,
+				       void *data)
+{
+	struct drm_virtgpu_resource_info *args = data;
+	struct drm_gem_object *obj = drm_gem_lookup_locked(f, args->bo_handle);
+
+	(void)drm;
+	if (!obj)
+		return -ENOENT;
+	args->size = (uint32_t)obj->size;
+	args->res_handle = obj->hw_id;
+	return 0;
+}
+
+/* VIRTGPU_TRANSFER_TO_HOST on a 2D device: copies the box of the buffer's backing,
+ * from byte offset on, to its resource. Linux queues the command without waiting for
+ * its answer, so a box the host rejects still gives 0. */
+static int virtgpu_ioctl_transfer_to_host(struct drm_device *drm, struct drm_file *f,
+					  void *data)
+{
+	struct drm_virtgpu_3d_transfer_to_host *args = data;
+	struct drm_gem_object *obj = drm_gem_lookup_locked(f, args->bo_handle);
+	struct virtio_gpu_transfer_to_host_2d xfer = {
+		.hdr.type = VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
+		.r = { args->box.x, args->box.y, args->box.w, args->box.h },
+		.offset = args->offset,
+	};
+
+	if (!obj)
+		return -ENOENT;
+	xfer.resource_id = obj->hw_id;
+	virtgpu_cmd_nodata(drm_driver_data(drm), &xfer, sizeof(xfer));
+	return 0;
+}
+
+/* VIRTGPU_WAIT: waits until the buffer is idle. Every command this driver sends is
+ * finished when the call that sent it returns, so a buffer is always idle. */
+static int virtgpu_ioctl_wait(struct drm_device *drm, struct drm_file *f, void *data)
+{
+	struct drm_virtgpu_3d_wait *args = data;
+
+	(void)drm;
+	return drm_gem_lookup_locked(f, args->handle) ? 0 : -ENOENT;
+}
+
+/* Linux's virtio_gpu ioctls, indexed by number - DRM_COMMAND_BASE. RESOURCE_CREATE
+ * (a resource of a user-given virtio format) is not there yet: -EINVAL. */
+static const struct drm_driver_ioctl virtgpu_ioctls[] = {
+	[DRM_VIRTGPU_MAP] = { DRM_IOCTL_VIRTGPU_MAP, virtgpu_ioctl_map },
+	[DRM_VIRTGPU_EXECBUFFER] = { DRM_IOCTL_VIRTGPU_EXECBUFFER, virtgpu_ioctl_no_3d },
+	[DRM_VIRTGPU_GETPARAM] = { DRM_IOCTL_VIRTGPU_GETPARAM, virtgpu_ioctl_getparam },
+	[DRM_VIRTGPU_RESOURCE_INFO] = { DRM_IOCTL_VIRTGPU_RESOURCE_INFO,
+					virtgpu_ioctl_resource_info },
+	[DRM_VIRTGPU_TRANSFER_FROM_HOST] = { DRM_IOCTL_VIRTGPU_TRANSFER_FROM_HOST,
+					     virtgpu_ioctl_no_3d },
+	[DRM_VIRTGPU_TRANSFER_TO_HOST] = { DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST,
+					   virtgpu_ioctl_transfer_to_host },
+	[DRM_VIRTGPU_WAIT] = { DRM_IOCTL_VIRTGPU_WAIT, virtgpu_ioctl_wait },
+	[DRM_VIRTGPU_GET_CAPS] = { DRM_IOCTL_VIRTGPU_GET_CAPS, virtgpu_ioctl_no_3d },
+};
+
 static const struct drm_driver_funcs virtgpu_funcs = {
 	.gem_create = virtgpu_gem_create,
 	.gem_free = virtgpu_gem_free,
 	.output_set = virtgpu_output_set,
 	.fb_dirty = virtgpu_fb_dirty,
 	.cursor_set = virtgpu_cursor_set,
+	.ioctls = virtgpu_ioctls,
+	.nr_ioctls = ARRAY_SIZE(virtgpu_ioctls),
 };
 
 static const uint32_t virtgpu_formats[] = { DRM_FORMAT_XRGB8888 };

@@ -1,0 +1,2 @@
+# drmvirtgpu: the virtio_gpu driver ioctls on 2D-only virtio-gpu (drmobj.gpu), with bad input.
+drmvirtgpu
