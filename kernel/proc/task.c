@@ -207,21 +207,27 @@ void session_drop_ctty(pid_t sid, struct tty *tty)
 	spin_unlock_irqrestore(&tasks_lock, flags);
 }
 
+/* The task with thread id pid, or NULL. Needs tasks_lock. */
+static struct task *task_find_locked(pid_t pid)
+{
+	struct task *t;
+
+	list_for_each_entry(t, &all_tasks, all_link)
+		if (t->pid == pid)
+			return t;
+	return NULL;
+}
+
 /* Finds a task by thread id; NULL when none (see proc.h for the lifetime rule). */
 struct task *task_find(pid_t pid)
 {
-	struct task *t, *found = NULL;
+	struct task *found;
 	uint64_t flags;
 
 	if (pid <= 0)
 		return NULL;
 	flags = spin_lock_irqsave(&tasks_lock);
-	list_for_each_entry(t, &all_tasks, all_link) {
-		if (t->pid == pid) {
-			found = t;
-			break;
-		}
-	}
+	found = task_find_locked(pid);
 	spin_unlock_irqrestore(&tasks_lock, flags);
 	return found;
 }
@@ -230,19 +236,15 @@ struct task *task_find(pid_t pid)
  * none. Takes tasks_lock. */
 struct task *task_find_get(pid_t pid)
 {
-	struct task *t, *found = NULL;
+	struct task *found;
 	uint64_t flags;
 
 	if (pid <= 0)
 		return NULL;
 	flags = spin_lock_irqsave(&tasks_lock);
-	list_for_each_entry(t, &all_tasks, all_link) {
-		if (t->pid == pid) {
-			found = t;
-			__atomic_add_fetch(&t->refcount, 1, __ATOMIC_ACQ_REL);
-			break;
-		}
-	}
+	found = task_find_locked(pid);
+	if (found)
+		__atomic_add_fetch(&found->refcount, 1, __ATOMIC_ACQ_REL);
 	spin_unlock_irqrestore(&tasks_lock, flags);
 	return found;
 }
