@@ -202,6 +202,7 @@ struct inode *inode_alloc(struct super_block *sb, mode_t mode);
 void inode_get(struct inode *inode);
 void inode_put(struct inode *inode);
 void inode_touch(struct inode *inode, bool atime, bool mtime, bool ctime);
+bool inode_is_ancestor(struct inode *inode, struct inode *dir);
 struct super_block *sb_alloc(const struct file_system_type *type,
 			     const struct super_operations *ops, uint64_t magic);
 uint64_t fs_now_ns(void);

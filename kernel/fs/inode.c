@@ -128,6 +128,19 @@ void inode_put(struct inode *inode)
 	kfree(inode);
 }
 
+/* True when inode is dir or one of its ancestors (rename must not move a directory
+ * into itself). Needs sb->mutex, under which no directory changes parent. */
+bool inode_is_ancestor(struct inode *inode, struct inode *dir)
+{
+	for (;;) {
+		if (dir == inode)
+			return true;
+		if (dir->parent == dir || !dir->parent)
+			return false;
+		dir = dir->parent;
+	}
+}
+
 /* Sets the chosen time stamps to now. Needs sb->mutex. */
 void inode_touch(struct inode *inode, bool atime, bool mtime, bool ctime)
 {

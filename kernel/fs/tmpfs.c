@@ -237,18 +237,6 @@ static int tmpfs_unlink(struct inode *dir, const char *name, size_t len, bool di
 	return 0;
 }
 
-/* True when `inode` is dir or one of its ancestors. */
-static bool tmpfs_is_ancestor(struct inode *inode, struct inode *dir)
-{
-	for (;;) {
-		if (dir == inode)
-			return true;
-		if (dir->parent == dir || !dir->parent)
-			return false;
-		dir = dir->parent;
-	}
-}
-
 static void tmpfs_move_dir(struct inode *inode, struct inode *from, struct inode *to)
 {
 	if (!S_ISDIR(inode->mode) || from == to)
@@ -267,10 +255,10 @@ static int tmpfs_rename_check(struct tmpfs_dirent *o, struct tmpfs_dirent *n,
 		return -ENOENT;
 	if ((flags & RENAME_NOREPLACE) && n)
 		return -EEXIST;
-	if (S_ISDIR(o->inode->mode) && tmpfs_is_ancestor(o->inode, ndir))
+	if (S_ISDIR(o->inode->mode) && inode_is_ancestor(o->inode, ndir))
 		return -EINVAL;
 	if ((flags & RENAME_EXCHANGE) && S_ISDIR(n->inode->mode) &&
-	    tmpfs_is_ancestor(n->inode, odir))
+	    inode_is_ancestor(n->inode, odir))
 		return -EINVAL;
 	if (!n || (flags & RENAME_EXCHANGE))
 		return 0;

@@ -208,25 +208,13 @@ static int ext2_vfs_unlink(struct inode *dir, const char *name, size_t len,
 	return err;
 }
 
-/* True when `inode` is dir or one of its ancestors. */
-static bool ext2_is_ancestor(struct inode *inode, struct inode *dir)
-{
-	for (;;) {
-		if (dir == inode)
-			return true;
-		if (dir->parent == dir || !dir->parent)
-			return false;
-		dir = dir->parent;
-	}
-}
-
 /* The checks of renaming old over victim (NULL when the new name is free). */
 static int ext2_rename_check(struct inode *old, struct inode *victim, struct inode *ndir,
 			     bool moves_dir, unsigned flags)
 {
 	if (victim && (flags & RENAME_NOREPLACE))
 		return -EEXIST;
-	if (S_ISDIR(old->mode) && ext2_is_ancestor(old, ndir))
+	if (S_ISDIR(old->mode) && inode_is_ancestor(old, ndir))
 		return -EINVAL;
 	if (old->mounted)
 		return -EBUSY;
