@@ -214,6 +214,22 @@ static int short_sleep_until(uint64_t deadline)
 	return 0;
 }
 
+/* Ends a sleep a signal interrupted: the time left goes to rem (when given) and
+ * restart_syscall resumes it by calling fn, which sleeps on until deadline. */
+static long sleep_interrupted(struct __kernel_timespec __user *rem, uint64_t left,
+			      long (*fn)(void), uint64_t deadline)
+{
+	if (rem) {
+		struct __kernel_timespec ts = ns_to_timespec(left);
+		if (copy_to_user(rem, &ts, sizeof(ts)))
+			return -EFAULT;
+	}
+	current->restart_fn = fn;
+	current->restart_deadline = deadline;
+	current->restart_rem = rem;
+	return -ERESTART_RESTARTBLOCK;
+}
+
 /* Sleeps until the monotonic deadline or a signal. On a signal the remaining time
  * goes to rem (when given); the call ends with EINTR when a handler runs, else it
  * resumes through restart_syscall (ERESTART_RESTARTBLOCK), as Linux. */
@@ -232,15 +248,7 @@ static long sleep_until(uint64_t deadline, struct __kernel_timespec __user *rem)
 	if (err != -ERESTARTSYS)
 		return 0;
 	now = clock_monotonic_ns();
-	if (rem) {
-		struct __kernel_timespec ts = ns_to_timespec(deadline > now ? deadline - now : 0);
-		if (copy_to_user(rem, &ts, sizeof(ts)))
-			return -EFAULT;
-	}
-	current->restart_fn = sleep_restart;
-	current->restart_deadline = deadline;
-	current->restart_rem = rem;
-	return -ERESTART_RESTARTBLOCK;
+	return sleep_interrupted(rem, deadline > now ? deadline - now : 0, sleep_restart, deadline);
 }
 
 long sys_restart_syscall(void)
@@ -292,16 +300,8 @@ static long cpu_sleep_until(int id, uint64_t target, struct __kernel_timespec __
 		if (wait_event_interruptible_timeout(&never, false, deadline) == -ERESTARTSYS)
 			break;
 	}
-	if (rem) {
-		struct __kernel_timespec ts = ns_to_timespec(target > now ? target - now : 0);
-		if (copy_to_user(rem, &ts, sizeof(ts)))
-			return -EFAULT;
-	}
-	current->restart_fn = cpu_sleep_restart;
 	current->restart_clock = id;
-	current->restart_deadline = target;
-	current->restart_rem = rem;
-	return -ERESTART_RESTARTBLOCK;
+	return sleep_interrupted(rem, target > now ? target - now : 0, cpu_sleep_restart, target);
 }
 
 /* clock_nanosleep on a CPU-time clock, with Linux's checks in Linux's order:
