@@ -81,25 +81,6 @@ static uint32_t make_fb(void)
 	return f.fb_id;
 }
 
-static uint32_t prop_id(uint32_t obj, const char *name)
-{
-	uint32_t ids[64];
-	uint64_t values[64];
-	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 64,
-						 .props_ptr = (uintptr_t)ids,
-						 .prop_values_ptr = (uintptr_t)values };
-
-	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0)
-		return 0;
-	for (uint32_t k = 0; k < r.count_props && k < 64; k++) {
-		struct drm_mode_get_property p = { .prop_id = ids[k] };
-
-		if (drm(fd, DRM_IOCTL_MODE_GETPROPERTY, &p) == 0 && !strcmp(p.name, name))
-			return ids[k];
-	}
-	return 0;
-}
-
 /* A MODE_ATOMIC request of up to 16 settings, each on an object by id. */
 struct setting { uint32_t obj; const char *name; uint64_t value; };
 
@@ -119,7 +100,7 @@ static int atomic(uint32_t flags, const struct setting *set, unsigned n)
 			counts[nobjs++] = 0;
 		}
 		counts[nobjs - 1]++;
-		props[k] = prop_id(set[k].obj, set[k].name);
+		props[k] = drm_prop_id(fd, set[k].obj, set[k].name);
 		values[k] = set[k].value;
 	}
 	a.count_objs = nobjs;
@@ -295,7 +276,7 @@ static void out_fences(void)
 
 static uint64_t prop_value(uint32_t obj, const char *name)
 {
-	uint32_t ids[64], id = prop_id(obj, name);
+	uint32_t ids[64], id = drm_prop_id(fd, obj, name);
 	uint64_t values[64];
 	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 64,
 						 .props_ptr = (uintptr_t)ids,

@@ -279,26 +279,6 @@ static void gamma_table(void)
 	show("SETGAMMA bad pointer", drm(fd, DRM_IOCTL_MODE_SETGAMMA, (void *)bad_address));
 }
 
-/* The id of obj's property name; 0 when it has none. */
-static uint32_t prop_id(uint32_t obj, const char *name)
-{
-	uint32_t ids[64];
-	uint64_t values[64];
-	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 64,
-						 .props_ptr = (uintptr_t)ids,
-						 .prop_values_ptr = (uintptr_t)values };
-
-	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0)
-		return 0;
-	for (uint32_t k = 0; k < r.count_props && k < 64; k++) {
-		struct drm_mode_get_property p = { .prop_id = ids[k] };
-
-		if (drm(fd, DRM_IOCTL_MODE_GETPROPERTY, &p) == 0 && !strcmp(p.name, name))
-			return ids[k];
-	}
-	return 0;
-}
-
 /* The cursor plane's property values, by name (ids as names). */
 static void show_cursor_props(const char *when, uint32_t fb_argb)
 {
@@ -320,7 +300,7 @@ static void show_cursor_props(const char *when, uint32_t fb_argb)
 	}
 	for (unsigned n = 0; n < sizeof(names) / sizeof(names[0]); n++)
 		for (uint32_t k = 0; k < r.count_props; k++)
-			if (ids[k] == prop_id(cursor, names[n])) {
+			if (ids[k] == drm_prop_id(fd, cursor, names[n])) {
 				uint64_t v = values[k];
 
 				if (n == 0)
@@ -353,7 +333,7 @@ static int atomic_cursor(int f, uint32_t flags, const struct setting *set, unsig
 				     .user_data = user_data };
 
 	for (unsigned k = 0; k < n; k++) {
-		props[k] = prop_id(cursor, set[k].name);
+		props[k] = drm_prop_id(fd, cursor, set[k].name);
 		values[k] = set[k].value;
 	}
 	return drm(f, DRM_IOCTL_MODE_ATOMIC, &a);
@@ -440,7 +420,7 @@ static void cursor_errors(uint32_t argb, uint32_t xrgb, uint32_t big)
 /* The value of obj's property name (0 when it has none). */
 static uint64_t prop_value(uint32_t obj, const char *name)
 {
-	uint32_t ids[64], id = prop_id(obj, name);
+	uint32_t ids[64], id = drm_prop_id(fd, obj, name);
 	uint64_t values[64];
 	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 64,
 						 .props_ptr = (uintptr_t)ids,
@@ -535,7 +515,7 @@ static void cursor_plane(void)
 	show("GETPLANERESOURCES atomic", drm(fd, DRM_IOCTL_MODE_GETPLANERESOURCES, &pr));
 	printf("  %u planes\n", pr.count_planes);
 	for (uint32_t k = 0; k < pr.count_planes && k < 8; k++) {
-		uint32_t t = prop_id(planes[k], "type");
+		uint32_t t = drm_prop_id(fd, planes[k], "type");
 		uint64_t values[64];
 		uint32_t pids[64];
 		struct drm_mode_obj_get_properties r = { .obj_id = planes[k], .count_props = 64,

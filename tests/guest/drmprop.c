@@ -64,7 +64,6 @@ static struct drm_mode_get_property prop_info(uint32_t id)
 	return p;
 }
 
-static uint32_t prop_id(uint32_t obj, const char *name);
 
 static void print_value(const struct drm_mode_get_property *p, uint64_t v)
 {
@@ -100,24 +99,6 @@ static void list_props(const char *what, uint32_t obj, uint32_t type)
 		print_value(&p, values[i]);
 	}
 	printf("\n");
-}
-
-/* The id of obj's property called name (0: none). */
-static uint32_t prop_id(uint32_t obj, const char *name)
-{
-	struct drm_mode_obj_get_properties r = { .obj_id = obj };
-	uint32_t ids[32];
-	uint64_t values[32];
-
-	r.count_props = 32;
-	r.props_ptr = (uintptr_t)ids;
-	r.prop_values_ptr = (uintptr_t)values;
-	if (drm(fda, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r))
-		return 0;
-	for (unsigned i = 0; i < r.count_props; i++)
-		if (!strcmp(prop_info(ids[i]).name, name))
-			return ids[i];
-	return 0;
 }
 
 static uint64_t prop_value(uint32_t obj, const char *name)
@@ -237,7 +218,7 @@ static int setcrtc(uint32_t fb)
 
 static void getproperty_errors(void)
 {
-	struct drm_mode_get_property p = { .prop_id = prop_id(conn, "DPMS") };
+	struct drm_mode_get_property p = { .prop_id = drm_prop_id(fda, conn, "DPMS") };
 	struct drm_mode_property_enum e[4];
 	uint64_t v[4];
 
@@ -294,7 +275,7 @@ static void obj_getproperties_errors(uint32_t fb)
 	show("OBJ_GETPROPERTIES encoder", drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r));
 	r.obj_id = fb;
 	show("OBJ_GETPROPERTIES framebuffer", drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r));
-	r.obj_id = prop_id(conn, "DPMS");
+	r.obj_id = drm_prop_id(fda, conn, "DPMS");
 	show("OBJ_GETPROPERTIES property", drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r));
 	r.obj_id = 0x7fffffff;
 	show("OBJ_GETPROPERTIES unknown id", drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r));
@@ -357,7 +338,7 @@ static void blobs(void)
 
 static int setprop(int f, uint32_t obj, const char *name, uint64_t v)
 {
-	struct drm_mode_obj_set_property s = { .value = v, .prop_id = prop_id(obj, name),
+	struct drm_mode_obj_set_property s = { .value = v, .prop_id = drm_prop_id(fda, obj, name),
 					       .obj_id = obj };
 
 	return drm(f, DRM_IOCTL_MODE_OBJ_SETPROPERTY, &s);
@@ -377,7 +358,7 @@ static void crtc_state(const char *when)
 static void legacy_setproperty(void)
 {
 	struct drm_mode_connector_set_property s = { .connector_id = conn,
-						     .prop_id = prop_id(conn, "DPMS") };
+						     .prop_id = drm_prop_id(fda, conn, "DPMS") };
 
 	s.value = DRM_MODE_DPMS_OFF;
 	show("SETPROPERTY DPMS Off", drm(fd, DRM_IOCTL_MODE_SETPROPERTY, &s));
@@ -398,12 +379,12 @@ static void legacy_setproperty(void)
 	s.connector_id = crtc;
 	show("SETPROPERTY on a CRTC id", drm(fd, DRM_IOCTL_MODE_SETPROPERTY, &s));
 	s.connector_id = conn;
-	s.prop_id = prop_id(plane, "type");
+	s.prop_id = drm_prop_id(fda, plane, "type");
 	show("SETPROPERTY a plane property", drm(fd, DRM_IOCTL_MODE_SETPROPERTY, &s));
-	s.prop_id = prop_id(conn, "non-desktop");
+	s.prop_id = drm_prop_id(fda, conn, "non-desktop");
 	s.value = 1;
 	show("SETPROPERTY immutable non-desktop", drm(fd, DRM_IOCTL_MODE_SETPROPERTY, &s));
-	s.prop_id = prop_id(conn, "link-status");
+	s.prop_id = drm_prop_id(fda, conn, "link-status");
 	show("SETPROPERTY link-status Bad", drm(fd, DRM_IOCTL_MODE_SETPROPERTY, &s));
 	printf("  link-status %llu\n", (unsigned long long)prop_value(conn, "link-status"));
 	s.value = 5;
@@ -415,7 +396,7 @@ static void legacy_setproperty(void)
 static void obj_setproperty(uint32_t fb1, uint32_t fb2)
 {
 	struct drm_mode_obj_set_property s = { .obj_id = plane, .obj_type = DRM_MODE_OBJECT_CRTC,
-					       .prop_id = prop_id(plane, "FB_ID"), .value = fb2 };
+					       .prop_id = drm_prop_id(fda, plane, "FB_ID"), .value = fb2 };
 
 	show("OBJ_SETPROPERTY plane typed as CRTC", drm(fd, DRM_IOCTL_MODE_OBJ_SETPROPERTY, &s));
 	show("OBJ_SETPROPERTY FB_ID from a non-master", setprop(fd2, plane, "FB_ID", fb2));
@@ -459,7 +440,7 @@ static void add(struct req *r, uint32_t obj, const char *name, uint64_t v)
 		r->counts[r->nobj++] = 0;
 	}
 	r->counts[r->nobj - 1]++;
-	r->props[r->nprop] = prop_id(obj, name);
+	r->props[r->nprop] = drm_prop_id(fda, obj, name);
 	r->values[r->nprop++] = v;
 }
 
@@ -573,11 +554,11 @@ static void atomic(uint32_t fb1, uint32_t fb2)
 	r.objs[0] = enc;
 	show("ATOMIC encoder", commit(fd, &r, 0));
 	r.objs[0] = plane;
-	r.props[0] = prop_id(crtc, "ACTIVE");
+	r.props[0] = drm_prop_id(fda, crtc, "ACTIVE");
 	show("ATOMIC CRTC property on the plane", commit(fd, &r, 0));
 	r.props[0] = 0x7fffffff;
 	show("ATOMIC unknown property", commit(fd, &r, 0));
-	r.props[0] = prop_id(plane, "FB_ID");
+	r.props[0] = drm_prop_id(fda, plane, "FB_ID");
 	r.values[0] = 0x7fffffff;
 	show("ATOMIC FB_ID unknown", commit(fd, &r, 0));
 	r = (struct req){ 0 };
