@@ -56,7 +56,7 @@ class Null:
 STORAGE_JOB = (b"mkdir -p /mnt/d /mnt/w && mount -t ext2 -o ro /dev/vdc /mnt/d && "
                b"mount -t ext2 /dev/vdb /mnt/w && abibench storage /mnt/d /mnt/w")
 MIB = 1 << 20
-STORAGE_TIMEOUT = 1200  # seconds; Lumen without a page cache untars for minutes under TCG
+STORAGE_TIMEOUT = 1200  # seconds; generous: an untar under TCG took minutes before ext2 had caches
 
 
 def bench_dir(args):
