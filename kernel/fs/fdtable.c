@@ -136,22 +136,64 @@ static void fd_set_locked(struct fd_table *table, int fd, struct file *file, boo
 		table->cloexec[fd / 64] &= ~(1UL << (fd % 64));
 }
 
+static bool fd_is_reserved_locked(struct fd_table *table, int fd)
+{
+	return table->reserved[fd / 64] & (1UL << (fd % 64));
+}
+
+/* The lowest fd >= minfd neither open nor reserved, or -EMFILE; table->lock held. */
+static int fd_find_free_locked(struct fd_table *table, int minfd)
+{
+	for (int fd = minfd; fd < NOFILE_MAX; fd++)
+		if (!table->files[fd] && !fd_is_reserved_locked(table, fd))
+			return fd;
+	return -EMFILE;
+}
+
 /* Installs file at the lowest free fd >= minfd (F_DUPFD); takes over the caller's
  * reference on success. Returns the fd or -EMFILE. */
 int fd_install_from(struct fd_table *table, struct file *file, int minfd, bool cloexec)
 {
 	uint64_t flags = spin_lock_irqsave(&table->lock);
-	int fd;
+	int fd = fd_find_free_locked(table, minfd);
 
-	for (fd = minfd; fd < NOFILE_MAX; fd++) {
-		if (!table->files[fd]) {
-			fd_set_locked(table, fd, file, cloexec);
-			spin_unlock_irqrestore(&table->lock, flags);
-			return fd;
-		}
-	}
+	if (fd >= 0)
+		fd_set_locked(table, fd, file, cloexec);
 	spin_unlock_irqrestore(&table->lock, flags);
-	return -EMFILE;
+	return fd;
+}
+
+/* Reserves the lowest free fd of table (Linux's get_unused_fd_flags): it reads as
+ * closed and nothing else takes it until fd_install_reserved or fd_unreserve. The
+ * fd or -EMFILE. */
+int fd_reserve(struct fd_table *table)
+{
+	uint64_t flags = spin_lock_irqsave(&table->lock);
+	int fd = fd_find_free_locked(table, 0);
+
+	if (fd >= 0)
+		table->reserved[fd / 64] |= 1UL << (fd % 64);
+	spin_unlock_irqrestore(&table->lock, flags);
+	return fd;
+}
+
+/* Gives back a reserved fd that was never installed (put_unused_fd). */
+void fd_unreserve(struct fd_table *table, int fd)
+{
+	uint64_t flags = spin_lock_irqsave(&table->lock);
+
+	table->reserved[fd / 64] &= ~(1UL << (fd % 64));
+	spin_unlock_irqrestore(&table->lock, flags);
+}
+
+/* Installs file at the reserved fd (fd_install); takes over the caller's reference. */
+void fd_install_reserved(struct fd_table *table, int fd, struct file *file, bool cloexec)
+{
+	uint64_t flags = spin_lock_irqsave(&table->lock);
+
+	table->reserved[fd / 64] &= ~(1UL << (fd % 64));
+	fd_set_locked(table, fd, file, cloexec);
+	spin_unlock_irqrestore(&table->lock, flags);
 }
 
 /* Lowest free fd; O_CLOEXEC in flags. Takes over the caller's reference on success. */
@@ -160,12 +202,17 @@ int fd_install(struct fd_table *table, struct file *file, unsigned flags)
 	return fd_install_from(table, file, 0, flags & O_CLOEXEC);
 }
 
-/* Puts file at newfd, closing what was there; takes over the caller's reference. */
+/* Puts file at newfd, closing what was there; takes over the caller's reference on
+ * success. -EBUSY when newfd is reserved (fd_reserve), as Linux's dup2. */
 int fd_install_at(struct fd_table *table, int newfd, struct file *file, bool cloexec)
 {
 	uint64_t flags = spin_lock_irqsave(&table->lock);
 	struct file *old = table->files[newfd];
 
+	if (fd_is_reserved_locked(table, newfd)) {
+		spin_unlock_irqrestore(&table->lock, flags);
+		return -EBUSY;
+	}
 	fd_set_locked(table, newfd, file, cloexec);
 	spin_unlock_irqrestore(&table->lock, flags);
 	if (old)

@@ -194,6 +194,7 @@ struct fd_table {
 	spinlock_t lock;
 	struct file *files[NOFILE_MAX];
 	uint64_t cloexec[NOFILE_MAX / 64];
+	uint64_t reserved[NOFILE_MAX / 64];	/* fd_reserve'd, not yet installed */
 	int refcount;
 };
 

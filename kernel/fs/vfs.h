@@ -194,6 +194,13 @@ struct file *fd_get_file(int fd);
 /* Installs file at the lowest free fd of table (O_CLOEXEC in flags sets close-on-exec);
  * takes over the caller's reference on success. Returns the fd or -EMFILE. */
 int fd_install(struct fd_table *table, struct file *file, unsigned flags);
+/* A two-step install for a caller that must not fail once it has acted (Linux's
+ * get_unused_fd_flags, fd_install, put_unused_fd): fd_reserve gives the lowest free
+ * fd (or -EMFILE), held until fd_install_reserved installs file there (taking the
+ * caller's reference) or fd_unreserve gives it back. */
+int fd_reserve(struct fd_table *table);
+void fd_install_reserved(struct fd_table *table, int fd, struct file *file, bool cloexec);
+void fd_unreserve(struct fd_table *table, int fd);
 
 /* Per-process open file tables (shared by CLONE_FILES threads). */
 struct fd_table *fd_table_create(void);

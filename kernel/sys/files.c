@@ -324,7 +324,10 @@ static long do_dup3(int oldfd, int newfd, int flags)
 	file = fd_get_file(oldfd);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	return fd_install_at(current_files(), newfd, file, flags & O_CLOEXEC);
+	newfd = fd_install_at(current_files(), newfd, file, flags & O_CLOEXEC);
+	if (newfd < 0)
+		file_put(file);
+	return newfd;
 }
 
 long sys_dup2(int oldfd, int newfd)
