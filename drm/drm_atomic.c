@@ -18,13 +18,18 @@
  * Linux allows: the device shows nothing there, events and fences still come.
  *
  * User memory is read and written outside dev->mutex (it may be a mapped DRM
- * buffer): OUT_FENCE_PTR's -1 is written while the request is read, the fence fd
- * after the commit.
+ * buffer): each OUT_FENCE_PTR is tried (read and written back) while the request is
+ * read, so a bad one fails where Linux's put_user of -1 would; after the commit -1
+ * is written to those the request set before it stopped, as Linux writes it when
+ * the property is set, then the fence fds.
  *
- * Fences (drm_syncfile.c): IN_FENCE_FD's sync_file is waited for when the property
- * is set (under dev->mutex, bounded by a flip), where Linux waits in the commit;
- * OUT_FENCE_PTR gets a sync_file fd of a fence signalled when the CRTC's flip
- * completes (at once when nothing is shown), through MODE_ATOMIC only.
+ * Fences (drm_syncfile.c): IN_FENCE_FD's sync_file goes into the plane's state and
+ * the commit waits for it (TEST_ONLY only checks it is one); OUT_FENCE_PTR gets a
+ * sync_file fd of a fence signalled when the CRTC's flip completes (at once when
+ * nothing is shown), through MODE_ATOMIC only, its fd reserved before the commit (as
+ * Linux's prepare_signaling) so that nothing fails once committed. A nonblocking
+ * commit whose in-fence is pending waits for it in the ioctl (only another output's
+ * flip can hold one then: this output's is -EBUSY), where Linux's worker waits.
  */
 #include "drm/drm_internal.h"
 #include "lib/log.h"
@@ -34,6 +39,7 @@
 /* A plane's state. */
 struct drm_atomic_plane {
 	struct drm_framebuffer *fb;		/* FB_ID, not counted */
+	struct file *in_fence;			/* IN_FENCE_FD's sync_file, counted; or NULL */
 	uint32_t crtc;				/* CRTC_ID */
 	uint32_t src[4];			/* SRC_X/Y/W/H, 16.16 */
 	int32_t crtc_x, crtc_y;
@@ -91,6 +97,33 @@ static void drm_atomic_state_init(struct drm_device *dev, struct drm_atomic_stat
 	}
 }
 
+/* Drops what a state holds (the in-fences' sync_files) and frees it. */
+static void drm_atomic_state_free(struct drm_atomic_state *s)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; i < DRM_MAX_OUTPUTS; i++) {
+		if (s->o[i].primary.in_fence)
+			file_put(s->o[i].primary.in_fence);
+		if (s->o[i].cursor.in_fence)
+			file_put(s->o[i].cursor.in_fence);
+	}
+	kfree(s);
+}
+
+/* Waits for the in-fences of a state about to be committed (Linux's
+ * drm_atomic_helper_wait_for_fences). Their fences are signalled by flips, never
+ * under dev->mutex, which stays held. */
+static void drm_atomic_wait_fences(struct drm_device *dev, const struct drm_atomic_state *s)
+{
+	for (unsigned i = 0; i < dev->nr_outputs; i++) {
+		if (s->o[i].primary.in_fence)
+			drm_syncfile_wait(s->o[i].primary.in_fence);
+		if (s->o[i].cursor.in_fence)
+			drm_syncfile_wait(s->o[i].cursor.in_fence);
+	}
+}
+
 /* Linux's drm_property_change_valid_get: whether value may be given to prop. */
 static bool drm_prop_value_valid(struct drm_device *dev, int prop, uint64_t value)
 {
@@ -145,8 +178,13 @@ static int drm_atomic_set_plane_prop(struct drm_device *dev, struct drm_atomic_p
 	case DRM_PROP_FB_ID:
 		p->fb = value ? drm_fb_lookup_locked(dev, value) : NULL;
 		return 0;
-	case DRM_PROP_IN_FENCE_FD:	/* -1: none; else a sync_file to wait for */
-		return value == (uint64_t)-1 ? 0 : drm_syncfile_wait_fd((int)value);
+	case DRM_PROP_IN_FENCE_FD:	/* -1: none; else a sync_file, once a request */
+		if (p->in_fence)
+			return -EINVAL;
+		if (value == (uint64_t)-1)
+			return 0;
+		p->in_fence = drm_syncfile_get((int)value);
+		return p->in_fence ? 0 : -EINVAL;
 	case DRM_PROP_SRC_X: case DRM_PROP_SRC_Y: case DRM_PROP_SRC_W: case DRM_PROP_SRC_H:
 		p->src[prop - DRM_PROP_SRC_X] = value;
 		return 0;
@@ -201,7 +239,7 @@ static int drm_atomic_set_prop(struct drm_device *dev, struct drm_atomic_state *
 		return 0;
 	case DRM_PROP_MODE_ID:
 		return drm_atomic_set_mode(o, value ? drm_blob_lookup_locked(dev, value) : NULL);
-	case DRM_PROP_OUT_FENCE_PTR:	/* -1 already written there (drm_atomic_read) */
+	case DRM_PROP_OUT_FENCE_PTR:	/* -1 written there after the request */
 		o->out_fence_ptr = (int32_t __user *)(uintptr_t)value;
 		return 0;
 	}
@@ -285,6 +323,18 @@ static bool drm_atomic_needs_modeset(struct drm_device *dev, const struct drm_at
 		     a->vscan != b->vscan || a->flags != b->flags);
 }
 
+/* Whether any of the plane's destination is on the CRTC's mode (Linux's
+ * drm_rect_clip_scaled in drm_atomic_helper_check_plane_state): an invisible primary
+ * plane is accepted and not shown. */
+static bool drm_atomic_plane_visible(const struct drm_atomic_plane *p,
+				     const struct drm_mode_modeinfo *mode)
+{
+	int64_t x2 = (int64_t)p->crtc_x + p->crtc_w, y2 = (int64_t)p->crtc_y + p->crtc_h;
+
+	return MAX(p->crtc_x, 0) < MIN(x2, (int64_t)mode->hdisplay) &&
+	       MAX(p->crtc_y, 0) < MIN(y2, (int64_t)mode->vdisplay);
+}
+
 /* The CRTC and plane checks of Linux's drm_atomic_check_only with the helpers
  * virtio_gpu uses: an enabled CRTC needs its connector and a mode, a visible
  * primary plane must cover the whole CRTC unscaled. Changes nothing. */
@@ -309,8 +359,12 @@ static int drm_atomic_check_output(struct drm_device *dev, const struct drm_atom
 		return 0;		/* an enabled CRTC may have its primary plane off */
 	if (!mode)
 		return -EINVAL;
-	if ((uint64_t)p->crtc_w << 16 != p->src[2] || (uint64_t)p->crtc_h << 16 != p->src[3])
-		return -ERANGE;		/* no scaling */
+	/* no scaling (drm_rect_calc_hscale: an empty destination has no scale) */
+	if ((p->crtc_w && (uint64_t)p->crtc_w << 16 != p->src[2]) ||
+	    (p->crtc_h && (uint64_t)p->crtc_h << 16 != p->src[3]))
+		return -ERANGE;
+	if (!drm_atomic_plane_visible(p, mode))
+		return 0;		/* nothing shown: nothing to cover */
 	x2 = (int64_t)p->crtc_x + p->crtc_w;
 	y2 = (int64_t)p->crtc_y + p->crtc_h;
 	if (o->active && (p->crtc_x > 0 || p->crtc_y > 0 || x2 < mode->hdisplay ||
@@ -366,6 +420,23 @@ static void drm_atomic_commit_cursor(struct drm_device *dev, const struct drm_at
 		pr_warn("drm: cursor %u failed to change (%d)", i, err);
 }
 
+/* Commits an invisible primary plane showing fb on output i as Linux's virtio_gpu
+ * does: its plane update sends nothing, so the scan-out stays as it was, or off
+ * after a modeset (the CRTC's disable turned it off). */
+static int drm_atomic_commit_invisible(struct drm_device *dev, unsigned i,
+				       struct drm_framebuffer *fb,
+				       const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y)
+{
+	const struct drm_output *out = &dev->outputs[i];
+	int err = 0;
+
+	if (!out->enabled || memcmp(&out->mode, mode, sizeof(*mode)))
+		err = dev->driver->funcs->output_set(dev, i, NULL, NULL, 0, 0);
+	if (!err)
+		drm_output_state_set_locked(dev, i, fb, mode, x, y);
+	return err;
+}
+
 /* Applies a checked state: each touched output is shown (or turned off) through
  * the driver; MODE_ID then names the state's blob, and the plane's rectangles are
  * the state's. Then the touched cursors. */
@@ -393,7 +464,10 @@ static void drm_atomic_commit(struct drm_device *dev, struct drm_atomic_state *s
 			drm_blob_put_locked(op->mode);
 			op->mode = o->mode_blob;
 		}
-		err = drm_output_set_locked(dev, i, mode ? p->fb : NULL, mode, x, y);
+		if (mode && p->fb && !drm_atomic_plane_visible(p, mode))
+			err = drm_atomic_commit_invisible(dev, i, p->fb, mode, x, y);
+		else
+			err = drm_output_set_locked(dev, i, mode ? p->fb : NULL, mode, x, y);
 		if (!err && mode && !o->active) {
 			op->dpms_off = true;
 			err = dev->driver->funcs->output_set(dev, i, NULL, NULL, 0, 0);
@@ -474,20 +548,35 @@ static int drm_atomic_set_dpms_locked(struct drm_device *dev, unsigned i, uint64
 	return err;
 }
 
+/* Whether the int at ptr can be written (read and written back unchanged): tried
+ * outside dev->mutex for an OUT_FENCE_PTR, which Linux writes -1 to when it is set. */
+static bool drm_atomic_fence_ptr_ok(int32_t __user *ptr)
+{
+	int32_t v;
+
+	return !get_user(v, ptr) && !put_user(v, ptr);
+}
+
 /* OBJ_SETPROPERTY: one property through a whole check and commit (modesets
- * allowed, as Linux's set_property_atomic); -ENOENT for no such object, -EINVAL for a property it does not have. */
+ * allowed, as Linux's set_property_atomic); -ENOENT for no such object, -EINVAL for
+ * a property it does not have. OUT_FENCE_PTR gets -1 and no fence, as on Linux
+ * (only MODE_ATOMIC makes fences); a bad pointer there is -EFAULT. */
 int drm_ioctl_obj_setproperty(struct drm_file *f, void *data)
 {
 	struct drm_mode_obj_set_property *r = data;
 	struct drm_device *dev = f->dev;
-	struct drm_atomic_state *s;
+	struct drm_atomic_state *s = NULL;
+	int prop = drm_prop_of_id(dev, r->prop_id);
+	int32_t __user *fence_ptr = prop == DRM_PROP_OUT_FENCE_PTR ?
+				    (int32_t __user *)(uintptr_t)r->value : NULL;
+	bool fence_ptr_ok = !fence_ptr || drm_atomic_fence_ptr_ok(fence_ptr);
+	bool fence_ptr_set = false;
 	unsigned i;
 	uint32_t type;
-	int prop, err;
+	int err;
 
 	drm_mutex_lock(&dev->mutex);
 	type = drm_object_find_locked(dev, r->obj_id, &i);
-	prop = drm_prop_of_id(dev, r->prop_id);
 	err = -ENOENT;
 	if (!type || (r->obj_type && r->obj_type != type))
 		goto unlock;
@@ -499,6 +588,10 @@ int drm_ioctl_obj_setproperty(struct drm_file *f, void *data)
 		err = drm_atomic_set_dpms_locked(dev, i, r->value);
 		goto unlock;
 	}
+	err = -EFAULT;
+	if (!fence_ptr_ok)
+		goto unlock;
+	fence_ptr_set = fence_ptr != NULL;
 	err = -ENOMEM;
 	if (!(s = kmalloc(sizeof(*s))))
 		goto unlock;
@@ -507,11 +600,15 @@ int drm_ioctl_obj_setproperty(struct drm_file *f, void *data)
 	err = drm_atomic_set_prop(dev, s, type, i, prop, r->value);
 	if (!err)
 		err = drm_atomic_check(dev, s);
-	if (!err)
+	if (!err) {
+		drm_atomic_wait_fences(dev, s);
 		drm_atomic_commit(dev, s);
-	kfree(s);
+	}
 unlock:
 	drm_mutex_unlock(&dev->mutex);
+	drm_atomic_state_free(s);
+	if (fence_ptr_set)
+		put_user((int32_t)-1, fence_ptr);
 	return err;
 }
 
@@ -530,26 +627,23 @@ int drm_ioctl_setproperty(struct drm_file *f, void *data)
 /* A MODE_ATOMIC request copied in: objs[k] with counts[k] properties, then the
  * props and values in order. nr_objs, nr_counts and nr_props count what could be
  * read; err is why the copy stopped early (-EFAULT at a fault, -ENOSPC past
- * DRM_ATOMIC_MAX_PROPS), reported where Linux would meet it. */
+ * DRM_ATOMIC_MAX_PROPS), reported where Linux would meet it. nr_set: how many
+ * properties drm_atomic_build set before it stopped. */
 struct drm_atomic_req {
 	uint32_t *objs, *counts, *props;
 	uint64_t *values;
-	uint32_t nr_objs, nr_counts, nr_props;
+	uint32_t nr_objs, nr_counts, nr_props, nr_set;
 	int err;
-	uint32_t fault_prop;	/* an OUT_FENCE_PTR that could not be written; or ~0 */
+	uint32_t fault_prop;	/* the first OUT_FENCE_PTR that cannot be written; or ~0 */
 };
 
-/* Linux writes -1 to an OUT_FENCE_PTR when it is set: done here for every such
- * property of the request, the first failure remembered for drm_atomic_build. */
-static void drm_atomic_write_fence_ptr(struct drm_device *dev, struct drm_atomic_req *q,
-				       uint32_t p)
+/* The OUT_FENCE_PTR of property p of the request, or NULL (not one, or 0). */
+static int32_t __user *drm_atomic_req_fence_ptr(struct drm_device *dev,
+						const struct drm_atomic_req *q, uint32_t p)
 {
-	int32_t __user *ptr = (int32_t __user *)(uintptr_t)q->values[p];
-
-	if (drm_prop_of_id(dev, q->props[p]) != DRM_PROP_OUT_FENCE_PTR || !ptr)
-		return;
-	if (put_user((int32_t)-1, ptr) && q->fault_prop == ~0u)
-		q->fault_prop = p;
+	if (drm_prop_of_id(dev, q->props[p]) != DRM_PROP_OUT_FENCE_PTR)
+		return NULL;
+	return (int32_t __user *)(uintptr_t)q->values[p];
 }
 
 static int drm_atomic_read(struct drm_device *dev, const struct drm_mode_atomic *a,
@@ -578,6 +672,8 @@ static int drm_atomic_read(struct drm_device *dev, const struct drm_mode_atomic 
 			return 0;
 		q->nr_counts++;
 		for (uint32_t j = 0; j < q->counts[k]; j++, q->nr_props++) {
+			int32_t __user *ptr;
+
 			if (q->nr_props == DRM_ATOMIC_MAX_PROPS) {
 				q->err = -ENOSPC;
 				return 0;
@@ -585,7 +681,9 @@ static int drm_atomic_read(struct drm_device *dev, const struct drm_mode_atomic 
 			if (get_user(q->props[q->nr_props], uprops + q->nr_props) ||
 			    copy_from_user(&q->values[q->nr_props], uvalues + q->nr_props, 8))
 				return 0;
-			drm_atomic_write_fence_ptr(dev, q, q->nr_props);
+			ptr = drm_atomic_req_fence_ptr(dev, q, q->nr_props);
+			if (ptr && q->fault_prop == ~0u && !drm_atomic_fence_ptr_ok(ptr))
+				q->fault_prop = q->nr_props;
 		}
 	}
 	q->err = a->count_objs > n ? -ENOSPC : 0;
@@ -601,8 +699,9 @@ static void drm_atomic_req_free(struct drm_atomic_req *q)
 }
 
 /* Applies the copied-in request to s in Linux's order: an unknown object or one
- * without properties, or a property the object lacks, is -ENOENT. */
-static int drm_atomic_build(struct drm_device *dev, const struct drm_atomic_req *q,
+ * without properties, or a property the object lacks, is -ENOENT. Counts the
+ * properties set in q->nr_set. */
+static int drm_atomic_build(struct drm_device *dev, struct drm_atomic_req *q,
 			    struct drm_atomic_state *s)
 {
 	uint32_t p = 0;
@@ -628,6 +727,7 @@ static int drm_atomic_build(struct drm_device *dev, const struct drm_atomic_req 
 				return -EFAULT;
 			if ((err = drm_atomic_set_prop(dev, s, type, i, prop, q->values[p])))
 				return err;
+			q->nr_set = p + 1;
 		}
 	}
 	return q->err;
@@ -661,88 +761,135 @@ static void drm_atomic_stall(struct drm_device *dev)
 	}
 }
 
-/* The events of a PAGE_FLIP_EVENT commit: one reserved per CRTC in the state
- * (-ENOMEM when f's event space is used up); an event for a CRTC that is off before
- * and after is -EINVAL, as Linux's drm_atomic_crtc_check. */
-static int drm_atomic_reserve_events(struct drm_file *f, const struct drm_mode_atomic *a,
-				     const struct drm_atomic_state *s,
-				     struct drm_pending_event **ev)
+/* What a commit signals on one output: its flip event, and its out-fence with the
+ * sync_file and the reserved fd that will carry it (fd -1: none). */
+struct drm_atomic_signal {
+	struct drm_pending_event *ev;
+	struct drm_fence *fence;
+	struct file *file;
+	int fd;
+};
+
+/* Makes output i's out-fence, its sync_file and reserves its fd (Linux's
+ * setup_out_fence): -ENOMEM or -EMFILE. */
+static int drm_atomic_prepare_fence(struct drm_device *dev, unsigned i,
+				    struct drm_atomic_signal *sig)
+{
+	if (!(sig->fence = drm_fence_create(dev, i)))
+		return -ENOMEM;
+	if ((sig->fd = fd_reserve(task_files(current))) < 0)
+		return sig->fd;
+	sig->file = drm_syncfile_create(sig->fence);
+	if (IS_ERR(sig->file)) {
+		int err = PTR_ERR(sig->file);
+
+		sig->file = NULL;
+		return err;
+	}
+	return 0;
+}
+
+/* Linux's prepare_signaling: per output in the state, the PAGE_FLIP_EVENT event
+ * (-ENOMEM when f's event space is used up) and, unless TEST_ONLY, the out-fence
+ * (-ENOMEM, -EMFILE); then an event for a CRTC that is off before and after is
+ * -EINVAL, as Linux's drm_atomic_crtc_check. */
+static int drm_atomic_prepare_signaling(struct drm_file *f, const struct drm_mode_atomic *a,
+					const struct drm_atomic_state *s,
+					struct drm_atomic_signal *sig)
 {
 	struct drm_device *dev = f->dev;
+	int err;
 
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
 		if (!s->o[i].touched && !s->o[i].cursor_touched)
 			continue;
-		if (!(ev[i] = drm_event_reserve_flip(f, a->user_data)))
+		if ((a->flags & DRM_MODE_PAGE_FLIP_EVENT) &&
+		    !(sig[i].ev = drm_event_reserve_flip(f, a->user_data)))
 			return -ENOMEM;
+		if (s->o[i].out_fence_ptr && !(a->flags & DRM_MODE_ATOMIC_TEST_ONLY) &&
+		    (err = drm_atomic_prepare_fence(dev, i, &sig[i])))
+			return err;
 	}
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
 		bool was_on = dev->outputs[i].enabled && !dev->oprops[i].dpms_off;
 
-		if (ev[i] && !was_on && !(s->o[i].active && s->o[i].mode_blob))
+		if (sig[i].ev && !was_on && !(s->o[i].active && s->o[i].mode_blob))
 			return -EINVAL;
 	}
 	return 0;
 }
 
+/* Gives back what drm_atomic_prepare_signaling took, for a commit that did not
+ * happen. */
+static void drm_atomic_cancel_signaling(struct drm_device *dev, struct drm_atomic_signal *sig)
+{
+	for (unsigned i = 0; i < dev->nr_outputs; i++) {
+		if (sig[i].ev)
+			drm_event_cancel(sig[i].ev);
+		if (sig[i].file)
+			file_put(sig[i].file);
+		if (sig[i].fence)
+			drm_fence_put(sig[i].fence);
+		if (sig[i].fd >= 0)
+			fd_unreserve(task_files(current), sig[i].fd);
+		sig[i] = (struct drm_atomic_signal){ .fd = -1 };
+	}
+}
+
 /* Checks the built state s and, unless TEST_ONLY, commits it; every touched output
  * that shows something (or has an event) then has a flip pending until its next
- * vblank, which sends its event. A blocking commit returns after that vblank;
- * a non-blocking one is -EBUSY while a touched output's last flip is pending. */
+ * vblank, which sends its event and signals its out-fence, whose fd is installed.
+ * A blocking commit returns after that vblank; a non-blocking one is -EBUSY while a
+ * touched output's last flip is pending. */
 static int drm_atomic_check_commit(struct drm_file *f, const struct drm_mode_atomic *a,
-				   struct drm_atomic_state *s, int *fence_fds)
+				   struct drm_atomic_state *s, struct drm_atomic_signal *sig)
 {
 	struct drm_device *dev = f->dev;
-	struct drm_pending_event *ev[DRM_MAX_OUTPUTS] = { 0 };
-	struct drm_fence *fences[DRM_MAX_OUTPUTS] = { 0 };
-	int err = 0;
+	int err;
 
-	if (a->flags & DRM_MODE_PAGE_FLIP_EVENT)
-		err = drm_atomic_reserve_events(f, a, s, ev);
+	err = drm_atomic_prepare_signaling(f, a, s, sig);
 	if (!err)
 		err = drm_atomic_check(dev, s);
 	for (unsigned i = 0; i < dev->nr_outputs && !err; i++)
 		if ((s->o[i].touched || s->o[i].cursor_touched) &&
 		    (a->flags & DRM_MODE_ATOMIC_NONBLOCK))
 			err = drm_flip_busy(dev, i);
-	for (unsigned i = 0; i < dev->nr_outputs && !err; i++)
-		if (s->o[i].out_fence_ptr && !(a->flags & DRM_MODE_ATOMIC_TEST_ONLY) &&
-		    !(fences[i] = drm_fence_create(dev, i)))
-			err = -ENOMEM;
 	if (err || (a->flags & DRM_MODE_ATOMIC_TEST_ONLY)) {
-		for (unsigned i = 0; i < dev->nr_outputs; i++) {
-			if (ev[i])
-				drm_event_cancel(ev[i]);
-			if (fences[i])
-				drm_fence_put(fences[i]);
-		}
+		drm_atomic_cancel_signaling(dev, sig);
 		return err;
 	}
+	drm_atomic_wait_fences(dev, s);
 	drm_atomic_commit(dev, s);
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
-		if (ev[i] || ((s->o[i].touched || s->o[i].cursor_touched) && dev->outputs[i].enabled &&
-			      !dev->oprops[i].dpms_off))
-			drm_flip_arm(dev, i, ev[i]);
-		if (!fences[i])
+		if (sig[i].ev || ((s->o[i].touched || s->o[i].cursor_touched) &&
+				  dev->outputs[i].enabled && !dev->oprops[i].dpms_off))
+			drm_flip_arm(dev, i, sig[i].ev);
+		if (!sig[i].fence)
 			continue;
-		fence_fds[i] = drm_syncfile_install(fences[i]);
-		if (fence_fds[i] < 0)
-			err = fence_fds[i];	/* committed: only the fd is missing */
-		drm_flip_add_fence(dev, i, fences[i]);
+		fd_install_reserved(task_files(current), sig[i].fd, sig[i].file, true);
+		drm_flip_add_fence(dev, i, sig[i].fence);	/* takes its reference */
 	}
 	if (!(a->flags & DRM_MODE_ATOMIC_NONBLOCK))
 		drm_atomic_stall(dev);
-	return err;
+	return 0;
 }
 
-/* Writes the new out-fence fds to their OUT_FENCE_PTRs: 0 or -EFAULT. */
-static int drm_atomic_put_fence_fds(struct drm_device *dev, const struct drm_atomic_state *s,
-				    const int *fence_fds)
+/* After the request: -1 to every OUT_FENCE_PTR it set (Linux writes it when the
+ * property is set), then the committed outputs' fence fds; 0 or -EFAULT. */
+static int drm_atomic_put_fence_fds(struct drm_device *dev, const struct drm_atomic_req *q,
+				    const struct drm_atomic_state *s,
+				    const struct drm_atomic_signal *sig)
 {
 	int err = 0;
 
+	for (uint32_t p = 0; p < q->nr_set; p++) {
+		int32_t __user *ptr = drm_atomic_req_fence_ptr(dev, q, p);
+
+		if (ptr && put_user((int32_t)-1, ptr))
+			err = -EFAULT;
+	}
 	for (unsigned i = 0; i < dev->nr_outputs; i++)
-		if (fence_fds[i] >= 0 && put_user((int32_t)fence_fds[i], s->o[i].out_fence_ptr))
+		if (sig[i].fd >= 0 && put_user((int32_t)sig[i].fd, s->o[i].out_fence_ptr))
 			err = -EFAULT;
 	return err;
 }
@@ -753,9 +900,9 @@ int drm_ioctl_atomic(struct drm_file *f, void *data)
 {
 	struct drm_mode_atomic *a = data;
 	struct drm_device *dev = f->dev;
+	struct drm_atomic_signal sig[DRM_MAX_OUTPUTS];
 	struct drm_atomic_state *s;
 	struct drm_atomic_req q;
-	int fence_fds[DRM_MAX_OUTPUTS];
 	int err, fence_err;
 
 	if (!f->atomic || (a->flags & ~DRM_ATOMIC_FLAGS) || a->reserved ||
@@ -763,9 +910,9 @@ int drm_ioctl_atomic(struct drm_file *f, void *data)
 		return -EINVAL;
 	if ((a->flags & DRM_MODE_ATOMIC_TEST_ONLY) && (a->flags & DRM_MODE_PAGE_FLIP_EVENT))
 		return -EINVAL;
-	s = kmalloc(sizeof(*s));
+	s = kzalloc(sizeof(*s));
 	for (unsigned i = 0; i < DRM_MAX_OUTPUTS; i++)
-		fence_fds[i] = -1;
+		sig[i] = (struct drm_atomic_signal){ .fd = -1 };
 	err = s ? drm_atomic_read(dev, a, &q) : -ENOMEM;
 	if (err)
 		goto out;
@@ -776,13 +923,13 @@ int drm_ioctl_atomic(struct drm_file *f, void *data)
 	s->allow_modeset = a->flags & DRM_MODE_ATOMIC_ALLOW_MODESET;
 	err = drm_atomic_build(dev, &q, s);
 	if (!err)
-		err = drm_atomic_check_commit(f, a, s, fence_fds);
+		err = drm_atomic_check_commit(f, a, s, sig);
 	drm_mutex_unlock(&dev->mutex);
-	if ((fence_err = drm_atomic_put_fence_fds(dev, s, fence_fds)))
+	if ((fence_err = drm_atomic_put_fence_fds(dev, &q, s, sig)))
 		err = fence_err;
 out:
 	if (s)
 		drm_atomic_req_free(&q);
-	kfree(s);
+	drm_atomic_state_free(s);
 	return err;
 }

@@ -192,6 +192,10 @@ int drm_ioctl_destroy_dumb(struct drm_file *f, void *data);
  * then). */
 int drm_output_set_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
 			  const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y);
+/* The state half of drm_output_set_locked: the driver is not called and the device
+ * keeps showing what it showed (an invisible primary plane, as Linux's virtio_gpu). */
+void drm_output_state_set_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
+				 const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y);
 /* Linux's checks of a mode from user space: 0, -EINVAL or -ERANGE. */
 int drm_mode_check(const struct drm_mode_modeinfo *m);
 int drm_ioctl_getresources(struct drm_file *f, void *data);
@@ -243,10 +247,12 @@ struct drm_fence *drm_fence_create(struct drm_device *dev, unsigned i);
 void drm_fence_signal(struct drm_fence *f);
 /* Drops a fence reference (safe with interrupts off). */
 void drm_fence_put(struct drm_fence *f);
-/* A new close-on-exec sync_file fd holding a reference to f; the fd or -errno. */
-int drm_syncfile_install(struct drm_fence *f);
-/* Waits for every fence of the sync_file at fd: 0, or -EINVAL for no sync_file. */
-int drm_syncfile_wait_fd(int fd);
+/* A new sync_file holding a reference to f, in no fd table yet; or an ERR_PTR. */
+struct file *drm_syncfile_create(struct drm_fence *f);
+/* The sync_file at fd, counted (file_put it); NULL when fd is no sync_file. */
+struct file *drm_syncfile_get(int fd);
+/* Waits for every fence of a sync_file from drm_syncfile_get. */
+void drm_syncfile_wait(struct file *file);
 /* Hands f (its reference) to output i's pending flip, signalled when it completes,
  * or signals it now when no flip is pending. */
 void drm_flip_add_fence(struct drm_device *dev, unsigned i, struct drm_fence *f);

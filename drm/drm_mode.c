@@ -259,11 +259,20 @@ int drm_ioctl_getplane(struct drm_file *f, void *data)
 int drm_output_set_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
 			  const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y)
 {
-	struct drm_output *out = &dev->outputs[i];
 	int err = dev->driver->funcs->output_set(dev, i, fb, fb ? mode : NULL, x, y);
 
-	if (err)
-		return err;
+	if (!err)
+		drm_output_state_set_locked(dev, i, fb, mode, x, y);
+	return err;
+}
+
+/* Records output i's new state as drm_output_set_locked does, without the driver
+ * (what the device shows stays as it is). */
+void drm_output_state_set_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
+				 const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y)
+{
+	struct drm_output *out = &dev->outputs[i];
+
 	if (fb)
 		drm_fb_get_locked(fb);
 	if (out->fb)
@@ -275,7 +284,6 @@ int drm_output_set_locked(struct drm_device *dev, unsigned i, struct drm_framebu
 	out->x = x;
 	out->y = y;
 	drm_props_output_set_locked(dev, i);
-	return 0;
 }
 
 #define DRM_MODE_FLAG_KNOWN (DRM_MODE_FLAG_PHSYNC | DRM_MODE_FLAG_NHSYNC | \

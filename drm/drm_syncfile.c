@@ -2,7 +2,7 @@
  * drm_syncfile.c — flip fences and the sync_file fds that carry them, as Linux's
  * dma-fence and sync_file (linux/sync_file.h): MODE_ATOMIC's OUT_FENCE_PTR gets a
  * sync_file of a fence signalled when the CRTC's flip completes, IN_FENCE_FD takes
- * one and the commit waits for it. Each CRTC is a fence timeline (a context, seqnos
+ * one into the plane's state and the commit waits for it. Each CRTC is a fence timeline (a context, seqnos
  * from 1). A sync_file holds one fence per context; SYNC_IOC_MERGE keeps the
  * unsignalled fences of both, the later of two on the same timeline, and when none
  * is left the signalled "stub" fence (Linux's dma_fence_unwrap_merge); poll gives
@@ -155,37 +155,34 @@ static struct drm_fence *drm_fence_get_stub(void)
 	return &drm_fence_stub;
 }
 
-/* A new close-on-exec fd of a sync_file with sf; frees sf on failure. */
-static int drm_syncfile_install_sf(struct drm_syncfile *sf)
+/* A sync_file of sf (taking it over; freed on failure), or an ERR_PTR. */
+static struct file *drm_syncfile_file(struct drm_syncfile *sf)
 {
 	struct file *file = file_alloc(&drm_syncfile_fops, sf, O_RDONLY);
-	int fd;
 
 	if (IS_ERR(file)) {
 		for (unsigned k = 0; k < sf->nr; k++)
 			drm_fence_put(sf->fences[k]);
 		kfree(sf);
-		return PTR_ERR(file);
 	}
-	fd = fd_install(task_files(current), file, O_CLOEXEC);
-	if (fd < 0)
-		file_put(file);
-	return fd;
+	return file;
 }
 
-/* A new sync_file fd (close-on-exec) holding a reference to f: the fd or -errno. */
-int drm_syncfile_install(struct drm_fence *f)
+/* A new sync_file holding a reference to f (not yet in any fd table), or an
+ * ERR_PTR. */
+struct file *drm_syncfile_create(struct drm_fence *f)
 {
 	struct drm_syncfile *sf = kzalloc(sizeof(*sf));
 
 	if (!sf)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	drm_syncfile_add(sf, f);
-	return drm_syncfile_install_sf(sf);
+	return drm_syncfile_file(sf);
 }
 
-/* The sync_file at fd with a file reference, or NULL when fd is none. */
-static struct file *drm_syncfile_fdget(int fd)
+/* The sync_file at fd with a file reference (file_put it), or NULL when fd is none
+ * (IN_FENCE_FD's sync_file_get_fence). */
+struct file *drm_syncfile_get(int fd)
 {
 	struct file *file = fd_get_file(fd);
 
@@ -198,20 +195,13 @@ static struct file *drm_syncfile_fdget(int fd)
 	return file;
 }
 
-/* Waits until every fence of the sync_file at fd is signalled (IN_FENCE_FD):
- * 0, or -EINVAL when fd is no sync_file. */
-int drm_syncfile_wait_fd(int fd)
+/* Waits until every fence of a sync_file (from drm_syncfile_get) is signalled. */
+void drm_syncfile_wait(struct file *file)
 {
-	struct file *file = drm_syncfile_fdget(fd);
-	struct drm_syncfile *sf;
+	struct drm_syncfile *sf = file->private_data;
 
-	if (!file)
-		return -EINVAL;
-	sf = file->private_data;
 	for (unsigned k = 0; k < sf->nr; k++)
 		wait_event(&sf->fences[k]->wq, drm_fence_is_signaled(sf->fences[k], NULL));
-	file_put(file);
-	return 0;
 }
 
 /* SYNC_IOC_MERGE: a new sync_file with the fences of both, named by the caller. */
@@ -219,14 +209,14 @@ static long drm_syncfile_merge(struct drm_syncfile *sf, void __user *arg)
 {
 	struct sync_merge_data data;
 	struct drm_syncfile *sf2, *merged;
-	struct file *file2;
+	struct file *file2, *file;
 	int fd;
 
 	if (copy_from_user(&data, arg, sizeof(data)))
 		return -EFAULT;
 	if (data.flags || data.pad)
 		return -EINVAL;
-	if (!(file2 = drm_syncfile_fdget(data.fd2)))
+	if (!(file2 = drm_syncfile_get(data.fd2)))
 		return -ENOENT;
 	sf2 = file2->private_data;
 	if (!(merged = kzalloc(sizeof(*merged)))) {
@@ -239,9 +229,14 @@ static long drm_syncfile_merge(struct drm_syncfile *sf, void __user *arg)
 	file_put(file2);
 	if (!merged->nr)
 		drm_syncfile_add(merged, drm_fence_get_stub());
-	fd = drm_syncfile_install_sf(merged);
-	if (fd < 0)
+	file = drm_syncfile_file(merged);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	fd = fd_install(task_files(current), file, O_CLOEXEC);
+	if (fd < 0) {
+		file_put(file);
 		return fd;
+	}
 	data.fence = fd;
 	if (copy_to_user(arg, &data, sizeof(data)))
 		return -EFAULT;		/* the fd stays, as it cannot be taken back */

@@ -7,6 +7,12 @@
  * closed fd, -2 and the DRM fd are EINVAL. Then a CRTC on with its primary plane
  * off (TEST_ONLY and committed, with an event and a fence): GETCRTC, the properties,
  * PAGE_FLIP (EBUSY), SETCRTC keeping the current fb (EINVAL), and the plane back on.
+ * Fence corners: IN_FENCE_FD twice in one request (EINVAL), a pending in-fence
+ * not waited for by TEST_ONLY (a 2 Hz mode keeps Lumen's flip pending long enough);
+ * where OUT_FENCE_PTR gets -1 when a request fails (only pointers reached before
+ * the failure), OUT_FENCE_PTR through OBJ_SETPROPERTY (-1 written, no fence), a full
+ * fd table (EMFILE before anything is committed); a primary plane with CRTC_W or
+ * CRTC_H 0 (accepted, invisible: no scaling check, no coverage check).
  * Object ids are printed by name, fds as facts, the fence name only up to its
  * timeline (context numbers differ). */
 #include <drm.h>
@@ -20,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include "drmtest.h"
 
@@ -29,6 +36,8 @@ static struct drm_mode_modeinfo mode;
 
 /* An unmapped address the compiler cannot see through. */
 static volatile uintptr_t bad_address = 8;
+
+static uint64_t prop_value(uint32_t obj, const char *name);
 
 static void die(const char *what)
 {
@@ -309,6 +318,177 @@ static void show_crtc(const char *what)
 	       prop_value(plane, "CRTC_ID") == crtc ? "<crtc>" : "0");
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* A modeset of the CRTC to the blob m with the primary plane showing fbs[0]. */
+static int modeset(uint32_t m)
+{
+	struct setting set[] = {
+		{ conn, "CRTC_ID", crtc }, { crtc, "MODE_ID", m }, { crtc, "ACTIVE", 1 },
+		{ plane, "FB_ID", fbs[0] }, { plane, "CRTC_ID", crtc },
+		{ plane, "SRC_X", 0 }, { plane, "SRC_Y", 0 },
+		{ plane, "SRC_W", (uint64_t)mode.hdisplay << 16 },
+		{ plane, "SRC_H", (uint64_t)mode.vdisplay << 16 },
+		{ plane, "CRTC_X", 0 }, { plane, "CRTC_Y", 0 },
+		{ plane, "CRTC_W", mode.hdisplay }, { plane, "CRTC_H", mode.vdisplay },
+	};
+
+	return atomic(DRM_MODE_ATOMIC_ALLOW_MODESET, set, 13);
+}
+
+/* IN_FENCE_FD is kept in the plane state: set twice in one request it is EINVAL, and
+ * TEST_ONLY only checks it is a sync_file, without waiting for it. */
+static void in_fence_state(void)
+{
+	struct drm_mode_modeinfo slow = mode;
+	struct drm_mode_create_blob b = { .data = (uintptr_t)&slow, .length = sizeof(slow) };
+	struct setting set[3] = { { plane, "FB_ID", fbs[1] } };
+	uint32_t objs[1] = { plane }, counts[1] = { 2 }, props[2];
+	uint64_t values[2];
+	struct drm_mode_atomic a = { .flags = DRM_MODE_ATOMIC_TEST_ONLY, .count_objs = 1,
+				     .objs_ptr = (uintptr_t)objs,
+				     .count_props_ptr = (uintptr_t)counts,
+				     .props_ptr = (uintptr_t)props,
+				     .prop_values_ptr = (uintptr_t)values };
+	int32_t fence = 1234;
+	long long t;
+	int r;
+
+	set[1] = (struct setting){ plane, "IN_FENCE_FD", (uint64_t)-1 };
+	set[2] = (struct setting){ plane, "IN_FENCE_FD", (uint64_t)-1 };
+	show("IN_FENCE_FD -1 twice", atomic(0, set, 3));
+	/* a 2 Hz mode: Lumen's flips then stay pending for up to 500 ms */
+	slow.clock = (uint32_t)((uint64_t)slow.htotal * slow.vtotal * 2 / 1000);
+	slow.vrefresh = 2;
+	if (drm(fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &b) < 0)
+		die("CREATEPROPBLOB slow");
+	show("modeset to a 2 Hz mode", modeset(b.blob_id));
+	show("nonblocking flip for a pending out-fence",
+	     flip(DRM_MODE_ATOMIC_NONBLOCK, 1, "OUT_FENCE_PTR", (uintptr_t)&fence));
+	set[1] = (struct setting){ plane, "IN_FENCE_FD", fence };
+	set[2] = (struct setting){ plane, "IN_FENCE_FD", fence };
+	show("IN_FENCE_FD twice, TEST_ONLY", atomic(DRM_MODE_ATOMIC_TEST_ONLY, set, 3));
+	set[2] = (struct setting){ plane, "IN_FENCE_FD", (uint64_t)-1 };
+	show("IN_FENCE_FD then -1, TEST_ONLY", atomic(DRM_MODE_ATOMIC_TEST_ONLY, set, 3));
+	set[1] = (struct setting){ plane, "IN_FENCE_FD", (uint64_t)-1 };
+	set[2] = (struct setting){ plane, "IN_FENCE_FD", fence };
+	show("IN_FENCE_FD -1 then a fence, TEST_ONLY", atomic(DRM_MODE_ATOMIC_TEST_ONLY, set, 3));
+	props[0] = drm_prop_id(fd, plane, "FB_ID");
+	props[1] = drm_prop_id(fd, plane, "IN_FENCE_FD");
+	values[0] = fbs[0];
+	values[1] = fence;
+	t = now_ms();
+	r = drm(fd, DRM_IOCTL_MODE_ATOMIC, &a);
+	t = now_ms() - t;
+	show("IN_FENCE_FD a pending fence, TEST_ONLY", r);
+	printf("  returned at once %s\n", t < 100 ? "yes" : "no");
+	show_poll("the pending fence poll", fence);
+	close(fence);
+	show("modeset back", modeset(mode_blob));
+	show("DESTROYPROPBLOB slow", drm(fd, DRM_IOCTL_MODE_DESTROYPROPBLOB,
+					 &(struct drm_mode_destroy_blob){ b.blob_id }));
+}
+
+/* Where OUT_FENCE_PTR gets -1 when the request fails: only pointers met before the
+ * failing property; and after a failed check. OBJ_SETPROPERTY writes -1 and makes
+ * no fence. A full fd table fails the request before anything is committed. */
+static void out_fence_failures(void)
+{
+	struct drm_mode_obj_set_property sp = { .obj_id = crtc,
+						.obj_type = DRM_MODE_OBJECT_CRTC };
+	int32_t fence = 1234, fence2 = 1234;
+	struct setting set[3];
+	int dups[1100], n = 0, k;
+
+	set[0] = (struct setting){ plane, "FB_ID", fbs[1] };
+	set[1] = (struct setting){ plane, "ACTIVE", 1 };
+	set[2] = (struct setting){ crtc, "OUT_FENCE_PTR", (uintptr_t)&fence };
+	show("OUT_FENCE_PTR after a missing property", atomic(0, set, 3));
+	printf("  fence %d\n", fence);
+	set[0] = (struct setting){ crtc, "OUT_FENCE_PTR", (uintptr_t)&fence };
+	set[1] = (struct setting){ crtc, "ACTIVE", 2 };
+	show("OUT_FENCE_PTR before a bad value", atomic(0, set, 2));
+	printf("  fence %d\n", fence);
+	fence = 1234;
+	set[1] = (struct setting){ plane, "CRTC_W", 1 };
+	show("OUT_FENCE_PTR and a failing check", atomic(0, set, 2));
+	printf("  fence %d\n", fence);
+	fence = 1234;
+	set[1] = (struct setting){ crtc, "OUT_FENCE_PTR", (uintptr_t)&fence2 };
+	show("OUT_FENCE_PTR twice, TEST_ONLY", atomic(DRM_MODE_ATOMIC_TEST_ONLY, set, 2));
+	printf("  fence %d fence2 %d\n", fence, fence2);
+
+	fence = 1234;
+	sp.prop_id = drm_prop_id(fd, crtc, "OUT_FENCE_PTR");
+	sp.value = (uintptr_t)&fence;
+	show("OBJ_SETPROPERTY OUT_FENCE_PTR", drm(fd, DRM_IOCTL_MODE_OBJ_SETPROPERTY, &sp));
+	printf("  fence %d\n", fence);
+	sp.value = bad_address;
+	show("OBJ_SETPROPERTY OUT_FENCE_PTR bad pointer",
+	     drm(fd, DRM_IOCTL_MODE_OBJ_SETPROPERTY, &sp));
+	sp.value = 0;
+	show("OBJ_SETPROPERTY OUT_FENCE_PTR 0", drm(fd, DRM_IOCTL_MODE_OBJ_SETPROPERTY, &sp));
+	sp = (struct drm_mode_obj_set_property){ .obj_id = plane,
+		.obj_type = DRM_MODE_OBJECT_PLANE, .prop_id = drm_prop_id(fd, plane, "IN_FENCE_FD"),
+		.value = 0 };
+	show("OBJ_SETPROPERTY IN_FENCE_FD stdin", drm(fd, DRM_IOCTL_MODE_OBJ_SETPROPERTY, &sp));
+	sp.value = (uint64_t)-1;
+	show("OBJ_SETPROPERTY IN_FENCE_FD -1", drm(fd, DRM_IOCTL_MODE_OBJ_SETPROPERTY, &sp));
+
+	show("flip to fbs[0]", flip(0, 0, NULL, 0));
+	while (n < 1100 && (k = dup(0)) >= 0)
+		dups[n++] = k;
+	printf("fd table full: %s\n", n < 1100 && errno == EMFILE ? "EMFILE" : errname(errno));
+	fence = 1234;
+	show("flip with OUT_FENCE_PTR, no free fd", flip(0, 1, "OUT_FENCE_PTR", (uintptr_t)&fence));
+	printf("  fence %d plane FB_ID %s\n", fence,
+	       prop_value(plane, "FB_ID") == fbs[0] ? "unchanged" : "changed");
+	show("TEST_ONLY flip with OUT_FENCE_PTR, no free fd",
+	     flip(DRM_MODE_ATOMIC_TEST_ONLY, 1, "OUT_FENCE_PTR", (uintptr_t)&fence));
+	while (n)
+		close(dups[--n]);
+}
+
+/* A primary plane with CRTC_W or CRTC_H 0 is invisible: virtio_gpu's plane check
+ * (drm_atomic_helper_check_plane_state) finds no scaling and skips the coverage check. */
+static void invisible_primary(void)
+{
+	struct drm_event_vblank ev;
+	struct drm_mode_crtc_page_flip pf = { .crtc_id = crtc, .fb_id = fbs[0] };
+	struct setting set[3] = { { plane, "FB_ID", fbs[1] } };
+
+	set[1] = (struct setting){ plane, "CRTC_W", 0 };
+	show("TEST_ONLY primary CRTC_W 0", atomic(DRM_MODE_ATOMIC_TEST_ONLY, set, 2));
+	set[1] = (struct setting){ plane, "CRTC_H", 0 };
+	show("TEST_ONLY primary CRTC_H 0", atomic(DRM_MODE_ATOMIC_TEST_ONLY, set, 2));
+	set[1] = (struct setting){ plane, "CRTC_W", 1 };
+	show("TEST_ONLY primary CRTC_W 1", atomic(DRM_MODE_ATOMIC_TEST_ONLY, set, 2));
+	set[1] = (struct setting){ plane, "CRTC_W", 0 };
+	set[2] = (struct setting){ plane, "SRC_W", (uint64_t)(mode.hdisplay + 1) << 16 };
+	show("TEST_ONLY primary CRTC_W 0, SRC_W past the fb",
+	     atomic(DRM_MODE_ATOMIC_TEST_ONLY, set, 3));
+	set[2] = (struct setting){ plane, "SRC_W", 0 };
+	show("TEST_ONLY primary CRTC_W 0, SRC_W 0", atomic(DRM_MODE_ATOMIC_TEST_ONLY, set, 3));
+	set[2] = (struct setting){ plane, "CRTC_X", 5 };
+	show("TEST_ONLY primary CRTC_W 0 at x 5", atomic(DRM_MODE_ATOMIC_TEST_ONLY, set, 3));
+	set[1] = (struct setting){ plane, "CRTC_H", 0 };
+	show("primary CRTC_H 0 with event", atomic(DRM_MODE_PAGE_FLIP_EVENT, set, 2));
+	show("its event read", read(fd, &ev, sizeof(ev)));
+	printf("  type %u crtc %s\n", ev.base.type, ev.crtc_id == crtc ? "<crtc>" : "other");
+	show_crtc("GETCRTC invisible primary");
+	printf("  CRTC_H %llu\n", (unsigned long long)prop_value(plane, "CRTC_H"));
+	show("PAGE_FLIP invisible primary", drm(fd, DRM_IOCTL_MODE_PAGE_FLIP, &pf));
+	set[0] = (struct setting){ plane, "CRTC_H", mode.vdisplay };
+	show("primary visible again", atomic(0, set, 1));
+	show_crtc("GETCRTC visible primary");
+}
+
 static void no_primary(void)
 {
 	int32_t fence = 1234;
@@ -361,6 +541,9 @@ int main(void)
 		die("CREATEPROPBLOB");
 	mode_blob = b.blob_id;
 	out_fences();
+	in_fence_state();
+	out_fence_failures();
+	invisible_primary();
 	no_primary();
 	return 0;
 }
