@@ -1,6 +1,7 @@
 /*
- * drm_atomic.c — setting properties: MODE_ATOMIC, OBJ_SETPROPERTY and the legacy
- * SETPROPERTY, as Linux's drm_atomic_uapi.c and the atomic helpers do them. A
+ * drm_atomic.c — the atomic state and setting properties: OBJ_SETPROPERTY and the
+ * legacy SETPROPERTY here, MODE_ATOMIC in drm_atomic_ioctl.c, as Linux's
+ * drm_atomic_uapi.c and the atomic helpers do them. A
  * request builds a new state of every output from the current one, property by
  * property (with Linux's validity checks); the check phase refuses what the device
  * cannot do without changing anything; the commit then applies each changed output
@@ -34,38 +35,8 @@
 #include "drm/drm_internal.h"
 #include "lib/log.h"
 
-#define DRM_ATOMIC_MAX_PROPS 4096
-
-/* A plane's state. */
-struct drm_atomic_plane {
-	struct drm_framebuffer *fb;		/* FB_ID, not counted */
-	struct file *in_fence;			/* IN_FENCE_FD's sync_file, counted; or NULL */
-	uint32_t crtc;				/* CRTC_ID */
-	uint32_t src[4];			/* SRC_X/Y/W/H, 16.16 */
-	int32_t crtc_x, crtc_y;
-	uint32_t crtc_w, crtc_h;
-};
-
-/* One output's state: its connector, CRTC, primary plane and cursor plane. touched:
- * the connector, CRTC or primary plane are in the request; cursor_touched: the
- * cursor plane is. A cursor with a legacy image (no framebuffer) keeps it until a
- * request sets its FB_ID (cursor_legacy). */
-struct drm_atomic_output {
-	uint32_t conn_crtc;			/* connector CRTC_ID */
-	bool active, vrr;
-	struct drm_blob *mode_blob;		/* MODE_ID, not counted; NULL: disabled */
-	struct drm_atomic_plane primary, cursor;
-	bool touched, cursor_touched, cursor_legacy;
-	int32_t __user *out_fence_ptr;		/* OUT_FENCE_PTR; NULL: none */
-};
-
-struct drm_atomic_state {
-	struct drm_atomic_output o[DRM_MAX_OUTPUTS];
-	bool allow_modeset;
-};
-
-/* The current state of every output. */
-static void drm_atomic_state_init(struct drm_device *dev, struct drm_atomic_state *s)
+/* Fills s with the current state of every output (see drm_internal.h). */
+void drm_atomic_state_init(struct drm_device *dev, struct drm_atomic_state *s)
 {
 	memset(s, 0, sizeof(*s));
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
@@ -98,7 +69,7 @@ static void drm_atomic_state_init(struct drm_device *dev, struct drm_atomic_stat
 }
 
 /* Drops what a state holds (the in-fences' sync_files) and frees it. */
-static void drm_atomic_state_free(struct drm_atomic_state *s)
+void drm_atomic_state_free(struct drm_atomic_state *s)
 {
 	if (!s)
 		return;
@@ -114,7 +85,7 @@ static void drm_atomic_state_free(struct drm_atomic_state *s)
 /* Waits for the in-fences of a state about to be committed (Linux's
  * drm_atomic_helper_wait_for_fences). Their fences are signalled by flips, never
  * under dev->mutex, which stays held. */
-static void drm_atomic_wait_fences(struct drm_device *dev, const struct drm_atomic_state *s)
+void drm_atomic_wait_fences(struct drm_device *dev, const struct drm_atomic_state *s)
 {
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
 		if (s->o[i].primary.in_fence)
@@ -206,8 +177,8 @@ static int drm_atomic_set_plane_prop(struct drm_device *dev, struct drm_atomic_p
 
 /* Sets one property of the object of type on output i (or output i's cursor plane,
  * DRM_CURSOR_INDEX) in s (Linux's drm_atomic_set_property and the per-object
- * set_property functions). */
-static int drm_atomic_set_prop(struct drm_device *dev, struct drm_atomic_state *s,
+ * set_property functions): 0 or -EINVAL. */
+int drm_atomic_set_prop(struct drm_device *dev, struct drm_atomic_state *s,
 			       uint32_t type, unsigned i, int prop, uint64_t value)
 {
 	struct drm_atomic_output *o;
@@ -374,7 +345,7 @@ static int drm_atomic_check_output(struct drm_device *dev, const struct drm_atom
 }
 
 /* Checks s against the current state; 0 when it can be committed. */
-static int drm_atomic_check(struct drm_device *dev, const struct drm_atomic_state *s)
+int drm_atomic_check(struct drm_device *dev, const struct drm_atomic_state *s)
 {
 	struct drm_atomic_state cur;
 	int err;
@@ -440,7 +411,7 @@ static int drm_atomic_commit_invisible(struct drm_device *dev, unsigned i,
 /* Applies a checked state: each touched output is shown (or turned off) through
  * the driver; MODE_ID then names the state's blob, and the plane's rectangles are
  * the state's. Then the touched cursors. */
-static void drm_atomic_commit(struct drm_device *dev, struct drm_atomic_state *s)
+void drm_atomic_commit(struct drm_device *dev, struct drm_atomic_state *s)
 {
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
 		struct drm_atomic_output *o = &s->o[i];
@@ -550,7 +521,7 @@ static int drm_atomic_set_dpms_locked(struct drm_device *dev, unsigned i, uint64
 
 /* Whether the int at ptr can be written (read and written back unchanged): tried
  * outside dev->mutex for an OUT_FENCE_PTR, which Linux writes -1 to when it is set. */
-static bool drm_atomic_fence_ptr_ok(int32_t __user *ptr)
+bool drm_atomic_fence_ptr_ok(int32_t __user *ptr)
 {
 	int32_t v;
 
@@ -622,314 +593,4 @@ int drm_ioctl_setproperty(struct drm_file *f, void *data)
 	};
 
 	return drm_ioctl_obj_setproperty(f, &r);
-}
-
-/* A MODE_ATOMIC request copied in: objs[k] with counts[k] properties, then the
- * props and values in order. nr_objs, nr_counts and nr_props count what could be
- * read; err is why the copy stopped early (-EFAULT at a fault, -ENOSPC past
- * DRM_ATOMIC_MAX_PROPS), reported where Linux would meet it. nr_set: how many
- * properties drm_atomic_build set before it stopped. */
-struct drm_atomic_req {
-	uint32_t *objs, *counts, *props;
-	uint64_t *values;
-	uint32_t nr_objs, nr_counts, nr_props, nr_set;
-	int err;
-	uint32_t fault_prop;	/* the first OUT_FENCE_PTR that cannot be written; or ~0 */
-};
-
-/* The OUT_FENCE_PTR of property p of the request, or NULL (not one, or 0). */
-static int32_t __user *drm_atomic_req_fence_ptr(struct drm_device *dev,
-						const struct drm_atomic_req *q, uint32_t p)
-{
-	if (drm_prop_of_id(dev, q->props[p]) != DRM_PROP_OUT_FENCE_PTR)
-		return NULL;
-	return (int32_t __user *)(uintptr_t)q->values[p];
-}
-
-static int drm_atomic_read(struct drm_device *dev, const struct drm_mode_atomic *a,
-			   struct drm_atomic_req *q)
-{
-	uint32_t __user *uobjs = (uint32_t __user *)(uintptr_t)a->objs_ptr;
-	uint32_t __user *ucounts = (uint32_t __user *)(uintptr_t)a->count_props_ptr;
-	uint32_t __user *uprops = (uint32_t __user *)(uintptr_t)a->props_ptr;
-	uint64_t __user *uvalues = (uint64_t __user *)(uintptr_t)a->prop_values_ptr;
-	uint32_t n = MIN(a->count_objs, DRM_ATOMIC_MAX_PROPS);
-
-	memset(q, 0, sizeof(*q));
-	q->fault_prop = ~0u;
-	q->objs = kmalloc((n + 1) * sizeof(uint32_t));
-	q->counts = kmalloc((n + 1) * sizeof(uint32_t));
-	q->props = kmalloc(DRM_ATOMIC_MAX_PROPS * sizeof(uint32_t));
-	q->values = kmalloc(DRM_ATOMIC_MAX_PROPS * sizeof(uint64_t));
-	if (!q->objs || !q->counts || !q->props || !q->values)
-		return -ENOMEM;
-	q->err = -EFAULT;
-	for (uint32_t k = 0; k < n; k++) {
-		if (get_user(q->objs[k], uobjs + k))
-			return 0;
-		q->nr_objs++;
-		if (get_user(q->counts[k], ucounts + k))
-			return 0;
-		q->nr_counts++;
-		for (uint32_t j = 0; j < q->counts[k]; j++, q->nr_props++) {
-			int32_t __user *ptr;
-
-			if (q->nr_props == DRM_ATOMIC_MAX_PROPS) {
-				q->err = -ENOSPC;
-				return 0;
-			}
-			if (get_user(q->props[q->nr_props], uprops + q->nr_props) ||
-			    copy_from_user(&q->values[q->nr_props], uvalues + q->nr_props, 8))
-				return 0;
-			ptr = drm_atomic_req_fence_ptr(dev, q, q->nr_props);
-			if (ptr && q->fault_prop == ~0u && !drm_atomic_fence_ptr_ok(ptr))
-				q->fault_prop = q->nr_props;
-		}
-	}
-	q->err = a->count_objs > n ? -ENOSPC : 0;
-	return 0;
-}
-
-static void drm_atomic_req_free(struct drm_atomic_req *q)
-{
-	kfree(q->objs);
-	kfree(q->counts);
-	kfree(q->props);
-	kfree(q->values);
-}
-
-/* Applies the copied-in request to s in Linux's order: an unknown object or one
- * without properties, or a property the object lacks, is -ENOENT. Counts the
- * properties set in q->nr_set. */
-static int drm_atomic_build(struct drm_device *dev, struct drm_atomic_req *q,
-			    struct drm_atomic_state *s)
-{
-	uint32_t p = 0;
-	unsigned i;
-	int err;
-
-	for (uint32_t k = 0; k < q->nr_objs; k++) {
-		uint32_t type = drm_object_find_locked(dev, q->objs[k], &i);
-
-		if (!type || !drm_object_props(type, &(unsigned){ 0 }))
-			return -ENOENT;
-		if (k == q->nr_counts)
-			return q->err;
-		for (uint32_t j = 0; j < q->counts[k]; j++, p++) {
-			int prop;
-
-			if (p == q->nr_props)
-				return q->err;
-			prop = drm_prop_of_id(dev, q->props[p]);
-			if (prop < 0 || !drm_object_has_prop(dev, type, i, prop))
-				return -ENOENT;
-			if (p == q->fault_prop)
-				return -EFAULT;
-			if ((err = drm_atomic_set_prop(dev, s, type, i, prop, q->values[p])))
-				return err;
-			q->nr_set = p + 1;
-		}
-	}
-	return q->err;
-}
-
-#define DRM_ATOMIC_FLAGS (DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_PAGE_FLIP_ASYNC | \
-	DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_ATOMIC_ALLOW_MODESET)
-
-static bool drm_any_flip_busy(struct drm_device *dev)
-{
-	for (unsigned i = 0; i < dev->nr_outputs; i++)
-		if (drm_flip_busy(dev, i))
-			return true;
-	return false;
-}
-
-/* Waits, dev->mutex dropped meanwhile, until no output has a flip pending: a
- * blocking commit stalls for the previous one (Linux waits for its flip_done).
- * Called and returns with the mutex held. */
-static void drm_atomic_stall(struct drm_device *dev)
-{
-	struct wait_queue wq;
-
-	wait_queue_init(&wq);
-	while (drm_any_flip_busy(dev)) {
-		drm_mutex_unlock(&dev->mutex);
-		/* nobody wakes wq: the flip's timer clears the flag, looked at each ms */
-		wait_event_common(&wq, !drm_any_flip_busy(dev), false,
-				  clock_monotonic_ns() + 1000000);
-		drm_mutex_lock(&dev->mutex);
-	}
-}
-
-/* What a commit signals on one output: its flip event, and its out-fence with the
- * sync_file and the reserved fd that will carry it (fd -1: none). */
-struct drm_atomic_signal {
-	struct drm_pending_event *ev;
-	struct drm_fence *fence;
-	struct file *file;
-	int fd;
-};
-
-/* Makes output i's out-fence, its sync_file and reserves its fd (Linux's
- * setup_out_fence): -ENOMEM or -EMFILE. */
-static int drm_atomic_prepare_fence(struct drm_device *dev, unsigned i,
-				    struct drm_atomic_signal *sig)
-{
-	if (!(sig->fence = drm_fence_create(dev, i)))
-		return -ENOMEM;
-	if ((sig->fd = fd_reserve(task_files(current))) < 0)
-		return sig->fd;
-	sig->file = drm_syncfile_create(sig->fence);
-	if (IS_ERR(sig->file)) {
-		int err = PTR_ERR(sig->file);
-
-		sig->file = NULL;
-		return err;
-	}
-	return 0;
-}
-
-/* Linux's prepare_signaling: per output in the state, the PAGE_FLIP_EVENT event
- * (-ENOMEM when f's event space is used up) and, unless TEST_ONLY, the out-fence
- * (-ENOMEM, -EMFILE); then an event for a CRTC that is off before and after is
- * -EINVAL, as Linux's drm_atomic_crtc_check. */
-static int drm_atomic_prepare_signaling(struct drm_file *f, const struct drm_mode_atomic *a,
-					const struct drm_atomic_state *s,
-					struct drm_atomic_signal *sig)
-{
-	struct drm_device *dev = f->dev;
-	int err;
-
-	for (unsigned i = 0; i < dev->nr_outputs; i++) {
-		if (!s->o[i].touched && !s->o[i].cursor_touched)
-			continue;
-		if ((a->flags & DRM_MODE_PAGE_FLIP_EVENT) &&
-		    !(sig[i].ev = drm_event_reserve_flip(f, a->user_data)))
-			return -ENOMEM;
-		if (s->o[i].out_fence_ptr && !(a->flags & DRM_MODE_ATOMIC_TEST_ONLY) &&
-		    (err = drm_atomic_prepare_fence(dev, i, &sig[i])))
-			return err;
-	}
-	for (unsigned i = 0; i < dev->nr_outputs; i++) {
-		bool was_on = dev->outputs[i].enabled && !dev->oprops[i].dpms_off;
-
-		if (sig[i].ev && !was_on && !(s->o[i].active && s->o[i].mode_blob))
-			return -EINVAL;
-	}
-	return 0;
-}
-
-/* Gives back what drm_atomic_prepare_signaling took, for a commit that did not
- * happen. */
-static void drm_atomic_cancel_signaling(struct drm_device *dev, struct drm_atomic_signal *sig)
-{
-	for (unsigned i = 0; i < dev->nr_outputs; i++) {
-		if (sig[i].ev)
-			drm_event_cancel(sig[i].ev);
-		if (sig[i].file)
-			file_put(sig[i].file);
-		if (sig[i].fence)
-			drm_fence_put(sig[i].fence);
-		if (sig[i].fd >= 0)
-			fd_unreserve(task_files(current), sig[i].fd);
-		sig[i] = (struct drm_atomic_signal){ .fd = -1 };
-	}
-}
-
-/* Checks the built state s and, unless TEST_ONLY, commits it; every touched output
- * that shows something (or has an event) then has a flip pending until its next
- * vblank, which sends its event and signals its out-fence, whose fd is installed.
- * A blocking commit returns after that vblank; a non-blocking one is -EBUSY while a
- * touched output's last flip is pending. */
-static int drm_atomic_check_commit(struct drm_file *f, const struct drm_mode_atomic *a,
-				   struct drm_atomic_state *s, struct drm_atomic_signal *sig)
-{
-	struct drm_device *dev = f->dev;
-	int err;
-
-	err = drm_atomic_prepare_signaling(f, a, s, sig);
-	if (!err)
-		err = drm_atomic_check(dev, s);
-	for (unsigned i = 0; i < dev->nr_outputs && !err; i++)
-		if ((s->o[i].touched || s->o[i].cursor_touched) &&
-		    (a->flags & DRM_MODE_ATOMIC_NONBLOCK))
-			err = drm_flip_busy(dev, i);
-	if (err || (a->flags & DRM_MODE_ATOMIC_TEST_ONLY)) {
-		drm_atomic_cancel_signaling(dev, sig);
-		return err;
-	}
-	drm_atomic_wait_fences(dev, s);
-	drm_atomic_commit(dev, s);
-	for (unsigned i = 0; i < dev->nr_outputs; i++) {
-		if (sig[i].ev || ((s->o[i].touched || s->o[i].cursor_touched) &&
-				  dev->outputs[i].enabled && !dev->oprops[i].dpms_off))
-			drm_flip_arm(dev, i, sig[i].ev);
-		if (!sig[i].fence)
-			continue;
-		fd_install_reserved(task_files(current), sig[i].fd, sig[i].file, true);
-		drm_flip_add_fence(dev, i, sig[i].fence);	/* takes its reference */
-	}
-	if (!(a->flags & DRM_MODE_ATOMIC_NONBLOCK))
-		drm_atomic_stall(dev);
-	return 0;
-}
-
-/* After the request: -1 to every OUT_FENCE_PTR it set (Linux writes it when the
- * property is set), then the committed outputs' fence fds; 0 or -EFAULT. */
-static int drm_atomic_put_fence_fds(struct drm_device *dev, const struct drm_atomic_req *q,
-				    const struct drm_atomic_state *s,
-				    const struct drm_atomic_signal *sig)
-{
-	int err = 0;
-
-	for (uint32_t p = 0; p < q->nr_set; p++) {
-		int32_t __user *ptr = drm_atomic_req_fence_ptr(dev, q, p);
-
-		if (ptr && put_user((int32_t)-1, ptr))
-			err = -EFAULT;
-	}
-	for (unsigned i = 0; i < dev->nr_outputs; i++)
-		if (sig[i].fd >= 0 && put_user((int32_t)sig[i].fd, s->o[i].out_fence_ptr))
-			err = -EFAULT;
-	return err;
-}
-
-/* MODE_ATOMIC (Linux's drm_mode_atomic_ioctl): atomic clients only; TEST_ONLY only
- * checks; NONBLOCK commits at once without waiting for the vblank. */
-int drm_ioctl_atomic(struct drm_file *f, void *data)
-{
-	struct drm_mode_atomic *a = data;
-	struct drm_device *dev = f->dev;
-	struct drm_atomic_signal sig[DRM_MAX_OUTPUTS];
-	struct drm_atomic_state *s;
-	struct drm_atomic_req q;
-	int err, fence_err;
-
-	if (!f->atomic || (a->flags & ~DRM_ATOMIC_FLAGS) || a->reserved ||
-	    (a->flags & DRM_MODE_PAGE_FLIP_ASYNC))
-		return -EINVAL;
-	if ((a->flags & DRM_MODE_ATOMIC_TEST_ONLY) && (a->flags & DRM_MODE_PAGE_FLIP_EVENT))
-		return -EINVAL;
-	s = kzalloc(sizeof(*s));
-	for (unsigned i = 0; i < DRM_MAX_OUTPUTS; i++)
-		sig[i] = (struct drm_atomic_signal){ .fd = -1 };
-	err = s ? drm_atomic_read(dev, a, &q) : -ENOMEM;
-	if (err)
-		goto out;
-	drm_mutex_lock(&dev->mutex);
-	if (!(a->flags & (DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_ATOMIC_TEST_ONLY)))
-		drm_atomic_stall(dev);
-	drm_atomic_state_init(dev, s);
-	s->allow_modeset = a->flags & DRM_MODE_ATOMIC_ALLOW_MODESET;
-	err = drm_atomic_build(dev, &q, s);
-	if (!err)
-		err = drm_atomic_check_commit(f, a, s, sig);
-	drm_mutex_unlock(&dev->mutex);
-	if ((fence_err = drm_atomic_put_fence_fds(dev, &q, s, sig)))
-		err = fence_err;
-out:
-	if (s)
-		drm_atomic_req_free(&q);
-	drm_atomic_state_free(s);
-	return err;
 }

@@ -303,7 +303,51 @@ int drm_ioctl_getpropblob(struct drm_file *f, void *data);
 int drm_ioctl_createpropblob(struct drm_file *f, void *data);
 int drm_ioctl_destroypropblob(struct drm_file *f, void *data);
 
-/* ---- drm_atomic.c ---- */
+/* ---- drm_atomic.c: the atomic state, shared with drm_atomic_ioctl.c ---- */
+/* A plane's state. */
+struct drm_atomic_plane {
+	struct drm_framebuffer *fb;		/* FB_ID, not counted */
+	struct file *in_fence;			/* IN_FENCE_FD's sync_file, counted; or NULL */
+	uint32_t crtc;				/* CRTC_ID */
+	uint32_t src[4];			/* SRC_X/Y/W/H, 16.16 */
+	int32_t crtc_x, crtc_y;
+	uint32_t crtc_w, crtc_h;
+};
+
+/* One output's state: its connector, CRTC, primary plane and cursor plane. touched:
+ * the connector, CRTC or primary plane are in the request; cursor_touched: the
+ * cursor plane is. A cursor with a legacy image (no framebuffer) keeps it until a
+ * request sets its FB_ID (cursor_legacy). */
+struct drm_atomic_output {
+	uint32_t conn_crtc;			/* connector CRTC_ID */
+	bool active, vrr;
+	struct drm_blob *mode_blob;		/* MODE_ID, not counted; NULL: disabled */
+	struct drm_atomic_plane primary, cursor;
+	bool touched, cursor_touched, cursor_legacy;
+	int32_t __user *out_fence_ptr;		/* OUT_FENCE_PTR; NULL: none */
+};
+
+struct drm_atomic_state {
+	struct drm_atomic_output o[DRM_MAX_OUTPUTS];
+	bool allow_modeset;
+};
+
+/* Fills s with the current state of every output. dev->mutex held. */
+void drm_atomic_state_init(struct drm_device *dev, struct drm_atomic_state *s);
+/* Drops what s holds (its in-fences) and frees it; NULL does nothing. */
+void drm_atomic_state_free(struct drm_atomic_state *s);
+/* Sets one property of an object (type; output i, or DRM_CURSOR_INDEX(i) for its
+ * cursor plane) in s: 0 or -EINVAL. dev->mutex held. */
+int drm_atomic_set_prop(struct drm_device *dev, struct drm_atomic_state *s, uint32_t type,
+			unsigned i, int prop, uint64_t value);
+/* Checks s against the current state: 0 when it can be committed. dev->mutex held. */
+int drm_atomic_check(struct drm_device *dev, const struct drm_atomic_state *s);
+/* Waits for s's in-fences (dev->mutex held: flips signal them without it). */
+void drm_atomic_wait_fences(struct drm_device *dev, const struct drm_atomic_state *s);
+/* Applies a checked state; cannot fail (device errors are logged). dev->mutex held. */
+void drm_atomic_commit(struct drm_device *dev, struct drm_atomic_state *s);
+/* Whether an OUT_FENCE_PTR can be written (tried without dev->mutex). */
+bool drm_atomic_fence_ptr_ok(int32_t __user *ptr);
 /* Legacy SETCRTC's configuration of output i through the atomic check and commit
  * (modesets allowed): fb shown with mode at (x, y), or everything off when mode is
  * NULL. The caller has made drm_mode_setcrtc's checks. 0 or -errno; dev->mutex held. */
@@ -311,6 +355,8 @@ int drm_atomic_set_config_locked(struct drm_device *dev, unsigned i, struct drm_
 				 const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y);
 int drm_ioctl_obj_setproperty(struct drm_file *f, void *data);
 int drm_ioctl_setproperty(struct drm_file *f, void *data);
+
+/* ---- drm_atomic_ioctl.c ---- */
 int drm_ioctl_atomic(struct drm_file *f, void *data);
 
 /* ---- drm_cursor.c ---- */
