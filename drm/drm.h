@@ -31,8 +31,13 @@ struct drm_gem_object {
 	struct drm_device *dev;
 	uint64_t size;			/* a multiple of PAGE_SIZE */
 	uint64_t *pages;		/* size / PAGE_SIZE physical pages */
-	uint32_t width, height, pitch;	/* as CREATE_DUMB made it */
+	uint32_t width, height;		/* as CREATE_DUMB or the driver made it */
+	uint32_t pitch;			/* a dumb buffer's, else 0 */
 	uint32_t bpp;			/* bits per pixel asked for */
+	bool dumb;			/* a dumb buffer (CREATE_DUMB, the console's):
+					 * the driver keeps the device's copy current;
+					 * else that is the user's job (a virtio
+					 * resource: TRANSFER_TO_HOST) */
 	uint64_t mmap_offset;		/* the fake offset to mmap it on the DRM fd */
 	uint32_t hw_id;			/* the driver's name for it (virtio resource id) */
 	int refcount;
@@ -136,6 +141,25 @@ struct drm_driver_funcs {
 /* The object behind a handle of a file, not counted; NULL when there is none.
  * dev->mutex held (a driver ioctl runs with it). */
 struct drm_gem_object *drm_gem_lookup_locked(struct drm_file *fpriv, uint32_t handle);
+
+/*
+ * Buffer objects a driver makes itself (virtio_gpu's RESOURCE_CREATE), as CREATE_DUMB
+ * does: drm_gem_alloc, then the driver describes the object and makes its device
+ * resource, then drm_gem_publish_locked gives it a handle (or drm_gem_discard frees
+ * it when the resource could not be made). gem_free is called at the last put of a
+ * published object, as for dumb buffers.
+ */
+/* A new object of size bytes rounded up to pages, its pages zeroed, holding one
+ * reference for the caller; not on the device, in no file. NULL when size is 0 or
+ * memory is short. No lock needed. */
+struct drm_gem_object *drm_gem_alloc(struct drm_device *dev, uint64_t size);
+/* Frees an object of drm_gem_alloc that was never published (no gem_free). */
+void drm_gem_discard(struct drm_gem_object *obj);
+/* Makes an object of drm_gem_alloc, its device resource made, mappable on f's device
+ * and gives it the lowest free handle of f, which takes over the caller's reference.
+ * The handle, or -ENOMEM/-ENOSPC (the object is then freed through gem_free).
+ * dev->mutex held. */
+long drm_gem_publish_locked(struct drm_file *f, struct drm_gem_object *obj);
 
 /* The identity VERSION reports, the limits of framebuffers, the pixel formats of
  * the primary planes (and of framebuffers, when more), the connector and encoder types, the depth GET_CAP

@@ -107,13 +107,15 @@ int drm_ioctl_gem_close(struct drm_file *f, void *data)
 	return err;
 }
 
-/* A new object of size bytes (page multiple), with its pages, not yet on the device. */
-static struct drm_gem_object *drm_gem_alloc(struct drm_device *dev, uint64_t size)
+/* See drm.h. */
+struct drm_gem_object *drm_gem_alloc(struct drm_device *dev, uint64_t size)
 {
-	size_t n = size / PAGE_SIZE;
+	size_t n;
 	struct drm_gem_object *obj;
 
-	if (n > pages_total())
+	size = ALIGN_UP(size, PAGE_SIZE);
+	n = size / PAGE_SIZE;
+	if (!n || n > pages_total())
 		return NULL;
 	obj = kzalloc(sizeof(*obj));
 	if (!obj)
@@ -130,10 +132,34 @@ static struct drm_gem_object *drm_gem_alloc(struct drm_device *dev, uint64_t siz
 	}
 	obj->dev = dev;
 	obj->size = size;
+	obj->refcount = 1;
+	list_init(&obj->link);
 	return obj;
 free_obj:
 	kfree(obj);
 	return NULL;
+}
+
+/* See drm.h. */
+void drm_gem_discard(struct drm_gem_object *obj)
+{
+	drm_gem_free_pages(obj->pages, obj->size / PAGE_SIZE);
+	kfree(obj);
+}
+
+/* See drm.h. */
+long drm_gem_publish_locked(struct drm_file *f, struct drm_gem_object *obj)
+{
+	struct drm_device *dev = f->dev;
+	long handle;
+
+	BUG_ON(!drm_mutex_is_held(&dev->mutex));
+	obj->mmap_offset = dev->next_offset;
+	dev->next_offset += obj->size;
+	list_add_tail(&obj->link, &dev->objects);
+	handle = drm_gem_handle_create_locked(f, obj);
+	drm_gem_put_locked(obj);	/* the handle holds it now, or nothing does */
+	return handle;
 }
 
 /* See drm_internal.h. */
@@ -158,6 +184,7 @@ struct drm_gem_object *drm_gem_create_kernel_locked(struct drm_device *dev, uint
 	obj->height = height;
 	obj->pitch = width * 4;
 	obj->bpp = 32;
+	obj->dumb = true;	/* as Linux's fbdev, whose buffer is a dumb buffer */
 	if (dev->driver->funcs->gem_create && dev->driver->funcs->gem_create(dev, obj))
 		goto free_pages;
 	obj->refcount = 1;
@@ -208,20 +235,15 @@ int drm_ioctl_create_dumb(struct drm_file *f, void *data)
 	obj->height = args->height;
 	obj->pitch = stride;
 	obj->bpp = args->bpp;
+	obj->dumb = true;
 	drm_mutex_lock(&dev->mutex);
 	err = dev->driver->funcs->gem_create ? dev->driver->funcs->gem_create(dev, obj) : 0;
 	if (err) {
 		drm_mutex_unlock(&dev->mutex);
-		drm_gem_free_pages(obj->pages, size / PAGE_SIZE);
-		kfree(obj);
+		drm_gem_discard(obj);
 		return err;
 	}
-	obj->mmap_offset = dev->next_offset;
-	dev->next_offset += size;
-	list_add_tail(&obj->link, &dev->objects);
-	obj->refcount = 1;
-	handle = drm_gem_handle_create_locked(f, obj);
-	drm_gem_put_locked(obj);	/* the handle holds it now, or nothing does */
+	handle = drm_gem_publish_locked(f, obj);
 	drm_mutex_unlock(&dev->mutex);
 	if (handle < 0)
 		return handle;

@@ -1,17 +1,23 @@
 /* drmvirtgpu: the virtio_gpu driver ioctls (DRM_IOCTL_VIRTGPU_*) on QEMU's 2D-only
  * virtio-gpu-pci, on the render node and the primary node: GETPARAM of the
  * parameters libdrm-dev names (and unknown ones), GET_CAPS, RESOURCE_INFO and MAP of
- * a dumb buffer, EXECBUFFER, TRANSFER_FROM_HOST/TO_HOST, WAIT and RESOURCE_CREATE's
- * checks, with bad handles, flags and pointers. Handles and offsets are printed as
- * facts, never as numbers. */
+ * a dumb buffer, EXECBUFFER, TRANSFER_FROM_HOST/TO_HOST, WAIT, and RESOURCE_CREATE:
+ * its checks, every 2D format, sizes, and a resource used as a dumb buffer is (info,
+ * map, mmap, transfer, wait, PRIME, ADDFB2, SETCRTC: its pattern is screendumped as
+ * drmvirtgpu-resource), with bad handles, flags and pointers. Handles and offsets
+ * are printed as facts, never as numbers. */
 #include <drm.h>
+#include <drm_fourcc.h>
 #include <drm_mode.h>
 #include <virtgpu_drm.h>
+#include <linux/virtio_gpu.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "drmtest.h"
 
@@ -142,6 +148,209 @@ static void no_3d(int f)
 	report("resource_create array_size 2", call(f, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, &rc));
 }
 
+/* A 2D RESOURCE_CREATE argument as Mesa's virgl fills it for a 2D host (target 2 is
+ * PIPE_TEXTURE_2D). */
+static struct drm_virtgpu_resource_create rc2d(uint32_t format, uint32_t w, uint32_t h,
+					       uint32_t size)
+{
+	return (struct drm_virtgpu_resource_create){ .target = 2, .format = format,
+		.width = w, .height = h, .depth = 1, .array_size = 1, .size = size };
+}
+
+static void gem_close(int f, uint32_t handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	call(f, DRM_IOCTL_GEM_CLOSE, &c);
+}
+
+/* Creates a resource and prints the result, its handles and the size RESOURCE_INFO
+ * gives it, then closes it. */
+static void create_one(int f, const char *what, struct drm_virtgpu_resource_create rc)
+{
+	int r = call(f, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, &rc);
+	struct drm_virtgpu_resource_info ri = { .bo_handle = rc.bo_handle };
+
+	printf("resource_create %s: %d %s", what, r, r ? errname(-r) : "ok");
+	if (r) {
+		printf(" bo_handle %s\n", rc.bo_handle ? "nonzero" : "zero");
+		return;
+	}
+	r = call(f, DRM_IOCTL_VIRTGPU_RESOURCE_INFO, &ri);
+	printf(" bo_handle %s res_handle %s; info %d size %u res_handle %s\n",
+	       rc.bo_handle ? "nonzero" : "zero", rc.res_handle ? "nonzero" : "zero", r,
+	       ri.size, ri.res_handle == rc.res_handle ? "same" : "differs");
+	gem_close(f, rc.bo_handle);
+}
+
+/* RESOURCE_CREATE's checks (depth, samples, mip levels, target, layers, in Linux's
+ * order) and what it takes unchecked on a 2D host: every format, any size. */
+static void create_checks(int f)
+{
+	static const struct { uint32_t format; const char *name; } formats[] = {
+		{ VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM, "B8G8R8A8" },
+		{ VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, "B8G8R8X8" },
+		{ VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM, "A8R8G8B8" },
+		{ VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM, "X8R8G8B8" },
+		{ VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM, "R8G8B8A8" },
+		{ VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM, "X8B8G8R8" },
+		{ VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM, "A8B8G8R8" },
+		{ VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM, "R8G8B8X8" },
+		{ 0, "format 0" }, { 999, "format 999" },
+	};
+	const uint32_t xrgb = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM;
+	struct drm_virtgpu_resource_create rc;
+	char what[64];
+
+	for (unsigned i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		snprintf(what, sizeof(what), "%s 64x32", formats[i].name);
+		create_one(f, what, rc2d(formats[i].format, 64, 32, 8192));
+	}
+	create_one(f, "size 0", rc2d(xrgb, 64, 32, 0));
+	create_one(f, "size 1", rc2d(xrgb, 64, 32, 1));
+	create_one(f, "size 5000", rc2d(xrgb, 64, 32, 5000));
+	create_one(f, "size below w*h*4", rc2d(xrgb, 640, 480, 4096));
+	create_one(f, "0x0", rc2d(xrgb, 0, 0, 4096));
+	create_one(f, "huge width", rc2d(xrgb, 0xffffffff, 1, 4096));
+	create_one(f, "size 0xffffffff", rc2d(xrgb, 64, 32, 0xffffffff));
+	rc = rc2d(xrgb, 64, 32, 8192);
+	rc.depth = 0;
+	rc.array_size = 0;
+	create_one(f, "depth 0 array_size 0", rc);
+	rc = rc2d(xrgb, 64, 32, 8192);
+	rc.last_level = 1;
+	rc.nr_samples = 1;
+	create_one(f, "last_level 1 nr_samples 1", rc);
+	rc = rc2d(xrgb, 64, 32, 8192);
+	rc.bind = 0xffffffff;
+	rc.flags = 0xffffffff;
+	create_one(f, "any bind and flags", rc);
+	rc = rc2d(xrgb, 64, 32, 8192);
+	rc.depth = 2;
+	rc.target = 3;
+	create_one(f, "depth 2 and target 3", rc);
+	rc = rc2d(xrgb, 64, 32, 8192);
+	rc.target = 0;
+	create_one(f, "target 0", rc);
+	report("resource_create bad arg pointer",
+	       call(f, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, (void *)bad_address));
+}
+
+/* The pattern: red grows left to right, green top to bottom, blue is x ^ y. */
+static uint32_t pattern(uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+{
+	return (x * 255 / (w - 1)) << 16 | (y * 255 / (h - 1)) << 8 | ((x ^ y) & 0xff);
+}
+
+/* The first connector's id and preferred mode and the first CRTC's id; 0 or -1. */
+static int first_output(int f, uint32_t *crtc, uint32_t *conn, struct drm_mode_modeinfo *mode)
+{
+	uint32_t crtcs[8], conns[8];
+	struct drm_mode_card_res res = { .crtc_id_ptr = (uintptr_t)crtcs, .count_crtcs = 8,
+					 .connector_id_ptr = (uintptr_t)conns,
+					 .count_connectors = 8 };
+	struct drm_mode_modeinfo modes[64];
+	struct drm_mode_get_connector c = { .modes_ptr = (uintptr_t)modes, .count_modes = 64 };
+
+	if (drm(f, DRM_IOCTL_MODE_GETRESOURCES, &res) < 0 || !res.count_crtcs ||
+	    !res.count_connectors)
+		return -1;
+	c.connector_id = conns[0];
+	if (drm(f, DRM_IOCTL_MODE_GETCONNECTOR, &c) < 0 || !c.count_modes)
+		return -1;
+	*crtc = crtcs[0];
+	*conn = conns[0];
+	*mode = modes[0];
+	return 0;
+}
+
+/* What the screen shows of a resource is what its user sent: the pattern inverted
+ * in its pages and DIRTYFB leave it unchanged (screendump drmvirtgpu-stale), a
+ * TRANSFER_TO_HOST of the middle box (its first byte at offset) shows that box
+ * inverted (drmvirtgpu-box). */
+static void sent_by_user(int f, uint32_t *px, uint32_t fb_id, uint32_t w, uint32_t h,
+			 uint32_t handle)
+{
+	struct drm_mode_fb_dirty_cmd dirty = { .fb_id = fb_id };
+	uint32_t bx = w / 4, by = h / 4;
+	struct drm_virtgpu_3d_transfer_to_host to = { .bo_handle = handle,
+		.box = { .x = bx, .y = by, .w = w / 2, .h = h / 2, .d = 1 },
+		.offset = (uint64_t)by * w * 4 + bx * 4 };
+
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++)
+			px[y * w + x] = ~pattern(x, y, w, h) & 0xffffff;
+	report("dirtyfb without a transfer", call(f, DRM_IOCTL_MODE_DIRTYFB, &dirty));
+	printf("shot: %d\n", system("shot drmvirtgpu-stale"));
+	report("transfer_to_host of the middle box", call(f, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, &to));
+	report("dirtyfb", call(f, DRM_IOCTL_MODE_DIRTYFB, &dirty));
+	printf("shot: %d\n", system("shot drmvirtgpu-box"));
+}
+
+/* A resource of the first connector's preferred mode used as a dumb buffer would be:
+ * info, MAP and mmap, the pattern drawn and sent (TRANSFER_TO_HOST: Linux's
+ * virtio_gpu sends only dumb buffers itself), WAIT, PRIME export and import, ADDFB2
+ * and SETCRTC, then screendumped. */
+static void create_and_show(int f)
+{
+	struct drm_mode_modeinfo mode;
+	uint32_t crtc, conn;
+
+	if (first_output(f, &crtc, &conn, &mode)) {
+		printf("no output\n");
+		return;
+	}
+	uint32_t w = mode.hdisplay, h = mode.vdisplay, size = w * h * 4;
+	struct drm_virtgpu_resource_create rc = rc2d(VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, w, h, size);
+	int r = call(f, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, &rc);
+
+	report("resource_create of the preferred mode's size", r);
+	if (r)
+		return;
+	struct drm_virtgpu_resource_info ri = { .bo_handle = rc.bo_handle };
+	r = call(f, DRM_IOCTL_VIRTGPU_RESOURCE_INFO, &ri);
+	printf("resource_info: %d size is %s res_handle %s\n", r,
+	       ri.size == size ? "w*h*4" : "other", ri.res_handle == rc.res_handle ? "same" : "differs");
+
+	struct drm_virtgpu_map m = { .handle = rc.bo_handle };
+	report("map", call(f, DRM_IOCTL_VIRTGPU_MAP, &m));
+	uint32_t *px = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, f, m.offset);
+	printf("mmap: %s\n", px == MAP_FAILED ? errname(errno) : "ok");
+	if (px == MAP_FAILED)
+		return;
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++)
+			px[y * w + x] = pattern(x, y, w, h);
+	struct drm_virtgpu_3d_transfer_to_host to = { .bo_handle = rc.bo_handle,
+		.box = { .w = w, .h = h, .d = 1 } };
+	report("transfer_to_host", call(f, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, &to));
+	struct drm_virtgpu_3d_wait wt = { .handle = rc.bo_handle };
+	report("wait", call(f, DRM_IOCTL_VIRTGPU_WAIT, &wt));
+
+	struct drm_prime_handle ph = { .handle = rc.bo_handle, .flags = DRM_CLOEXEC };
+	report("prime handle_to_fd", call(f, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph));
+	struct drm_prime_handle back = { .fd = ph.fd };
+	r = call(f, DRM_IOCTL_PRIME_FD_TO_HANDLE, &back);
+	printf("prime fd_to_handle: %d handle %s\n", r,
+	       back.handle == rc.bo_handle ? "same" : "differs");
+	close(ph.fd);
+
+	struct drm_mode_fb_cmd2 fb = { .width = w, .height = h,
+		.pixel_format = DRM_FORMAT_XRGB8888, .handles = { rc.bo_handle },
+		.pitches = { w * 4 } };
+	report("addfb2", call(f, DRM_IOCTL_MODE_ADDFB2, &fb));
+	struct drm_mode_crtc sc = { .crtc_id = crtc, .fb_id = fb.fb_id, .mode = mode,
+		.mode_valid = 1, .set_connectors_ptr = (uintptr_t)&conn, .count_connectors = 1 };
+	report("setcrtc", call(f, DRM_IOCTL_MODE_SETCRTC, &sc));
+	printf("shot: %d\n", system("shot drmvirtgpu-resource"));
+	sent_by_user(f, px, fb.fb_id, w, h, rc.bo_handle);
+	munmap(px, size);
+	report("rmfb", call(f, DRM_IOCTL_MODE_RMFB, &fb.fb_id));
+	struct drm_gem_close gc = { .handle = rc.bo_handle };
+	report("gem_close", call(f, DRM_IOCTL_GEM_CLOSE, &gc));
+	report("resource_info after close", call(f, DRM_IOCTL_VIRTGPU_RESOURCE_INFO, &ri));
+}
+
 int main(void)
 {
 	int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
@@ -157,5 +366,7 @@ int main(void)
 	caps(rfd);
 	with_buffer(fd);
 	no_3d(rfd);
+	create_checks(rfd);
+	create_and_show(fd);
 	return 0;
 }

@@ -3,7 +3,7 @@
  * scanouts of GET_DISPLAY_INFO become outputs, a dumb buffer is a host resource
  * (RESOURCE_CREATE_2D) backed by its own pages (RESOURCE_ATTACH_BACKING with a
  * scatter list), and showing a framebuffer is SET_SCANOUT + TRANSFER_TO_HOST_2D +
- * RESOURCE_FLUSH. Every command is one request/response chain on the control queue,
+ * RESOURCE_FLUSH; a resource of RESOURCE_CREATE is sent by its user. Every command is one request/response chain on the control queue,
  * built by virtgpu_cmd, waited for through the queue's interrupt. The cursor plane is
  * UPDATE_CURSOR/MOVE_CURSOR on the cursor queue.
  */
@@ -22,9 +22,11 @@
 #define VIRTGPU_MAX 8192
 #define VIRTGPU_DEF_W 1024
 #define VIRTGPU_DEF_H 768
+/* RESOURCE_CREATE's target on a 2D device: Gallium's PIPE_TEXTURE_2D */
+#define VIRTGPU_TARGET_2D 2
 
 /* One device; set up at probe, then next_resource_id changes under the DRM device
- * mutex (the core calls gem_create with it held). config_changed is set by the
+ * mutex (the core calls gem_create and the ioctls with it held). config_changed is set by the
  * configuration-change interrupt and cleared by the event thread, which waits on
  * event_wq. */
 struct virtgpu {
@@ -72,13 +74,12 @@ static int virtgpu_cmd_nodata(struct virtgpu *vg, void *req, size_t req_len)
 			   VIRTIO_GPU_RESP_OK_NODATA);
 }
 
-static int virtgpu_resource_create_2d(struct virtgpu *vg, uint32_t id, uint32_t width,
-				      uint32_t height)
+static int virtgpu_resource_create_2d(struct virtgpu *vg, uint32_t id, uint32_t format,
+				      uint32_t width, uint32_t height)
 {
 	struct virtio_gpu_resource_create_2d cmd = {
 		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, .resource_id = id,
-		/* DRM_FORMAT_XRGB8888 in memory on a little-endian guest */
-		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, .width = width, .height = height,
+		.format = format, .width = width, .height = height,
 	};
 
 	return virtgpu_cmd_nodata(vg, &cmd, sizeof(cmd));
@@ -147,15 +148,17 @@ static int virtgpu_transfer(struct virtgpu *vg, struct drm_gem_object *obj, uint
 	return virtgpu_cmd_nodata(vg, &xfer, sizeof(xfer));
 }
 
-/* Copies a rectangle of the resource's backing to the host, then shows it. */
-static int virtgpu_transfer_and_flush(struct virtgpu *vg, struct drm_gem_object *obj,
-				      uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+/* Shows a rectangle of the resource on the scanouts showing it, copying that
+ * rectangle of a dumb buffer's backing to the host first (Linux's virtio_gpu leaves
+ * the other resources to their user's TRANSFER_TO_HOST). */
+static int virtgpu_flush(struct virtgpu *vg, struct drm_gem_object *obj, uint32_t x,
+			 uint32_t y, uint32_t w, uint32_t h)
 {
 	struct virtio_gpu_resource_flush flush = {
 		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .r = { x, y, w, h },
 		.resource_id = obj->hw_id,
 	};
-	int err = virtgpu_transfer(vg, obj, x, y, w, h);
+	int err = obj->dumb ? virtgpu_transfer(vg, obj, x, y, w, h) : 0;
 
 	return err ? err : virtgpu_cmd_nodata(vg, &flush, sizeof(flush));
 }
@@ -171,7 +174,9 @@ static int virtgpu_gem_create(struct drm_device *drm, struct drm_gem_object *obj
 	if (obj->bpp != 32)
 		return -EINVAL;
 	id = ++vg->next_resource_id;
-	err = virtgpu_resource_create_2d(vg, id, obj->width, obj->height);
+	/* DRM_FORMAT_XRGB8888 in memory on a little-endian guest */
+	err = virtgpu_resource_create_2d(vg, id, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, obj->width,
+					 obj->height);
 	if (err)
 		return err;
 	err = virtgpu_resource_attach_backing(vg, id, obj);
@@ -191,7 +196,7 @@ static void virtgpu_gem_free(struct drm_device *drm, struct drm_gem_object *obj)
 }
 
 /* drm output_set: the scanout shows the mode-sized window at (x, y) of fb's
- * resource, which is sent to the host whole first. */
+ * resource; a dumb buffer is sent to the host whole first. */
 static int virtgpu_output_set(struct drm_device *drm, unsigned i, struct drm_framebuffer *fb,
 			      const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y)
 {
@@ -200,13 +205,12 @@ static int virtgpu_output_set(struct drm_device *drm, unsigned i, struct drm_fra
 
 	if (!fb)
 		return virtgpu_set_scanout(vg, i, 0, 0, 0, 0, 0);
-	err = virtgpu_transfer_and_flush(vg, fb->obj, 0, 0, fb->obj->width, fb->obj->height);
+	err = virtgpu_flush(vg, fb->obj, 0, 0, fb->obj->width, fb->obj->height);
 	if (!err)
 		err = virtgpu_set_scanout(vg, i, fb->obj->hw_id, x, y, mode->hdisplay,
 					  mode->vdisplay);
 	if (!err)
-		err = virtgpu_transfer_and_flush(vg, fb->obj, x, y, mode->hdisplay,
-						 mode->vdisplay);
+		err = virtgpu_flush(vg, fb->obj, x, y, mode->hdisplay, mode->vdisplay);
 	return err;
 }
 
@@ -227,11 +231,11 @@ static int virtgpu_fb_dirty(struct drm_device *drm, unsigned i, struct drm_frame
 	y2 = MIN(y2, obj->height);
 	if (x1 >= x2 || y1 >= y2)
 		return 0;
-	return virtgpu_transfer_and_flush(drm_driver_data(drm), obj, x1, y1, x2 - x1, y2 - y1);
+	return virtgpu_flush(drm_driver_data(drm), obj, x1, y1, x2 - x1, y2 - y1);
 }
 
-/* drm cursor_set: a new image goes to the host (the part of the resource it covers)
- * before UPDATE_CURSOR names it; a move is MOVE_CURSOR. Cursor commands travel on
+/* drm cursor_set: a new image in a dumb buffer goes to the host (the part of the
+ * resource it covers) before UPDATE_CURSOR names it; a move is MOVE_CURSOR. Cursor commands travel on
  * the cursor queue and have no response, as Linux's virtio_gpu_cursor_ping. */
 static int virtgpu_cursor_set(struct drm_device *drm, unsigned i, const struct drm_cursor *c,
 			      bool new_image)
@@ -245,8 +249,9 @@ static int virtgpu_cursor_set(struct drm_device *drm, unsigned i, const struct d
 	long ret;
 
 	if (new_image && c->obj) {
-		ret = virtgpu_transfer(vg, c->obj, 0, 0, MIN(c->width, c->obj->width),
-				       MIN(c->height, c->obj->height));
+		ret = c->obj->dumb ? virtgpu_transfer(vg, c->obj, 0, 0,
+						      MIN(c->width, c->obj->width),
+						      MIN(c->height, c->obj->height)) : 0;
 		if (ret)
 			return ret;
 		cmd.resource_id = c->obj->hw_id;
@@ -305,6 +310,50 @@ static int virtgpu_ioctl_getparam(struct drm_device *drm, struct drm_file *f, vo
 	return 0;
 }
 
+/* VIRTGPU_RESOURCE_CREATE on a 2D device: Linux's checks of the 3D parameters (at
+ * most one depth, sample, extra mip level and layer; a 2D texture), then a buffer
+ * of size bytes (a page when 0) backing a host resource of the user's virtio format,
+ * width and height. Linux queues the host's commands without waiting for their
+ * answers, so a resource the host refuses (a format or size it does not take)
+ * still gets its handles, and the host refuses what is later asked of it too. */
+static int virtgpu_ioctl_resource_create(struct drm_device *drm, struct drm_file *f,
+					 void *data)
+{
+	struct drm_virtgpu_resource_create *args = data;
+	struct virtgpu *vg = drm_driver_data(drm);
+	struct drm_gem_object *obj;
+	long handle;
+	int err;
+
+	if (args->depth > 1 || args->nr_samples > 1 || args->last_level > 1 ||
+	    args->target != VIRTGPU_TARGET_2D || args->array_size > 1)
+		return -EINVAL;
+	obj = drm_gem_alloc(drm, args->size ? args->size : PAGE_SIZE);
+	if (!obj)
+		return -ENOMEM;
+	obj->width = args->width;
+	obj->height = args->height;
+	obj->hw_id = ++vg->next_resource_id;
+	err = virtgpu_resource_create_2d(vg, obj->hw_id, args->format, args->width,
+					 args->height);
+	if (err && err != -EIO)
+		goto discard;
+	err = virtgpu_resource_attach_backing(vg, obj->hw_id, obj);
+	if (err && err != -EIO)
+		goto unref;
+	args->res_handle = obj->hw_id;
+	handle = drm_gem_publish_locked(f, obj);
+	if (handle < 0)
+		return handle;
+	args->bo_handle = handle;
+	return 0;
+unref:
+	virtgpu_resource_unref(vg, obj->hw_id);
+discard:
+	drm_gem_discard(obj);
+	return err;
+}
+
 /* VIRTGPU_RESOURCE_INFO: a buffer's size and its virtio resource id. */
 static int virtgpu_ioctl_resource_info(struct drm_device *drm, struct drm_file *f,
 				       void *data)
@@ -351,12 +400,13 @@ static int virtgpu_ioctl_wait(struct drm_device *drm, struct drm_file *f, void *
 	return drm_gem_lookup_locked(f, args->handle) ? 0 : -ENOENT;
 }
 
-/* Linux's virtio_gpu ioctls, indexed by number - DRM_COMMAND_BASE. RESOURCE_CREATE
- * (a resource of a user-given virtio format) is not there yet: -EINVAL. */
+/* Linux's virtio_gpu ioctls, indexed by number - DRM_COMMAND_BASE. */
 static const struct drm_driver_ioctl virtgpu_ioctls[] = {
 	[DRM_VIRTGPU_MAP] = { DRM_IOCTL_VIRTGPU_MAP, virtgpu_ioctl_map },
 	[DRM_VIRTGPU_EXECBUFFER] = { DRM_IOCTL_VIRTGPU_EXECBUFFER, virtgpu_ioctl_no_3d },
 	[DRM_VIRTGPU_GETPARAM] = { DRM_IOCTL_VIRTGPU_GETPARAM, virtgpu_ioctl_getparam },
+	[DRM_VIRTGPU_RESOURCE_CREATE] = { DRM_IOCTL_VIRTGPU_RESOURCE_CREATE,
+					  virtgpu_ioctl_resource_create },
 	[DRM_VIRTGPU_RESOURCE_INFO] = { DRM_IOCTL_VIRTGPU_RESOURCE_INFO,
 					virtgpu_ioctl_resource_info },
 	[DRM_VIRTGPU_TRANSFER_FROM_HOST] = { DRM_IOCTL_VIRTGPU_TRANSFER_FROM_HOST,
