@@ -28,13 +28,15 @@
 /* One device; set up at probe, then next_resource_id changes under the DRM device
  * mutex (the core calls gem_create and the ioctls with it held). config_changed is set by the
  * configuration-change interrupt and cleared by the event thread, which waits on
- * event_wq. */
+ * event_wq. fence_id: the last fence id sent (atomic), increasing from 1 as Linux's
+ * fence_drv.current_fence_id. */
 struct virtgpu {
 	struct virtio_device *vdev;
 	struct virtqueue *ctrlq, *cursorq;
 	struct drm_device *drm;
 	uint32_t num_scanouts;
 	uint32_t next_resource_id;
+	uint64_t fence_id;
 	bool config_changed;
 	struct wait_queue event_wq;
 };
@@ -135,9 +137,33 @@ static int virtgpu_set_scanout(struct virtgpu *vg, uint32_t scanout, uint32_t id
 	return virtgpu_cmd_nodata(vg, &cmd, sizeof(cmd));
 }
 
-/* Copies a rectangle of the resource's backing to the host. */
+/* A command with no data in its answer, fenced (VIRTIO_GPU_FLAG_FENCE with the next
+ * fence id): the host answers once it has finished it, echoing the fence, which
+ * must be ours (-EIO otherwise). The caller waits for it, as Linux's
+ * dma_fence_wait on a virtio_gpu fence. */
+static int virtgpu_cmd_fenced(struct virtgpu *vg, void *req, size_t req_len)
+{
+	struct virtio_gpu_ctrl_hdr *hdr = req, resp = { 0 };
+	int err;
+
+	hdr->flags |= VIRTIO_GPU_FLAG_FENCE;
+	hdr->fence_id = __atomic_add_fetch(&vg->fence_id, 1, __ATOMIC_RELAXED);
+	err = virtgpu_cmd(vg, req, req_len, NULL, 0, &resp, sizeof(resp),
+			  VIRTIO_GPU_RESP_OK_NODATA);
+	if (!err && (!(resp.flags & VIRTIO_GPU_FLAG_FENCE) || resp.fence_id != hdr->fence_id)) {
+		pr_warn("virtio_gpu: fence %llu answered as %llu (flags %#x)",
+			(unsigned long long)hdr->fence_id, (unsigned long long)resp.fence_id,
+			resp.flags);
+		err = -EIO;
+	}
+	return err;
+}
+
+/* Copies a rectangle of the resource's backing to the host; fenced as Linux fences a
+ * cursor's image (virtio_gpu_cursor_plane_update), not a primary plane's dumb
+ * buffer (only guest blobs are). */
 static int virtgpu_transfer(struct virtgpu *vg, struct drm_gem_object *obj, uint32_t x,
-			    uint32_t y, uint32_t w, uint32_t h)
+			    uint32_t y, uint32_t w, uint32_t h, bool fenced)
 {
 	struct virtio_gpu_transfer_to_host_2d xfer = {
 		.hdr.type = VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D, .r = { x, y, w, h },
@@ -145,6 +171,8 @@ static int virtgpu_transfer(struct virtgpu *vg, struct drm_gem_object *obj, uint
 		.resource_id = obj->hw_id,
 	};
 
+	if (fenced)
+		return virtgpu_cmd_fenced(vg, &xfer, sizeof(xfer));
 	return virtgpu_cmd_nodata(vg, &xfer, sizeof(xfer));
 }
 
@@ -158,7 +186,7 @@ static int virtgpu_flush(struct virtgpu *vg, struct drm_gem_object *obj, uint32_
 		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .r = { x, y, w, h },
 		.resource_id = obj->hw_id,
 	};
-	int err = obj->dumb ? virtgpu_transfer(vg, obj, x, y, w, h) : 0;
+	int err = obj->dumb ? virtgpu_transfer(vg, obj, x, y, w, h, false) : 0;
 
 	return err ? err : virtgpu_cmd_nodata(vg, &flush, sizeof(flush));
 }
@@ -251,7 +279,7 @@ static int virtgpu_cursor_set(struct drm_device *drm, unsigned i, const struct d
 	if (new_image && c->obj) {
 		ret = c->obj->dumb ? virtgpu_transfer(vg, c->obj, 0, 0,
 						      MIN(c->width, c->obj->width),
-						      MIN(c->height, c->obj->height)) : 0;
+						      MIN(c->height, c->obj->height), true) : 0;
 		if (ret)
 			return ret;
 		cmd.resource_id = c->obj->hw_id;
