@@ -12,7 +12,8 @@
  * where OUT_FENCE_PTR gets -1 when a request fails (only pointers reached before
  * the failure), OUT_FENCE_PTR through OBJ_SETPROPERTY (-1 written, no fence), a full
  * fd table (EMFILE before anything is committed); a primary plane with CRTC_W or
- * CRTC_H 0 (accepted, invisible: no scaling check, no coverage check).
+ * CRTC_H 0 (accepted, invisible: no scaling check, no coverage check; the screen
+ * keeps what it showed, screenshot drmfence-invisible).
  * Object ids are printed by name, fds as facts, the fence name only up to its
  * timeline (context numbers differ). */
 #include <drm.h>
@@ -74,15 +75,27 @@ static void find_objects(void)
 		}
 }
 
-static uint32_t make_fb(void)
+/* A framebuffer of the mode's size filled with color (XRGB8888). */
+static uint32_t make_fb(uint32_t color)
 {
 	struct drm_mode_create_dumb c = { .width = mode.hdisplay, .height = mode.vdisplay,
 					  .bpp = 32 };
 	struct drm_mode_fb_cmd2 f = { .width = mode.hdisplay, .height = mode.vdisplay,
 				      .pixel_format = DRM_FORMAT_XRGB8888 };
+	struct drm_mode_map_dumb m = { 0 };
+	uint32_t *px;
 
 	if (drm(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c) < 0)
 		die("CREATE_DUMB");
+	m.handle = c.handle;
+	if (drm(fd, DRM_IOCTL_MODE_MAP_DUMB, &m) < 0)
+		die("MAP_DUMB");
+	px = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
+	if (px == MAP_FAILED)
+		die("mmap");
+	for (uint64_t k = 0; k < c.size / 4; k++)
+		px[k] = color;
+	munmap(px, c.size);
 	f.handles[0] = c.handle;
 	f.pitches[0] = c.pitch;
 	if (drm(fd, DRM_IOCTL_MODE_ADDFB2, &f) < 0)
@@ -481,6 +494,8 @@ static void invisible_primary(void)
 	show("primary CRTC_H 0 with event", atomic(DRM_MODE_PAGE_FLIP_EVENT, set, 2));
 	show("its event read", read(fd, &ev, sizeof(ev)));
 	printf("  type %u crtc %s\n", ev.base.type, ev.crtc_id == crtc ? "<crtc>" : "other");
+	/* the screen keeps fbs[0] (blue): nothing is sent for an invisible plane */
+	printf("shot: %d\n", system("shot drmfence-invisible"));
 	show_crtc("GETCRTC invisible primary");
 	printf("  CRTC_H %llu\n", (unsigned long long)prop_value(plane, "CRTC_H"));
 	show("PAGE_FLIP invisible primary", drm(fd, DRM_IOCTL_MODE_PAGE_FLIP, &pf));
@@ -534,8 +549,8 @@ int main(void)
 	if (drm(fd, DRM_IOCTL_SET_CLIENT_CAP, &up) < 0 || drm(fd, DRM_IOCTL_SET_CLIENT_CAP, &at) < 0)
 		die("SET_CLIENT_CAP");
 	find_objects();
-	fbs[0] = make_fb();
-	fbs[1] = make_fb();
+	fbs[0] = make_fb(0x204060);
+	fbs[1] = make_fb(0xc00000);
 	b = (struct drm_mode_create_blob){ .data = (uintptr_t)&mode, .length = sizeof(mode) };
 	if (drm(fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &b) < 0)
 		die("CREATEPROPBLOB");
