@@ -263,8 +263,10 @@ static int virtgpu_fb_dirty(struct drm_device *drm, unsigned i, struct drm_frame
 }
 
 /* drm cursor_set: a new image in a dumb buffer goes to the host (the part of the
- * resource it covers) before UPDATE_CURSOR names it; a move is MOVE_CURSOR. Cursor commands travel on
- * the cursor queue and have no response, as Linux's virtio_gpu_cursor_ping. */
+ * resource it covers) before UPDATE_CURSOR names it; a move is MOVE_CURSOR, naming the
+ * image shown as Linux's does (QEMU hides the cursor on a move with resource 0).
+ * Cursor commands travel on the cursor queue and have no response, as Linux's
+ * virtio_gpu_cursor_ping. */
 static int virtgpu_cursor_set(struct drm_device *drm, unsigned i, const struct drm_cursor *c,
 			      bool new_image)
 {
@@ -276,10 +278,10 @@ static int virtgpu_cursor_set(struct drm_device *drm, unsigned i, const struct d
 	struct virtio_buf buf = { &cmd, sizeof(cmd), false };
 	long ret;
 
-	if (new_image && c->obj) {
-		ret = c->obj->dumb ? virtgpu_transfer(vg, c->obj, 0, 0,
-						      MIN(c->width, c->obj->width),
-						      MIN(c->height, c->obj->height), true) : 0;
+	if (c->obj) {
+		ret = new_image && c->obj->dumb ?
+		      virtgpu_transfer(vg, c->obj, 0, 0, MIN(c->width, c->obj->width),
+				       MIN(c->height, c->obj->height), true) : 0;
 		if (ret)
 			return ret;
 		cmd.resource_id = c->obj->hw_id;
