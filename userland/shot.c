@@ -1,9 +1,14 @@
 /*
- * shot NAME: ask the host for a screenshot and wait until it is saved.
+ * shot [-c] NAME: ask the host for a screenshot and wait until it is saved.
  *
  * Writes "SHOT NAME\n" on the control channel (/dev/ttyS1, raw) and waits for
  * "SHOT-DONE NAME\n" (exit 0) or "SHOT-FAIL NAME\n" (exit 1). The host saves QEMU's
  * screendump of what the display scans out as $SHOTS/NAME.png.
+ *
+ * With -c the request is "CURSORSHOT NAME": the host composes the hardware cursor
+ * QEMU shows onto the screendump (tests/harness/qcursor.py) and first answers
+ * "CURSOR WHAT" (position, hot spot and size, "hidden" or "none"), printed as
+ * "cursor: WHAT" on stdout.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,27 +34,34 @@ static int open_ctl(void)
 /* Request the screenshot NAME and wait for the host's answer about it. */
 int main(int argc, char **argv)
 {
+	int cursor = argc == 3 && strcmp(argv[1], "-c") == 0;
+	const char *shot = argv[argc - 1];
 	char req[300], line[300];
 	int fd, n;
 
-	if (argc != 2 || !argv[1][0] || strlen(argv[1]) > 200 || strchr(argv[1], '/')) {
-		fprintf(stderr, "usage: shot NAME  (no '/', at most 200 characters)\n");
+	if (argc != 2 + cursor || !shot[0] || strlen(shot) > 200 || strchr(shot, '/')) {
+		fprintf(stderr, "usage: shot [-c] NAME  (no '/', at most 200 characters)\n");
 		return 2;
 	}
 	fd = open_ctl();
-	n = snprintf(req, sizeof(req), "SHOT %s\n", argv[1]);
+	n = snprintf(req, sizeof(req), "%s %s\n", cursor ? "CURSORSHOT" : "SHOT", shot);
 	if (write_all(fd, req, n) < 0) {
 		perror("shot: write");
 		return 2;
 	}
 	while (read_line(fd, line, sizeof(line)) == 0) {
 		const char *name = strchr(line, ' ');
-		if (!name || strcmp(name + 1, argv[1]) != 0)
+		if (cursor && strncmp(line, "CURSOR ", 7) == 0) {
+			printf("cursor: %s\n", line + 7);
+			fflush(stdout);
+			continue;
+		}
+		if (!name || strcmp(name + 1, shot) != 0)
 			continue;
 		if (strncmp(line, "SHOT-DONE ", 10) == 0)
 			return 0;
 		if (strncmp(line, "SHOT-FAIL ", 10) == 0) {
-			fprintf(stderr, "shot: the host could not save %s.png\n", argv[1]);
+			fprintf(stderr, "shot: the host could not save %s.png\n", shot);
 			return 1;
 		}
 	}

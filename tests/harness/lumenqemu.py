@@ -5,6 +5,8 @@ COM1 (ttyS0) is the console: streamed to stdout as it arrives. COM2 (ttyS1) is t
 control channel to our init (userland/init.c): the guest says "LUMEN HELLO", we answer
 "JOB <n>" + the command or "INTERACTIVE", the guest sends "OUT <n>" frames of the job's
 output, "SHOT <name>" requests (answered after QMP screendump saved $SHOTS/<name>.png),
+"CURSORSHOT <name>" (the same with QEMU's cursor composed onto it, qcursor.py: the
+answer is preceded by "CURSOR <what the cursor is>"),
 "RESIZE <w> <h>" requests (the display resized through QEMU's VNC server, answered
 "RESIZE-DONE" or "RESIZE-FAIL") and finally "EXIT <status>".
 
@@ -24,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import qcursor
 
 PANIC = 240
 TIMEOUT = 241
@@ -86,13 +90,15 @@ def qemu_command(opts, tmp):
     # asks for a RESIZE): its SetDesktopSize is how a display's size changes without a
     # window, as resizing QEMU's window does.
     display = ["-display", "none", "-vnc", f"unix:{tmp}/vnc.sock"]
+    # The cursor's position comes from QEMU's trace of virtio-gpu's cursor commands.
+    trace = ["-D", f"{tmp}/qemu.log", "-trace", qcursor.TRACE_EVENT]
     if opts.interactive:
         if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
             display = ["-display", "gtk"]
         else:
             display = ["-display", "vnc=127.0.0.1:0"]
     cmd = ["qemu-system-x86_64", "-accel", accelerator(opts.build), "-cpu", "max",
-           "-smp", str(opts.smp), "-m", opts.mem, "-nodefaults", "-no-reboot"] + display
+           "-smp", str(opts.smp), "-m", opts.mem, "-nodefaults", "-no-reboot"] + display + trace
     cmd += ["-vga", "none",
             "-chardev", f"socket,id=con,path={tmp}/con.sock", "-serial", "chardev:con",
             "-chardev", f"socket,id=ctl,path={tmp}/ctl.sock", "-serial", "chardev:ctl",
@@ -183,31 +189,10 @@ class Qmp:
         return self._reply()
 
 
-def recv_exact(sock, n):
-    """Read exactly n bytes from sock."""
-    data = b""
-    while len(data) < n:
-        chunk = sock.recv(n - len(data))
-        if not chunk:
-            raise OSError("VNC connection closed")
-        data += chunk
-    return data
-
-
 def vnc_set_desktop_size(sock, width, height):
     """Speak RFB 3.8 on sock up to ServerInit, then send SetDesktopSize (message 251)
     with one screen of width x height, and wait for QEMU's answer to it."""
-    recv_exact(sock, 12)                            # ProtocolVersion
-    sock.sendall(b"RFB 003.008\n")
-    types = recv_exact(sock, recv_exact(sock, 1)[0])
-    if 1 not in types:
-        raise OSError("the VNC server wants authentication")
-    sock.sendall(b"\x01")                           # security type None
-    if struct.unpack(">I", recv_exact(sock, 4))[0]:
-        raise OSError("VNC security handshake failed")
-    sock.sendall(b"\x01")                           # ClientInit: shared
-    name_len = struct.unpack(">20xI", recv_exact(sock, 24))[0]
-    recv_exact(sock, name_len)
+    qcursor.vnc_handshake(sock)
     # SetEncodings: raw and ExtendedDesktopSize, so that QEMU answers the request.
     sock.sendall(struct.pack(">BxHii", 2, 2, 0, -308))
     sock.sendall(struct.pack(">BxHHBxIHHHHI", 251, width, height, 1, 0, 0, 0, width,
@@ -247,7 +232,7 @@ class Session:
         self.panic_at = None           # when a panic line was seen
         self.times = {}                # event -> seconds since QEMU start
         self.con = self.ctl = None
-        self.qmp = self.vnc_path = None
+        self.qmp = self.vnc_path = self.trace = None
         self.timed_out = self.quit = self.escaped = False
         self.power_cut = False         # killed on opts.power_cut's line
 
@@ -274,21 +259,44 @@ class Session:
         self.ctl.sendall(data)
         self.ctl.setblocking(False)
 
-    def screenshot(self, name):
-        """Save QEMU's screendump as $SHOTS/<name>.png; True when it was written."""
-        os.makedirs(self.opts.shots, exist_ok=True)
-        path = os.path.abspath(os.path.join(self.opts.shots, name + ".png"))
+    def screendump(self, path, fmt):
+        """Have QEMU write its screendump to path in fmt ("png" or "ppm"); True when
+        the file was written."""
         if os.path.exists(path):
             os.unlink(path)
         try:
-            reply = self.qmp.execute("screendump", filename=path, format="png")
+            reply = self.qmp.execute("screendump", filename=path, format=fmt)
         except (OSError, ValueError) as e:
-            warn(f"screendump {name}: {e}")
+            warn(f"screendump {path}: {e}")
             return False
         if "error" in reply:
-            warn(f"screendump {name}: {reply['error'].get('desc')}")
+            warn(f"screendump {path}: {reply['error'].get('desc')}")
             return False
         return wait_for_file(path)
+
+    def screenshot(self, name):
+        """Save QEMU's screendump as $SHOTS/<name>.png; True when it was written."""
+        os.makedirs(self.opts.shots, exist_ok=True)
+        return self.screendump(os.path.abspath(os.path.join(self.opts.shots, name + ".png")),
+                               "png")
+
+    def cursor_screenshot(self, name):
+        """Save QEMU's screendump with its cursor composed as $SHOTS/<name>.png; return
+        the line describing the cursor, or None when that failed."""
+        os.makedirs(self.opts.shots, exist_ok=True)
+        png = os.path.abspath(os.path.join(self.opts.shots, name + ".png"))
+        ppm = png[:-4] + ".ppm"
+        if os.path.exists(png):
+            os.unlink(png)
+        if not self.screendump(ppm, "ppm"):
+            return None
+        try:
+            return qcursor.cursor_shot(ppm, png, self.trace, self.vnc_path)
+        except (OSError, ValueError, struct.error) as e:
+            warn(f"cursor screenshot {name}: {e}")
+            return None
+        finally:
+            os.unlink(ppm)
 
     def resize(self, arg):
         """Ask QEMU, as a VNC client would after its window was resized, to make the
@@ -317,6 +325,11 @@ class Session:
         elif word == b"SHOT":
             ok = self.screenshot(arg.decode(errors="replace"))
             self.send_ctl((b"SHOT-DONE " if ok else b"SHOT-FAIL ") + arg + b"\n")
+        elif word == b"CURSORSHOT":
+            what = self.cursor_screenshot(arg.decode(errors="replace"))
+            if what is not None:
+                self.send_ctl(b"CURSOR " + what.encode() + b"\n")
+            self.send_ctl((b"SHOT-DONE " if what else b"SHOT-FAIL ") + arg + b"\n")
         elif word == b"RESIZE":
             ok = self.resize(arg.decode(errors="replace"))
             self.send_ctl(b"RESIZE-DONE\n" if ok else b"RESIZE-FAIL\n")
@@ -457,6 +470,7 @@ class Session:
             ctl_l = listener(f"{tmp}/ctl.sock")
             self.qmp = Qmp(f"{tmp}/qmp.sock")
             self.vnc_path = f"{tmp}/vnc.sock"
+            self.trace = qcursor.CursorTrace(f"{tmp}/qemu.log")
             cmd = qemu_command(self.opts, tmp)
             self.start = time.monotonic()
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
