@@ -7,3 +7,14 @@
 # has three of the screenshots equal Linux's pixel for pixel (screenshots/, saved by
 # make reference-record).
 drmcursor
+# Debian's modetest -C moves and blinks a cursor (legacy CURSOR and MOVE from a
+# thread, timed: where it is at a given moment is not compared) until a line arrives
+# on stdin; once its file is closed the cursor is gone (cursor: hidden).
+mkfifo /tmp/in
+modetest -M virtio_gpu -s 34:1280x800 -C < /tmp/in > /tmp/set.out 2>&1 & setter=$!
+exec 3> /tmp/in
+sleep 2
+echo >&3; exec 3>&-
+wait $setter; echo "modetest -s -C: $?"
+cat /tmp/set.out
+shot -c drmcursor-modetest-after
