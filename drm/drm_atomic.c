@@ -391,6 +391,30 @@ static void drm_atomic_commit_cursor(struct drm_device *dev, const struct drm_at
 		pr_warn("drm: cursor %u failed to change (%d)", i, err);
 }
 
+/* PAGE_FLIP's new framebuffer on output i (see drm_internal.h): as Linux's atomic
+ * page flip, only the plane's framebuffer changes, its rectangles stay, so an
+ * invisible plane stays invisible and the device is not asked to show fb. */
+int drm_atomic_page_flip_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb)
+{
+	struct drm_output *out = &dev->outputs[i];
+	struct drm_output_props *op = &dev->oprops[i];
+	struct drm_atomic_plane p = { .crtc_x = op->crtc_x, .crtc_y = op->crtc_y,
+				      .crtc_w = op->crtc_w, .crtc_h = op->crtc_h };
+	int err = 0;
+
+	memcpy(p.src, op->src, sizeof(p.src));
+	if (drm_atomic_plane_visible(&p, &out->mode))
+		err = drm_output_set_locked(dev, i, fb, &out->mode, out->x, out->y);
+	else
+		drm_output_state_set_locked(dev, i, fb, &out->mode, out->x, out->y);
+	memcpy(op->src, p.src, sizeof(op->src));
+	op->crtc_x = p.crtc_x;
+	op->crtc_y = p.crtc_y;
+	op->crtc_w = p.crtc_w;
+	op->crtc_h = p.crtc_h;
+	return err;
+}
+
 /* Commits an invisible primary plane showing fb on output i as Linux's virtio_gpu
  * does: its plane update sends nothing, so the scan-out stays as it was, or off
  * after a modeset (the CRTC's disable turned it off). */

@@ -353,6 +353,10 @@ bool drm_atomic_fence_ptr_ok(int32_t __user *ptr);
  * NULL. The caller has made drm_mode_setcrtc's checks. 0 or -errno; dev->mutex held. */
 int drm_atomic_set_config_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb,
 				 const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y);
+/* PAGE_FLIP's commit: fb on output i's primary plane (the CRTC on, the plane showing a
+ * framebuffer), its rectangles kept; shown through the driver unless the plane is
+ * invisible. 0 or the driver's error; dev->mutex held. */
+int drm_atomic_page_flip_locked(struct drm_device *dev, unsigned i, struct drm_framebuffer *fb);
 int drm_ioctl_obj_setproperty(struct drm_file *f, void *data);
 int drm_ioctl_setproperty(struct drm_file *f, void *data);
 

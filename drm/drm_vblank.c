@@ -148,7 +148,7 @@ static int drm_page_flip_locked(struct drm_file *f, struct drm_mode_crtc_page_fl
 		return -ENOMEM;
 	err = drm_flip_busy(dev, i);
 	if (!err)
-		err = drm_output_set_locked(dev, i, fb, &out->mode, out->x, out->y);
+		err = drm_atomic_page_flip_locked(dev, i, fb);
 	if (err) {
 		if (e)
 			drm_event_cancel(e);

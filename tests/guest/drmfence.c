@@ -473,7 +473,7 @@ static void out_fence_failures(void)
 static void invisible_primary(void)
 {
 	struct drm_event_vblank ev;
-	struct drm_mode_crtc_page_flip pf = { .crtc_id = crtc, .fb_id = fbs[0] };
+	struct drm_mode_crtc_page_flip pf = { .crtc_id = crtc, .fb_id = fbs[1] };
 	struct setting set[3] = { { plane, "FB_ID", fbs[1] } };
 
 	set[1] = (struct setting){ plane, "CRTC_W", 0 };
@@ -499,6 +499,9 @@ static void invisible_primary(void)
 	show_crtc("GETCRTC invisible primary");
 	printf("  CRTC_H %llu\n", (unsigned long long)prop_value(plane, "CRTC_H"));
 	show("PAGE_FLIP invisible primary", drm(fd, DRM_IOCTL_MODE_PAGE_FLIP, &pf));
+	printf("  CRTC_H %llu\n", (unsigned long long)prop_value(plane, "CRTC_H"));
+	/* still blue: the flip keeps the plane's rectangles, so it stays invisible */
+	printf("shot: %d\n", system("shot drmfence-invisible-flip"));
 	set[0] = (struct setting){ plane, "CRTC_H", mode.vdisplay };
 	show("primary visible again", atomic(0, set, 1));
 	show_crtc("GETCRTC visible primary");
