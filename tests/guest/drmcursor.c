@@ -2,7 +2,8 @@
  * squares each have their own colour fills the preferred mode; a 64x64 ARGB8888 cursor
  * with opaque, half-transparent and fully transparent parts and a marked hot spot
  * goes on top, through legacy CURSOR2 (hot spot 10,20), a CURSOR move partly off the
- * top-left corner, a hide, then the cursor plane in MODE_ATOMIC (another image, hot
+ * top-left corner, a hide, a move while hidden, shown again there, legacy CURSOR (hot
+ * spot 0,0), then the cursor plane in MODE_ATOMIC (another image, hot
  * spot 0,0) partly off the bottom-right corner, an atomic move, and an atomic hide.
  * After each step `shot -c NAME` has the host compose QEMU's cursor onto QEMU's
  * screendump and prints QEMU's position, hot spot and size of it ("cursor: ...");
@@ -217,6 +218,16 @@ int main(void)
 	shot("drmcursor-move");
 	show("CURSOR2 hide", legacy_cursor(DRM_MODE_CURSOR_BO, 0, 0, 0));
 	shot("drmcursor-hidden");
+	show("CURSOR2 move to 50,60 while hidden", legacy_cursor(DRM_MODE_CURSOR_MOVE, 0, 50, 60));
+	show("CURSOR2 shown again, not moved",
+	     legacy_cursor(DRM_MODE_CURSOR_BO, handle, 0, 0));
+	shot("drmcursor-shown-again");
+	show("CURSOR (no hot spot) on the same buffer",
+	     drm(fd, DRM_IOCTL_MODE_CURSOR, &(struct drm_mode_cursor){
+		     .flags = DRM_MODE_CURSOR_BO, .crtc_id = crtc, .handle = handle,
+		     .width = 64, .height = 64 }));
+	shot("drmcursor-no-hotspot");
+	show("CURSOR2 hide", legacy_cursor(DRM_MODE_CURSOR_BO, 0, 0, 0));
 
 	show("SET_CLIENT_CAP UNIVERSAL_PLANES", drm(fd, DRM_IOCTL_SET_CLIENT_CAP,
 		&(struct drm_set_client_cap){ DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1 }));
