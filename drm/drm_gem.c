@@ -188,7 +188,11 @@ struct drm_gem_object *drm_gem_create_kernel_locked(struct drm_device *dev, uint
 	if (dev->driver->funcs->gem_create && dev->driver->funcs->gem_create(dev, obj))
 		goto free_pages;
 	obj->refcount = 1;
-	list_init(&obj->link);	/* not in dev->objects: no mmap offset, no flink name */
+	/* mapped like a dumb buffer: GETFB gives root a handle of the console's
+	 * framebuffer, which MAP_DUMB and mmap then read (Linux's fbdev buffer is one) */
+	obj->mmap_offset = dev->next_offset;
+	dev->next_offset += size;
+	list_add_tail(&obj->link, &dev->objects);
 	return obj;
 free_pages:
 	pages_free_contiguous(phys, n);

@@ -176,8 +176,8 @@ int drm_gem_mmap(struct file *file, uint64_t offset, uint64_t len, uint32_t *vm_
 int drm_gem_fault_page(struct file *file, uint64_t offset, uint64_t *page);
 /* A kernel-owned XRGB8888 buffer of width x height (pitch width * 4) in physically
  * contiguous pages, on the device (the driver's gem_create), with one reference
- * for the caller; no mmap offset, not in dev->objects. NULL when out of memory or
- * the driver refuses. */
+ * for the caller and an mmap offset as a dumb buffer's (a file given a handle to it
+ * may map it). NULL when out of memory or the driver refuses. */
 struct drm_gem_object *drm_gem_create_kernel_locked(struct drm_device *dev, uint32_t width,
 						    uint32_t height);
 int drm_ioctl_gem_close(struct drm_file *f, void *data);

@@ -1,4 +1,5 @@
-/* drmobj: the rest of the mode objects on /dev/dri/card0 (virtio-gpu): GETFB and
+/* drmobj: the rest of the mode objects on /dev/dri/card0 (virtio-gpu): the kernel
+ * console's framebuffer read through GETFB, MAP_DUMB and mmap; GETFB and
  * GETFB2 (sizes, depth/bpp, pitches, offsets, modifiers, and the new handle each
  * gives in the caller's file: the master's, another root file's, a non-root
  * process's, the render node's), and the CRTC's gamma table (GETCRTC's gamma_size,
@@ -234,6 +235,42 @@ static void getfbs(void)
 	getfb(fd, fb_off, "GETFB of the other framebuffer");
 	show("RMFB it", drm(fd, DRM_IOCTL_MODE_RMFB, &fb_off));
 	show("RMFB the ADDFB one", drm(fd, DRM_IOCTL_MODE_RMFB, &legacy.fb_id));
+}
+
+/* The kernel console's framebuffer, which lights the CRTC at boot (Linux's fbdev, a
+ * dumb buffer): GETFB and GETFB2 give root a handle of it that MAP_DUMB and mmap
+ * take (as plymouth reads it for a flicker-free start), whole and no further; its
+ * pixels are the console's (Linux's is blank under console=ttyS0, Lumen's shows the
+ * log: only their colours, black and the console's gray, are compared). */
+static void console_fb(void)
+{
+	struct drm_mode_crtc c = { .crtc_id = crtc };
+	struct drm_mode_map_dumb m = { 0 };
+	uint32_t h, h2, *px, other = 0;
+	size_t size;
+
+	show("GETCRTC", drm(fd, DRM_IOCTL_MODE_GETCRTC, &c));
+	printf("  console: fb %s mode_valid %u %s\n", c.fb_id ? "set" : "0", c.mode_valid,
+	       c.mode.name);
+	h = getfb(fd, c.fb_id, "GETFB of the console's framebuffer");
+	h2 = getfb2(fd, c.fb_id, "GETFB2 of it");
+	m.handle = h;
+	show("MAP_DUMB of its handle", drm(fd, DRM_IOCTL_MODE_MAP_DUMB, &m));
+	size = (size_t)c.mode.hdisplay * 4 * c.mode.vdisplay;
+	px = mmap(NULL, size + 4096, PROT_READ, MAP_SHARED, fd, m.offset);
+	printf("mmap a page past it: %s\n", px == MAP_FAILED ? errname(errno) : "mapped");
+	px = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, m.offset);
+	printf("mmap it: %s\n", px == MAP_FAILED ? errname(errno) : "ok");
+	if (px != MAP_FAILED) {
+		for (size_t i = 0; i < size / 4; i++)
+			other += px[i] != 0 && px[i] != 0xaaaaaa;
+		printf("  pixels other than black and the console's gray: %u\n", other);
+		munmap(px, size);
+	}
+	m.handle = h2;
+	show("MAP_DUMB of the GETFB2 handle", drm(fd, DRM_IOCTL_MODE_MAP_DUMB, &m));
+	gem_close(fd, h, "GEM_CLOSE the GETFB handle");
+	gem_close(fd, h2, "GEM_CLOSE the GETFB2 handle");
 }
 
 static int gamma_call(int f, unsigned long req, uint32_t id, uint32_t size, int bad_ptrs)
@@ -595,6 +632,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	find_objects();
 	find_mode();
+	console_fb();
 	getfbs();
 	gamma_table();
 	cursor_plane();
