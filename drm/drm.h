@@ -197,7 +197,8 @@ int drm_output_set_edid(struct drm_device *dev, unsigned i, const void *edid, si
  * Takes dev->mutex; true when something changed. */
 bool drm_output_update(struct drm_device *dev, unsigned i, const struct drm_output *desc);
 /* Sends Linux's hotplug uevent (change of cardN with HOTPLUG=1), for a driver whose
- * outputs changed. May sleep; no lock held. */
+ * outputs changed, and has the kernel console pick its mode again. May sleep; no
+ * lock held. */
 void drm_hotplug_event(struct drm_device *dev);
 /* Creates /dev/dri/cardN and renderD(128+N) and their sysfs entries; 0 or -errno. */
 int drm_device_register(struct drm_device *dev);

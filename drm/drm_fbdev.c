@@ -11,22 +11,30 @@
  * CRTC (the console keeps drawing, unseen); when the last file of the device closes
  * and no master is left, the console's framebuffer and mode come back and the other
  * planes go off, as Linux's drm_fb_helper_lastclose restores them.
+ *
+ * A display change (hotplug) makes the console pick its mode again within its
+ * framebuffer, which keeps its size (Linux's drm_fb_helper_hotplug_event): the new
+ * preferred mode when it fits, else the first mode that does, the output off when
+ * none does or it is disconnected; with a master the change waits for the restore.
  */
 #include "drm/drm_internal.h"
 #include "dev/dev.h"
 #include "lib/log.h"
 
 /*
- * The console of one device; the fields but the damage are set once at setup (fb
- * holds a reference for good: the framebuffer is never removed). `lock` protects
- * dirty_y1/dirty_y2, which fbcon's damage callback grows with interrupts off and
- * the flush thread takes; `wq` wakes that thread.
+ * The console of one device; dev, output, fb and surface are set once at setup (fb
+ * holds a reference for good: the framebuffer is never removed); mode, lit and
+ * delayed_hotplug are under dev->mutex. `lock` protects dirty_y1/dirty_y2, which
+ * fbcon's damage callback grows with interrupts off and the flush thread takes;
+ * `wq` wakes that thread.
  */
 struct drm_fbdev {
 	struct drm_device *dev;
 	unsigned output;
 	struct drm_framebuffer *fb;
-	struct drm_mode_modeinfo mode;
+	struct drm_mode_modeinfo mode;	/* the console's mode on its output */
+	bool lit;			/* false: no mode fits, the output stays off */
+	bool delayed_hotplug;		/* a display change came while a master was there */
 	struct fbcon_surface surface;
 	spinlock_t lock;
 	uint32_t dirty_y1, dirty_y2;	/* damaged rows [y1, y2); empty when y1 >= y2 */
@@ -77,6 +85,35 @@ static void drm_fbdev_flush_thread(void *arg)
 	}
 }
 
+/*
+ * Probes the outputs again and picks the console's mode as Linux's
+ * drm_client_modeset_probe does within the framebuffer's size: the preferred mode
+ * when it fits, else the first (largest, as the list is sorted) that fits; the
+ * output goes unlit when it is disconnected or nothing fits.
+ */
+static void drm_fbdev_probe_locked(struct drm_device *dev, struct drm_fbdev *fbdev)
+{
+	const struct drm_output *out = &dev->outputs[fbdev->output];
+	const struct drm_mode_modeinfo *pick = NULL;
+
+	for (unsigned i = 0; i < dev->nr_outputs; i++)
+		drm_output_probe_locked(dev, i);
+	if (drm_output_connected_locked(dev, fbdev->output))
+		for (unsigned k = 0; k < out->nr_modes; k++) {
+			const struct drm_mode_modeinfo *m = &out->modes[k];
+
+			if (m->hdisplay > fbdev->fb->width || m->vdisplay > fbdev->fb->height)
+				continue;
+			if (!pick || (m->type & DRM_MODE_TYPE_PREFERRED))
+				pick = m;
+			if (m->type & DRM_MODE_TYPE_PREFERRED)
+				break;
+		}
+	fbdev->lit = pick != NULL;
+	if (pick)
+		fbdev->mode = *pick;
+}
+
 /* See drm_internal.h. */
 void drm_fbdev_restore_locked(struct drm_device *dev)
 {
@@ -84,9 +121,13 @@ void drm_fbdev_restore_locked(struct drm_device *dev)
 
 	if (!fbdev || dev->master)
 		return;
+	if (fbdev->delayed_hotplug) {
+		fbdev->delayed_hotplug = false;
+		drm_fbdev_probe_locked(dev, fbdev);
+	}
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
 		struct drm_output *out = &dev->outputs[i];
-		bool console = i == fbdev->output;
+		bool console = i == fbdev->output && fbdev->lit;
 		int err = 0;
 
 		if (out->cursor.obj || out->cursor.fb)
@@ -101,6 +142,17 @@ void drm_fbdev_restore_locked(struct drm_device *dev)
 			pr_warn("[drm] cannot restore the console on CRTC %u (%d)", out->crtc_id,
 				err);
 	}
+}
+
+/* See drm_internal.h. */
+void drm_fbdev_hotplug(struct drm_device *dev)
+{
+	drm_mutex_lock(&dev->mutex);
+	if (dev->fbdev) {
+		dev->fbdev->delayed_hotplug = true;	/* done now unless a master is there */
+		drm_fbdev_restore_locked(dev);
+	}
+	drm_mutex_unlock(&dev->mutex);
 }
 
 /* The first connected output with a mode, or -1. */
@@ -147,6 +199,7 @@ int drm_fbdev_setup(struct drm_device *dev)
 	fbdev->dev = dev;
 	fbdev->output = i;
 	fbdev->mode = dev->outputs[i].modes[0];
+	fbdev->lit = true;
 	spin_init(&fbdev->lock, "drm_fbdev");
 	fbdev->dirty_y1 = UINT32_MAX;
 	wait_queue_init(&fbdev->wq);

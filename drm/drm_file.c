@@ -119,10 +119,12 @@ bool drm_output_update(struct drm_device *dev, unsigned i, const struct drm_outp
 	return changed;
 }
 
-/* Tells user space that connectors changed: Linux's hotplug uevent. */
+/* Tells user space that connectors changed (Linux's hotplug uevent), then the
+ * console (as Linux's drm_kms_helper_hotplug_event tells its clients). */
 void drm_hotplug_event(struct drm_device *dev)
 {
 	drm_sysfs_hotplug(dev);
+	drm_fbdev_hotplug(dev);
 }
 
 /* Stores the driver's private pointer. */

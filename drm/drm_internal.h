@@ -97,7 +97,8 @@ struct drm_output_props {
 	enum drm_force force;		/* set through sysfs; the connector's status follows */
 	bool dpms_off;			/* DPMS Off: the CRTC stays enabled, scan-out off */
 	bool vrr;			/* VRR_ENABLED (the device has no VRR) */
-	struct drm_blob *edid;		/* the connector's EDID, or NULL */
+	bool has_edid;			/* the connector carries the EDID property */
+	struct drm_blob *edid;		/* its value: the EDID, or NULL (value 0) */
 	struct drm_blob *mode;		/* MODE_ID while the CRTC is enabled */
 	uint32_t src[4];		/* the primary plane's SRC_X/Y/W/H (16.16) */
 	int32_t crtc_x, crtc_y;		/* and CRTC_X/Y/W/H */
@@ -289,6 +290,10 @@ void drm_blob_get_locked(struct drm_blob *b);
 void drm_blob_put_locked(struct drm_blob *b);
 void drm_blob_release_locked(struct drm_file *f);
 void drm_props_output_set_locked(struct drm_device *dev, unsigned i);
+/* Linux's probe of output i's connector (drm_helper_probe_single_connector_modes):
+ * when it is disconnected, its EDID property becomes 0 (the blob is gone) until the
+ * driver reads an EDID again. dev->mutex held. */
+void drm_output_probe_locked(struct drm_device *dev, unsigned i);
 uint32_t drm_object_id_alloc_locked(struct drm_device *dev);
 uint32_t drm_object_find_locked(struct drm_device *dev, uint32_t id, unsigned *index);
 const uint8_t *drm_object_props(uint32_t type, unsigned *n);
@@ -382,9 +387,13 @@ int drm_ioctl_cursor2(struct drm_file *f, void *data);
 
 /* ---- drm_fbdev.c ---- */
 /* The last file of dev closed with no master left: the console's framebuffer and
- * mode come back on its output, every other plane and output goes off (Linux's
- * drm_fb_helper_lastclose). Nothing without a console. */
+ * mode come back on its output (the mode picked again first when a hotplug came
+ * meanwhile), every other plane and output goes off (Linux's
+ * drm_fb_helper_lastclose). Nothing without a console or with a master. */
 void drm_fbdev_restore_locked(struct drm_device *dev);
+/* The outputs changed (a hotplug): the console picks its mode again and shows it,
+ * or, while a master is there, at the next restore. Takes dev->mutex. */
+void drm_fbdev_hotplug(struct drm_device *dev);
 
 /* ---- drm_sysfs.c ---- */
 /* Creates the sysfs devices of cardN, renderD(128+N) and the connectors (and the

@@ -104,6 +104,8 @@ int drm_ioctl_getconnector(struct drm_file *f, void *data)
 	c->connector_type_id = i + 1;
 	c->subpixel = 0;	/* the kernel's SubPixelUnknown */
 	drm_mutex_lock(&dev->mutex);
+	if (!c->count_modes && dev->master == f)
+		drm_output_probe_locked(dev, i);	/* Linux probes for the master only */
 	connected = drm_output_connected_locked(dev, i);
 	nr_modes = connected ? out->nr_modes : 0;
 	c->mm_width = out->mm_width;

@@ -161,9 +161,19 @@ int drm_output_set_edid(struct drm_device *dev, unsigned i, const void *edid, si
 	if (b) {
 		drm_blob_put_locked(dev->oprops[i].edid);
 		dev->oprops[i].edid = b;
+		dev->oprops[i].has_edid = true;
 	}
 	drm_mutex_unlock(&dev->mutex);
 	return b ? 0 : -ENOMEM;
+}
+
+/* See drm_internal.h. */
+void drm_output_probe_locked(struct drm_device *dev, unsigned i)
+{
+	if (drm_output_connected_locked(dev, i))
+		return;
+	drm_blob_put_locked(dev->oprops[i].edid);
+	dev->oprops[i].edid = NULL;
 }
 
 /* After output i changed (drm_output_set_locked): DPMS is on again, the plane shows
@@ -255,13 +265,14 @@ const uint8_t *drm_object_props(uint32_t type, unsigned *n)
 	return NULL;
 }
 
-/* Whether the object of type on output i carries prop (EDID only with an EDID). */
+/* Whether the object of type on output i carries prop (EDID once the driver gave
+ * one, as Linux's virtio_gpu attaches it only when the device has EDIDs). */
 bool drm_object_has_prop(struct drm_device *dev, uint32_t type, unsigned i, int prop)
 {
 	unsigned n;
 	const uint8_t *list = drm_object_props(type, &n);
 
-	if (prop == DRM_PROP_EDID && type == DRM_MODE_OBJECT_CONNECTOR && !dev->oprops[i].edid)
+	if (prop == DRM_PROP_EDID && type == DRM_MODE_OBJECT_CONNECTOR && !dev->oprops[i].has_edid)
 		return false;
 	for (unsigned k = 0; k < n; k++)
 		if (list[k] == prop)

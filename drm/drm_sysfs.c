@@ -77,8 +77,9 @@ static bool drm_sysfs_streq(const char *buf, size_t len, const char *word)
 }
 
 /* Writing the status file forces the connector ("on", "on-digital", "off") or lets
- * the device decide again ("detect"), as Linux's status_store; no uevent follows
- * (Linux's virtio_gpu and simpledrm do not poll). len or -EINVAL. */
+ * the device decide again ("detect") and probes it, as Linux's status_store (a
+ * disconnected connector loses its EDID property); no uevent follows (Linux's
+ * virtio_gpu and simpledrm do not poll). len or -EINVAL. */
 static ssize_t drm_store_status(void *ctx, const char *buf, size_t len)
 {
 	struct drm_sysfs_connector *c = ctx;
@@ -97,6 +98,7 @@ static ssize_t drm_store_status(void *ctx, const char *buf, size_t len)
 		return -EINVAL;
 	drm_mutex_lock(&c->drm->mutex);
 	c->drm->oprops[c->i].force = force;
+	drm_output_probe_locked(c->drm, c->i);
 	drm_mutex_unlock(&c->drm->mutex);
 	return len;
 }

@@ -3,13 +3,17 @@
  * Linux: forcing the connector through its status file ("off", "on", "on-digital",
  * "detect", bad values, empty and oversized writes) and what follows — the status,
  * enabled and modes files, GETCONNECTOR's connection and mode count on /dev/dri/card0,
- * and the kobject uevents that arrive on a NETLINK_KOBJECT_UEVENT socket (printed
- * with SEQNUM as its relation to /sys/kernel/uevent_seqnum). Then the uevent files
- * of card0 and the connector, and attributes that take no writes.
+ * and its EDID property (0 once a probe found it disconnected, until the device
+ * gives an EDID again), and the kobject uevents that arrive on a
+ * NETLINK_KOBJECT_UEVENT socket (printed with SEQNUM as its relation to
+ * /sys/kernel/uevent_seqnum). Then the uevent files of card0 and the connector, and
+ * attributes that take no writes.
  *
  * `drmsysfs hotplug W H` has the host resize the display to W x H (the control
  * channel's RESIZE: a VNC client's SetDesktopSize, as resizing QEMU's window does)
- * and prints the uevents and the connector's preferred mode before and after.
+ * and prints the uevents and the connector's preferred mode before and after; the
+ * resize comes while no file is master, so the kernel console picks its mode again
+ * (Linux's drm_fb_helper_hotplug_event), which GETCRTC shows.
  *
  * usage: drmsysfs CONNECTOR_DIR (/sys/class/drm/card0-Virtual-1) | hotplug W H
  */
@@ -90,19 +94,80 @@ static void receive(unsigned long seq_before, int wait_ms)
 	printf("  %d uevents, uevent_seqnum before+%ld\n", n, (long)(read_seqnum() - seq_before));
 }
 
-/* The connector as KMS shows it: connection and the number of modes. */
-static void print_kms(void)
+/* The connector's EDID property: "0", or the size of the blob it names. */
+static void print_edid(uint32_t conn)
+{
+	uint32_t ids[32];
+	uint64_t values[32];
+	struct drm_mode_obj_get_properties r = { .obj_id = conn, .count_props = 32,
+						 .props_ptr = (uintptr_t)ids,
+						 .prop_values_ptr = (uintptr_t)values };
+
+	if (ioctl(card, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0) {
+		printf(" OBJ_GETPROPERTIES %s", errname(errno));
+		return;
+	}
+	for (uint32_t k = 0; k < r.count_props && k < 32; k++) {
+		struct drm_mode_get_property p = { .prop_id = ids[k] };
+		struct drm_mode_get_blob b = { .blob_id = values[k] };
+
+		if (ioctl(card, DRM_IOCTL_MODE_GETPROPERTY, &p) < 0 || strcmp(p.name, "EDID"))
+			continue;
+		if (!values[k])
+			printf(" EDID 0");
+		else if (ioctl(card, DRM_IOCTL_MODE_GETPROPBLOB, &b) < 0)
+			printf(" EDID GETPROPBLOB %s", errname(errno));
+		else
+			printf(" EDID blob of %u bytes", b.length);
+		return;
+	}
+	printf(" no EDID property");
+}
+
+/* The connector's id (the first one's), or 0. */
+static uint32_t first_connector(void)
 {
 	struct drm_mode_card_res res = { 0 };
-	struct drm_mode_get_connector c = { 0 };
 	uint32_t id;
 
 	res.connector_id_ptr = (uintptr_t)&id;
 	res.count_connectors = 1;
 	if (ioctl(card, DRM_IOCTL_MODE_GETRESOURCES, &res) < 0) {
 		printf("  GETRESOURCES: %s\n", errname(errno));
+		return 0;
+	}
+	return id;
+}
+
+/* The CRTC as the kernel console left it: its mode, or off. */
+static void print_crtc(void)
+{
+	struct drm_mode_card_res res = { 0 };
+	struct drm_mode_crtc c = { 0 };
+
+	res.crtc_id_ptr = (uintptr_t)&c.crtc_id;
+	res.count_crtcs = 1;
+	if (ioctl(card, DRM_IOCTL_MODE_GETRESOURCES, &res) < 0 ||
+	    ioctl(card, DRM_IOCTL_MODE_GETCRTC, &c) < 0) {
+		printf("  GETCRTC: %s\n", errname(errno));
 		return;
 	}
+	if (c.mode_valid)
+		printf("  GETCRTC: %s@%u, fb %s\n", c.mode.name, c.mode.vrefresh,
+		       c.fb_id ? "set" : "0");
+	else
+		printf("  GETCRTC: off, fb %s\n", c.fb_id ? "set" : "0");
+}
+
+/* The connector as KMS shows it: connection, the number of modes, the first, the
+ * EDID property. */
+static void print_kms(void)
+{
+	struct drm_mode_get_connector c = { 0 };
+	uint32_t id = first_connector();
+
+	if (!id)
+		return;
 	c.connector_id = id;
 	if (ioctl(card, DRM_IOCTL_MODE_GETCONNECTOR, &c) < 0) {
 		printf("  GETCONNECTOR: %s\n", errname(errno));
@@ -120,6 +185,7 @@ static void print_kms(void)
 			       c.mm_width, c.mm_height);
 		free(m);
 	}
+	print_edid(id);
 	printf("\n");
 }
 
@@ -135,6 +201,9 @@ static int hotplug(const char *w, const char *h)
 	if (ctl < 0)
 		return 1;
 	print_kms();
+	print_crtc();
+	if (ioctl(card, DRM_IOCTL_DROP_MASTER, 0) < 0)
+		printf("DROP_MASTER: %s\n", errname(errno));
 	n = snprintf(req, sizeof(req), "RESIZE %s %s\n", w, h);
 	if (write_all(ctl, req, n) < 0)
 		return 1;
@@ -144,6 +213,9 @@ static int hotplug(const char *w, const char *h)
 	printf("resize %sx%s: %s\n", w, h, line);
 	close(ctl);
 	receive(before, 5000);
+	print_crtc();
+	if (ioctl(card, DRM_IOCTL_SET_MASTER, 0) < 0)
+		printf("SET_MASTER: %s\n", errname(errno));
 	print_kms();
 	return 0;
 }
