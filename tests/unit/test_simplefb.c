@@ -16,7 +16,7 @@ static const struct drm_driver *registered;
 static struct drm_output output;
 static void *driver_data;
 static uint8_t *screen;
-static int yields, last_yield = -1;
+static int yields, last_yield = -1, fbdev_setups;
 static char fake_dev;
 
 void klog(int level, const char *fmt, ...) { }
@@ -63,6 +63,12 @@ void drm_set_driver_data(struct drm_device *dev, void *data) { driver_data = dat
 void *drm_driver_data(struct drm_device *dev) { return driver_data; }
 int drm_device_register(struct drm_device *dev) { return 0; }
 void drm_mode_set_name(struct drm_mode_modeinfo *mode) { }
+/* The kernel console set up on the registered device (drm_fbdev.c, faked). */
+int drm_fbdev_setup(struct drm_device *dev)
+{
+	fbdev_setups++;
+	return 0;
+}
 void fbcon_yield(bool drm)
 {
 	yields++;
@@ -81,6 +87,7 @@ static void probe(uint32_t w, uint32_t h, uint8_t bpp)
 			.width = w, .height = h, .bpp = 16, .red_pos = 11, .red_size = 5,
 			.green_pos = 5, .green_size = 6, .blue_pos = 0, .blue_size = 5 };
 	registered = NULL;
+	fbdev_setups = 0;
 	release_all();
 	simplefb_init();
 }
@@ -153,6 +160,7 @@ TEST(simplefb_describes_linux_simpledrm)
 	CHECK_EQ(output.mm_width, 270);
 	CHECK_EQ(output.mm_height, 203);
 	CHECK(output.modes[0].type & DRM_MODE_TYPE_PREFERRED);
+	CHECK_EQ(fbdev_setups, 1);	/* the console moves onto it, as Linux's fbdev */
 	release_all();
 }
 

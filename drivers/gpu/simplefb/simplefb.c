@@ -3,8 +3,10 @@
  * driver for the simple-framebuffer platform device): one output whose only mode is
  * the framebuffer's size, dumb buffers in ordinary pages, and showing a framebuffer
  * is copying it (converted to the firmware's pixel format) into the firmware
- * framebuffer, whole on SETCRTC and by damaged rectangles on DIRTYFB. While a
- * framebuffer is shown the log console (fbcon) stays off the screen.
+ * framebuffer, whole on SETCRTC and by damaged rectangles on DIRTYFB. The log
+ * console moves onto the device as on virtio-gpu (drm_fbdev: Linux's simpledrm sets
+ * up generic fbdev too), so the CRTC is lit at boot with the console's framebuffer,
+ * which comes back when the last client leaves.
  *
  * When another driver already drives the PCI device whose memory the framebuffer is
  * (virtio-vga), that driver has the display and simplefb does not come up, as
@@ -252,8 +254,15 @@ void simplefb_init(void)
 	simplefb_describe(drm_output(sf->drm, 0), fw->width, fw->height);
 	/* Once registered (even partly: sysfs failed) the device stays. */
 	err = drm_device_register(sf->drm);
-	if (err)
+	if (err) {
 		pr_warn("simpledrm: registering failed (%d)", err);
+		return;
+	}
+	/* as Linux's simpledrm_probe: drm_fbdev_generic_setup; without it the log
+	 * stays on the firmware framebuffer, handed over by fbcon_yield */
+	err = drm_fbdev_setup(sf->drm);
+	if (err)
+		pr_warn("simpledrm: no console (%d)", err);
 	return;
 free_sf:
 	kfree(sf->row);
