@@ -147,6 +147,14 @@ void drm_gem_discard(struct drm_gem_object *obj)
 	kfree(obj);
 }
 
+/* Gives obj its fake mmap offset range and puts it on dev->objects. */
+static void drm_gem_add_locked(struct drm_device *dev, struct drm_gem_object *obj)
+{
+	obj->mmap_offset = dev->next_offset;
+	dev->next_offset += obj->size;
+	list_add_tail(&obj->link, &dev->objects);
+}
+
 /* See drm.h. */
 long drm_gem_publish_locked(struct drm_file *f, struct drm_gem_object *obj)
 {
@@ -154,9 +162,7 @@ long drm_gem_publish_locked(struct drm_file *f, struct drm_gem_object *obj)
 	long handle;
 
 	BUG_ON(!drm_mutex_is_held(&dev->mutex));
-	obj->mmap_offset = dev->next_offset;
-	dev->next_offset += obj->size;
-	list_add_tail(&obj->link, &dev->objects);
+	drm_gem_add_locked(dev, obj);
 	handle = drm_gem_handle_create_locked(f, obj);
 	drm_gem_put_locked(obj);	/* the handle holds it now, or nothing does */
 	return handle;
@@ -190,9 +196,7 @@ struct drm_gem_object *drm_gem_create_kernel_locked(struct drm_device *dev, uint
 	obj->refcount = 1;
 	/* mapped like a dumb buffer: GETFB gives root a handle of the console's
 	 * framebuffer, which MAP_DUMB and mmap then read (Linux's fbdev buffer is one) */
-	obj->mmap_offset = dev->next_offset;
-	dev->next_offset += size;
-	list_add_tail(&obj->link, &dev->objects);
+	drm_gem_add_locked(dev, obj);
 	return obj;
 free_pages:
 	pages_free_contiguous(phys, n);
