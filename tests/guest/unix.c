@@ -384,7 +384,10 @@ static void test_dgram(void)
 	R("sendto b from a", sendto(a, "from-a", 6, 0, (void *)&sb, lb));
 	lf = sizeof(from);
 	R("recvfrom bound sender", recvfrom(b, buf, 100, 0, (void *)&from, &lf));
-	printf("%-44s = %d %d '%s'\n", "from", (int)lf, from.sun_path[0], from.sun_path + 1);
+	/* The abstract name is not NUL-terminated: print only the lf bytes that came. */
+	printf("%-44s = %d %d '%.*s'\n", "from", (int)lf, from.sun_path[0],
+	       lf > offsetof(struct sockaddr_un, sun_path) + 1 ?
+	       (int)(lf - offsetof(struct sockaddr_un, sun_path) - 1) : 0, from.sun_path + 1);
 	lf = 4;
 	sendto(a, "short", 5, 0, (void *)&sb, lb);
 	R("recvfrom short addr buffer", recvfrom(b, buf, 100, 0, (void *)&from, &lf));
