@@ -638,6 +638,7 @@ static const struct inode_operations tmpfs_link_iops = {
 	.readlink = tmpfs_readlink,
 };
 static const struct file_operations tmpfs_file_fops = {
+	.shmem = true,
 	.read = tmpfs_read,
 	.write = tmpfs_write,
 	.llseek = tmpfs_llseek,
@@ -656,6 +657,7 @@ static int memfd_get_path(struct file *file, char *buf, size_t size)
 }
 
 static const struct file_operations memfd_fops = {
+	.shmem = true,
 	.read = tmpfs_read,
 	.write = tmpfs_write,
 	.llseek = tmpfs_llseek,

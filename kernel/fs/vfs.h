@@ -42,6 +42,9 @@ struct file_operations {
 	/* MAP_SHARED mappings of the file are fresh shared anonymous memory, as
 	 * Linux's mmap_zero gives for /dev/zero. */
 	bool mmap_shared_anon;
+	/* The file's pages are shmem (tmpfs: /dev/shm, memfd, shared anonymous memory):
+	 * /proc counts those mapped as RssShmem, as Linux's MM_SHMEMPAGES. */
+	bool shmem;
 	/* Anonymous files whose /proc/PID/fd link Linux writes from their state (a
 	 * dma-buf's "/dmabuf:NAME"): writes at most size bytes of it to buf and returns
 	 * its full length. Used instead of anon_name there. */

@@ -290,7 +290,7 @@ void vm_get_usage(struct vm_space *vm, struct vm_usage *u)
 		size_t pages = (v->end - v->start) / PAGE_SIZE;
 
 		c.vma = v;
-		c.shmem = v->file && v->file->ops && v->file->ops->share_page;
+		c.shmem = v->file && v->file->ops && v->file->ops->shmem;
 		pgtable_for_each(vm->pml4_phys, v->start, v->end, usage_page, &c);
 
 		u->total += pages;
