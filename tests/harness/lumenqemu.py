@@ -86,17 +86,19 @@ def accelerator(build):
 
 def qemu_command(opts, tmp):
     """Build the QEMU command line shared by both kernels."""
-    # Headless runs still get a VNC server (on a unix socket, no client unless a job
-    # asks for a RESIZE): its SetDesktopSize is how a display's size changes without a
-    # window, as resizing QEMU's window does.
-    display = ["-display", "none", "-vnc", f"unix:{tmp}/vnc.sock"]
-    # The cursor's position comes from QEMU's trace of virtio-gpu's cursor commands.
-    trace = ["-D", f"{tmp}/qemu.log", "-trace", qcursor.TRACE_EVENT]
+    # Every run gets the runner's own VNC server (on a unix socket, no client unless
+    # a job asks for a RESIZE or a cursor shot): its SetDesktopSize is how a display's
+    # size changes without a window, as resizing QEMU's window does, and it tells the
+    # cursor's image (qcursor.py). Interactive runs have a window or a VNC port besides.
+    display = ["-display", "none"]
     if opts.interactive:
         if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
             display = ["-display", "gtk"]
         else:
             display = ["-display", "vnc=127.0.0.1:0"]
+    display += ["-vnc", f"unix:{tmp}/vnc.sock,id=runner"]
+    # The cursor's position comes from QEMU's trace of virtio-gpu's cursor commands.
+    trace = ["-D", f"{tmp}/qemu.log", "-trace", qcursor.TRACE_EVENT]
     cmd = ["qemu-system-x86_64", "-accel", accelerator(opts.build), "-cpu", "max",
            "-smp", str(opts.smp), "-m", opts.mem, "-nodefaults", "-no-reboot"] + display + trace
     cmd += ["-vga", "none",
