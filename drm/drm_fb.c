@@ -210,13 +210,14 @@ int drm_ioctl_addfb(struct drm_file *f, void *data)
 	return err;
 }
 
-/* Takes fb's id away and turns off the outputs and cursors showing it, then drops the owner's
- * reference. */
+/* Takes fb's id away and turns off the planes showing it, then drops the owner's
+ * reference. A CRTC whose primary plane showed it stays on with nothing shown:
+ * Linux's atomic_remove_fb disables only the planes when the check allows it. */
 static void drm_fb_remove_locked(struct drm_device *dev, struct drm_framebuffer *fb)
 {
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
 		if (dev->outputs[i].fb == fb)
-			drm_output_set_locked(dev, i, NULL, NULL, 0, 0);
+			drm_output_set_locked(dev, i, NULL, &dev->outputs[i].mode, 0, 0);
 		if (dev->outputs[i].cursor.fb == fb)
 			drm_cursor_hide_locked(dev, i);
 	}

@@ -219,7 +219,8 @@ void drm_fb_put_locked(struct drm_framebuffer *fb);
  * NULL when out of memory. */
 struct drm_framebuffer *drm_fb_create_kernel_locked(struct drm_device *dev,
 						    struct drm_gem_object *obj);
-/* Removes the framebuffers of a closing file, turning off outputs that show them. */
+/* Removes the framebuffers of a closing file, turning off the planes that show them
+ * (their CRTCs stay on, as Linux's). */
 void drm_fb_release_locked(struct drm_file *fpriv);
 int drm_ioctl_addfb(struct drm_file *f, void *data);
 int drm_ioctl_addfb2(struct drm_file *f, void *data);
