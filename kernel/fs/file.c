@@ -142,6 +142,46 @@ struct file *file_open_path(const struct path *p, int flags)
 	return file;
 }
 
+/* A copy of an origin record with its own references; NULL for none or no memory
+ * (the clone then names its file by inode, as an anonymous open would). */
+static struct file_origin *origin_dup(const struct file_origin *o)
+{
+	size_t len = o ? strlen(o->name) + 1 : 0;
+	struct file_origin *c = o ? kmalloc(sizeof(*c) + len) : NULL;
+
+	if (!c)
+		return NULL;
+	c->mnt = o->mnt;
+	c->dir = o->dir;
+	mount_get(c->mnt);
+	inode_get(c->dir);
+	memcpy(c->name, o->name, len);
+	return c;
+}
+
+/* See vfs.h. The new file gets the driver's open as any open of the path would. */
+struct file *file_clone_open(struct file *file)
+{
+	struct file *clone = file_alloc(file->ops, NULL, READ_ONCE(file->flags));
+	int err;
+
+	if (IS_ERR(clone))
+		return clone;
+	clone->inode = file->inode;
+	clone->mnt = file->mnt;
+	if (clone->inode)
+		inode_get(clone->inode);
+	if (clone->mnt)
+		mount_get(clone->mnt);
+	clone->origin = origin_dup(file->origin);
+	if (clone->ops->open && (err = clone->ops->open(clone))) {
+		clone->ops = &empty_fops;
+		file_put(clone);
+		return ERR_PTR(err);
+	}
+	return clone;
+}
+
 /* O_DIRECT on a regular file of a file system that has it: a transfer of len bytes
  * at pos must have them and the buffer aligned to sb->dio_align (Linux's iomap
  * direct I/O: -EINVAL). The data itself takes the file system's ordinary path. */

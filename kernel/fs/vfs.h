@@ -192,6 +192,10 @@ void file_put(struct file *file);
  * O_* (O_NONBLOCK, O_RDONLY/O_WRONLY/O_RDWR). Returns it with one reference, or an
  * ERR_PTR. */
 struct file *file_alloc(const struct file_operations *ops, void *private_data, unsigned flags);
+/* A new open of what file was opened from (the same inode, mount, name and flags),
+ * as Linux's file_clone_open: one reference, or an ERR_PTR (the driver's open may
+ * fail). */
+struct file *file_clone_open(struct file *file);
 /* The current task's file at fd, with a reference (file_put it), or ERR_PTR(-EBADF). */
 struct file *fd_get_file(int fd);
 /* Installs file at the lowest free fd of table (O_CLOEXEC in flags sets close-on-exec);
