@@ -185,6 +185,8 @@ int drm_atomic_set_prop(struct drm_device *dev, struct drm_atomic_state *s,
 
 	if (!drm_prop_value_valid(dev, prop, value))
 		return -EINVAL;
+	if (prop == DRM_PROP_CRTC_ID && value && s->file && !drm_lease_held(s->file, value))
+		return -EACCES;
 	if (i >= DRM_CURSOR_INDEX(0)) {
 		o = &s->o[i - DRM_CURSOR_INDEX(0)];
 		o->cursor_touched = true;
@@ -571,7 +573,7 @@ int drm_ioctl_obj_setproperty(struct drm_file *f, void *data)
 	int err;
 
 	drm_mutex_lock(&dev->mutex);
-	type = drm_object_find_locked(dev, r->obj_id, &i);
+	type = drm_lease_object_find_locked(f, r->obj_id, &i);
 	err = -ENOENT;
 	if (!type || (r->obj_type && r->obj_type != type))
 		goto unlock;
@@ -592,6 +594,7 @@ int drm_ioctl_obj_setproperty(struct drm_file *f, void *data)
 		goto unlock;
 	drm_atomic_state_init(dev, s);
 	s->allow_modeset = true;
+	s->file = f;
 	err = drm_atomic_set_prop(dev, s, type, i, prop, r->value);
 	if (!err)
 		err = drm_atomic_check(dev, s);

@@ -83,8 +83,9 @@ static void drm_atomic_req_free(struct drm_atomic_req *q)
 	kfree(q->values);
 }
 
-/* Applies the copied-in request to s in Linux's order: an unknown object or one
- * without properties, or a property the object lacks, is -ENOENT. Counts the
+/* Applies the copied-in request to s in Linux's order: an unknown object (or one
+ * the requester's lease does not hold) or one without properties, or a property
+ * the object lacks, is -ENOENT. Counts the
  * properties set in q->nr_set. */
 static int drm_atomic_build(struct drm_device *dev, struct drm_atomic_req *q,
 			    struct drm_atomic_state *s)
@@ -94,7 +95,7 @@ static int drm_atomic_build(struct drm_device *dev, struct drm_atomic_req *q,
 	int err;
 
 	for (uint32_t k = 0; k < q->nr_objs; k++) {
-		uint32_t type = drm_object_find_locked(dev, q->objs[k], &i);
+		uint32_t type = drm_lease_object_find_locked(s->file, q->objs[k], &i);
 
 		if (!type || !drm_object_props(type, &(unsigned){ 0 }))
 			return -ENOENT;
@@ -306,6 +307,7 @@ int drm_ioctl_atomic(struct drm_file *f, void *data)
 		drm_atomic_stall(dev);
 	drm_atomic_state_init(dev, s);
 	s->allow_modeset = a->flags & DRM_MODE_ATOMIC_ALLOW_MODESET;
+	s->file = f;
 	err = drm_atomic_build(dev, &q, s);
 	if (!err)
 		err = drm_atomic_check_commit(f, a, s, sig);

@@ -115,8 +115,9 @@ static int drm_cursor_locked(struct drm_file *f, const struct drm_mode_cursor2 *
 	return drm_cursor_set_locked(dev, i, &next, new_image);
 }
 
-/* The checks Linux makes before taking its locks: flags, the CRTC, and a new
- * image's size against the framebuffer limits. */
+/* The checks Linux makes before taking its locks: flags, the CRTC (a lessee's:
+ * with the cursor plane, else -EACCES), and a new image's size against the
+ * framebuffer limits. */
 static int drm_cursor(struct drm_file *f, const struct drm_mode_cursor2 *req)
 {
 	struct drm_device *dev = f->dev;
@@ -128,10 +129,12 @@ static int drm_cursor(struct drm_file *f, const struct drm_mode_cursor2 *req)
 	for (unsigned k = 0; k < dev->nr_outputs; k++)
 		if (dev->outputs[k].crtc_id == req->crtc_id)
 			i = k;
-	if (i < 0)
+	if (i < 0 || !drm_lease_held(f, req->crtc_id))
 		return -ENOENT;
 	if (!drv->funcs->cursor_set)
 		return -ENXIO;
+	if (!drm_lease_held(f, dev->outputs[i].cursor_plane_id))
+		return -EACCES;
 	if ((req->flags & DRM_MODE_CURSOR_BO) && req->handle &&
 	    (req->width < drv->min_width || req->width > drv->max_width ||
 	     req->height < drv->min_height || req->height > drv->max_height))

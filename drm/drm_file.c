@@ -220,8 +220,10 @@ static int drm_open(struct file *file)
 	if (!fpriv)
 		return -ENOMEM;
 	fpriv->dev = dev;
+	fpriv->filp = file;
 	fpriv->render = minor >= DRM_RENDER_MINOR_BASE;
 	list_init(&fpriv->prime);
+	list_init(&fpriv->lessees);
 	/* Everyone runs as root here; Linux authenticates CAP_SYS_ADMIN openers. */
 	fpriv->authenticated = true;
 	drm_events_init(fpriv);
@@ -236,12 +238,14 @@ static int drm_open(struct file *file)
 	return 0;
 }
 
-/* The last close: framebuffers (and what shows them), handles and master go; the
- * device's last file brings the console back (Linux's drm_lastclose). */
+/* The last close: framebuffers (and what shows them), handles, master and leases
+ * go (a lessee's going is announced by a LEASE=1 uevent, as Linux's); the device's
+ * last file brings the console back (Linux's drm_lastclose). */
 static void drm_release(struct file *file)
 {
 	struct drm_file *fpriv = drm_file_of(file);
 	struct drm_device *dev = fpriv->dev;
+	bool was_lessee;
 
 	drm_mutex_lock(&dev->mutex);
 	drm_fb_release_locked(fpriv);
@@ -249,9 +253,12 @@ static void drm_release(struct file *file)
 	drm_blob_release_locked(fpriv);
 	if (dev->master == fpriv)
 		dev->master = NULL;
+	was_lessee = drm_lease_release_locked(fpriv);
 	if (!--dev->open_count)
 		drm_fbdev_restore_locked(dev);
 	drm_mutex_unlock(&dev->mutex);
+	if (was_lessee)
+		drm_sysfs_lease_event(dev);
 	drm_events_release(fpriv);
 	drm_prime_flush(dev);
 	kfree(fpriv->handles);

@@ -142,11 +142,33 @@ struct drm_device {
 	struct drm_sysfs *sysfs;	/* drm_sysfs.c's devices, set at registration */
 };
 
+/* A lease's objects: at most a CRTC, a connector and two planes per output. */
+#define DRM_LEASE_MAX (4 * DRM_MAX_OUTPUTS)
+
+/*
+ * A lease (Linux's lessee drm_master, drm_lease.c): the CRTCs, connectors and planes
+ * of the lessor's device its lessee file may use, the lessee being master of them
+ * while the lessor is the current master. Owned by the lessee file (freed when it
+ * closes). id, lessor, link and revoked are under dev->mutex (revoked also read
+ * with READ_ONCE without it); objects and nr_objects never change.
+ */
+struct drm_lease {
+	uint32_t id;			/* the lessee id, unique among the lessor's leases */
+	struct drm_file *lessor;	/* NULL once the lessor closed */
+	bool revoked;			/* holds nothing any more */
+	uint32_t objects[DRM_LEASE_MAX];	/* ascending */
+	unsigned nr_objects;
+	struct list_head link;		/* in lessor->lessees while it has a lessor */
+};
+
 /* One open of a node; file->private_data. Fields under dev->mutex. */
 struct drm_file {
 	struct drm_device *dev;
+	struct file *filp;		/* the open file it belongs to, not counted */
 	bool render;			/* opened through renderD* */
 	bool is_master, was_master, authenticated;
+	struct drm_lease *lease;	/* the file is a lessee: its lease; fixed */
+	struct list_head lessees;	/* drm_lease.link: the leases it granted */
 	bool universal_planes, atomic, stereo, aspect_ratio, writeback;
 	uint32_t magic;
 	struct drm_gem_object **handles;	/* handles[h - 1]; NULL = free */
@@ -336,6 +358,7 @@ struct drm_atomic_output {
 struct drm_atomic_state {
 	struct drm_atomic_output o[DRM_MAX_OUTPUTS];
 	bool allow_modeset;
+	struct drm_file *file;		/* the requester (its lease); NULL: the kernel */
 };
 
 /* Fills s with the current state of every output. dev->mutex held. */
@@ -343,7 +366,8 @@ void drm_atomic_state_init(struct drm_device *dev, struct drm_atomic_state *s);
 /* Drops what s holds (its in-fences) and frees it; NULL does nothing. */
 void drm_atomic_state_free(struct drm_atomic_state *s);
 /* Sets one property of an object (type; output i, or DRM_CURSOR_INDEX(i) for its
- * cursor plane) in s: 0 or -EINVAL. dev->mutex held. */
+ * cursor plane) in s: 0, -EINVAL, or -EACCES for a CRTC_ID the requester's lease
+ * does not hold. dev->mutex held. */
 int drm_atomic_set_prop(struct drm_device *dev, struct drm_atomic_state *s, uint32_t type,
 			unsigned i, int prop, uint64_t value);
 /* Checks s against the current state: 0 when it can be committed. dev->mutex held. */
@@ -386,6 +410,28 @@ void drm_cursor_hide_locked(struct drm_device *dev, unsigned i);
 int drm_ioctl_cursor(struct drm_file *f, void *data);
 int drm_ioctl_cursor2(struct drm_file *f, void *data);
 
+/* ---- drm_lease.c ---- */
+/* Whether f may use the CRTC, connector or plane id: any for a file that is no
+ * lessee, for a lessee those of its lease until it is revoked. No lock needed. */
+bool drm_lease_held(struct drm_file *f, uint32_t id);
+/* A mask of the device's CRTCs (bit i: output i's) as f sees them: renumbered over
+ * the CRTCs its lease holds, unchanged for a file that is no lessee. */
+uint32_t drm_lease_filter_crtcs(struct drm_file *f, uint32_t crtcs);
+/* drm_object_find_locked as f sees the objects: 0 for a CRTC, connector or plane
+ * its lease does not hold. dev->mutex held. */
+uint32_t drm_lease_object_find_locked(struct drm_file *f, uint32_t id, unsigned *index);
+/* Whether f is the current master: the device's master, or a lessee whose lessor
+ * is (Linux's drm_is_current_master). dev->mutex held. */
+bool drm_is_master_locked(struct drm_file *f);
+/* A closing file's leases: the ones it granted are revoked and lose their lessor;
+ * its own lease (if a lessee) leaves its lessor and is freed. dev->mutex held;
+ * true when f was a lessee (Linux then sends a LEASE=1 uevent). */
+bool drm_lease_release_locked(struct drm_file *f);
+int drm_ioctl_create_lease(struct drm_file *f, void *data);
+int drm_ioctl_list_lessees(struct drm_file *f, void *data);
+int drm_ioctl_get_lease(struct drm_file *f, void *data);
+int drm_ioctl_revoke_lease(struct drm_file *f, void *data);
+
 /* ---- drm_fbdev.c ---- */
 /* The last file of dev closed with no master left: the console's framebuffer and
  * mode come back on its output (the mode picked again first when a hotplug came
@@ -402,6 +448,9 @@ void drm_fbdev_hotplug(struct drm_device *dev);
 int drm_sysfs_add(struct drm_device *dev);
 /* Sends Linux's hotplug uevent for dev (change of cardN, HOTPLUG=1). May sleep. */
 void drm_sysfs_hotplug(struct drm_device *dev);
+/* Sends Linux's lease uevent for dev (change of cardN, LEASE=1): a lessee went. May
+ * sleep. */
+void drm_sysfs_lease_event(struct drm_device *dev);
 
 /* Whether output i's connector is connected: as forced through sysfs, else as the
  * driver describes it. A disconnected connector has no modes (as Linux's probe

@@ -2,7 +2,7 @@
  * drm_ioctl.c — the DRM ioctl table and dispatch (argument copy-in/out sized as
  * Linux's drm_ioctl does, permission flags as drm_ioctl_permit checks them), and the
  * small core ioctls: VERSION, GET_CAP, SET_CLIENT_CAP, GET_UNIQUE, GET_MAGIC,
- * AUTH_MAGIC, SET_MASTER and DROP_MASTER.
+ * AUTH_MAGIC, SET_MASTER and DROP_MASTER (the lease ioctls are drm_lease.c's).
  */
 #include "drm/drm_internal.h"
 #include "lib/log.h"
@@ -155,16 +155,21 @@ static int drm_ioctl_auth_magic(struct drm_file *f, void *data)
 }
 
 /* SET_MASTER as Linux's drm_setmaster_ioctl for a root caller: no-op for the
- * master, -EBUSY while another file is master. */
+ * current master (a lessee of it too), -EBUSY while another file is master,
+ * -EINVAL for a lessee (only its lessor's SET_MASTER makes it master again). */
 static int drm_ioctl_set_master(struct drm_file *f, void *data)
 {
 	struct drm_device *dev = f->dev;
 	int err = 0;
 
 	drm_mutex_lock(&dev->mutex);
-	if (dev->master && dev->master != f)
+	if (drm_is_master_locked(f))
+		err = 0;
+	else if (dev->master)
 		err = -EBUSY;
-	else if (!dev->master) {
+	else if (f->lease)
+		err = -EINVAL;
+	else {
 		dev->master = f;
 		f->is_master = f->was_master = true;
 	}
@@ -172,13 +177,15 @@ static int drm_ioctl_set_master(struct drm_file *f, void *data)
 	return err;
 }
 
+/* DROP_MASTER: -EINVAL unless the caller is the current master and no lessee. Its
+ * leases stay: they are masters again when it is. */
 static int drm_ioctl_drop_master(struct drm_file *f, void *data)
 {
 	struct drm_device *dev = f->dev;
 	int err = 0;
 
 	drm_mutex_lock(&dev->mutex);
-	if (dev->master != f)
+	if (!drm_is_master_locked(f) || f->lease)
 		err = -EINVAL;
 	else {
 		dev->master = NULL;
@@ -237,14 +244,29 @@ static const struct drm_ioctl_desc drm_ioctls[] = {
 	DRM_IOCTL_DEF(MODE_SETPROPERTY, drm_ioctl_setproperty, DRM_MASTER),
 	DRM_IOCTL_DEF(MODE_OBJ_SETPROPERTY, drm_ioctl_obj_setproperty, DRM_MASTER),
 	DRM_IOCTL_DEF(MODE_ATOMIC, drm_ioctl_atomic, DRM_MASTER),
+	DRM_IOCTL_DEF(MODE_CREATE_LEASE, drm_ioctl_create_lease, DRM_MASTER),
+	DRM_IOCTL_DEF(MODE_LIST_LESSEES, drm_ioctl_list_lessees, DRM_MASTER),
+	DRM_IOCTL_DEF(MODE_GET_LEASE, drm_ioctl_get_lease, DRM_MASTER),
+	DRM_IOCTL_DEF(MODE_REVOKE_LEASE, drm_ioctl_revoke_lease, DRM_MASTER),
 };
+
+/* Whether f is the current master (see drm_is_master_locked). */
+static bool drm_is_master(struct drm_file *f)
+{
+	bool master;
+
+	drm_mutex_lock(&f->dev->mutex);
+	master = drm_is_master_locked(f);
+	drm_mutex_unlock(&f->dev->mutex);
+	return master;
+}
 
 /* Linux's drm_ioctl_permit. */
 static int drm_ioctl_permit(unsigned flags, struct drm_file *f)
 {
 	if ((flags & DRM_AUTH) && !f->render && !f->authenticated)
 		return -EACCES;
-	if ((flags & DRM_MASTER) && f->dev->master != f)
+	if ((flags & DRM_MASTER) && !drm_is_master(f))
 		return -EACCES;
 	if (!(flags & DRM_RENDER_ALLOW) && f->render)
 		return -EACCES;

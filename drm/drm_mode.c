@@ -2,7 +2,8 @@
  * drm_mode.c — the mode objects of a device's outputs (connector, encoder, CRTC and
  * primary plane per output) and the legacy KMS ioctls that read them or set a CRTC,
  * with the checks and errnos of Linux's drm_mode_* ioctls. Object lookups take the
- * object's type into account (an encoder id is no CRTC: -ENOENT).
+ * object's type into account (an encoder id is no CRTC: -ENOENT), and a lessee's
+ * lease: it sees only the CRTCs, connectors and planes it holds.
  *
  * User memory is never touched with dev->mutex held: a user buffer may be a mapped
  * DRM buffer whose page fault (drm_gem_fault_page) takes that mutex.
@@ -23,6 +24,16 @@ static int drm_find_output(struct drm_device *dev, uint32_t id, size_t field)
 }
 #define drm_find(dev, id, field) drm_find_output(dev, id, offsetof(struct drm_output, field))
 
+/* drm_find_output as f sees the objects: -1 also for a CRTC, connector or plane its
+ * lease does not hold (Linux's lookups with a file: -ENOENT for those). */
+static int drm_find_held(struct drm_file *f, uint32_t id, size_t field)
+{
+	int i = drm_find_output(f->dev, id, field);
+
+	return i >= 0 && !drm_lease_held(f, id) ? -1 : i;
+}
+#define drm_find_for(f, id, field) drm_find_held(f, id, offsetof(struct drm_output, field))
+
 /* Copies ids[0..n) into a user array of room entries (only those that fit, as
  * Linux's put_user loops do). */
 static int drm_put_ids(uint64_t uptr, uint32_t room, const uint32_t *ids, unsigned n)
@@ -35,14 +46,15 @@ static int drm_put_ids(uint64_t uptr, uint32_t room, const uint32_t *ids, unsign
 	return 0;
 }
 
-/* GETRESOURCES: the caller's framebuffers, every CRTC, encoder and connector. */
+/* GETRESOURCES: the caller's framebuffers, every encoder, the CRTCs and connectors
+ * it may use (a lessee's leased ones). */
 int drm_ioctl_getresources(struct drm_file *f, void *data)
 {
 	struct drm_mode_card_res *res = data;
 	struct drm_device *dev = f->dev;
 	uint32_t ids[3][DRM_MAX_OUTPUTS], *fb_ids = NULL;
 	struct drm_framebuffer *fb;
-	unsigned nfb = 0, n = dev->nr_outputs;
+	unsigned nfb = 0, n = dev->nr_outputs, ncrtc = 0, nconn = 0;
 	int err = -ENOMEM;
 
 	drm_mutex_lock(&dev->mutex);
@@ -55,20 +67,26 @@ int drm_ioctl_getresources(struct drm_file *f, void *data)
 		if (fb->owner == f)
 			fb_ids[nfb++] = fb->id;
 	for (unsigned i = 0; i < n; i++) {
-		ids[0][i] = dev->outputs[i].crtc_id;
-		ids[1][i] = dev->outputs[i].encoder_id;
-		ids[2][i] = dev->outputs[i].connector_id;
+		const struct drm_output *out = &dev->outputs[i];
+
+		if (drm_lease_held(f, out->crtc_id))
+			ids[0][ncrtc++] = out->crtc_id;
+		ids[1][i] = out->encoder_id;
+		if (drm_lease_held(f, out->connector_id))
+			ids[2][nconn++] = out->connector_id;
 	}
 	drm_mutex_unlock(&dev->mutex);
 	err = drm_put_ids(res->fb_id_ptr, res->count_fbs, fb_ids, nfb);
 	if (!err)
-		err = drm_put_ids(res->crtc_id_ptr, res->count_crtcs, ids[0], n);
+		err = drm_put_ids(res->crtc_id_ptr, res->count_crtcs, ids[0], ncrtc);
 	if (!err)
 		err = drm_put_ids(res->encoder_id_ptr, res->count_encoders, ids[1], n);
 	if (!err)
-		err = drm_put_ids(res->connector_id_ptr, res->count_connectors, ids[2], n);
+		err = drm_put_ids(res->connector_id_ptr, res->count_connectors, ids[2], nconn);
 	res->count_fbs = nfb;
-	res->count_crtcs = res->count_encoders = res->count_connectors = n;
+	res->count_crtcs = ncrtc;
+	res->count_encoders = n;
+	res->count_connectors = nconn;
 	res->min_width = dev->driver->min_width;
 	res->min_height = dev->driver->min_height;
 	res->max_width = dev->driver->max_width;
@@ -88,7 +106,7 @@ int drm_ioctl_getconnector(struct drm_file *f, void *data)
 {
 	struct drm_mode_get_connector *c = data;
 	struct drm_device *dev = f->dev;
-	int i = drm_find(dev, c->connector_id, connector_id), err = 0;
+	int i = drm_find_for(f, c->connector_id, connector_id), err = 0;
 	struct drm_mode_modeinfo *modes = NULL;
 	struct drm_output *out;
 	unsigned nr_modes;
@@ -131,20 +149,22 @@ int drm_ioctl_getconnector(struct drm_file *f, void *data)
 	return err;
 }
 
-/* GETENCODER. */
+/* GETENCODER: a lessee sees every encoder, but only its CRTCs in it. */
 int drm_ioctl_getencoder(struct drm_file *f, void *data)
 {
 	struct drm_mode_get_encoder *e = data;
 	struct drm_device *dev = f->dev;
 	int i = drm_find(dev, e->encoder_id, encoder_id);
+	const struct drm_output *out;
 
 	if (i < 0)
 		return -ENOENT;
+	out = &dev->outputs[i];
 	drm_mutex_lock(&dev->mutex);
-	e->crtc_id = dev->outputs[i].enabled ? dev->outputs[i].crtc_id : 0;
+	e->crtc_id = out->enabled && drm_lease_held(f, out->crtc_id) ? out->crtc_id : 0;
 	drm_mutex_unlock(&dev->mutex);
 	e->encoder_type = dev->driver->encoder_type;
-	e->possible_crtcs = 1u << i;
+	e->possible_crtcs = drm_lease_filter_crtcs(f, 1u << i);
 	e->possible_clones = 1u << i;
 	return 0;
 }
@@ -156,7 +176,7 @@ int drm_ioctl_getgamma(struct drm_file *f, void *data)
 {
 	struct drm_mode_crtc_lut *lut = data;
 
-	if (drm_find(f->dev, lut->crtc_id, crtc_id) < 0)
+	if (drm_find_for(f, lut->crtc_id, crtc_id) < 0)
 		return -ENOENT;
 	return lut->gamma_size ? -EINVAL : 0;
 }
@@ -167,7 +187,7 @@ int drm_ioctl_setgamma(struct drm_file *f, void *data)
 {
 	struct drm_mode_crtc_lut *lut = data;
 
-	if (drm_find(f->dev, lut->crtc_id, crtc_id) < 0)
+	if (drm_find_for(f, lut->crtc_id, crtc_id) < 0)
 		return -ENOENT;
 	return -ENOSYS;
 }
@@ -177,7 +197,7 @@ int drm_ioctl_getcrtc(struct drm_file *f, void *data)
 {
 	struct drm_mode_crtc *c = data;
 	struct drm_device *dev = f->dev;
-	int i = drm_find(dev, c->crtc_id, crtc_id);
+	int i = drm_find_for(f, c->crtc_id, crtc_id);
 	struct drm_output *out;
 
 	if (i < 0)
@@ -198,8 +218,8 @@ int drm_ioctl_getcrtc(struct drm_file *f, void *data)
 	return 0;
 }
 
-/* GETPLANERESOURCES: the primary and cursor planes, listed only to universal-planes
- * clients (there are no overlay planes). */
+/* GETPLANERESOURCES: the primary and cursor planes the caller may use, listed only
+ * to universal-planes clients (there are no overlay planes). */
 int drm_ioctl_getplaneresources(struct drm_file *f, void *data)
 {
 	struct drm_mode_get_plane_res *r = data;
@@ -209,23 +229,26 @@ int drm_ioctl_getplaneresources(struct drm_file *f, void *data)
 	int err;
 
 	for (unsigned i = 0; f->universal_planes && i < dev->nr_outputs; i++) {
-		ids[n++] = dev->outputs[i].plane_id;
-		if (dev->outputs[i].cursor_plane_id)
-			ids[n++] = dev->outputs[i].cursor_plane_id;
+		const struct drm_output *out = &dev->outputs[i];
+
+		if (drm_lease_held(f, out->plane_id))
+			ids[n++] = out->plane_id;
+		if (out->cursor_plane_id && drm_lease_held(f, out->cursor_plane_id))
+			ids[n++] = out->cursor_plane_id;
 	}
 	err = drm_put_ids(r->plane_id_ptr, r->count_planes, ids, n);
 	r->count_planes = n;
 	return err;
 }
 
-/* GETPLANE: formats are copied only when all fit. */
+/* GETPLANE: formats are copied only when all fit; a lessee sees only its CRTCs. */
 int drm_ioctl_getplane(struct drm_file *f, void *data)
 {
 	static const uint32_t cursor_formats[] = { DRM_FORMAT_ARGB8888 };
 	struct drm_mode_get_plane *p = data;
 	struct drm_device *dev = f->dev;
-	int i = p->plane_id ? drm_find(dev, p->plane_id, plane_id) : -1, err = 0;
-	int c = p->plane_id ? drm_find(dev, p->plane_id, cursor_plane_id) : -1;
+	int i = p->plane_id ? drm_find_for(f, p->plane_id, plane_id) : -1, err = 0;
+	int c = p->plane_id ? drm_find_for(f, p->plane_id, cursor_plane_id) : -1;
 	const uint32_t *formats = dev->driver->formats;
 	unsigned nf = dev->driver->nr_formats;
 
@@ -246,8 +269,10 @@ int drm_ioctl_getplane(struct drm_file *f, void *data)
 		formats = cursor_formats;
 		nf = ARRAY_SIZE(cursor_formats);
 	}
+	if (!drm_lease_held(f, dev->outputs[i].crtc_id))
+		p->crtc_id = 0;
 	drm_mutex_unlock(&dev->mutex);
-	p->possible_crtcs = 1u << i;
+	p->possible_crtcs = drm_lease_filter_crtcs(f, 1u << i);
 	p->gamma_size = 0;
 	if (nf && p->count_format_types >= nf &&
 	    copy_to_user((void __user *)(uintptr_t)p->format_type_ptr, formats,
@@ -353,11 +378,12 @@ static void drm_setcrtc_read_connectors(struct drm_device *dev, const struct drm
 		}
 }
 
-/* The connector list of a SETCRTC for output i: each must exist (-ENOENT) and be
- * the output's own (-EINVAL, the atomic check's answer). */
-static int drm_setcrtc_connectors(struct drm_device *dev, const struct drm_mode_crtc *c,
+/* The connector list of a SETCRTC of f for output i: each must exist for f
+ * (-ENOENT) and be the output's own (-EINVAL, the atomic check's answer). */
+static int drm_setcrtc_connectors(struct drm_file *f, const struct drm_mode_crtc *c,
 				  const struct drm_setcrtc_conns *conns, unsigned i)
 {
+	struct drm_device *dev = f->dev;
 	bool bad = false;
 
 	if (c->count_connectors > dev->nr_outputs)
@@ -365,7 +391,7 @@ static int drm_setcrtc_connectors(struct drm_device *dev, const struct drm_mode_
 	for (uint32_t k = 0; k < c->count_connectors; k++) {
 		if (k == conns->nr_read)
 			return conns->err;
-		if (drm_find(dev, conns->ids[k], connector_id) < 0)
+		if (drm_find_for(f, conns->ids[k], connector_id) < 0)
 			return -ENOENT;
 		bad |= conns->ids[k] != dev->outputs[i].connector_id;
 	}
@@ -374,9 +400,10 @@ static int drm_setcrtc_connectors(struct drm_device *dev, const struct drm_mode_
 
 /* SETCRTC under the mutex once the CRTC is known: Linux's drm_mode_setcrtc checks,
  * then the atomic check and commit (drm_atomic_set_config_locked). */
-static int drm_setcrtc_locked(struct drm_device *dev, struct drm_mode_crtc *c,
+static int drm_setcrtc_locked(struct drm_file *f, struct drm_mode_crtc *c,
 			      const struct drm_setcrtc_conns *conns, unsigned i)
 {
+	struct drm_device *dev = f->dev;
 	struct drm_framebuffer *fb = NULL;
 	int err;
 
@@ -397,14 +424,15 @@ static int drm_setcrtc_locked(struct drm_device *dev, struct drm_mode_crtc *c,
 		return -EINVAL;
 	if (c->count_connectors && !c->mode_valid)
 		return -EINVAL;
-	if ((err = drm_setcrtc_connectors(dev, c, conns, i)))
+	if ((err = drm_setcrtc_connectors(f, c, conns, i)))
 		return err;
 	return drm_atomic_set_config_locked(dev, i, fb, c->mode_valid ? &c->mode : NULL, c->x,
 					    c->y);
 }
 
 /* SETCRTC: shows a framebuffer with a mode on a CRTC and its connector, or turns
- * the CRTC off (no mode, no connectors). */
+ * the CRTC off (no mode, no connectors); a lessee may turn off a CRTC it holds
+ * without its primary plane, not show anything there (-EACCES). */
 int drm_ioctl_setcrtc(struct drm_file *f, void *data)
 {
 	struct drm_mode_crtc *c = data;
@@ -414,12 +442,14 @@ int drm_ioctl_setcrtc(struct drm_file *f, void *data)
 
 	if ((c->x & 0xffff0000) || (c->y & 0xffff0000))
 		return -ERANGE;
-	i = drm_find(dev, c->crtc_id, crtc_id);
+	i = drm_find_for(f, c->crtc_id, crtc_id);
 	if (i < 0)
 		return -ENOENT;
+	if (c->mode_valid && !drm_lease_held(f, dev->outputs[i].plane_id))
+		return -EACCES;
 	drm_setcrtc_read_connectors(dev, c, &conns);
 	drm_mutex_lock(&dev->mutex);
-	err = drm_setcrtc_locked(dev, c, &conns, i);
+	err = drm_setcrtc_locked(f, c, &conns, i);
 	drm_mutex_unlock(&dev->mutex);
 	return err;
 }

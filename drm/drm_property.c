@@ -385,8 +385,8 @@ int drm_object_get_props(struct drm_file *f, uint32_t type, unsigned i, uint64_t
 	return 0;
 }
 
-/* OBJ_GETPROPERTIES: -ENOENT for no object of that type (0: any), -EINVAL for an
- * object without properties. */
+/* OBJ_GETPROPERTIES: -ENOENT for no object of that type (0: any) or one the
+ * caller's lease does not hold, -EINVAL for an object without properties. */
 int drm_ioctl_obj_getproperties(struct drm_file *f, void *data)
 {
 	struct drm_mode_obj_get_properties *r = data;
@@ -395,7 +395,7 @@ int drm_ioctl_obj_getproperties(struct drm_file *f, void *data)
 	uint32_t type;
 
 	drm_mutex_lock(&dev->mutex);
-	type = drm_object_find_locked(dev, r->obj_id, &i);
+	type = drm_lease_object_find_locked(f, r->obj_id, &i);
 	drm_mutex_unlock(&dev->mutex);
 	if (!type || (r->obj_type && r->obj_type != type))
 		return -ENOENT;

@@ -11,7 +11,8 @@
  * The parent is the PCI function (Linux's virtio_gpu gives DRM the virtio device's
  * parent) or, for a device without PCI, the platform device bus_name
  * (simple-framebuffer.0) registered here. The minors' uevent files send uevents as
- * every device's do; drm_sysfs_hotplug sends Linux's HOTPLUG=1 change event.
+ * every device's do; drm_sysfs_hotplug sends Linux's HOTPLUG=1 change event,
+ * drm_sysfs_lease_event its LEASE=1 one.
  */
 #include "drm/drm_internal.h"
 #include "arch/x86_64/arch.h"
@@ -282,4 +283,11 @@ void drm_sysfs_hotplug(struct drm_device *dev)
 {
 	if (dev->sysfs)
 		device_uevent(&dev->sysfs->card, "change", "HOTPLUG=1\n");
+}
+
+/* Sends Linux's lease event: a "change" uevent of cardN with LEASE=1. */
+void drm_sysfs_lease_event(struct drm_device *dev)
+{
+	if (dev->sysfs)
+		device_uevent(&dev->sysfs->card, "change", "LEASE=1\n");
 }

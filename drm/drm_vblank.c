@@ -160,7 +160,8 @@ static int drm_page_flip_locked(struct drm_file *f, struct drm_mode_crtc_page_fl
 
 /* PAGE_FLIP: shows another framebuffer of the same format on a CRTC that is on;
  * completes (and sends DRM_EVENT_FLIP_COMPLETE when asked) at the next vblank. No
- * asynchronous or targeted flips, as Linux's virtio_gpu (-EINVAL). */
+ * asynchronous or targeted flips, as Linux's virtio_gpu (-EINVAL). A lessee needs
+ * the CRTC (-ENOENT) and its primary plane (-EACCES). */
 int drm_ioctl_page_flip(struct drm_file *f, void *data)
 {
 	struct drm_mode_crtc_page_flip *pf = data;
@@ -171,8 +172,10 @@ int drm_ioctl_page_flip(struct drm_file *f, void *data)
 	    (pf->flags & DRM_MODE_PAGE_FLIP_ASYNC))
 		return -EINVAL;
 	i = drm_crtc_index(dev, pf->crtc_id);
-	if (i < 0)
+	if (i < 0 || !drm_lease_held(f, pf->crtc_id))
 		return -ENOENT;
+	if (!drm_lease_held(f, dev->outputs[i].plane_id))
+		return -EACCES;
 	if (pf->flags & DRM_MODE_PAGE_FLIP_TARGET)
 		return -EINVAL;
 	drm_mutex_lock(&dev->mutex);
