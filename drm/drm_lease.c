@@ -124,14 +124,13 @@ static int drm_lease_fill_locked(struct drm_file *f, const uint32_t *ids, uint32
 	set->n = 0;
 	for (uint32_t k = 0; k < count && !err; k++) {
 		uint32_t type = drm_object_find_locked(dev, ids[k], &i);
-		const struct drm_output *out = &dev->outputs[i];
 
 		err = drm_lease_set_add(set, ids[k]);
 		if (err || type != DRM_MODE_OBJECT_CRTC || f->universal_planes)
 			continue;
-		err = drm_lease_set_add(set, out->plane_id);
-		if (!err && out->cursor_plane_id)
-			err = drm_lease_set_add(set, out->cursor_plane_id);
+		err = drm_lease_set_add(set, dev->outputs[i].plane_id);
+		if (!err && dev->outputs[i].cursor_plane_id)
+			err = drm_lease_set_add(set, dev->outputs[i].cursor_plane_id);
 	}
 	return err;
 }
