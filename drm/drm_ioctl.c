@@ -102,9 +102,10 @@ static int drm_ioctl_set_client_cap(struct drm_file *f, void *data)
 	case DRM_CLIENT_CAP_ATOMIC:
 		if (req->value > 2)
 			return -EINVAL;
+		/* Linux sets all three to the value: ATOMIC 0 turns universal planes off */
 		f->atomic = req->value;
-		f->universal_planes = f->universal_planes || req->value;
-		f->aspect_ratio = f->aspect_ratio || req->value;
+		f->universal_planes = req->value;
+		f->aspect_ratio = req->value;
 		return 0;
 	case DRM_CLIENT_CAP_ASPECT_RATIO:
 		f->aspect_ratio = req->value;

@@ -519,6 +519,12 @@ static void bad_objects(void)
 	show("no primary: SETCRTC off", setcrtc(l, 0));
 	show_crtc("no primary: lessor GETCRTC", m, 0);
 	close(l);
+	/* ATOMIC 0 sets universal planes as it sets atomic: off */
+	cap(m, DRM_CLIENT_CAP_ATOMIC, 1);
+	cap(m, DRM_CLIENT_CAP_ATOMIC, 0);
+	planes("ATOMIC 1 then 0: GETPLANERESOURCES", m);
+	try_lease("ATOMIC 1 then 0: crtc, conn", m, (uint32_t[]){ crtc, conn }, 2);
+	cap(m, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
 	struct drm_mode_destroy_blob db = { .blob_id = cb.blob_id };
 	drm(m, DRM_IOCTL_MODE_DESTROYPROPBLOB, &db);
 	drm(m, DRM_IOCTL_MODE_RMFB, &fb);
