@@ -204,6 +204,10 @@ int drm_fbdev_setup(struct drm_device *dev)
 	fbdev->dirty_y1 = UINT32_MAX;
 	wait_queue_init(&fbdev->wq);
 	drm_mutex_lock(&dev->mutex);
+	/* Linux's initial configuration probes every connector first: a disconnected
+	 * one's EDID blob is gone (and its id free) before the framebuffer gets one */
+	for (unsigned k = 0; k < dev->nr_outputs; k++)
+		drm_output_probe_locked(dev, k);
 	err = drm_fbdev_show_locked(dev, fbdev);
 	drm_mutex_unlock(&dev->mutex);
 	if (err)

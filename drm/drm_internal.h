@@ -96,6 +96,9 @@ enum drm_force { DRM_FORCE_UNSPECIFIED, DRM_FORCE_OFF, DRM_FORCE_ON };
 struct drm_output_props {
 	enum drm_force force;		/* set through sysfs; the connector's status follows */
 	bool dpms_off;			/* DPMS Off: the CRTC stays enabled, scan-out off */
+	bool was_lit;			/* the CRTC has been on since boot */
+	uint32_t mm_width, mm_height;	/* the physical size the last probe finding the
+					 * connector connected saw; 0x0 before */
 	bool vrr;			/* VRR_ENABLED (the device has no VRR) */
 	bool has_edid;			/* the connector carries the EDID property */
 	struct drm_blob *edid;		/* its value: the EDID, or NULL (value 0) */
@@ -314,8 +317,10 @@ void drm_blob_put_locked(struct drm_blob *b);
 void drm_blob_release_locked(struct drm_file *f);
 void drm_props_output_set_locked(struct drm_device *dev, unsigned i);
 /* Linux's probe of output i's connector (drm_helper_probe_single_connector_modes):
- * when it is disconnected, its EDID property becomes 0 (the blob is gone) until the
- * driver reads an EDID again. dev->mutex held. */
+ * when it is connected, GETCONNECTOR's physical size becomes the driver's (Linux's
+ * display_info, filled by get_modes); when it is disconnected, its EDID property
+ * becomes 0 (the blob is gone) until the driver reads an EDID again, and the
+ * physical size stays what it was. dev->mutex held. */
 void drm_output_probe_locked(struct drm_device *dev, unsigned i);
 uint32_t drm_object_id_alloc_locked(struct drm_device *dev);
 uint32_t drm_object_find_locked(struct drm_device *dev, uint32_t id, unsigned *index);
@@ -451,6 +456,17 @@ void drm_sysfs_hotplug(struct drm_device *dev);
 /* Sends Linux's lease uevent for dev (change of cardN, LEASE=1): a lessee went. May
  * sleep. */
 void drm_sysfs_lease_event(struct drm_device *dev);
+
+/* The connector's DPMS state (its property, sysfs dpms): On while its CRTC is on and
+ * not turned off by DPMS, Off after that; On before its CRTC was ever on, as Linux's
+ * connector->dpms starts at 0 and changes only when the connector gets or loses a
+ * CRTC (a second head nobody lit). dev->mutex held. */
+static inline bool drm_connector_dpms_on_locked(struct drm_device *dev, unsigned i)
+{
+	if (!dev->oprops[i].was_lit)
+		return true;
+	return dev->outputs[i].enabled && !dev->oprops[i].dpms_off;
+}
 
 /* Whether output i's connector is connected: as forced through sysfs, else as the
  * driver describes it. A disconnected connector has no modes (as Linux's probe

@@ -126,8 +126,8 @@ int drm_ioctl_getconnector(struct drm_file *f, void *data)
 		drm_output_probe_locked(dev, i);	/* Linux probes for the master only */
 	connected = drm_output_connected_locked(dev, i);
 	nr_modes = connected ? out->nr_modes : 0;
-	c->mm_width = out->mm_width;
-	c->mm_height = out->mm_height;
+	c->mm_width = dev->oprops[i].mm_width;
+	c->mm_height = dev->oprops[i].mm_height;
 	c->encoder_id = out->enabled ? out->encoder_id : 0;
 	if (!err && nr_modes && c->count_modes >= nr_modes) {
 		modes = kmalloc(nr_modes * sizeof(*modes));

@@ -170,10 +170,15 @@ int drm_output_set_edid(struct drm_device *dev, unsigned i, const void *edid, si
 /* See drm_internal.h. */
 void drm_output_probe_locked(struct drm_device *dev, unsigned i)
 {
-	if (drm_output_connected_locked(dev, i))
+	struct drm_output_props *op = &dev->oprops[i];
+
+	if (drm_output_connected_locked(dev, i)) {
+		op->mm_width = dev->outputs[i].mm_width;
+		op->mm_height = dev->outputs[i].mm_height;
 		return;
-	drm_blob_put_locked(dev->oprops[i].edid);
-	dev->oprops[i].edid = NULL;
+	}
+	drm_blob_put_locked(op->edid);
+	op->edid = NULL;
 }
 
 /* After output i changed (drm_output_set_locked): DPMS is on again, the plane shows
@@ -187,6 +192,7 @@ void drm_props_output_set_locked(struct drm_device *dev, unsigned i)
 	struct drm_output_props *op = &dev->oprops[i];
 
 	op->dpms_off = false;
+	op->was_lit |= out->enabled;
 	if (out->fb) {
 		op->src[0] = out->x << 16;
 	op->src[1] = out->y << 16;
@@ -286,7 +292,7 @@ static uint64_t drm_connector_prop(struct drm_device *dev, unsigned i, int prop)
 
 	switch (prop) {
 	case DRM_PROP_DPMS:
-		return out->enabled && !dev->oprops[i].dpms_off ? DRM_MODE_DPMS_ON : DRM_MODE_DPMS_OFF;
+		return drm_connector_dpms_on_locked(dev, i) ? DRM_MODE_DPMS_ON : DRM_MODE_DPMS_OFF;
 	case DRM_PROP_CRTC_ID:
 		return out->enabled ? out->crtc_id : 0;
 	case DRM_PROP_EDID:

@@ -123,7 +123,7 @@ static size_t drm_show_dpms(void *ctx, char *buf, size_t size)
 	bool on;
 
 	drm_mutex_lock(&c->drm->mutex);
-	on = c->drm->outputs[c->i].enabled && !c->drm->oprops[c->i].dpms_off;
+	on = drm_connector_dpms_on_locked(c->drm, c->i);
 	drm_mutex_unlock(&c->drm->mutex);
 	return ksnprintf(buf, size, "%s\n", on ? "On" : "Off");
 }

@@ -1,9 +1,12 @@
 /*
- * shot [-c] NAME: ask the host for a screenshot and wait until it is saved.
+ * shot [-c] NAME | shot NAME HEAD: ask the host for a screenshot and wait until it is
+ * saved.
  *
  * Writes "SHOT NAME\n" on the control channel (/dev/ttyS1, raw) and waits for
  * "SHOT-DONE NAME\n" (exit 0) or "SHOT-FAIL NAME\n" (exit 1). The host saves QEMU's
- * screendump of what the display scans out as $SHOTS/NAME.png.
+ * screendump of what the display scans out as $SHOTS/NAME.png. With HEAD (a scanout
+ * number) the request and answers name "NAME HEAD" and the screendump is of that
+ * head of a GPU with several.
  *
  * With -c the request is "CURSORSHOT NAME": the host composes the hardware cursor
  * QEMU shows onto the screendump (tests/harness/qcursor.py) and first answers
@@ -31,18 +34,28 @@ static int open_ctl(void)
 	return fd;
 }
 
+/* Whether s is a head number: one or two decimal digits. */
+static int is_head(const char *s)
+{
+	return s[0] >= '0' && s[0] <= '9' && (!s[1] || (s[1] >= '0' && s[1] <= '9' && !s[2]));
+}
+
 /* Request the screenshot NAME and wait for the host's answer about it. */
 int main(int argc, char **argv)
 {
 	int cursor = argc == 3 && strcmp(argv[1], "-c") == 0;
-	const char *shot = argv[argc - 1];
-	char req[300], line[300];
+	int head = argc == 3 && !cursor;
+	const char *name = argv[1 + cursor];
+	char req[300], line[300], shot[210];
 	int fd, n;
 
-	if (argc != 2 + cursor || !shot[0] || strlen(shot) > 200 || strchr(shot, '/')) {
-		fprintf(stderr, "usage: shot [-c] NAME  (no '/', at most 200 characters)\n");
+	if (argc < 2 || argc > 3 || !name[0] || strlen(name) > 200 || strpbrk(name, "/ ") ||
+	    (head && !is_head(argv[2]))) {
+		fprintf(stderr, "usage: shot [-c] NAME | shot NAME HEAD  (NAME without '/' or "
+			"' ', at most 200 characters; HEAD a scanout number)\n");
 		return 2;
 	}
+	snprintf(shot, sizeof(shot), "%s%s%s", name, head ? " " : "", head ? argv[2] : "");
 	fd = open_ctl();
 	n = snprintf(req, sizeof(req), "%s %s\n", cursor ? "CURSORSHOT" : "SHOT", shot);
 	if (write_all(fd, req, n) < 0) {
@@ -61,7 +74,7 @@ int main(int argc, char **argv)
 		if (strncmp(line, "SHOT-DONE ", 10) == 0)
 			return 0;
 		if (strncmp(line, "SHOT-FAIL ", 10) == 0) {
-			fprintf(stderr, "shot: the host could not save %s.png\n", shot);
+			fprintf(stderr, "shot: the host could not save %s.png\n", name);
 			return 1;
 		}
 	}

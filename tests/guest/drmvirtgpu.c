@@ -5,7 +5,8 @@
  * its checks, every 2D format, sizes, and a resource used as a dumb buffer is (info,
  * map, mmap, transfer, wait, PRIME, ADDFB2, SETCRTC: its pattern is screendumped as
  * drmvirtgpu-resource), with bad handles, flags and pointers. Handles and offsets
- * are printed as facts, never as numbers. */
+ * are printed as facts, never as numbers. `drmvirtgpu heads` lights every scanout
+ * of a device with several (job drmheads) and screendumps each. */
 #include <drm.h>
 #include <drm_fourcc.h>
 #include <drm_mode.h>
@@ -351,7 +352,116 @@ static void create_and_show(int f)
 	report("resource_info after close", call(f, DRM_IOCTL_VIRTGPU_RESOURCE_INFO, &ri));
 }
 
-int main(void)
+/* A dumb buffer of mode's size with the pattern (inverted when invert) as an
+ * XRGB8888 framebuffer; its id, or 0 when a step failed (reported). */
+static uint32_t pattern_fb(int f, const struct drm_mode_modeinfo *mode, int invert)
+{
+	struct drm_mode_create_dumb cd = { .width = mode->hdisplay, .height = mode->vdisplay,
+					   .bpp = 32 };
+	struct drm_mode_map_dumb md = { 0 };
+	struct drm_mode_fb_cmd2 fb = { .pixel_format = DRM_FORMAT_XRGB8888 };
+	uint32_t *px;
+	int r = call(f, DRM_IOCTL_MODE_CREATE_DUMB, &cd);
+
+	md.handle = cd.handle;
+	if (!r)
+		r = call(f, DRM_IOCTL_MODE_MAP_DUMB, &md);
+	px = r ? MAP_FAILED : mmap(NULL, cd.size, PROT_READ | PROT_WRITE, MAP_SHARED, f,
+				   md.offset);
+	if (px == MAP_FAILED) {
+		report("create_dumb, map_dumb and mmap", r ? r : -errno);
+		return 0;
+	}
+	for (uint32_t y = 0; y < cd.height; y++)
+		for (uint32_t x = 0; x < cd.width; x++)
+			px[y * cd.pitch / 4 + x] = (invert ? ~pattern(x, y, cd.width, cd.height) :
+						    pattern(x, y, cd.width, cd.height)) & 0xffffff;
+	munmap(px, cd.size);
+	fb.width = cd.width;
+	fb.height = cd.height;
+	fb.handles[0] = cd.handle;
+	fb.pitches[0] = cd.pitch;
+	r = call(f, DRM_IOCTL_MODE_ADDFB2, &fb);
+	if (r)
+		report("addfb2", r);
+	return r ? 0 : fb.fb_id;
+}
+
+static int setcrtc(int f, uint32_t crtc, uint32_t fb, const uint32_t *conns, uint32_t n,
+		   const struct drm_mode_modeinfo *mode)
+{
+	struct drm_mode_crtc sc = { .crtc_id = crtc, .fb_id = fb, .mode = *mode,
+		.mode_valid = 1, .set_connectors_ptr = (uintptr_t)conns, .count_connectors = n };
+
+	return call(f, DRM_IOCTL_MODE_SETCRTC, &sc);
+}
+
+/* What GETCRTC, GETCONNECTOR and GETENCODER say of head i (CRTC i, connector i and
+ * its encoder, in GETRESOURCES order). */
+static void head_state(int f, unsigned i, uint32_t crtc, uint32_t conn, uint32_t enc)
+{
+	struct drm_mode_crtc gc = { .crtc_id = crtc };
+	struct drm_mode_get_connector c = { .connector_id = conn };
+	struct drm_mode_get_encoder e = { .encoder_id = enc };
+	int r1 = call(f, DRM_IOCTL_MODE_GETCRTC, &gc), r2 = call(f, DRM_IOCTL_MODE_GETCONNECTOR, &c);
+	int r3 = call(f, DRM_IOCTL_MODE_GETENCODER, &e);
+
+	printf("head %u: getcrtc %d mode_valid %u %ux%u fb %s; getconnector %d connection %u "
+	       "encoder %s; getencoder %d crtc %s possible_crtcs %#x\n", i, r1, gc.mode_valid,
+	       gc.mode.hdisplay, gc.mode.vdisplay, gc.fb_id ? "set" : "none", r2, c.connection,
+	       c.encoder_id == enc ? "its own" : c.encoder_id ? "other" : "none", r3,
+	       e.crtc_id == crtc ? "its own" : e.crtc_id ? "other" : "none", e.possible_crtcs);
+}
+
+/* With several scanouts (job drmheads): a connector on another head's CRTC, and two
+ * connectors on one CRTC (both refused), then every head lit at the first
+ * connector's 1024x768 mode (a disconnected connector has no modes), its pattern
+ * inverted on odd heads, screendumped per head as drmheads-<i>; then each head's
+ * state. 0, or 1 when the device has fewer than two heads. */
+static int heads(int f)
+{
+	uint32_t crtcs[8], conns[8], encs[8], fbs[8];
+	struct drm_mode_card_res res = { .crtc_id_ptr = (uintptr_t)crtcs, .count_crtcs = 8,
+		.connector_id_ptr = (uintptr_t)conns, .count_connectors = 8,
+		.encoder_id_ptr = (uintptr_t)encs, .count_encoders = 8 };
+	struct drm_mode_modeinfo modes[64], mode;
+	struct drm_mode_get_connector c = { .modes_ptr = (uintptr_t)modes, .count_modes = 64 };
+	unsigned n, k;
+	char cmd[64];
+
+	report("getresources", call(f, DRM_IOCTL_MODE_GETRESOURCES, &res));
+	printf("%u crtcs %u connectors %u encoders\n", res.count_crtcs, res.count_connectors,
+	       res.count_encoders);
+	n = res.count_crtcs < 8 ? res.count_crtcs : 8;
+	if (n < 2 || res.count_connectors < n || res.count_encoders < n)
+		return 1;
+	c.connector_id = conns[0];
+	report("getconnector 1", call(f, DRM_IOCTL_MODE_GETCONNECTOR, &c));
+	for (k = 0; k < c.count_modes && k < 64; k++)
+		if (modes[k].hdisplay == 1024 && modes[k].vdisplay == 768)
+			break;
+	if (k == c.count_modes || k == 64) {
+		printf("no 1024x768 mode\n");
+		return 1;
+	}
+	mode = modes[k];
+	for (unsigned i = 0; i < n; i++)
+		fbs[i] = pattern_fb(f, &mode, i & 1);
+	report("setcrtc connector 2 on crtc 1", setcrtc(f, crtcs[0], fbs[0], &conns[1], 1, &mode));
+	report("setcrtc connectors 1 and 2 on crtc 1",
+	       setcrtc(f, crtcs[0], fbs[0], conns, 2, &mode));
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(cmd, sizeof(cmd), "head %u setcrtc", i);
+		report(cmd, setcrtc(f, crtcs[i], fbs[i], &conns[i], 1, &mode));
+		snprintf(cmd, sizeof(cmd), "shot drmheads-%u %u", i, i);
+		printf("head %u shot: %d\n", i, system(cmd));
+	}
+	for (unsigned i = 0; i < n; i++)
+		head_state(f, i, crtcs[i], conns[i], encs[i]);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
 	int rfd = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
@@ -361,6 +471,8 @@ int main(void)
 		return 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "heads"))
+		return heads(fd);
 	getparams(rfd, "render");
 	getparams(fd, "card");
 	caps(rfd);

@@ -4,7 +4,8 @@
 COM1 (ttyS0) is the console: streamed to stdout as it arrives. COM2 (ttyS1) is the
 control channel to our init (userland/init.c): the guest says "LUMEN HELLO", we answer
 "JOB <n>" + the command or "INTERACTIVE", the guest sends "OUT <n>" frames of the job's
-output, "SHOT <name>" requests (answered after QMP screendump saved $SHOTS/<name>.png),
+output, "SHOT <name>" requests (answered after QMP screendump saved $SHOTS/<name>.png;
+"SHOT <name> <head>": of that head of the GPU with id gpu),
 "CURSORSHOT <name>" (the same with QEMU's cursor composed onto it, qcursor.py: the
 answer is preceded by "CURSOR <what the cursor is>"),
 "RESIZE <w> <h>" requests (the display resized through QEMU's VNC server, answered
@@ -34,7 +35,9 @@ TIMEOUT = 241
 DIED = 242
 PANIC_MARKS = {"lumen": b"KERNEL PANIC", "linux": b"Kernel panic"}
 GPU_ARGS = {"virtio": ["-device", "virtio-gpu-pci"], "std": ["-vga", "std"],
-            "virtio-vga": ["-device", "virtio-vga"], "none": []}
+            "virtio-vga": ["-device", "virtio-vga"], "none": [],
+            # two scanouts; the id names the device for screendumps of head 1
+            "virtio2": ["-device", "virtio-gpu-pci,max_outputs=2,id=gpu"]}
 INIT_LINE = b"lumen-init: started"
 ESCAPE = b"\x01"  # Ctrl-A, then x, quits an interactive session
 
@@ -261,13 +264,14 @@ class Session:
         self.ctl.sendall(data)
         self.ctl.setblocking(False)
 
-    def screendump(self, path, fmt):
-        """Have QEMU write its screendump to path in fmt ("png" or "ppm"); True when
-        the file was written."""
+    def screendump(self, path, fmt, head=None):
+        """Have QEMU write its screendump (of head of the GPU with id gpu, else of the
+        first display) to path in fmt ("png" or "ppm"); True when the file was written."""
         if os.path.exists(path):
             os.unlink(path)
+        where = {} if head is None else {"device": "gpu", "head": head}
         try:
-            reply = self.qmp.execute("screendump", filename=path, format=fmt)
+            reply = self.qmp.execute("screendump", filename=path, format=fmt, **where)
         except (OSError, ValueError) as e:
             warn(f"screendump {path}: {e}")
             return False
@@ -276,11 +280,13 @@ class Session:
             return False
         return wait_for_file(path)
 
-    def screenshot(self, name):
-        """Save QEMU's screendump as $SHOTS/<name>.png; True when it was written."""
+    def screenshot(self, arg):
+        """Save QEMU's screendump as $SHOTS/<name>.png, arg being "<name>" or "<name>
+        <head>"; True when it was written."""
+        name, _, head = arg.partition(" ")
         os.makedirs(self.opts.shots, exist_ok=True)
         return self.screendump(os.path.abspath(os.path.join(self.opts.shots, name + ".png")),
-                               "png")
+                               "png", int(head) if head.isdigit() else None)
 
     def cursor_screenshot(self, name):
         """Save QEMU's screendump with its cursor composed as $SHOTS/<name>.png; return

@@ -502,8 +502,10 @@ static void virtgpu_read_edid(struct virtgpu *vg, unsigned i, struct drm_output 
 }
 
 /* Describes each scanout as an output: connected when enabled, its size as the
- * preferred mode (Linux's CVT mode of it) unless its EDID gives modes. Returns 1
- * when an output changed, 0 when none did, or -errno. */
+ * preferred mode (Linux's CVT mode of it) unless its EDID gives modes. A disabled
+ * scanout's EDID (QEMU has one for each) is read too, as Linux does; the core's
+ * probe drops it from the disconnected connector. Returns 1 when an output changed,
+ * 0 when none did, or -errno. */
 static int virtgpu_read_outputs(struct virtgpu *vg)
 {
 	struct virtio_gpu_ctrl_hdr cmd = { .type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO };
