@@ -314,11 +314,12 @@ int drm_ioctl_dirtyfb(struct drm_file *f, void *data)
 	return err;
 }
 
-/* Whether f may be given handles to any framebuffer's buffer: the current master, or
- * a caller with CAP_SYS_ADMIN (root here), as Linux's GETFB/GETFB2 decide. */
+/* Whether f may be given handles to any framebuffer's buffer: the current master (a
+ * lessee of it too), or a caller with CAP_SYS_ADMIN (root here), as Linux's
+ * GETFB/GETFB2 decide. dev->mutex held. */
 static bool drm_fb_may_get_handle(struct drm_file *f)
 {
-	return f->dev->master == f || task_cred(current)->euid == 0;
+	return drm_is_master_locked(f) || task_cred(current)->euid == 0;
 }
 
 /* GETFB: any framebuffer's size, depth, bpp and pitch; a new handle of its buffer in

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "drmtest.h"
 
@@ -338,6 +339,27 @@ static int atomic_one(int fd, uint32_t obj, const char *prop_name, uint64_t valu
 	return drm(fd, DRM_IOCTL_MODE_ATOMIC, &a);
 }
 
+/* GETFB of fb on fd by a child that is not root: whether it got a handle (only the
+ * current master's files get one then). */
+static void getfb_nonroot(const char *what, int fd, uint32_t fb)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct drm_mode_fb_cmd r = { .fb_id = fb };
+
+		if (setuid(65534) < 0)
+			printf("%s: setuid -1 %s\n", what, errname(errno));
+		else if (drm(fd, DRM_IOCTL_MODE_GETFB, &r) < 0)
+			printf("%s: -1 %s\n", what, errname(errno));
+		else
+			printf("%s: handle %s\n", what, r.handle ? "yes" : "no");
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+}
+
 static int set_master(int fd)
 {
 	return drm(fd, DRM_IOCTL_SET_MASTER, NULL);
@@ -595,6 +617,8 @@ static void lessee_use(int l)
 	show("lessee OBJ_SETPROPERTY cursor", drm(l, DRM_IOCTL_MODE_OBJ_SETPROPERTY, &sp));
 	/* the lessor still owns everything */
 	uint32_t mfb = make_fb(m);
+	getfb_nonroot("non-root lessee GETFB", l, mfb);
+	getfb_nonroot("non-root non-master GETFB", probe, mfb);
 	show("lessor SETCRTC leased crtc", setcrtc(m, mfb));
 	show_crtc("lessor GETCRTC", m, mfb);
 	show("lessor CURSOR leased crtc", cursor_hide(m));
@@ -612,6 +636,7 @@ static void masters(int l)
 	show("lessor DROP_MASTER", drop_master(m));
 	show("lessee SETCRTC, lessor not master", setcrtc(l, fb));
 	get_lease("lessee GET_LEASE, lessor not master", l, 8);
+	getfb_nonroot("non-root lessee GETFB, lessor not master", l, fb);
 	resources("lessee GETRESOURCES, lessor not master", l);
 	show("lessee SET_MASTER, no master", set_master(l));
 	show("lessee DROP_MASTER, no master", drop_master(l));
