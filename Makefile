@@ -24,6 +24,7 @@ TESTS    ?=
 STATUS   ?=
 DISK     ?=
 DISK_RO  ?=
+CMDLINE  ?=
 PYTHON   ?= python3
 
 # The job for boot/reference goes to the runner through the environment, not argv,
@@ -49,7 +50,8 @@ HOST_DEPS   := $(BUILD)/.host-deps
 RUNNER      := $(PYTHON) tests/harness/lumenqemu.py --build $(BUILD) --gpu $(GPU) \
                --smp $(SMP) --mem $(MEM) --timeout $(TIMEOUT) --shots $(SHOTS) \
                $(if $(OUT),--out $(OUT)) $(if $(STATUS),--status-file $(STATUS)) \
-               $(foreach d,$(DISK),--disk $(d)) $(foreach d,$(DISK_RO),--disk-ro $(d))
+               $(foreach d,$(DISK),--disk $(d)) $(foreach d,$(DISK_RO),--disk-ro $(d)) \
+               $(if $(CMDLINE),--cmdline "$(CMDLINE)")
 
 .PHONY: all run debug test boot reference reference-record bench clean host-deps FORCE
 
@@ -90,7 +92,8 @@ $(BUILD)/linux/vmlinuz: userland/getlinux.py | $(HOST_DEPS)
 	$(PYTHON) userland/getlinux.py --cache $(BUILD)/cache --out $@
 
 # Its virtio, ext4, DRM and input modules: a second initrd, for linux.iso only.
-$(BUILD)/linux/modules.cpio: userland/getlinux.py userland/linuxmods.py | $(HOST_DEPS)
+$(BUILD)/linux/modules.cpio: userland/getlinux.py userland/linuxmods.py userland/linuxvkms.py \
+		| $(HOST_DEPS)
 	$(PYTHON) userland/getlinux.py --cache $(BUILD)/cache --modules $@
 
 # The ISOs depend on root.img too: everything that boots them boots that disk.

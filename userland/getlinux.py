@@ -4,7 +4,8 @@
 linux-image-amd64 is a metapackage; it is resolved to the real linux-image-6.1.*-amd64
 package, which is downloaded into the same cache as the rootfs packages, and its
 /boot/vmlinuz-* is copied to the output path (--out); --modules writes the modules
-initramfs of linux.iso (userland/linuxmods.py).
+initramfs of linux.iso (userland/linuxmods.py), with the vkms module Debian does not
+build (userland/linuxvkms.py).
 """
 import argparse
 import glob
@@ -16,6 +17,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import linuxmods  # noqa: E402
+import linuxvkms  # noqa: E402
 import mkrootfs  # noqa: E402
 
 
@@ -50,6 +52,7 @@ def main():
             mkrootfs.log(f"{args.out} from {os.path.basename(deb)}")
         if args.modules:
             moddir, = glob.glob(os.path.join(tmp, "lib/modules/*"))
+            linuxvkms.build(args.cache, deb, moddir)
             linuxmods.write_cpio(moddir, args.modules)
 
 

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,24 +136,17 @@ static void load_module(const char *path)
 	close(fd);
 }
 
-/*
- * Load the modules of /lib/modules/<release>/modules.dep in the order of its lines
- * (the modules archive lists every module after the ones it needs). No such file, as
- * on Lumen, means no modules.
- */
-static void load_modules(void)
+/* Load the modules of the list file (modules.dep's format) at dir/name in the order of
+ * its lines; false when there is no such file. */
+static bool load_list(const char *dir, const char *name)
 {
-	char dir[128], line[2048], path[sizeof(dir) + sizeof(line)];
-	struct utsname u;
+	char line[2048], path[256 + sizeof(line)];
 	FILE *dep;
 
-	if (uname(&u) < 0)
-		return;
-	snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
-	snprintf(path, sizeof(path), "%s/modules.dep", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	dep = fopen(path, "re");
 	if (!dep)
-		return;
+		return false;
 	while (fgets(line, sizeof(line), dep)) {
 		char *colon = strchr(line, ':');
 		if (!colon)
@@ -162,6 +156,52 @@ static void load_modules(void)
 		load_module(path);
 	}
 	fclose(dep);
+	return true;
+}
+
+/* Whether the kernel's command line has the word (proc mounted on the initramfs's
+ * /proc for the look, then unmounted). */
+static bool cmdline_has(const char *word)
+{
+	char buf[1024], *tok, *save;
+	ssize_t n = -1;
+	int fd;
+
+	mkdir("/proc", 0555);
+	if (mount("proc", "/proc", "proc", 0, NULL) < 0)
+		return false;
+	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	umount("/proc");
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+		if (!strcmp(tok, word))
+			return true;
+	return false;
+}
+
+/*
+ * Load the modules of /lib/modules/<release>/modules.dep in the order of its lines
+ * (the modules archive lists every module after the ones it needs). No such file, as
+ * on Lumen, means no modules. vkms.dep lists vkms and what it needs beyond those:
+ * loaded only when the command line asks for a vkms device (lumen.vkms=1, a job's
+ * NAME.cmdline), so that other jobs' cards keep their numbers.
+ */
+static void load_modules(void)
+{
+	char dir[128];
+	struct utsname u;
+
+	if (uname(&u) < 0)
+		return;
+	snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
+	if (load_list(dir, "modules.dep") && cmdline_has("lumen.vkms=1"))
+		load_list(dir, "vkms.dep");
 }
 
 /* Open the control channel raw; -1 (after a warning) on failure. */

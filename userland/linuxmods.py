@@ -5,7 +5,9 @@ second GRUB initrd holding those modules, their dependencies (read from each mod
 .modinfo section: the deb has no modules.dep, depmod makes it at install time), the
 deb's modules.* files and a modules.dep in depmod's format whose lines are in load
 order (every module after the modules it needs). userland/init.c loads the modules in
-the order of that file's lines. Lumen never sees this archive.
+the order of that file's lines, and those of vkms.dep (vkms and what it needs beyond
+modules.dep) only when the kernel's command line has lumen.vkms=1. Lumen never sees
+this archive.
 """
 import os
 import stat
@@ -18,6 +20,9 @@ import mkrootfs
 # virtio-input and evdev.
 WANTED = ["virtio_pci", "virtio_blk", "ext4", "crc32c_generic", "virtio_gpu", "bochs",
           "virtio_input", "evdev"]
+# Loaded only for a job whose command line has lumen.vkms=1 (init.c reads vkms.dep):
+# the virtual KMS device of the vblank tests, kept off the other jobs' card numbers.
+ON_DEMAND = ["vkms"]
 
 
 def modinfo(path):
@@ -88,9 +93,10 @@ def write_cpio(moddir, out_path):
     """Write the modules initramfs for the unpacked kernel tree moddir (lib/modules/VER)."""
     mods = index(moddir)
     order = load_order(mods, WANTED)
+    extra = [n for n in load_order(mods, WANTED + ON_DEMAND) if n not in order]
     version = os.path.basename(moddir.rstrip("/"))
     base = f"lib/modules/{version}"
-    files = {f"{base}/{mods[n][0]}": os.path.join(moddir, mods[n][0]) for n in order}
+    files = {f"{base}/{mods[n][0]}": os.path.join(moddir, mods[n][0]) for n in order + extra}
     for f in os.listdir(moddir):
         if f.startswith("modules.") and f != "modules.dep":
             files[f"{base}/{f}"] = os.path.join(moddir, f)
@@ -109,6 +115,9 @@ def write_cpio(moddir, out_path):
                 mkrootfs.cpio_entry(out, name, mkrootfs.Node(stat.S_IFREG | 0o644), f.read())
         mkrootfs.cpio_entry(out, f"{base}/modules.dep",
                             mkrootfs.Node(stat.S_IFREG | 0o644), dep)
+        mkrootfs.cpio_entry(out, f"{base}/vkms.dep", mkrootfs.Node(stat.S_IFREG | 0o644),
+                            modules_dep(mods, extra).encode())
         mkrootfs.cpio_entry(out, "TRAILER!!!", None)
     os.replace(tmp, out_path)
-    mkrootfs.log(f"{out_path}: {len(order)} modules: {' '.join(order)}")
+    mkrootfs.log(f"{out_path}: {len(order)} modules: {' '.join(order)}; "
+                 f"on lumen.vkms=1: {' '.join(extra)}")

@@ -110,6 +110,9 @@ def qemu_command(opts, tmp):
             "-qmp", f"unix:{tmp}/qmp.sock,server=on,wait=off",
             "-cdrom", opts.iso, "-boot", "d"] + GPU_ARGS[opts.gpu]
     cmd += root_args(opts) + disk_args(opts.disk, opts.disk_ro)
+    if opts.cmdline:
+        # GRUB appends SMBIOS OEM string 1 to the kernel's command line (mkiso.sh)
+        cmd += ["-smbios", "type=11,value=" + opts.cmdline.replace(",", ",,")]
     if opts.debug:
         cmd += ["-s", "-S"]
     return cmd
@@ -534,6 +537,8 @@ def options(argv=None):
                     "its writes are thrown away)")
     ap.add_argument("--keep-root", help="boot this persistent copy of the root image")
     ap.add_argument("--power-cut", help="kill QEMU as soon as the job prints this line")
+    ap.add_argument("--cmdline", help="words added to the kernel's command line "
+                    "(e.g. lumen.vkms=1: a vkms device)")
     return ap.parse_args(argv)
 
 

@@ -5,6 +5,9 @@
 # and MODULES (the Linux modules archive) as a second initrd, unpacked over the first.
 # It stages in a private directory and renames the ISO into place at the end, so that
 # two builds running at once do not mix their files.
+# Both kernels' command lines end with the words of QEMU's SMBIOS OEM string (type 11,
+# its first string: lumenqemu.py --cmdline), read by GRUB's smbios command, so a job
+# can add words (a vkms device) without another ISO; none without one.
 set -e
 kind=$1 out=$2 kernel=$3 initramfs=$4 modules=$5
 stage=$(mktemp -d "$(dirname "$out")/iso-$kind.XXXXXX")
@@ -17,10 +20,14 @@ if [ "$kind" = lumen ]; then
 	cat > "$stage/boot/grub/grub.cfg" <<CFG
 set timeout=0
 set default=0
+set extra=
+insmod smbios
+smbios --type 11 --get-string 4 --set extra
+export extra
 insmod all_video
 set gfxpayload=1024x768x32,1024x768
 menuentry "Lumen" {
-	multiboot2 /boot/lumen.elf console=ttyS0
+	multiboot2 /boot/lumen.elf console=ttyS0 \$extra
 	module2 /boot/initramfs.cpio initramfs
 	boot
 }
@@ -35,8 +42,12 @@ else
 	cat > "$stage/boot/grub/grub.cfg" <<CFG
 set timeout=0
 set default=0
+set extra=
+insmod smbios
+smbios --type 11 --get-string 4 --set extra
+export extra
 menuentry "Linux" {
-	linux /boot/vmlinuz console=ttyS0 quiet
+	linux /boot/vmlinuz console=ttyS0 quiet \$extra
 	initrd $initrds
 	boot
 }
