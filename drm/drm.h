@@ -59,7 +59,7 @@ struct drm_framebuffer {
 	struct list_head link;		/* in dev->fbs while it has an id */
 };
 
-#define DRM_MAX_MODES 32
+#define DRM_MAX_MODES 40
 
 /* The cursor plane's state: an ARGB8888 image of width x height in obj (a reference;
  * NULL when hidden), its hotspot, and where on the CRTC its top-left corner goes.
@@ -174,6 +174,12 @@ struct drm_driver {
 	unsigned nr_fb_formats;
 	uint32_t connector_type, encoder_type;	/* DRM_MODE_CONNECTOR_*, _ENCODER_* */
 	bool modifiers;				/* ADDFB2 takes DRM_MODE_FB_MODIFIERS */
+	/* Vblank support (Linux's drm_vblank_init): a vblank counter per CRTC at its
+	 * mode's refresh rate (kept by the core: drm_vblank.c) answers WAIT_VBLANK and
+	 * CRTC_GET/QUEUE_SEQUENCE and numbers flip events; without it those ioctls
+	 * are -EOPNOTSUPP and flip events carry sequence 0, as Linux gives them. */
+	bool vblank;
+	bool no_render;				/* no render node (Linux's !DRIVER_RENDER) */
 	uint32_t preferred_depth;
 	const struct drm_driver_funcs *funcs;
 };
@@ -217,10 +223,11 @@ unsigned drm_edid_modes(const uint8_t *edid, size_t len, struct drm_mode_modeinf
 void drm_mode_cvt(struct drm_mode_modeinfo *mode, int width, int height, bool preferred);
 
 /*
- * Flip completion (drm_vblank.c, drm_event.c), for PAGE_FLIP and MODE_ATOMIC. A flip
- * committed to an output completes at the next vblank of its refresh-rate clock;
- * its flip-complete event (if any) is then queued on the requesting file, which
- * read()s it as a struct drm_event_vblank. All four take dev->mutex held.
+ * Flip completion (drm_flip.c, drm_vblank.c, drm_event.c), for PAGE_FLIP and
+ * MODE_ATOMIC. A flip committed to an output completes at the next vblank of its
+ * refresh-rate clock; its flip-complete event (if any) is then queued on the
+ * requesting file, which read()s it as a struct drm_event_vblank. All four take
+ * dev->mutex held.
  */
 struct drm_file;
 struct drm_pending_event;
@@ -252,5 +259,8 @@ void virtio_gpu_init(void);
 /* drivers/gpu/simplefb: GRUB's framebuffer, unless a driver already took it; after
  * virtio_gpu_init. */
 void simplefb_init(void);
+/* drivers/gpu/vkms: the virtual KMS device, when the command line has lumen.vkms=1;
+ * last. */
+void vkms_init(void);
 
 #endif

@@ -467,6 +467,7 @@ void drm_atomic_commit(struct drm_device *dev, struct drm_atomic_state *s)
 			err = drm_output_set_locked(dev, i, mode ? p->fb : NULL, mode, x, y);
 		if (!err && mode && !o->active) {
 			op->dpms_off = true;
+			drm_vblank_sync_locked(dev, i);
 			err = dev->driver->funcs->output_set(dev, i, NULL, NULL, 0, 0);
 		}
 		if (err)
@@ -540,8 +541,10 @@ static int drm_atomic_set_dpms_locked(struct drm_device *dev, unsigned i, uint64
 		return 0;
 	err = dev->driver->funcs->output_set(dev, i, off ? NULL : out->fb,
 					     off ? NULL : &out->mode, out->x, out->y);
-	if (!err)
+	if (!err) {
 		op->dpms_off = off;
+		drm_vblank_sync_locked(dev, i);
+	}
 	return err;
 }
 

@@ -1,5 +1,5 @@
 /*
- * drm_event.c — the events of a DRM file (flip completions): reserved against the
+ * drm_event.c — the events of a DRM file (flip completions, vblank events): reserved against the
  * file's event space when an ioctl asks for one, queued when they happen, and read()
  * from the DRM fd whole, in Linux's format (struct drm_event_vblank...), oldest
  * first, as Linux's drm_read: an event that does not fit in what is left of the
@@ -23,6 +23,20 @@ void drm_events_init(struct drm_file *fpriv)
 	drm_mutex_init(&fpriv->read_lock);
 }
 
+/* Reserves length bytes of f's event space for e, a new event of type (Linux's
+ * drm_event_reserve_init_locked): -ENOMEM when they are not left. */
+int drm_event_reserve_locked(struct drm_file *f, struct drm_pending_event *e, uint32_t type,
+			     uint32_t length)
+{
+	if (f->event_space < length)
+		return -ENOMEM;
+	f->event_space -= length;
+	e->file = f;
+	e->ev.base.type = type;
+	e->ev.base.length = length;
+	return 0;
+}
+
 /* Reserves space for a flip-complete event of f (Linux's drm_event_reserve_init);
  * NULL when the space is used up or memory is short. */
 struct drm_pending_event *drm_event_reserve_flip(struct drm_file *f, uint64_t user_data)
@@ -30,21 +44,18 @@ struct drm_pending_event *drm_event_reserve_flip(struct drm_file *f, uint64_t us
 	struct drm_device *dev = f->dev;
 	struct drm_pending_event *e = kzalloc(sizeof(*e));
 	uint64_t flags;
+	int err;
 
 	if (!e)
 		return NULL;
-	e->file = f;
-	e->ev.vbl.base.type = DRM_EVENT_FLIP_COMPLETE;
-	e->ev.vbl.base.length = sizeof(e->ev.vbl);
 	e->ev.vbl.user_data = user_data;
 	flags = spin_lock_irqsave(&dev->event_lock);
-	if (f->event_space < e->ev.base.length) {
-		spin_unlock_irqrestore(&dev->event_lock, flags);
+	err = drm_event_reserve_locked(f, e, DRM_EVENT_FLIP_COMPLETE, sizeof(e->ev.vbl));
+	spin_unlock_irqrestore(&dev->event_lock, flags);
+	if (err) {
 		kfree(e);
 		return NULL;
 	}
-	f->event_space -= e->ev.base.length;
-	spin_unlock_irqrestore(&dev->event_lock, flags);
 	return e;
 }
 
@@ -66,8 +77,8 @@ void drm_event_send_locked(struct drm_device *dev, struct drm_pending_event *e)
 	wake_up(&e->file->event_wait);
 }
 
-/* Drops every event of a closing file: those queued, and those a pending flip would
- * still send (the flip itself completes without one). */
+/* Drops every event of a closing file: those queued, those waiting for a vblank, and
+ * those a pending flip would still send (the flip itself completes without one). */
 void drm_events_release(struct drm_file *fpriv)
 {
 	struct drm_device *dev = fpriv->dev;
@@ -88,6 +99,7 @@ void drm_events_release(struct drm_file *fpriv)
 		list_del(&e->link);
 		list_add_tail(&e->link, &queued);
 	}
+	drm_vblank_release_locked(fpriv, &queued);
 	spin_unlock_irqrestore(&dev->event_lock, flags);
 	while (n)
 		kfree(dropped[--n]);

@@ -19,6 +19,7 @@ static const struct { uint32_t format; uint8_t cpp, depth; } drm_formats[] = {
 	{ DRM_FORMAT_RGBA8888, 4, 32 }, { DRM_FORMAT_BGRA8888, 4, 32 },
 	{ DRM_FORMAT_XRGB2101010, 4, 30 }, { DRM_FORMAT_ARGB2101010, 4, 30 },
 	{ DRM_FORMAT_XBGR2101010, 4, 30 }, { DRM_FORMAT_ABGR2101010, 4, 30 },
+	{ DRM_FORMAT_XRGB16161616, 8, 0 },
 };
 
 static int drm_format_index(uint32_t format)

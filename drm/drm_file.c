@@ -139,7 +139,8 @@ void *drm_driver_data(struct drm_device *dev)
 	return dev->driver_data;
 }
 
-/* The device with card or render minor `minor`, or NULL. */
+/* The device with card or render minor `minor` (a render minor only for a driver
+ * with render nodes), or NULL. */
 struct drm_device *drm_device_of_minor(unsigned minor)
 {
 	unsigned index = minor >= DRM_RENDER_MINOR_BASE ? minor - DRM_RENDER_MINOR_BASE : minor;
@@ -151,6 +152,8 @@ struct drm_device *drm_device_of_minor(unsigned minor)
 	flags = spin_lock_irqsave(&drm_devices_lock);
 	dev = drm_devices[index];
 	spin_unlock_irqrestore(&drm_devices_lock, flags);
+	if (dev && minor >= DRM_RENDER_MINOR_BASE && dev->driver->no_render)
+		return NULL;
 	return dev;
 }
 
@@ -171,7 +174,8 @@ bool drm_aperture_in_use(uint64_t base, uint64_t size)
 	return used;
 }
 
-/* Gives the device the lowest free index and creates its nodes; 0 or -errno. */
+/* Gives the device the lowest free index and creates its nodes (cardN, and
+ * renderD(128+N) unless the driver has none); 0 or -errno. */
 int drm_device_register(struct drm_device *dev)
 {
 	char name[32];
@@ -194,7 +198,7 @@ int drm_device_register(struct drm_device *dev)
 	ksnprintf(name, sizeof(name), "dri/card%d", index);
 	err = devtmpfs_create_node(name, S_IFCHR | 0600, MKDEV(DRM_MAJOR, index));
 	ksnprintf(name, sizeof(name), "dri/renderD%d", DRM_RENDER_MINOR_BASE + index);
-	if (!err)
+	if (!err && !dev->driver->no_render)
 		err = devtmpfs_create_node(name, S_IFCHR | 0600,
 					   MKDEV(DRM_MAJOR, DRM_RENDER_MINOR_BASE + index));
 	if (!err)

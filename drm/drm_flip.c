@@ -1,34 +1,28 @@
 /*
- * drm_vblank.c — flips and their completion: each output has a refresh clock (a
- * vblank every htotal * vtotal / clock of its mode, on the monotonic clock) whose
- * kernel timer runs only while a flip waits for the next vblank; then the flip
- * completes and its flip-complete event is queued. PAGE_FLIP commits through the
- * driver at once (the device has answered when output_set returns) and completes on
- * that next vblank, so flips are paced at the refresh rate.
+ * drm_flip.c — flips and their completion: PAGE_FLIP commits through the driver at
+ * once (the device has answered when output_set returns), and like every commit
+ * (MODE_ATOMIC too) the flip then stays pending until the output's next vblank
+ * (drm_vblank.c's clock), when it completes: its flip-complete event is queued with
+ * that vblank's time and, for a driver with vblank support, its number (0 for the
+ * others, as Linux's virtio_gpu sends), and its out-fence is signalled. So flips are
+ * paced at the refresh rate.
  *
- * The drivers here, like Linux's virtio_gpu and bochs-drm, have no vblank counter
- * (Linux's drm_vblank_init is never called for them): events carry sequence 0 and
- * the vblank ioctls answer -EOPNOTSUPP, as Linux's do for such a driver.
- *
- * The vblank states are under dev->event_lock; the timers take it with interrupts
- * off and never take dev->mutex.
+ * The flip states are under dev->event_lock, with the vblank clocks.
  */
 #include "drm/drm_internal.h"
 
 #define NSEC_PER_SEC 1000000000ULL
 
-/* The timer: the vblank came, so the pending flip completes and sends its event. */
-static void drm_vblank_fire(struct ktimer *t)
+/* Completes output vbl's pending flip if it is due by now: the vblank came at seq
+ * and when. Called from the vblank timer with dev->event_lock held. */
+void drm_flip_vblank_locked(struct drm_vblank *vbl, uint64_t now, uint64_t seq, uint64_t when)
 {
-	struct drm_vblank *vbl = container_of(t, struct drm_vblank, timer);
 	struct drm_device *dev = vbl->dev;
-	struct drm_pending_event *e;
-	struct drm_fence *fence;
-	uint64_t flags = spin_lock_irqsave(&dev->event_lock);
-	uint64_t now = clock_monotonic_ns(), when = now - now % vbl->period_ns;
+	struct drm_pending_event *e = vbl->flip_event;
+	struct drm_fence *fence = vbl->flip_fence;
 
-	e = vbl->flip_event;
-	fence = vbl->flip_fence;
+	if (!vbl->flip_pending || now < vbl->flip_due_ns)
+		return;
 	vbl->flip_pending = false;
 	vbl->flip_event = NULL;
 	vbl->flip_fence = NULL;
@@ -39,24 +33,9 @@ static void drm_vblank_fire(struct ktimer *t)
 	if (e) {
 		e->ev.vbl.tv_sec = when / NSEC_PER_SEC;
 		e->ev.vbl.tv_usec = when % NSEC_PER_SEC / 1000;
-		e->ev.vbl.sequence = 0;
+		e->ev.vbl.sequence = dev->driver->vblank ? seq : 0;
 		e->ev.vbl.crtc_id = dev->outputs[vbl->index].crtc_id;
 		drm_event_send_locked(dev, e);
-	}
-	spin_unlock_irqrestore(&dev->event_lock, flags);
-}
-
-/* Sets up an idle refresh clock per output. */
-void drm_vblank_init(struct drm_device *dev)
-{
-	spin_init(&dev->event_lock, "drm_event");
-	for (unsigned i = 0; i < dev->nr_outputs; i++) {
-		dev->vblank[i].dev = dev;
-		dev->vblank[i].index = i;
-		list_init(&dev->vblank[i].timer.link);
-		dev->vblank[i].timer.fn = drm_vblank_fire;
-		dev->vblank[i].period_ns = NSEC_PER_SEC / 60;
-		dev->vblank[i].fence_context = drm_fence_context_alloc();
 	}
 }
 
@@ -70,27 +49,18 @@ int drm_flip_busy(struct drm_device *dev, unsigned i)
 	return busy ? -EBUSY : 0;
 }
 
-/* The refresh period of a mode in ns; 60 Hz for an output that is off. */
-static uint64_t drm_mode_period_ns(const struct drm_mode_modeinfo *m)
-{
-	if (!m->clock || !m->htotal || !m->vtotal)
-		return NSEC_PER_SEC / 60;
-	return (uint64_t)m->htotal * m->vtotal * 1000000 / m->clock;
-}
-
 /* Makes output i's flip pending until its next vblank, which sends e (may be NULL).
  * The caller checked drm_flip_busy under the same dev->mutex. */
 void drm_flip_arm(struct drm_device *dev, unsigned i, struct drm_pending_event *e)
 {
 	struct drm_vblank *vbl = &dev->vblank[i];
-	uint64_t period = drm_mode_period_ns(&dev->outputs[i].mode);
 	uint64_t flags = spin_lock_irqsave(&dev->event_lock);
 	uint64_t now = clock_monotonic_ns();
 
-	vbl->period_ns = period;
 	vbl->flip_pending = true;
 	vbl->flip_event = e;
-	ktimer_arm(&vbl->timer, now - now % period + period);
+	vbl->flip_due_ns = drm_vblank_next_locked(vbl, now);
+	drm_vblank_arm_locked(vbl, now);
 	spin_unlock_irqrestore(&dev->event_lock, flags);
 }
 
@@ -114,7 +84,7 @@ void drm_flip_add_fence(struct drm_device *dev, unsigned i, struct drm_fence *f)
 }
 
 /* The output whose CRTC has id, or -1. */
-static int drm_crtc_index(struct drm_device *dev, uint32_t id)
+int drm_crtc_index(struct drm_device *dev, uint32_t id)
 {
 	for (unsigned i = 0; i < dev->nr_outputs; i++)
 		if (dev->outputs[i].crtc_id == id)
@@ -182,23 +152,4 @@ int drm_ioctl_page_flip(struct drm_file *f, void *data)
 	err = drm_page_flip_locked(f, pf, i);
 	drm_mutex_unlock(&dev->mutex);
 	return err;
-}
-
-/* WAIT_VBLANK, CRTC_GET_SEQUENCE, CRTC_QUEUE_SEQUENCE: Linux answers -EOPNOTSUPP for
- * a driver without vblank support before looking at the arguments. */
-int drm_ioctl_wait_vblank(struct drm_file *f, void *data)
-{
-	return -EOPNOTSUPP;
-}
-
-/* As WAIT_VBLANK: -EOPNOTSUPP without vblank support. */
-int drm_ioctl_crtc_get_sequence(struct drm_file *f, void *data)
-{
-	return -EOPNOTSUPP;
-}
-
-/* As WAIT_VBLANK: -EOPNOTSUPP without vblank support. */
-int drm_ioctl_crtc_queue_sequence(struct drm_file *f, void *data)
-{
-	return -EOPNOTSUPP;
 }

@@ -30,23 +30,38 @@ bool drm_mutex_is_held(struct drm_mutex *m);
 
 /* An event reserved for a file, then queued on it; under dev->event_lock. */
 struct drm_pending_event {
-	struct list_head link;		/* in file->events once queued */
-	struct drm_file *file;		/* NULL once the file closed before delivery */
+	struct list_head link;		/* in a vblank's events while waiting, then file->events */
+	struct drm_file *file;
+	uint64_t sequence;		/* the vblank a WAIT_VBLANK/QUEUE_SEQUENCE event waits for */
 	union {
 		struct drm_event base;
 		struct drm_event_vblank vbl;
+		struct drm_event_crtc_sequence seq;
 	} ev;
 };
 
-/* The refresh clock of one output: vblanks at multiples of period_ns on the
- * monotonic clock. The timer is armed only while a flip waits for the next one.
- * Under dev->event_lock. */
+/*
+ * The refresh clock of one output (drm_vblank.c): while its CRTC is on (enabled and
+ * not DPMS off) a vblank comes every period_ns, at base_ns + k * period_ns, number
+ * base_seq + k; while it is off the count stays at off_seq (the last vblank's, at
+ * off_ns). The timer is armed for the next vblank only while something waits for one:
+ * a flip (drm_flip.c), queued vblank events, or tasks in WAIT_VBLANK. Drivers without
+ * vblank support (drm_driver.vblank false) only use it to pace flips. Under
+ * dev->event_lock.
+ */
 struct drm_vblank {
 	struct drm_device *dev;
 	unsigned index;			/* the output */
 	struct ktimer timer;
-	uint64_t period_ns;		/* of the output's mode when the flip was armed */
+	bool on;			/* the CRTC is on: vblanks come */
+	uint64_t period_ns;		/* of the output's mode (60 Hz while off) */
+	uint64_t base_ns, base_seq;	/* a vblank's time and number, while on */
+	uint64_t off_ns, off_seq;	/* the last vblank's, while off */
+	struct list_head events;	/* drm_pending_event.link waiting for their sequence */
+	unsigned waiters;		/* tasks sleeping in WAIT_VBLANK on wq */
+	struct wait_queue wq;
 	bool flip_pending;
+	uint64_t flip_due_ns;		/* the vblank the pending flip completes at */
 	struct drm_pending_event *flip_event;	/* sent when the flip completes, or NULL */
 	struct drm_fence *flip_fence;	/* counted; signalled when the flip completes */
 	uint64_t fence_context;		/* the CRTC's fence timeline, fixed */
@@ -258,9 +273,13 @@ int drm_ioctl_getfb2(struct drm_file *f, void *data);
 void drm_events_init(struct drm_file *fpriv);
 /* Frees a closing file's queued events and detaches its pending ones. */
 void drm_events_release(struct drm_file *fpriv);
-/* Queues a reserved event on its file and wakes readers; dev->event_lock held. Frees
- * it when its file has closed. */
+/* Queues a reserved event on its file and wakes readers; dev->event_lock held. */
 void drm_event_send_locked(struct drm_device *dev, struct drm_pending_event *e);
+/* Reserves space for an event of type and length (Linux's
+ * drm_event_reserve_init_locked) in f's queue; -ENOMEM when f's event space is used
+ * up. dev->event_lock held. */
+int drm_event_reserve_locked(struct drm_file *f, struct drm_pending_event *e, uint32_t type,
+			     uint32_t length);
 ssize_t drm_read(struct file *file, struct iobuf *buf, off_t *pos);
 unsigned drm_poll(struct file *file, struct poll_table *pt);
 
@@ -284,13 +303,37 @@ void drm_syncfile_wait(struct file *file);
  * or signals it now when no flip is pending. */
 void drm_flip_add_fence(struct drm_device *dev, unsigned i, struct drm_fence *f);
 
-/* ---- drm_vblank.c ---- */
-/* Sets up the outputs' vblank clocks (timers idle). */
+/* ---- drm_vblank.c: the outputs' vblank clocks and the vblank ioctls ---- */
+/* Sets up the outputs' vblank clocks (off, timers idle). */
 void drm_vblank_init(struct drm_device *dev);
-int drm_ioctl_page_flip(struct drm_file *f, void *data);
+/* Starts, retimes or stops output i's clock after its CRTC changed (on: enabled and
+ * not DPMS off, at its mode's refresh rate); going off sends the vblank events still
+ * waiting with the last count (Linux's drm_crtc_vblank_off) and wakes WAIT_VBLANK.
+ * dev->mutex held; takes dev->event_lock. */
+void drm_vblank_sync_locked(struct drm_device *dev, unsigned i);
+/* The current count of output i's clock and the time of that vblank (ns);
+ * dev->event_lock held. */
+uint64_t drm_vblank_count_locked(struct drm_vblank *vbl, uint64_t now, uint64_t *when);
+/* The time of the first vblank after now (60 Hz from time 0 while off);
+ * dev->event_lock held. */
+uint64_t drm_vblank_next_locked(struct drm_vblank *vbl, uint64_t now);
+/* Arms output i's timer for its next vblank; dev->event_lock held. */
+void drm_vblank_arm_locked(struct drm_vblank *vbl, uint64_t now);
+/* Drops the vblank events of a closing file that still wait for their vblank;
+ * dev->event_lock held (the caller frees what it collects on dropped). */
+void drm_vblank_release_locked(struct drm_file *f, struct list_head *dropped);
 int drm_ioctl_wait_vblank(struct drm_file *f, void *data);
 int drm_ioctl_crtc_get_sequence(struct drm_file *f, void *data);
 int drm_ioctl_crtc_queue_sequence(struct drm_file *f, void *data);
+
+/* ---- drm_flip.c: PAGE_FLIP and flip completion ---- */
+int drm_ioctl_page_flip(struct drm_file *f, void *data);
+/* The vblank came (timer, dev->event_lock held, at seq and time when): a pending
+ * flip due by then completes, sending its event and signalling its fence. */
+void drm_flip_vblank_locked(struct drm_vblank *vbl, uint64_t now, uint64_t seq, uint64_t when);
+/* The output index of the CRTC with id, or -1. */
+int drm_crtc_index(struct drm_device *dev, uint32_t id);
+
 /* ---- drm_prime.c ---- */
 /* Forgets fpriv's PRIME record of a handle being deleted. */
 void drm_prime_remove_handle_locked(struct drm_file *fpriv, uint32_t handle);

@@ -311,6 +311,7 @@ void drm_output_state_set_locked(struct drm_device *dev, unsigned i, struct drm_
 	out->x = x;
 	out->y = y;
 	drm_props_output_set_locked(dev, i);
+	drm_vblank_sync_locked(dev, i);
 }
 
 #define DRM_MODE_FLAG_KNOWN (DRM_MODE_FLAG_PHSYNC | DRM_MODE_FLAG_NHSYNC | \

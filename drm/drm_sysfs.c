@@ -31,7 +31,7 @@ struct drm_sysfs {
 	struct device platform;		/* the parent when there is no PCI function */
 	struct device card, render;
 	char card_name[16], render_name[16];
-	char platform_driver[32];
+	char platform_name[32];	/* the platform device's name without its ".N" */
 	struct drm_sysfs_connector connectors[DRM_MAX_OUTPUTS];
 };
 
@@ -215,22 +215,26 @@ static int drm_sysfs_add_minor(struct device *dev, struct device *parent, const 
 /* A platform device's variables, as Linux's platform_uevent gives them. */
 static size_t drm_platform_uevent(struct device *dev, char *buf, size_t size)
 {
-	return ksnprintf(buf, size, "MODALIAS=platform:%s\n", dev->driver);
+	struct drm_sysfs *s = container_of(dev, struct drm_sysfs, platform);
+
+	return ksnprintf(buf, size, "MODALIAS=platform:%s\n", s->platform_name);
 }
 
-/* Registers the platform device devices/platform/<bus_name>, driven by the platform
- * driver named by bus_name without its ".N" (simpledrm's "simple-framebuffer"). */
+/* Registers the platform device devices/platform/<bus_name>. One numbered ".N" is
+ * driven by the platform driver of its name (simpledrm's "simple-framebuffer.0");
+ * one without a number (Linux's id -1, as vkms registers "vkms") is bound to none. */
 static int drm_sysfs_add_platform(struct drm_device *drm, struct drm_sysfs *s)
 {
 	char *dot;
 
 	strlcpy(s->platform.name, drm->bus_name, sizeof(s->platform.name));
-	strlcpy(s->platform_driver, drm->bus_name, sizeof(s->platform_driver));
-	if ((dot = strchr(s->platform_driver, '.')))
+	strlcpy(s->platform_name, drm->bus_name, sizeof(s->platform_name));
+	if ((dot = strchr(s->platform_name, '.'))) {
 		*dot = 0;
+		s->platform.driver = s->platform_name;
+	}
 	s->platform.parent = platform_root();
 	s->platform.bus = "platform";
-	s->platform.driver = s->platform_driver;
 	s->platform.uevent = drm_platform_uevent;
 	return device_register(&s->platform);
 }
@@ -258,7 +262,7 @@ int drm_sysfs_add(struct drm_device *dev)
 		err = drm_sysfs_add_platform(dev, s);
 	}
 	ksnprintf(name, sizeof(name), "renderD%u", 128 + dev->index);
-	if (!err)
+	if (!err && !dev->driver->no_render)
 		err = drm_sysfs_add_minor(&s->render, parent, name, s->render_name,
 					  sizeof(s->render_name), 128 + dev->index);
 	ksnprintf(name, sizeof(name), "card%u", dev->index);

@@ -30,6 +30,7 @@ static void probe_sleeping_drivers(void)
 {
 	virtio_gpu_init();
 	simplefb_init();
+	vkms_init();
 }
 
 /* Entered from boot.S on the boot stack, interrupts off, in long mode. */
