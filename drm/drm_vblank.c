@@ -301,9 +301,22 @@ static int drm_vblank_get_count(struct drm_vblank *vbl, uint64_t *seq, uint64_t 
 	return on ? 0 : -EINVAL;
 }
 
+/* The output of the index-th CRTC f may use (a lessee counts only its own, as
+ * Linux); nr_outputs when there is none. */
+static unsigned drm_vblank_pipe(struct drm_file *f, unsigned index)
+{
+	struct drm_device *dev = f->dev;
+	unsigned i;
+
+	for (i = 0; i < dev->nr_outputs; i++)
+		if (drm_lease_held(f, dev->outputs[i].crtc_id) && !index--)
+			break;
+	return i;
+}
+
 /*
  * WAIT_VBLANK (Linux's drm_wait_vblank_ioctl): the CRTC is the request's high-CRTC
- * index (else 1 with SECONDARY, else 0); the sequence is relative to the current
+ * index (else 1 with SECONDARY, else 0) among those the file may use; the sequence is relative to the current
  * count or absolute (32 bits, widened near it), moved to the next vblank with
  * NEXTONMISS when already passed. With EVENT a DRM_EVENT_VBLANK carrying
  * request.signal is queued and the call returns at once, else it sleeps until then;
@@ -328,6 +341,7 @@ int drm_ioctl_wait_vblank(struct drm_file *f, void *data)
 		pipe = (type & _DRM_VBLANK_HIGH_CRTC_MASK) >> _DRM_VBLANK_HIGH_CRTC_SHIFT;
 	else
 		pipe = flags & _DRM_VBLANK_SECONDARY ? 1 : 0;
+	pipe = drm_vblank_pipe(f, pipe);
 	if (pipe >= dev->nr_outputs)
 		return -EINVAL;
 	vbl = &dev->vblank[pipe];
@@ -365,8 +379,8 @@ int drm_ioctl_wait_vblank(struct drm_file *f, void *data)
 }
 
 /* CRTC_GET_SEQUENCE (Linux's drm_crtc_get_sequence_ioctl): whether the CRTC is
- * enabled, its count and the time of that vblank in ns; -ENOENT for no such CRTC,
- * -EINVAL while it is off. */
+ * enabled, its count and the time of that vblank in ns; -ENOENT for no such CRTC (or
+ * one a lessee does not hold), -EINVAL while it is off. */
 int drm_ioctl_crtc_get_sequence(struct drm_file *f, void *data)
 {
 	struct drm_crtc_get_sequence *gs = data;
@@ -377,7 +391,7 @@ int drm_ioctl_crtc_get_sequence(struct drm_file *f, void *data)
 	if (!dev->driver->vblank)
 		return -EOPNOTSUPP;
 	i = drm_crtc_index(dev, gs->crtc_id);
-	if (i < 0)
+	if (i < 0 || !drm_lease_held(f, gs->crtc_id))
 		return -ENOENT;
 	err = drm_vblank_get_count(&dev->vblank[i], &seq, &when);
 	if (err)
@@ -407,7 +421,7 @@ int drm_ioctl_crtc_queue_sequence(struct drm_file *f, void *data)
 	if (!dev->driver->vblank)
 		return -EOPNOTSUPP;
 	i = drm_crtc_index(dev, qs->crtc_id);
-	if (i < 0)
+	if (i < 0 || !drm_lease_held(f, qs->crtc_id))
 		return -ENOENT;
 	if (qs->flags & ~DRM_CRTC_SEQUENCE_FLAGS)
 		return -EINVAL;
