@@ -13,9 +13,12 @@
  * channel's RESIZE: a VNC client's SetDesktopSize, as resizing QEMU's window does)
  * and prints the uevents and the connector's preferred mode before and after; the
  * resize comes while no file is master, so the kernel console picks its mode again
- * (Linux's drm_fb_helper_hotplug_event), which GETCRTC shows.
+ * (Linux's drm_fb_helper_hotplug_event), which GETCRTC shows. With keep-master the
+ * file stays master through the resize: the console waits, and picks its mode when
+ * the device's last file has closed (GETCRTC on a new file).
  *
- * usage: drmsysfs CONNECTOR_DIR (/sys/class/drm/card0-Virtual-1) | hotplug W H
+ * usage: drmsysfs CONNECTOR_DIR (/sys/class/drm/card0-Virtual-1) |
+ *        hotplug W H [keep-master]
  */
 #define _GNU_SOURCE
 #include <drm.h>
@@ -23,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,7 +195,7 @@ static void print_kms(void)
 
 /* Has the host resize the display (RESIZE W H on the control channel), then prints
  * the uevents that follow and the connector as KMS and sysfs show it. */
-static int hotplug(const char *w, const char *h)
+static int hotplug(const char *w, const char *h, bool keep_master)
 {
 	char req[64], line[64];
 	unsigned long before = read_seqnum();
@@ -202,7 +206,7 @@ static int hotplug(const char *w, const char *h)
 		return 1;
 	print_kms();
 	print_crtc();
-	if (ioctl(card, DRM_IOCTL_DROP_MASTER, 0) < 0)
+	if (!keep_master && ioctl(card, DRM_IOCTL_DROP_MASTER, 0) < 0)
 		printf("DROP_MASTER: %s\n", errname(errno));
 	n = snprintf(req, sizeof(req), "RESIZE %s %s\n", w, h);
 	if (write_all(ctl, req, n) < 0)
@@ -214,8 +218,14 @@ static int hotplug(const char *w, const char *h)
 	close(ctl);
 	receive(before, 5000);
 	print_crtc();
-	if (ioctl(card, DRM_IOCTL_SET_MASTER, 0) < 0)
+	if (keep_master) {
+		close(card);
+		card = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+		printf("the last file closed, a new one:\n");
+		print_crtc();
+	} else if (ioctl(card, DRM_IOCTL_SET_MASTER, 0) < 0) {
 		printf("SET_MASTER: %s\n", errname(errno));
+	}
 	print_kms();
 	return 0;
 }
@@ -267,7 +277,8 @@ int main(int argc, char **argv)
 	unsigned long before;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc != 2 && (argc != 4 || strcmp(argv[1], "hotplug")))
+	if (argc != 2 && ((argc != 4 && argc != 5) || strcmp(argv[1], "hotplug") ||
+			  (argc == 5 && strcmp(argv[4], "keep-master"))))
 		return 2;
 	conn_dir = argv[1];
 	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
@@ -276,8 +287,8 @@ int main(int argc, char **argv)
 		printf("setup: %s\n", errname(errno));
 		return 1;
 	}
-	if (argc == 4)
-		return hotplug(argv[2], argv[3]);
+	if (argc >= 4)
+		return hotplug(argv[2], argv[3], argc == 5);
 	print_kms();
 	force("off", 3);
 	force("off\n", 4);

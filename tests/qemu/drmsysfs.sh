@@ -39,7 +39,8 @@ drmsysfs /sys/$c; echo "drmsysfs: $?"
 # list), then takes master back so its GETCONNECTOR probes on Linux too (only the
 # first mode is compared: Linux's fbcon probes within its framebuffer's size). Last,
 # a resize while the connector is forced off turns the console's CRTC off, and
-# "detect" brings no hotplug to light it again.
+# "detect" brings no hotplug to light it again; a resize while drmsysfs stays master
+# waits until its file closes, and then lights it with the new preferred mode.
 echo "== hotplug"
 drmsysfs hotplug 1024 768; echo "drmsysfs: $?"
 echo "the same size again:"
@@ -53,3 +54,6 @@ echo off > $c/status
 drmsysfs hotplug 1280 800; echo "drmsysfs: $?"
 echo detect > $c/status
 echo "status: $(cat $c/status), enabled: $(cat $c/enabled), edid: $(wc -c < $c/edid) bytes"
+echo "== hotplug under a master"
+drmsysfs hotplug 1024 768 keep-master; echo "drmsysfs: $?"
+echo "enabled: $(cat $c/enabled)"
