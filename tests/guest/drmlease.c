@@ -9,7 +9,7 @@
  * REVOKE_LEASE, closing the lessee (the lease ends, its id comes back, a LEASE=1
  * uevent), closing the lessor, and non-masters and the render node (EACCES).
  * Object ids are printed by name, lessee ids as numbers (each lessor numbers its
- * lessees from 1), fds as facts. */
+ * lessees from 1), fds as facts. `drmlease heads`: the same with two outputs. */
 #include <drm.h>
 #include <drm_fourcc.h>
 #include <drm_mode.h>
@@ -33,7 +33,8 @@ enum { PLANE_PRIMARY = 1, PLANE_CURSOR = 2 };
 static int m;	/* the lessor: the first opener of card0, master */
 static int probe;	/* an atomic client that is no master: property ids */
 static int nl;	/* a uevent socket, or -1 */
-static uint32_t crtc, conn, enc, primary, cursor;
+static uint32_t crtc, conn, enc, primary, cursor;	/* the (first) output's */
+static uint32_t crtc1, conn1, enc1, primary1, cursor1;	/* the second's, with two */
 static struct drm_mode_modeinfo mode;
 static uint32_t last_id;	/* the lessee id of the last lease show_lease made */
 
@@ -51,7 +52,8 @@ static const char *name(uint32_t id)
 {
 	return id == 0 ? "none" : id == crtc ? "crtc" : id == conn ? "conn" :
 	       id == enc ? "enc" : id == primary ? "primary" : id == cursor ? "cursor" :
-	       "other";
+	       id == crtc1 ? "crtc1" : id == conn1 ? "conn1" : id == enc1 ? "enc1" :
+	       id == primary1 ? "primary1" : id == cursor1 ? "cursor1" : "other";
 }
 
 /* The value of object obj's property called what, or -1 when it has none. */
@@ -100,13 +102,20 @@ static void find_objects(void)
 	cap(m, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
 	if (drm(m, DRM_IOCTL_MODE_GETPLANERESOURCES, &p) < 0)
 		die("GETPLANERESOURCES");
+	if (r.count_crtcs > 1) {
+		crtc1 = crtcs[1];
+		conn1 = conns[1];
+		enc1 = encs[1];
+	}
 	for (uint32_t k = 0; k < p.count_planes && k < 8; k++) {
 		int64_t type = prop_value(m, planes[k], "type");
+		struct drm_mode_get_plane gp = { .plane_id = planes[k] };
+		int second = drm(m, DRM_IOCTL_MODE_GETPLANE, &gp) == 0 && gp.possible_crtcs == 2;
 
-		if (type == PLANE_PRIMARY && !primary)
-			primary = planes[k];
-		if (type == PLANE_CURSOR && !cursor)
-			cursor = planes[k];
+		if (type == PLANE_PRIMARY)
+			*(second ? &primary1 : &primary) = planes[k];
+		if (type == PLANE_CURSOR)
+			*(second ? &cursor1 : &cursor) = planes[k];
 	}
 	cap(m, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 0);
 	c.connector_id = conn;
@@ -721,7 +730,63 @@ static void lessor_closed(void)
 	close(n);
 }
 
-int main(void)
+/* Two outputs (GPU=virtio2): a lessee of one head sees nothing of the other, its
+ * CRTC masks are renumbered over its CRTCs, and the other head's CRTC is EACCES as
+ * an atomic CRTC_ID value; a lease may mix the heads' objects. */
+static void heads(void)
+{
+	uint32_t objs[3] = { conn, crtc, primary };
+	int l0 = show_lease("head 0 lease", m, objs, 3), l1;
+	struct drm_mode_crtc c = { .crtc_id = crtc1 };
+	struct drm_mode_get_encoder e = { .encoder_id = enc1 };
+	struct drm_mode_get_plane gp = { .plane_id = primary1 };
+
+	resources("head 0 lessee GETRESOURCES", l0);
+	cap(l0, DRM_CLIENT_CAP_ATOMIC, 1);
+	planes("head 0 lessee GETPLANERESOURCES", l0);
+	lookups("head 0 lessee", l0);
+	show("head 0 lessee GETCRTC crtc1", drm(l0, DRM_IOCTL_MODE_GETCRTC, &c));
+	show("head 0 lessee GETPLANE primary1", drm(l0, DRM_IOCTL_MODE_GETPLANE, &gp));
+	if (drm(l0, DRM_IOCTL_MODE_GETENCODER, &e) == 0)
+		printf("head 0 lessee GETENCODER enc1: crtc %s possible_crtcs %#x\n",
+		       name(e.crtc_id), e.possible_crtcs);
+	show("head 0 lessee atomic primary CRTC_ID crtc1", atomic_one(l0, primary, "CRTC_ID", crtc1));
+	show("head 0 lessee atomic conn CRTC_ID crtc1", atomic_one(l0, conn, "CRTC_ID", crtc1));
+	show("head 0 lessee atomic crtc1 ACTIVE", atomic_one(l0, crtc1, "ACTIVE", 0));
+	objs[0] = conn1;
+	objs[1] = crtc1;
+	objs[2] = primary1;
+	l1 = show_lease("head 1 lease", m, objs, 3);
+	resources("head 1 lessee GETRESOURCES", l1);
+	cap(l1, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+	planes("head 1 lessee GETPLANERESOURCES", l1);
+	e.crtc_id = 0;
+	if (drm(l1, DRM_IOCTL_MODE_GETENCODER, &e) == 0)
+		printf("head 1 lessee GETENCODER enc1: crtc %s possible_crtcs %#x\n",
+		       name(e.crtc_id), e.possible_crtcs);
+	if (drm(l1, DRM_IOCTL_MODE_GETPLANE, &gp) == 0)
+		printf("head 1 lessee GETPLANE primary1: possible_crtcs %#x\n", gp.possible_crtcs);
+	list_lessees("two lessees: LIST_LESSEES", m, 8);
+	try_lease("conn, crtc1, primary1 (both leased)", m, (uint32_t[]){ conn, crtc1, primary1 }, 3);
+	close(l0);
+	close(l1);
+	l0 = show_lease("mixed lease conn, crtc1, primary1", m,
+			(uint32_t[]){ conn, crtc1, primary1 }, 3);
+	resources("mixed lessee GETRESOURCES", l0);
+	e = (struct drm_mode_get_encoder){ .encoder_id = enc1 };
+	if (drm(l0, DRM_IOCTL_MODE_GETENCODER, &e) == 0)
+		printf("mixed lessee GETENCODER enc1: possible_crtcs %#x\n", e.possible_crtcs);
+	e = (struct drm_mode_get_encoder){ .encoder_id = enc };
+	if (drm(l0, DRM_IOCTL_MODE_GETENCODER, &e) == 0)
+		printf("mixed lessee GETENCODER enc: possible_crtcs %#x\n", e.possible_crtcs);
+	close(l0);
+	cap(m, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 0);
+	l0 = show_lease("crtc1, conn1", m, (uint32_t[]){ crtc1, conn1 }, 2);
+	get_lease("crtc1, conn1: GET_LEASE", l0, 8);
+	close(l0);
+}
+
+int main(int argc, char **argv)
 {
 	struct sockaddr_nl a = { .nl_family = AF_NETLINK, .nl_groups = 1 };
 	uint32_t objs[3], id;
@@ -738,6 +803,11 @@ int main(void)
 	find_objects();
 	probe = open(CARD, O_RDWR | O_CLOEXEC);
 	cap(probe, DRM_CLIENT_CAP_ATOMIC, 1);
+	if (argc > 1 && !strcmp(argv[1], "heads")) {
+		cap(m, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+		heads();
+		return 0;
+	}
 	not_master();
 	empty_lease();
 	flags();
