@@ -225,6 +225,10 @@ static int drm_lease_attach(struct drm_file *lessor, struct drm_file *lessee,
 	drm_ids_sort(l->objects, l->nr_objects);
 	l->lessor = lessor;
 	list_add_tail(&l->link, &lessor->lessees);
+	/* the lessor's other thread may have dropped master before the new file's
+	 * open, which then made it master: a lessee is never the device's master */
+	if (dev->master == lessee)
+		dev->master = NULL;
 	lessee->lease = l;
 	lessee->is_master = lessee->authenticated = true;
 	*id = l->id;
