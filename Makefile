@@ -68,7 +68,8 @@ $(HOST_DEPS): tests/harness/host-deps.sh
 $(BUILD)/userland/%: userland/%.c userland/control.h Makefile | $(HOST_DEPS)
 	@mkdir -p $(dir $@)
 	gcc $(USER_CFLAGS) -o $@ $<
-$(BUILD)/userland/%: tests/guest/%.c tests/guest/errname.h tests/guest/drmtest.h Makefile | $(HOST_DEPS)
+$(BUILD)/userland/%: tests/guest/%.c tests/guest/errname.h tests/guest/check.h tests/guest/drmtest.h \
+		     Makefile | $(HOST_DEPS)
 	@mkdir -p $(dir $@)
 	gcc $(USER_CFLAGS) -o $@ $<
 

@@ -22,14 +22,9 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-#include "errname.h"
 
-/* Print "<expr> -> <result> [<errno name>]" for one call. */
-#define R(expr) do { \
-	errno = 0; \
-	long _r = (long)(expr); \
-	printf("%-44s -> %ld %s\n", #expr, _r, _r < 0 ? errname(errno) : ""); \
-} while (0)
+#define CHECK_SEP "->"
+#include "check.h"
 
 static char buf[512];
 
@@ -50,33 +45,33 @@ static void check_console_ioctls(void)
 	struct termios t;
 	pid_t child;
 
-	R(open("/dev/tty", O_RDWR));
+	CHECK(open("/dev/tty", O_RDWR));
 	fd = open("/dev/ttyS0", O_RDWR | O_NOCTTY);
-	R(ioctl(fd, TIOCGPGRP, &v));
-	R(ioctl(fd, TIOCSPGRP, &v));
-	R(ioctl(fd, TIOCGSID, &sid));
-	R(ioctl(fd, TIOCNOTTY));
-	R(ioctl(fd, 0x54ff, &v));
-	R(ioctl(fd, TIOCGWINSZ, &ws));
+	CHECK(ioctl(fd, TIOCGPGRP, &v));
+	CHECK(ioctl(fd, TIOCSPGRP, &v));
+	CHECK(ioctl(fd, TIOCGSID, &sid));
+	CHECK(ioctl(fd, TIOCNOTTY));
+	CHECK(ioctl(fd, 0x54ff, &v));
+	CHECK(ioctl(fd, TIOCGWINSZ, &ws));
 	printf("winsize %d %d\n", ws.ws_row, ws.ws_col);
-	R(ioctl(fd, TIOCGWINSZ, (void *)8));
-	R(ioctl(fd, TCGETS, (void *)8));
-	R(ioctl(fd, FIONREAD, &v));
-	R(ioctl(fd, TIOCOUTQ, &v));
-	R(ioctl(fd, TIOCGETD, &v));
+	CHECK(ioctl(fd, TIOCGWINSZ, (void *)8));
+	CHECK(ioctl(fd, TCGETS, (void *)8));
+	CHECK(ioctl(fd, FIONREAD, &v));
+	CHECK(ioctl(fd, TIOCOUTQ, &v));
+	CHECK(ioctl(fd, TIOCGETD, &v));
 	printf("ldisc %d\n", v);
-	R(ioctl(fd, TCFLSH, 5));
-	R(ioctl(fd, TCFLSH, TCIFLUSH));
-	R(ioctl(fd, TCXONC, 9));
-	R(ioctl(fd, TCSBRK, 1));
-	R(ioctl(fd, TIOCEXCL));
-	R(ioctl(fd, TIOCNXCL));
-	R(tcgetattr(fd, &t));
+	CHECK(ioctl(fd, TCFLSH, 5));
+	CHECK(ioctl(fd, TCFLSH, TCIFLUSH));
+	CHECK(ioctl(fd, TCXONC, 9));
+	CHECK(ioctl(fd, TCSBRK, 1));
+	CHECK(ioctl(fd, TIOCEXCL));
+	CHECK(ioctl(fd, TIOCNXCL));
+	CHECK(tcgetattr(fd, &t));
 	printf("iflag %o oflag %o cflag %o lflag %o ispeed %d\n", t.c_iflag, t.c_oflag,
 	       t.c_cflag, t.c_lflag, (int)cfgetispeed(&t));
 	child = fork();
 	if (child == 0) {
-		R(ioctl(fd, TIOCSCTTY, 0));
+		CHECK(ioctl(fd, TIOCSCTTY, 0));
 		fflush(stdout);
 		_exit(0);
 	}
@@ -101,15 +96,15 @@ static void check_background(int fd, struct termios *t)
 	kill(g, SIGKILL);
 	setpgid(0, 0);
 	signal(SIGTTIN, SIG_IGN);
-	R(read(fd, buf, 1));
-	R(write(fd, "", 0));
+	CHECK(read(fd, buf, 1));
+	CHECK(write(fd, "", 0));
 	t->c_lflag |= TOSTOP;
 	signal(SIGTTOU, SIG_IGN);
-	R(tcsetattr(fd, TCSANOW, t));
+	CHECK(tcsetattr(fd, TCSANOW, t));
 	v = getpgrp();
-	R(ioctl(fd, TIOCSPGRP, &v));
+	CHECK(ioctl(fd, TIOCSPGRP, &v));
 	t->c_lflag &= ~TOSTOP;
-	R(tcsetattr(fd, TCSANOW, t));
+	CHECK(tcsetattr(fd, TCSANOW, t));
 	fflush(stdout);
 }
 
@@ -122,29 +117,29 @@ static void check_session(void)
 	double t0, dt;
 	pid_t bg;
 
-	R(setsid() > 0);
+	CHECK(setsid() > 0);
 	fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY);
-	R(ioctl(fd, TIOCSCTTY, 0));
-	R(ioctl(fd, TIOCGPGRP, &v) == 0 && v == getpgrp());
-	R(ioctl(fd, TIOCGSID, &sid) == 0 && sid == getsid(0));
+	CHECK(ioctl(fd, TIOCSCTTY, 0));
+	CHECK(ioctl(fd, TIOCGPGRP, &v) == 0 && v == getpgrp());
+	CHECK(ioctl(fd, TIOCGSID, &sid) == 0 && sid == getsid(0));
 	v = -1;
-	R(ioctl(fd, TIOCSPGRP, &v));
+	CHECK(ioctl(fd, TIOCSPGRP, &v));
 	v = 99999;
-	R(ioctl(fd, TIOCSPGRP, &v));
+	CHECK(ioctl(fd, TIOCSPGRP, &v));
 	v = 1;
-	R(ioctl(fd, TIOCSPGRP, &v));
-	R(ioctl(fd, TIOCSPGRP, (void *)8));
-	R(open("/dev/tty", O_RDWR) >= 0);
+	CHECK(ioctl(fd, TIOCSPGRP, &v));
+	CHECK(ioctl(fd, TIOCSPGRP, (void *)8));
+	CHECK(open("/dev/tty", O_RDWR) >= 0);
 	tcgetattr(fd, &t);
 	t.c_cc[VMIN] = 0;
 	t.c_cc[VTIME] = 2;
-	R(tcsetattr(fd, TCSANOW, &t));
+	CHECK(tcsetattr(fd, TCSANOW, &t));
 	t0 = now();
-	R(read(fd, buf, 10));
+	CHECK(read(fd, buf, 10));
 	dt = now() - t0;
 	printf("vtime wait ok: %d\n", dt > 0.15 && dt < 1.0);
-	R(fcntl(fd, F_SETFL, O_NONBLOCK));
-	R(read(fd, buf, 10));
+	CHECK(fcntl(fd, F_SETFL, O_NONBLOCK));
+	CHECK(read(fd, buf, 10));
 	fcntl(fd, F_SETFL, 0);
 	fflush(stdout);
 	bg = fork();
@@ -153,11 +148,11 @@ static void check_session(void)
 		_exit(0);
 	}
 	waitpid(bg, NULL, 0);
-	R(ioctl(fd, TIOCGPGRP, &v) == 0 && v != getpgrp());
+	CHECK(ioctl(fd, TIOCGPGRP, &v) == 0 && v != getpgrp());
 	v = getpgrp();
-	R(ioctl(fd, TIOCSPGRP, &v));
-	R(ioctl(fd, TIOCNOTTY));
-	R(ioctl(fd, TIOCGPGRP, &v));
+	CHECK(ioctl(fd, TIOCSPGRP, &v));
+	CHECK(ioctl(fd, TIOCNOTTY));
+	CHECK(ioctl(fd, TIOCGPGRP, &v));
 	fflush(stdout);
 }
 
@@ -170,16 +165,16 @@ static void check_open_acquires_ctty(void)
 {
 	int fd, sid = 0;
 
-	R(setsid() > 0);
-	R(open("/dev/tty", O_RDWR));
+	CHECK(setsid() > 0);
+	CHECK(open("/dev/tty", O_RDWR));
 	fd = open("/dev/ttyS1", O_RDWR);
-	R(tcgetpgrp(fd) == getpgrp());
-	R(ioctl(fd, TIOCGSID, &sid) == 0 && sid == getsid(0));
-	R(ioctl(fd, TIOCSCTTY, 0));
-	R(open("/dev/tty", O_RDWR) >= 0);
+	CHECK(tcgetpgrp(fd) == getpgrp());
+	CHECK(ioctl(fd, TIOCGSID, &sid) == 0 && sid == getsid(0));
+	CHECK(ioctl(fd, TIOCSCTTY, 0));
+	CHECK(open("/dev/tty", O_RDWR) >= 0);
 	signal(SIGHUP, SIG_IGN);
-	R(ioctl(fd, TIOCNOTTY));
-	R(open("/dev/tty", O_RDWR));
+	CHECK(ioctl(fd, TIOCNOTTY));
+	CHECK(open("/dev/tty", O_RDWR));
 	fflush(stdout);
 }
 
@@ -188,39 +183,39 @@ static void check_kmsg(void)
 {
 	int fd = open("/dev/kmsg", O_RDWR | O_NONBLOCK);
 
-	R(read(fd, buf, 1));
-	R(lseek(fd, 0, SEEK_END));
-	R(read(fd, buf, sizeof(buf)));
-	R(lseek(fd, 0, SEEK_CUR));
-	R(lseek(fd, 1, SEEK_SET));
-	R(write(fd, "<3>devtest: hello\n", 18));
-	R(read(fd, buf, sizeof(buf)) > 0 && buf[0] == '3' && strstr(buf, ";devtest: hello\n") != NULL);
-	R(lseek(fd, 0, SEEK_SET));
-	R(read(fd, buf, sizeof(buf)) > 0);
-	R(lseek(fd, 0, SEEK_DATA));
+	CHECK(read(fd, buf, 1));
+	CHECK(lseek(fd, 0, SEEK_END));
+	CHECK(read(fd, buf, sizeof(buf)));
+	CHECK(lseek(fd, 0, SEEK_CUR));
+	CHECK(lseek(fd, 1, SEEK_SET));
+	CHECK(write(fd, "<3>devtest: hello\n", 18));
+	CHECK(read(fd, buf, sizeof(buf)) > 0 && buf[0] == '3' && strstr(buf, ";devtest: hello\n") != NULL);
+	CHECK(lseek(fd, 0, SEEK_SET));
+	CHECK(read(fd, buf, sizeof(buf)) > 0);
+	CHECK(lseek(fd, 0, SEEK_DATA));
 	close(fd);
 }
 
 /* syslog(2): every action, with bad buffers and lengths. */
 static void check_syslog(void)
 {
-	R(klogctl(10, NULL, 0) > 0);
-	R(klogctl(3, NULL, 10));
-	R(klogctl(3, buf, -1));
-	R(klogctl(3, (void *)8, 10));
-	R(klogctl(3, buf, 0));
-	R(klogctl(99, NULL, 0));
-	R(klogctl(8, NULL, 0));
-	R(klogctl(8, NULL, 9));
-	R(klogctl(8, NULL, 7));
-	R(klogctl(9, NULL, 0) >= 0);
-	R(klogctl(0, NULL, 0));
-	R(klogctl(1, NULL, 0));
-	R(klogctl(4, buf, sizeof(buf)) > 0);
-	R(klogctl(3, buf, sizeof(buf)));
-	R(klogctl(5, NULL, 0));
-	R(klogctl(6, NULL, 0));
-	R(klogctl(7, NULL, 0));
+	CHECK(klogctl(10, NULL, 0) > 0);
+	CHECK(klogctl(3, NULL, 10));
+	CHECK(klogctl(3, buf, -1));
+	CHECK(klogctl(3, (void *)8, 10));
+	CHECK(klogctl(3, buf, 0));
+	CHECK(klogctl(99, NULL, 0));
+	CHECK(klogctl(8, NULL, 0));
+	CHECK(klogctl(8, NULL, 9));
+	CHECK(klogctl(8, NULL, 7));
+	CHECK(klogctl(9, NULL, 0) >= 0);
+	CHECK(klogctl(0, NULL, 0));
+	CHECK(klogctl(1, NULL, 0));
+	CHECK(klogctl(4, buf, sizeof(buf)) > 0);
+	CHECK(klogctl(3, buf, sizeof(buf)));
+	CHECK(klogctl(5, NULL, 0));
+	CHECK(klogctl(6, NULL, 0));
+	CHECK(klogctl(7, NULL, 0));
 }
 
 /* /dev/full, /dev/null, /dev/urandom and /dev/zero. */
@@ -228,20 +223,20 @@ static void check_mem_devices(void)
 {
 	int fd = open("/dev/full", O_RDWR);
 
-	R(write(fd, "x", 1));
-	R(read(fd, buf, 4) == 4 && buf[0] == 0);
+	CHECK(write(fd, "x", 1));
+	CHECK(read(fd, buf, 4) == 4 && buf[0] == 0);
 	close(fd);
 	fd = open("/dev/null", O_RDWR);
-	R(lseek(fd, 100, SEEK_SET));
-	R(read(fd, buf, 4));
-	R(write(fd, buf, 4));
+	CHECK(lseek(fd, 100, SEEK_SET));
+	CHECK(read(fd, buf, 4));
+	CHECK(write(fd, buf, 4));
 	close(fd);
 	fd = open("/dev/urandom", O_RDWR);
-	R(read(fd, buf, 300));
-	R(write(fd, buf, 300));
+	CHECK(read(fd, buf, 300));
+	CHECK(write(fd, buf, 300));
 	close(fd);
 	fd = open("/dev/zero", O_RDONLY);
-	R(read(fd, buf, 512) == 512 && buf[511] == 0);
+	CHECK(read(fd, buf, 512) == 512 && buf[511] == 0);
 	close(fd);
 }
 

@@ -22,19 +22,12 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "errname.h"
+#include "check.h"
 
 /* Bad pointers, hidden from the compiler's checks. */
-static void *volatile bad8 = (void *)8;
 static void *volatile nullp;
 static volatile unsigned long kptr = 0xffff800000000000UL;
 static volatile int minus1 = -1, huge = 0x7fffffff;
-
-#define R(name, expr) do { \
-	errno = 0; \
-	long _r = (long)(expr); \
-	printf("%-44s = %ld %s\n", name, _r, _r < 0 ? errname(errno) : ""); \
-} while (0)
 
 #define KPTR ((void *)kptr)
 
@@ -69,17 +62,6 @@ static long ms_since(struct timespec *t0)
 	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-static void link_of(const char *name, int fd)
-{
-	char path[64], buf[128];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, buf, sizeof(buf) - 1);
-	buf[n < 0 ? 0 : n] = 0;
-	printf("%-44s = %s\n", name, buf);
-}
-
 static void check_create(void)
 {
 	int ep;
@@ -90,7 +72,7 @@ static void check_create(void)
 	printf("%-44s = %d\n", "epoll_create 1 ok", ep >= 0);
 	R("  F_GETFD", fcntl(ep, F_GETFD));
 	R("  F_GETFL", fcntl(ep, F_GETFL));
-	link_of("  link", ep);
+	show_fd_link("  link", ep);
 	close(ep);
 	R("epoll_create1 bad flag", epoll_create1(1));
 	R("epoll_create1 O_NONBLOCK", epoll_create1(O_NONBLOCK));
@@ -118,7 +100,7 @@ static void check_ctl_errors(void)
 	R("ctl add regular file", ctl(ep, EPOLL_CTL_ADD, reg, EPOLLIN, 0));
 	R("ctl bad op 0", ctl(ep, 0, p[0], EPOLLIN, 0));
 	R("ctl bad op 4", ctl(ep, 4, p[0], EPOLLIN, 0));
-	R("ctl add efault", epoll_ctl(ep, EPOLL_CTL_ADD, p[0], bad8));
+	R("ctl add efault", epoll_ctl(ep, EPOLL_CTL_ADD, p[0], BAD));
 	R("ctl add kernel ptr", epoll_ctl(ep, EPOLL_CTL_ADD, p[0], KPTR));
 	R("ctl add NULL", epoll_ctl(ep, EPOLL_CTL_ADD, p[0], NULL));
 	R("ctl efault before ebadf", epoll_ctl(99, EPOLL_CTL_ADD, 98, NULL));
@@ -168,12 +150,12 @@ static void check_wait_errors(void)
 	R("wait efault before ebadf", epoll_wait(99, KPTR, 1, 0));
 	ctl(ep, EPOLL_CTL_ADD, efd, EPOLLIN, 7);
 	eventfd_write(efd, 1);
-	R("wait bad ptr, one ready", epoll_wait(ep, bad8, 1, 0));
+	R("wait bad ptr, one ready", epoll_wait(ep, BAD, 1, 0));
 	wait_print("wait again gets it", ep, 8, 0);
 	R("pwait bad sigsetsize raw", syscall(SYS_epoll_pwait, ep, evs, 1, 0, &set, 7));
-	R("pwait bad sigmask ptr", syscall(SYS_epoll_pwait, ep, evs, 1, 0, bad8, 8));
+	R("pwait bad sigmask ptr", syscall(SYS_epoll_pwait, ep, evs, 1, 0, BAD, 8));
 	R("pwait NULL mask any size", syscall(SYS_epoll_pwait, ep, evs, 1, 0, NULL, 3));
-	R("pwait2 bad timeout ptr", syscall(SYS_epoll_pwait2, ep, evs, 1, bad8, NULL, 8));
+	R("pwait2 bad timeout ptr", syscall(SYS_epoll_pwait2, ep, evs, 1, BAD, NULL, 8));
 	R("pwait2 nsec 1e9", syscall(SYS_epoll_pwait2, ep, evs, 1, &ts, NULL, 8));
 	ts.tv_sec = -1;
 	ts.tv_nsec = 0;

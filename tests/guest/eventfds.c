@@ -34,16 +34,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "errname.h"
-
-/* Bad pointers, hidden from the compiler's checks. */
-static void *volatile bad8 = (void *)8;
-
-#define R(name, expr) do { \
-	errno = 0; \
-	long _r = (long)(expr); \
-	printf("%-44s = %ld %s\n", name, _r, _r < 0 ? errname(errno) : ""); \
-} while (0)
+#include "check.h"
 
 /* read(2) of n bytes; prints the result and the value read. */
 static void rd(const char *name, int fd, size_t n)
@@ -82,9 +73,8 @@ static long ms_since(struct timespec *t0)
 
 static void check_eventfd_basic(void)
 {
-	char path[64], buf[64];
+	char buf[64];
 	struct stat st;
-	ssize_t n;
 	int fd;
 
 	R("eventfd2 bad flags", syscall(SYS_eventfd2, 0, 2));
@@ -94,10 +84,7 @@ static void check_eventfd_basic(void)
 	printf("%-44s = %d\n", "eventfd ok", fd >= 0);
 	R("  F_GETFD", fcntl(fd, F_GETFD));
 	R("  F_GETFL", fcntl(fd, F_GETFL));
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, buf, sizeof(buf) - 1);
-	buf[n < 0 ? 0 : n] = 0;
-	printf("%-44s = %s\n", "  link", buf);
+	show_fd_link("  link", fd);
 	R("  fstat", fstat(fd, &st));
 	printf("%-44s = mode %o nlink %ld size %ld blksize %ld\n", "  stat", st.st_mode,
 	       (long)st.st_nlink, (long)st.st_size, (long)st.st_blksize);
@@ -108,7 +95,7 @@ static void check_eventfd_basic(void)
 	R("  write 0 bytes", wr(fd, 7, 0));
 	R("  write 16 bytes", wr(fd, 1, 16));
 	R("  write -1", wr(fd, UINT64_MAX, 8));
-	R("  write bad ptr", write(fd, bad8, 8));
+	R("  write bad ptr", write(fd, BAD, 8));
 	R("  write 0", wr(fd, 0, 8));
 	pollmask("  poll eight", fd);
 	rd("  read 4 bytes", fd, 4);
@@ -126,7 +113,7 @@ static void check_eventfd_basic(void)
 	R("  write 0 at max", wr(fd, 0, 8));
 	rd("  read max", fd, 8);
 	R("  write 5", wr(fd, 5, 8));
-	R("  read bad ptr", read(fd, bad8, 8));
+	R("  read bad ptr", read(fd, BAD, 8));
 	rd("  read after bad ptr (consumed)", fd, 8);
 	R("  write half of max", wr(fd, 0x7fffffffffffffffULL, 8));
 	R("  write half again", wr(fd, 0x7fffffffffffffffULL, 8));
@@ -230,10 +217,9 @@ static void tfd_read(const char *name, int fd, uint64_t min)
 static void check_timerfd_errors(void)
 {
 	struct itimerspec its = { .it_value = { 1, 0 } }, bad = { .it_value = { 0, 1000000000 } };
-	char buf[64], path[64];
+	char buf[64];
 	int fd, efd = eventfd(0, 0);
 	struct stat st;
-	ssize_t n;
 
 	R("timerfd_create bad clock", timerfd_create(99, 0));
 	R("timerfd_create CPUTIME clock", timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0));
@@ -244,10 +230,7 @@ static void check_timerfd_errors(void)
 	printf("%-44s = %d\n", "timerfd_create ok", fd >= 0);
 	R("  F_GETFD", fcntl(fd, F_GETFD));
 	R("  F_GETFL", fcntl(fd, F_GETFL));
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, buf, sizeof(buf) - 1);
-	buf[n < 0 ? 0 : n] = 0;
-	printf("%-44s = %s\n", "  link", buf);
+	show_fd_link("  link", fd);
 	R("  fstat", fstat(fd, &st));
 	printf("%-44s = mode %o\n", "  stat", st.st_mode);
 	R("  lseek", lseek(fd, 3, SEEK_SET));
@@ -264,15 +247,15 @@ static void check_timerfd_errors(void)
 	bad.it_value.tv_sec = -1;
 	R("  settime negative sec", timerfd_settime(fd, 0, &bad, NULL));
 	R("  settime NULL", timerfd_settime(fd, 0, NULL, NULL));
-	R("  settime bad ptr", timerfd_settime(fd, 0, bad8, NULL));
-	R("  settime efault before ebadf", timerfd_settime(99, 0, bad8, NULL));
+	R("  settime bad ptr", timerfd_settime(fd, 0, BAD, NULL));
+	R("  settime efault before ebadf", timerfd_settime(99, 0, BAD, NULL));
 	R("  settime bad flags before ebadf", timerfd_settime(99, 4, &its, NULL));
 	R("  settime bad fd", timerfd_settime(99, 0, &its, NULL));
 	R("  settime on an eventfd", timerfd_settime(efd, 0, &its, NULL));
 	R("  gettime bad fd", timerfd_gettime(99, (struct itimerspec *)buf));
 	R("  gettime on an eventfd", timerfd_gettime(efd, (struct itimerspec *)buf));
-	R("  gettime bad ptr", timerfd_gettime(fd, bad8));
-	R("  settime bad old ptr", timerfd_settime(fd, 0, &its, bad8));
+	R("  gettime bad ptr", timerfd_gettime(fd, BAD));
+	R("  settime bad old ptr", timerfd_settime(fd, 0, &its, BAD));
 	tfd_get("  armed anyway", fd, 1000);
 	R("  settime cancel-on-set, relative", timerfd_settime(fd, TFD_TIMER_CANCEL_ON_SET, &its, NULL));
 	R("  disarm", tfd_set(fd, 0, 0, 0));
@@ -371,10 +354,9 @@ static void check_signalfd(void)
 	struct signalfd_siginfo two[2];
 	struct pollfd pfd;
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 88 };
-	char path[64], buf[64];
+	char buf[64];
 	int fd, efd = eventfd(0, 0), ep = epoll_create1(0), status;
 	struct stat st;
-	ssize_t n;
 	pid_t pid;
 
 	sigemptyset(&m);
@@ -385,7 +367,7 @@ static void check_signalfd(void)
 	R("signalfd4 bad flags", syscall(SYS_signalfd4, -1, &m, 8, 1));
 	R("signalfd4 size 7", syscall(SYS_signalfd4, -1, &m, 7, 0));
 	R("signalfd4 size 16", syscall(SYS_signalfd4, -1, &m, 16, 0));
-	R("signalfd4 bad mask ptr", syscall(SYS_signalfd4, -1, bad8, 8, 0));
+	R("signalfd4 bad mask ptr", syscall(SYS_signalfd4, -1, BAD, 8, 0));
 	R("signalfd4 bad fd", syscall(SYS_signalfd4, 99, &m, 8, 0));
 	R("signalfd4 -2", syscall(SYS_signalfd4, -2, &m, 8, 0));
 	R("signalfd4 on an eventfd", syscall(SYS_signalfd4, efd, &m, 8, 0));
@@ -394,10 +376,7 @@ static void check_signalfd(void)
 	printf("%-44s = %d\n", "signalfd ok", fd >= 0);
 	R("  F_GETFD", fcntl(fd, F_GETFD));
 	R("  F_GETFL", fcntl(fd, F_GETFL));
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, buf, sizeof(buf) - 1);
-	buf[n < 0 ? 0 : n] = 0;
-	printf("%-44s = %s\n", "  link", buf);
+	show_fd_link("  link", fd);
 	R("  fstat", fstat(fd, &st));
 	printf("%-44s = mode %o\n", "  stat", st.st_mode);
 	R("  lseek", lseek(fd, 3, SEEK_SET));
@@ -417,7 +396,7 @@ static void check_signalfd(void)
 	R("  read two at once", read(fd, two, sizeof(two)));
 	printf("%-44s = %u %u\n", "  signos", two[0].ssi_signo, two[1].ssi_signo);
 	kill(getpid(), SIGUSR1);
-	R("  read bad ptr", read(fd, bad8, sizeof(two[0])));
+	R("  read bad ptr", read(fd, BAD, sizeof(two[0])));
 	sfd_read("  consumed by the bad read", fd, 0);
 
 	sigemptyset(&m2);
@@ -567,8 +546,8 @@ static void check_anon_stat(void)
 	       sx.stx_btime.tv_sec > 0, sx.stx_btime.tv_sec <= sx.stx_ctime.tv_sec);
 	R("statx eventfd, no AT_EMPTY_PATH", statx(efd, "", 0, STATX_ALL, &sx));
 	R("statx eventfd, path x", statx(efd, "x", AT_EMPTY_PATH, STATX_ALL, &sx));
-	R("statx eventfd, bad buffer", statx(efd, "", AT_EMPTY_PATH, STATX_ALL, bad8));
-	R("statx eventfd, bad path", statx(efd, bad8, AT_EMPTY_PATH, STATX_ALL, &sx));
+	R("statx eventfd, bad buffer", statx(efd, "", AT_EMPTY_PATH, STATX_ALL, BAD));
+	R("statx eventfd, bad path", statx(efd, BAD, AT_EMPTY_PATH, STATX_ALL, &sx));
 	R("statx eventfd, bad flags", statx(efd, "", AT_EMPTY_PATH | 0x40000000, STATX_ALL, &sx));
 	R("statx eventfd, reserved mask", statx(efd, "", AT_EMPTY_PATH, 0x80000000, &sx));
 	R("statx eventfd, mask 0", statx(efd, "", AT_EMPTY_PATH, 0, &sx));
@@ -576,7 +555,7 @@ static void check_anon_stat(void)
 	R("newfstatat eventfd AT_EMPTY_PATH", fstatat(efd, "", &st, AT_EMPTY_PATH));
 	printf("%-44s = mode %o nlink %ld\n", "  stat", st.st_mode, (long)st.st_nlink);
 	R("newfstatat timerfd, no AT_EMPTY_PATH", fstatat(tfd, "", &st, 0));
-	R("fstat eventfd, bad buffer", fstat(efd, bad8));
+	R("fstat eventfd, bad buffer", fstat(efd, BAD));
 	R("fstatfs eventfd", fstatfs(efd, &sf));
 	printf("%-44s = type %lx bsize %ld namelen %ld\n", "  statfs", (long)sf.f_type,
 	       (long)sf.f_bsize, (long)sf.f_namelen);

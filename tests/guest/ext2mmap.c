@@ -19,13 +19,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "errname.h"
+
+#define CHECK_WIDTH 52
+#include "check.h"
 
 #define PG 4096
-#define CHECK(expr) do { \
-	long _r = (long)(expr); \
-	printf("%-52s = %ld %s\n", #expr, _r, _r < 0 ? errname(errno) : ""); \
-} while (0)
 
 static sigjmp_buf jump;
 static char buf[1 << 20];

@@ -27,12 +27,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "errname.h"
-
-#define CHECK(expr) do { \
-	long _r = (long)(expr); \
-	printf("%-44s = %ld %s\n", #expr, _r, _r < 0 ? errname(errno) : ""); \
-} while (0)
+#include "check.h"
 
 static char buf[70000];
 

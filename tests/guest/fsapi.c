@@ -33,14 +33,9 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-#include "errname.h"
 
-/* Print "<name> = <result> [<errno name>]" for one call. */
-#define R(name, expr) do { \
-	errno = 0; \
-	long _r = (long)(expr); \
-	printf("%-40s = %ld %s\n", name, _r, _r < 0 ? errname(errno) : ""); \
-} while (0)
+#define CHECK_WIDTH 40
+#include "check.h"
 
 static char buf[8192], big[5000];
 static struct stat st;

@@ -19,13 +19,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "errname.h"
 
-#define R(name, expr) do { \
-	errno = 0; \
-	long _r = (long)(expr); \
-	printf("%-40s = %ld %s\n", name, _r, _r < 0 ? errname(errno) : ""); \
-} while (0)
+#define CHECK_WIDTH 40
+#include "check.h"
 
 #define PATH "/tmp/lk"
 

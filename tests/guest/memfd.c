@@ -19,27 +19,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "errname.h"
-
-#define R(name, expr) do { \
-	errno = 0; \
-	long _r = (long)(expr); \
-	printf("%-44s = %ld %s\n", name, _r, _r < 0 ? errname(errno) : ""); \
-} while (0)
-
-static void *volatile bad_ptr = (void *)16;
-#define BAD bad_ptr
-
-static void show_link(const char *what, int fd)
-{
-	char p[64], buf[512];
-	ssize_t n;
-
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	n = readlink(p, buf, sizeof(buf) - 1);
-	buf[n < 0 ? 0 : n] = 0;
-	printf("%-44s = %s\n", what, n < 0 ? errname(errno) : buf);
-}
+#include "check.h"
 
 static void test_create(void)
 {
@@ -63,7 +43,7 @@ static void test_create(void)
 	R("memfd_create 250-byte name", memfd_create(name, 0));
 	fd = memfd_create("", 0);
 	R("memfd_create empty name", fd >= 0);
-	show_link("empty name link", fd);
+	show_fd_link("empty name link", fd);
 	close(fd);
 
 	fd = memfd_create("plain", 0);
@@ -72,7 +52,7 @@ static void test_create(void)
 	R("plain: fstat", fstat(fd, &st));
 	printf("%-44s = %o %lu %ld\n", "plain: mode links size", st.st_mode, (unsigned long)st.st_nlink,
 	       (long)st.st_size);
-	show_link("plain: /proc/self/fd link", fd);
+	show_fd_link("plain: /proc/self/fd link", fd);
 	R("plain: F_GET_SEALS", fcntl(fd, F_GET_SEALS));
 	R("plain: F_ADD_SEALS shrink", fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK));
 	R("plain: write", write(fd, "hello", 5));

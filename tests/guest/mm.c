@@ -20,14 +20,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "errname.h"
 
-/* Print "<name> = -1 <errno name>" on failure, else "= 0" or "= 1" (any other value). */
-#define R(name, expr) do { \
-	long _r = (long)(expr); \
-	printf("%-40s = %ld %s\n", name, _r == -1 ? -1L : (_r == 0 ? 0L : 1L), \
-	       _r == -1 ? errname(errno) : ""); \
-} while (0)
+#define CHECK_WIDTH 40
+#include "check.h"
 
 #define PG 4096L
 
@@ -94,17 +89,17 @@ static char *check_anon(void)
 	}
 	waitpid(p, 0, 0);
 	printf("after fork: private=%s shared=%s\n", a, s);
-	R("munmap unaligned", munmap(a + 1, PG));
-	R("munmap len 0", munmap(a, 0));
-	R("mmap len 0", mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-	R("mmap off unaligned", mmap(0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 1));
-	R("mmap no type", mmap(0, PG, PROT_READ, MAP_ANONYMOUS, -1, 0));
-	R("mmap badf", mmap(0, PG, PROT_READ, MAP_PRIVATE, 99, 0));
-	R("mmap huge", mmap(0, 1UL << 50, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-	R("mmap fixed noreplace", mmap(a, PG, PROT_READ,
-				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0));
-	R("mmap fixed unaligned", mmap(a + 1, PG, PROT_READ,
-				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	R_NOADDR("munmap unaligned", munmap(a + 1, PG));
+	R_NOADDR("munmap len 0", munmap(a, 0));
+	R_NOADDR("mmap len 0", mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+	R_NOADDR("mmap off unaligned", mmap(0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 1));
+	R_NOADDR("mmap no type", mmap(0, PG, PROT_READ, MAP_ANONYMOUS, -1, 0));
+	R_NOADDR("mmap badf", mmap(0, PG, PROT_READ, MAP_PRIVATE, 99, 0));
+	R_NOADDR("mmap huge", mmap(0, 1UL << 50, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+	R_NOADDR("mmap fixed noreplace", mmap(a, PG, PROT_READ,
+					      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0));
+	R_NOADDR("mmap fixed unaligned", mmap(a + 1, PG, PROT_READ,
+					      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
 	return a;
 }
 
@@ -112,14 +107,14 @@ static char *check_anon(void)
  * read(2) into a read-only page (EFAULT). */
 static void check_mprotect(char *a)
 {
-	R("mprotect middle ro", mprotect(a + PG, PG, PROT_READ));
+	R_NOADDR("mprotect middle ro", mprotect(a + PG, PG, PROT_READ));
 	printf("write ro: code %d\n", probe(a + PG, 1));
 	printf("read ro: code %d\n", probe(a + PG, 0));
-	R("mprotect none", mprotect(a + PG, PG, PROT_NONE));
+	R_NOADDR("mprotect none", mprotect(a + PG, PG, PROT_NONE));
 	printf("read none: code %d\n", probe(a + PG, 0));
-	R("mprotect unmapped", mprotect(a + 3 * PG, PG * 100000, PROT_READ));
-	R("mprotect bad prot", mprotect(a, PG, 0x100));
-	R("read() into ro page", read(open("/bin/busybox", O_RDONLY), a + PG, 10));
+	R_NOADDR("mprotect unmapped", mprotect(a + 3 * PG, PG * 100000, PROT_READ));
+	R_NOADDR("mprotect bad prot", mprotect(a, PG, 0x100));
+	R_NOADDR("read() into ro page", read(open("/bin/busybox", O_RDONLY), a + PG, 10));
 	mprotect(a + PG, PG, PROT_READ | PROT_WRITE);
 	printf("restored: %d\n", probe(a + PG, 1));
 }
@@ -132,24 +127,24 @@ static void check_madvise_mremap(char *a)
 	char *b;
 
 	strcpy(a + 2 * PG, "dirty");
-	R("madvise dontneed", madvise(a, 3 * PG, MADV_DONTNEED));
+	R_NOADDR("madvise dontneed", madvise(a, 3 * PG, MADV_DONTNEED));
 	printf("after dontneed: [%s] [%s]\n", a, a + 2 * PG);
-	R("madvise bad", madvise(a, PG, 999));
-	R("madvise unaligned", madvise(a + 1, PG, MADV_NORMAL));
+	R_NOADDR("madvise bad", madvise(a, PG, 999));
+	R_NOADDR("madvise unaligned", madvise(a + 1, PG, MADV_NORMAL));
 	a[0] = 1;
-	R("mincore", mincore(a, 3 * PG, vec));
+	R_NOADDR("mincore", mincore(a, 3 * PG, vec));
 	printf("mincore vec %d %d %d\n", vec[0], vec[1], vec[2]);
-	R("mincore unmapped", mincore(0, PG, vec));
+	R_NOADDR("mincore unmapped", mincore(0, PG, vec));
 	strcpy(a, "moved");
 	b = mremap(a, 3 * PG, 300 * PG, MREMAP_MAYMOVE);
 	printf("mremap grow: %s %s\n", b == MAP_FAILED ? "failed" : "ok", b != MAP_FAILED ? b : "");
 	b[299 * PG] = 1;
-	R("mremap no move blocked", mremap(b, 300 * PG, 400 * PG, 0) == MAP_FAILED ? -1 : 0);
+	R_NOADDR("mremap no move blocked", mremap(b, 300 * PG, 400 * PG, 0) == MAP_FAILED ? -1 : 0);
 	b = mremap(b, 300 * PG, PG, 0);
 	printf("mremap shrink: %s\n", b);
-	R("msync", msync(b, PG, MS_SYNC));
-	R("msync bad flags", msync(b, PG, MS_SYNC | MS_ASYNC));
-	R("msync unmapped", msync((void *)0x10000, PG, MS_SYNC));
+	R_NOADDR("msync", msync(b, PG, MS_SYNC));
+	R_NOADDR("msync bad flags", msync(b, PG, MS_SYNC | MS_ASYNC));
+	R_NOADDR("msync unmapped", msync((void *)0x10000, PG, MS_SYNC));
 }
 
 /* Private file mappings (read, and a written copy-on-write page); MAP_SHARED writable
@@ -164,8 +159,8 @@ static void check_file_maps(void)
 	printf("file map: %.3s\n", f + 1);
 	f2[0] = 'X';
 	printf("private write: %c, file map still %.3s\n", f2[0], f + 1);
-	R("mmap shared write ro file", mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
-	R("mmap write-only file", mmap(0, 8192, PROT_READ, MAP_PRIVATE, wfd, 0));
+	R_NOADDR("mmap shared write ro file", mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+	R_NOADDR("mmap write-only file", mmap(0, 8192, PROT_READ, MAP_PRIVATE, wfd, 0));
 	close(wfd);
 	close(fd);
 	unlink("/tmp/mm-w");
@@ -177,10 +172,10 @@ static void check_brk_stack(void)
 {
 	char *cur = sbrk(0);
 
-	R("brk below start", syscall(SYS_brk, 0x1000) == (long)cur ? 0 : 1);
-	R("brk grow", syscall(SYS_brk, cur + 100000) == (long)(cur + 100000) ? 0 : 1);
+	R_NOADDR("brk below start", syscall(SYS_brk, 0x1000) == (long)cur ? 0 : 1);
+	R_NOADDR("brk grow", syscall(SYS_brk, cur + 100000) == (long)(cur + 100000) ? 0 : 1);
 	cur[99999] = 1;
-	R("brk shrink", syscall(SYS_brk, cur + 10) == (long)(cur + 10) ? 0 : 1);
+	R_NOADDR("brk shrink", syscall(SYS_brk, cur + 10) == (long)(cur + 10) ? 0 : 1);
 	printf("past brk: code %d\n", probe(cur + 8192, 1));
 	printf("deep stack: %d\n", depth(1000) >= 0);
 	printf("null: code %d\n", probe((char *)0, 0));

@@ -16,15 +16,7 @@
 #include <unistd.h>
 #include <linux/filter.h>
 #include <linux/netlink.h>
-#include "errname.h"
-
-#define R(name, expr) do { \
-	errno = 0; \
-	long _r = (long)(expr); \
-	printf("%-44s = %ld %s\n", name, _r, _r < 0 ? errname(errno) : ""); \
-} while (0)
-
-static void *volatile bad_ptr = (void *)16;
+#include "check.h"
 
 static int getint(int fd, int opt)
 {

@@ -29,19 +29,13 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-#include "errname.h"
 
-/* Print "<expr> -> <result> [<errno name>]" for one call. */
-#define R(expr) do { \
-	errno = 0; \
-	long _r = (long)(expr); \
-	printf("%-48s -> %ld %s\n", #expr, _r, _r < 0 ? errname(errno) : ""); \
-	fflush(stdout); \
-} while (0)
+#define CHECK_WIDTH 48
+#define CHECK_SEP "->"
+#define CHECK_FLUSH 1
+#include "check.h"
 
 static char buf[4096];
-static void *volatile bad_ptr = (void *)8;
-#define BAD bad_ptr
 
 /* Seconds on the monotonic clock. */
 static double now(void)
@@ -109,29 +103,29 @@ static void check_open(void)
 	struct dirent *e;
 	char *name;
 
-	R(m = posix_openpt(O_RDWR | O_NOCTTY));
-	R(grantpt(m));
+	CHECK(m = posix_openpt(O_RDWR | O_NOCTTY));
+	CHECK(grantpt(m));
 	name = ptsname(m);
 	printf("ptsname: %s\n", name ? name : "(null)");
-	R(ioctl(m, TIOCGPTN, &n));
+	CHECK(ioctl(m, TIOCGPTN, &n));
 	printf("ptn: %u\n", n);
-	R(ioctl(m, TIOCGPTLCK, &v));
+	CHECK(ioctl(m, TIOCGPTLCK, &v));
 	printf("locked: %d\n", v);
-	R(open(name, O_RDWR | O_NOCTTY));
-	R(ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY));
-	R(unlockpt(m));
-	R(ioctl(m, TIOCGPTLCK, &v));
+	CHECK(open(name, O_RDWR | O_NOCTTY));
+	CHECK(ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY));
+	CHECK(unlockpt(m));
+	CHECK(ioctl(m, TIOCGPTLCK, &v));
 	printf("locked: %d\n", v);
-	R(s = open(name, O_RDWR | O_NOCTTY));
-	R(stat(name, &st));
+	CHECK(s = open(name, O_RDWR | O_NOCTTY));
+	CHECK(stat(name, &st));
 	printf("slave: mode %o rdev %u:%u uid %u\n", st.st_mode, major(st.st_rdev),
 	       minor(st.st_rdev), st.st_uid);
-	R(stat("/dev/ptmx", &st));
+	CHECK(stat("/dev/ptmx", &st));
 	printf("ptmx: mode %o rdev %u:%u\n", st.st_mode, major(st.st_rdev), minor(st.st_rdev));
-	R(stat("/dev/pts/ptmx", &st));
+	CHECK(stat("/dev/pts/ptmx", &st));
 	printf("pts/ptmx: mode %o rdev %u:%u\n", st.st_mode, major(st.st_rdev), minor(st.st_rdev));
-	R(isatty(m));
-	R(isatty(s));
+	CHECK(isatty(m));
+	CHECK(isatty(s));
 	printf("ttyname: %s\n", ttyname(s));
 	v = 0;
 	d = opendir("/dev/pts");
@@ -141,42 +135,42 @@ static void check_open(void)
 	if (d)
 		closedir(d);
 	printf("/dev/pts: ptmx %d, ptys %d\n", v / 100, v % 100);
-	R(ioctl(m, TIOCGPTN, BAD));
-	R(ioctl(m, TIOCSPTLCK, BAD));
-	R(ioctl(m, TIOCGPTLCK, BAD));
-	R(ioctl(m, 0x54ff, &v));
-	R(ioctl(s, TIOCGPTN, &n));
-	R(ioctl(m, TIOCGWINSZ, BAD));
-	R(ioctl(m, TIOCSWINSZ, BAD));
-	R(ioctl(s, TCGETS, BAD));
-	R(ioctl(m, TCFLSH, 7));
-	R(ioctl(m, TIOCGSID, &v));
-	R(ioctl(m, TIOCGPGRP, &v));
+	CHECK(ioctl(m, TIOCGPTN, BAD));
+	CHECK(ioctl(m, TIOCSPTLCK, BAD));
+	CHECK(ioctl(m, TIOCGPTLCK, BAD));
+	CHECK(ioctl(m, 0x54ff, &v));
+	CHECK(ioctl(s, TIOCGPTN, &n));
+	CHECK(ioctl(m, TIOCGWINSZ, BAD));
+	CHECK(ioctl(m, TIOCSWINSZ, BAD));
+	CHECK(ioctl(s, TCGETS, BAD));
+	CHECK(ioctl(m, TCFLSH, 7));
+	CHECK(ioctl(m, TIOCGSID, &v));
+	CHECK(ioctl(m, TIOCGPGRP, &v));
 	printf("master pgrp: %d\n", v);
-	R(write(m, BAD, 4));
-	R(write(s, "abcd", 4));
-	R(read(m, BAD, 4));
-	R(fcntl(m, F_SETFL, O_NONBLOCK));
-	R(read(m, buf, sizeof(buf)));
-	R(fcntl(m, F_SETFL, 0));
+	CHECK(write(m, BAD, 4));
+	CHECK(write(s, "abcd", 4));
+	CHECK(read(m, BAD, 4));
+	CHECK(fcntl(m, F_SETFL, O_NONBLOCK));
+	CHECK(read(m, buf, sizeof(buf)));
+	CHECK(fcntl(m, F_SETFL, 0));
 	v = open("/dev/null", O_RDONLY);
-	R(ptsname(v) == NULL);
-	R(unlockpt(v));
-	R(grantpt(v));
+	CHECK(ptsname(v) == NULL);
+	CHECK(unlockpt(v));
+	CHECK(grantpt(v));
 	close(v);
-	R(open("/dev/pts/77", O_RDWR));
-	R(v = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
-	R(fcntl(v, F_GETFD));
-	R(write(m, "peer\n", 5));
-	R(read(v, buf, sizeof(buf)));
-	R(fstat(v, &st));
+	CHECK(open("/dev/pts/77", O_RDWR));
+	CHECK(v = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
+	CHECK(fcntl(v, F_GETFD));
+	CHECK(write(m, "peer\n", 5));
+	CHECK(read(v, buf, sizeof(buf)));
+	CHECK(fstat(v, &st));
 	printf("peer: rdev %u:%u\n", major(st.st_rdev), minor(st.st_rdev));
-	R(close(v));
-	R(ioctl(s, TIOCGPTPEER, O_RDWR));
-	R(close(s));
-	R(close(m));
-	R(stat(name, &st));
-	R(m = posix_openpt(O_RDWR | O_NOCTTY));
+	CHECK(close(v));
+	CHECK(ioctl(s, TIOCGPTPEER, O_RDWR));
+	CHECK(close(s));
+	CHECK(close(m));
+	CHECK(stat(name, &st));
+	CHECK(m = posix_openpt(O_RDWR | O_NOCTTY));
 	printf("ptsname again: %s\n", ptsname(m));
 	close(m);
 }
@@ -187,48 +181,48 @@ static void check_termios(void)
 	struct termios t, r;
 
 	m = open_pair(&s);
-	R(tcgetattr(s, &t));
+	CHECK(tcgetattr(s, &t));
 	printf("slave: iflag %o oflag %o cflag %o lflag %o vmin %d vtime %d\n", t.c_iflag,
 	       t.c_oflag, t.c_cflag, t.c_lflag, t.c_cc[VMIN], t.c_cc[VTIME]);
-	R(tcgetattr(m, &r));
+	CHECK(tcgetattr(m, &r));
 	printf("master: iflag %o oflag %o cflag %o lflag %o\n", r.c_iflag, r.c_oflag, r.c_cflag,
 	       r.c_lflag);
 
 	/* canonical input, echo, erase, kill, EOF, ICRNL, ONLCR, ECHOCTL */
-	R(write(m, "hello\n", 6));
+	CHECK(write(m, "hello\n", 6));
 	drain("slave read", s);
 	drain("master echo", m);
-	R(write(m, "ab\x7f" "c\r", 5));
+	CHECK(write(m, "ab\x7f" "c\r", 5));
 	drain("slave read", s);
 	drain("master echo", m);
-	R(write(m, "xyz\x15q\n", 6));
+	CHECK(write(m, "xyz\x15q\n", 6));
 	drain("slave read", s);
 	drain("master echo", m);
-	R(write(m, "one two\x17three\n", 14));
+	CHECK(write(m, "one two\x17three\n", 14));
 	drain("slave read", s);
 	drain("master echo", m);
-	R(write(m, "\x01\n", 2));
+	CHECK(write(m, "\x01\n", 2));
 	drain("slave read", s);
 	drain("master echo", m);
-	R(write(m, "eo\x04", 3));
+	CHECK(write(m, "eo\x04", 3));
 	drain("slave read", s);
-	R(write(m, "\x04", 1));
-	R(read(s, buf, sizeof(buf)));
+	CHECK(write(m, "\x04", 1));
+	CHECK(read(s, buf, sizeof(buf)));
 	drain("master echo", m);
-	R(write(s, "out\nline\n", 9));
+	CHECK(write(s, "out\nline\n", 9));
 	drain("master read", m);
-	R(ioctl(s, FIONREAD, &(int){0}));
-	R(write(m, "partial", 7));
+	CHECK(ioctl(s, FIONREAD, &(int){0}));
+	CHECK(write(m, "partial", 7));
 	{
 		int n = -1;
 
-		R(ioctl(s, FIONREAD, &n));
+		CHECK(ioctl(s, FIONREAD, &n));
 		printf("fionread canon: %d\n", n);
-		R(fcntl(s, F_SETFL, O_NONBLOCK));
-		R(read(s, buf, sizeof(buf)));
-		R(fcntl(s, F_SETFL, 0));
+		CHECK(fcntl(s, F_SETFL, O_NONBLOCK));
+		CHECK(read(s, buf, sizeof(buf)));
+		CHECK(fcntl(s, F_SETFL, 0));
 	}
-	R(tcflush(s, TCIFLUSH));
+	CHECK(tcflush(s, TCIFLUSH));
 	drain("master echo", m);
 
 	/* raw mode: termios round trip, VMIN/VTIME */
@@ -236,13 +230,13 @@ static void check_termios(void)
 	cfmakeraw(&r);
 	r.c_cc[VMIN] = 0;
 	r.c_cc[VTIME] = 0;
-	R(tcsetattr(s, TCSANOW, &r));
-	R(tcgetattr(s, &r));
+	CHECK(tcsetattr(s, TCSANOW, &r));
+	CHECK(tcgetattr(s, &r));
 	printf("raw: iflag %o oflag %o cflag %o lflag %o\n", r.c_iflag, r.c_oflag, r.c_cflag,
 	       r.c_lflag);
-	R(read(s, buf, sizeof(buf)));
+	CHECK(read(s, buf, sizeof(buf)));
 	r.c_cc[VTIME] = 2;
-	R(tcsetattr(s, TCSANOW, &r));
+	CHECK(tcsetattr(s, TCSANOW, &r));
 	{
 		double t0 = now();
 		long n = read(s, buf, sizeof(buf));
@@ -251,14 +245,14 @@ static void check_termios(void)
 	}
 	r.c_cc[VMIN] = 3;
 	r.c_cc[VTIME] = 0;
-	R(tcsetattr(s, TCSANOW, &r));
-	R(write(m, "a\rb\n", 4));
-	R(read(s, buf, sizeof(buf)));
+	CHECK(tcsetattr(s, TCSANOW, &r));
+	CHECK(write(m, "a\rb\n", 4));
+	CHECK(read(s, buf, sizeof(buf)));
 	show("raw read", buf, 4);
 	drain("master (no echo)", m);
-	R(write(s, "x\ny", 3));
+	CHECK(write(s, "x\ny", 3));
 	drain("master raw out", m);
-	R(tcsetattr(s, TCSANOW, &t));
+	CHECK(tcsetattr(s, TCSANOW, &t));
 	close(s);
 	close(m);
 }
@@ -362,24 +356,24 @@ static void check_session(void)
 	}
 	close(pipefd[1]);
 	report_line(pipefd[0]);
-	R(ioctl(m, TIOCGPGRP, &v));
+	CHECK(ioctl(m, TIOCGPGRP, &v));
 	printf("master sees child's group: %d\n", v == child);
-	R(ioctl(m, TIOCGSID, &v));
+	CHECK(ioctl(m, TIOCGSID, &v));
 	printf("master sees child's session: %d\n", v == child);
-	R(write(m, "abc\x03", 4));
+	CHECK(write(m, "abc\x03", 4));
 	report_line(pipefd[0]);
 	drain("master echo", m);
-	R(write(m, "\x1c", 1));
+	CHECK(write(m, "\x1c", 1));
 	report_line(pipefd[0]);
 	drain("master echo", m);
-	R(write(m, "\x1a", 1));
+	CHECK(write(m, "\x1a", 1));
 	report_line(pipefd[0]);
 	drain("master echo", m);
-	R(ioctl(m, TIOCSWINSZ, &ws));
+	CHECK(ioctl(m, TIOCSWINSZ, &ws));
 	report_line(pipefd[0]);
-	R(ioctl(m, TIOCGWINSZ, &ws));
+	CHECK(ioctl(m, TIOCGWINSZ, &ws));
 	printf("winsize: %dx%d\n", ws.ws_row, ws.ws_col);
-	R(close(m));
+	CHECK(close(m));
 	report_line(pipefd[0]);
 	report_line(pipefd[0]);
 	waitpid(child, &status, 0);
@@ -393,37 +387,37 @@ static void check_slave_close(void)
 	struct pollfd p;
 
 	m = open_pair(&s);
-	R(fcntl(m, F_SETFL, O_NONBLOCK));
-	R(read(m, buf, sizeof(buf)));
+	CHECK(fcntl(m, F_SETFL, O_NONBLOCK));
+	CHECK(read(m, buf, sizeof(buf)));
 	p = (struct pollfd){ m, POLLIN | POLLOUT, 0 };
-	R(poll(&p, 1, 0));
+	CHECK(poll(&p, 1, 0));
 	printf("master poll: %#x\n", p.revents);
-	R(write(s, "bye", 3));
-	R(close(s));
+	CHECK(write(s, "bye", 3));
+	CHECK(close(s));
 	p = (struct pollfd){ m, POLLIN | POLLOUT, 0 };
-	R(poll(&p, 1, 0));
+	CHECK(poll(&p, 1, 0));
 	printf("master poll: %#x\n", p.revents);
-	R(n = read(m, buf, sizeof(buf)));
+	CHECK(n = read(m, buf, sizeof(buf)));
 	show("master read", buf, n > 0 ? n : 0);
-	R(read(m, buf, sizeof(buf)));
+	CHECK(read(m, buf, sizeof(buf)));
 	p = (struct pollfd){ m, POLLIN | POLLOUT, 0 };
-	R(poll(&p, 1, 0));
+	CHECK(poll(&p, 1, 0));
 	printf("master poll: %#x\n", p.revents);
-	R(write(m, "zz\n", 3));
-	R(s = open(ptsname(m), O_RDWR | O_NOCTTY));
-	R(read(m, buf, sizeof(buf)));
-	R(read(s, buf, sizeof(buf)));
+	CHECK(write(m, "zz\n", 3));
+	CHECK(s = open(ptsname(m), O_RDWR | O_NOCTTY));
+	CHECK(read(m, buf, sizeof(buf)));
+	CHECK(read(s, buf, sizeof(buf)));
 	p = (struct pollfd){ s, POLLIN | POLLOUT, 0 };
-	R(poll(&p, 1, 0));
+	CHECK(poll(&p, 1, 0));
 	printf("slave poll: %#x\n", p.revents);
-	R(close(m));
+	CHECK(close(m));
 	p = (struct pollfd){ s, POLLIN | POLLOUT, 0 };
-	R(poll(&p, 1, 0));
+	CHECK(poll(&p, 1, 0));
 	printf("slave poll: %#x\n", p.revents);
-	R(read(s, buf, sizeof(buf)));
-	R(write(s, "x", 1));
-	R(ioctl(s, TCGETS, &(struct termios){ 0 }));
-	R(close(s));
+	CHECK(read(s, buf, sizeof(buf)));
+	CHECK(write(s, "x", 1));
+	CHECK(ioctl(s, TCGETS, &(struct termios){ 0 }));
+	CHECK(close(s));
 }
 
 /* Reads the master without waiting and shows the bytes. */
@@ -445,65 +439,65 @@ static void check_packet(void)
 	struct termios t;
 
 	fcntl(m, F_SETFL, O_NONBLOCK);
-	R(ioctl(m, TIOCGPKT, &v));
+	CHECK(ioctl(m, TIOCGPKT, &v));
 	printf("TIOCGPKT: %d\n", v);
-	R(ioctl(m, TIOCPKT, &(int){ 1 }));
-	R(ioctl(m, TIOCGPKT, &v));
+	CHECK(ioctl(m, TIOCPKT, &(int){ 1 }));
+	CHECK(ioctl(m, TIOCGPKT, &v));
 	printf("TIOCGPKT: %d\n", v);
 	pkt_read("packet nothing", m, 100);
-	R(write(s, "hi", 2));
+	CHECK(write(s, "hi", 2));
 	pkt_read("packet data", m, 100);
-	R(write(s, "xyz", 3));
+	CHECK(write(s, "xyz", 3));
 	pkt_read("packet read of 1", m, 1);
 	pkt_read("packet read of 2", m, 2);
 	pkt_read("packet rest", m, 100);
-	R(tcflush(s, TCIFLUSH));
+	CHECK(tcflush(s, TCIFLUSH));
 	p.fd = m;
-	R(poll(&p, 1, 0));
+	CHECK(poll(&p, 1, 0));
 	printf("poll revents %#x\n", p.revents);
 	pkt_read("packet after TCIFLUSH", m, 100);
-	R(tcflush(s, TCOFLUSH));
+	CHECK(tcflush(s, TCOFLUSH));
 	pkt_read("packet after TCOFLUSH", m, 100);
-	R(write(s, "d", 1));
-	R(tcflush(s, TCIOFLUSH));
+	CHECK(write(s, "d", 1));
+	CHECK(tcflush(s, TCIOFLUSH));
 	pkt_read("packet status before data", m, 100);
 	pkt_read("packet then data", m, 100);
 	tcgetattr(s, &t);
 	t.c_iflag &= ~IXON;
-	R(tcsetattr(s, TCSANOW, &t));
+	CHECK(tcsetattr(s, TCSANOW, &t));
 	pkt_read("packet IXON off", m, 100);
 	t.c_iflag |= IXON;
-	R(tcsetattr(s, TCSANOW, &t));
-	R(tcsetattr(s, TCSANOW, &t));
+	CHECK(tcsetattr(s, TCSANOW, &t));
+	CHECK(tcsetattr(s, TCSANOW, &t));
 	pkt_read("packet IXON on", m, 100);
 	t.c_cc[VSTOP] = 'x';
-	R(tcsetattr(s, TCSAFLUSH, &t));
+	CHECK(tcsetattr(s, TCSAFLUSH, &t));
 	pkt_read("packet VSTOP changed, TCSAFLUSH", m, 100);
 	t.c_lflag &= ~ICANON;
-	R(tcsetattr(s, TCSANOW, &t));
+	CHECK(tcsetattr(s, TCSANOW, &t));
 	pkt_read("packet ICANON off", m, 100);
-	R(tcflush(s, TCIFLUSH));
-	R(ioctl(m, TIOCPKT, &(int){ 7 }));
+	CHECK(tcflush(s, TCIFLUSH));
+	CHECK(ioctl(m, TIOCPKT, &(int){ 7 }));
 	pkt_read("packet on again keeps status", m, 100);
-	R(tcflush(s, TCIFLUSH));
-	R(ioctl(m, TIOCPKT, &(int){ 0 }));
-	R(ioctl(m, TIOCPKT, &(int){ 1 }));
+	CHECK(tcflush(s, TCIFLUSH));
+	CHECK(ioctl(m, TIOCPKT, &(int){ 0 }));
+	CHECK(ioctl(m, TIOCPKT, &(int){ 1 }));
 	pkt_read("packet off and on drops status", m, 100);
-	R(ioctl(m, TIOCPKT, &(int){ 0 }));
-	R(tcflush(s, TCIFLUSH));
-	R(poll(&p, 1, 0));
+	CHECK(ioctl(m, TIOCPKT, &(int){ 0 }));
+	CHECK(tcflush(s, TCIFLUSH));
+	CHECK(poll(&p, 1, 0));
 	printf("poll revents %#x\n", p.revents);
-	R(ioctl(m, TIOCPKT, &(int){ 1 }));
+	CHECK(ioctl(m, TIOCPKT, &(int){ 1 }));
 	pkt_read("no status gathered while off", m, 100);
-	R(ioctl(m, TIOCPKT, &(int){ 0 }));
-	R(write(s, "plain", 5));
+	CHECK(ioctl(m, TIOCPKT, &(int){ 0 }));
+	CHECK(write(s, "plain", 5));
 	pkt_read("packet off", m, 100);
-	R(ioctl(m, TIOCPKT, BAD));
-	R(ioctl(m, TIOCGPKT, BAD));
-	R(ioctl(s, TIOCPKT, &(int){ 1 }));
-	R(ioctl(s, TIOCGPKT, &v));
-	R(ioctl(m, TIOCPKT, &(int){ 1 }));
-	R(close(s));
+	CHECK(ioctl(m, TIOCPKT, BAD));
+	CHECK(ioctl(m, TIOCGPKT, BAD));
+	CHECK(ioctl(s, TIOCPKT, &(int){ 1 }));
+	CHECK(ioctl(s, TIOCGPKT, &v));
+	CHECK(ioctl(m, TIOCPKT, &(int){ 1 }));
+	CHECK(close(s));
 	pkt_read("packet after slave close", m, 100);
 	close(m);
 }
@@ -570,26 +564,26 @@ static void check_shell(void)
 	}
 	printf("shell prompt: %d\n", wait_for(m, "PROMPT> "));
 	close(s);
-	R(write(m, "echo A$((6*7))\n", 15));
+	CHECK(write(m, "echo A$((6*7))\n", 15));
 	printf("shell output A42: %d\n", wait_for(m, "A42"));
 	printf("shell prompt: %d\n", wait_for(m, "PROMPT> "));
-	R(write(m, "tty\n", 4));
+	CHECK(write(m, "tty\n", 4));
 	printf("shell tty: %d\n", wait_for(m, "/dev/pts/"));
 	printf("shell prompt: %d\n", wait_for(m, "PROMPT> "));
-	R(write(m, "sleep 10; echo late\n", 20));
+	CHECK(write(m, "sleep 10; echo late\n", 20));
 	usleep(300000);
-	R(write(m, "\x03", 1));
+	CHECK(write(m, "\x03", 1));
 	printf("shell prompt after ^C: %d\n", wait_for(m, "PROMPT> "));
 	printf("  late printed: %d\n", strstr(seen, "\nlate\r\n") != NULL);
-	R(write(m, "echo B$((1+1)) $(stty size)\n", 28));
+	CHECK(write(m, "echo B$((1+1)) $(stty size)\n", 28));
 	printf("shell output B2 25 80: %d\n", wait_for(m, "B2 25 80"));
-	R(write(m, "exit 3\n", 7));
+	CHECK(write(m, "exit 3\n", 7));
 	wait_for(m, "never");
 	waitpid(child, &status, 0);
 	printf("shell status %#x\n", status);
 	if (getenv("PTY_DEBUG"))
 		show("shell said", seen, seen_len);
-	R(read(m, buf, sizeof(buf)));
+	CHECK(read(m, buf, sizeof(buf)));
 	close(m);
 }
 
@@ -676,23 +670,23 @@ static void check_bash(void)
 	bash_run(m, "bash background", "sleep 30 &\n");
 	bash_run(m, "bash jobs", "jobs\n");
 	from = seen_pos;
-	R(write(m, "fg\n", 3));
+	CHECK(write(m, "fg\n", 3));
 	printf("bash fg: %d\n", wait_for(m, "sleep 30\r\n"));
 	usleep(300000);
 	bash_show("bash fg", from);
 	from = seen_pos;
-	R(write(m, "\x03", 1));
+	CHECK(write(m, "\x03", 1));
 	printf("bash prompt after ^C: %d\n", wait_for(m, "bash$ "));
 	bash_show("bash ^C", from);
 	bash_run(m, "bash after ^C", "echo after=$? ; jobs\n");
 	from = seen_pos;
-	R(write(m, "\x04", 1));
+	CHECK(write(m, "\x04", 1));
 	wait_for(m, "never");
 	seen_pos = seen_len;
 	bash_show("bash ^D", from);
 	waitpid(child, &status, 0);
 	printf("bash status %#x\n", status);
-	R(read(m, buf, sizeof(buf)));
+	CHECK(read(m, buf, sizeof(buf)));
 	close(m);
 }
 

@@ -31,13 +31,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "errname.h"
+#include "check.h"
 
-#define R(name, expr) do { \
-	long _r = (long)(expr); \
-	printf("%-44s = %ld %s\n", name, _r == -1 ? -1L : (_r == 0 ? 0L : 1L), \
-	       _r == -1 ? errname(errno) : ""); \
-} while (0)
 #define PG 4096L
 
 static sigjmp_buf jb;
@@ -115,16 +110,16 @@ static void separate_maps(const char *path)
 	char *a;
 
 	printf("-- separate mappings of %s\n", path);
-	R("ftruncate 3 pages", ftruncate(fd, 3 * PG));
+	R_NOADDR("ftruncate 3 pages", ftruncate(fd, 3 * PG));
 	a = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	R("mmap shared", a == MAP_FAILED ? -1 : 1);
+	R_NOADDR("mmap shared", a == MAP_FAILED ? -1 : 1);
 	strcpy(a, "from parent");
-	R("pwrite page 2", pwrite(fd, "by write", 9, 2 * PG));
+	R_NOADDR("pwrite page 2", pwrite(fd, "by write", 9, 2 * PG));
 	fflush(stdout);
 	if (fork() == 0) {
 		char *b = map_file(path, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED);
 
-		R("child mmap shared", b == MAP_FAILED ? -1 : 1);
+		R_NOADDR("child mmap shared", b == MAP_FAILED ? -1 : 1);
 		text("child sees parent's store", b);
 		text("child sees pwrite", b + 2 * PG);
 		strcpy(b + PG, "from child");
@@ -134,9 +129,9 @@ static void separate_maps(const char *path)
 	}
 	wait_child("child");
 	text("parent sees child's store", a + PG);
-	R("pread page 2 +20", pread(fd, buf, 12, 2 * PG + 20));
+	R_NOADDR("pread page 2 +20", pread(fd, buf, 12, 2 * PG + 20));
 	text("pread sees child's store", buf);
-	R("munmap", munmap(a, 3 * PG));
+	R_NOADDR("munmap", munmap(a, 3 * PG));
 	a = map_file(path, 3 * PG, PROT_READ, MAP_PRIVATE);
 	text("new private mapping sees it", a + PG);
 	munmap(a, 3 * PG);
@@ -150,7 +145,7 @@ static void truncation(const char *path)
 	char *a, *pr, c;
 
 	printf("-- truncation of %s\n", path);
-	R("ftruncate 2 pages", ftruncate(fd, 2 * PG));
+	R_NOADDR("ftruncate 2 pages", ftruncate(fd, 2 * PG));
 	a = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	pr = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	P("write page 1", a + PG + 5, 1, 7);
@@ -158,7 +153,7 @@ static void truncation(const char *path)
 	P("shared read page 2 (beyond end)", a + 2 * PG, 0, 0);
 	P("shared write page 3 (beyond end)", a + 3 * PG, 1, 1);
 	P("private read page 2 (beyond end)", pr + 2 * PG, 0, 0);
-	R("read into a page beyond the end", read(fd, a + 2 * PG, 10));
+	R_NOADDR("read into a page beyond the end", read(fd, a + 2 * PG, 10));
 	pipe(go);
 	pipe(ready);
 	fflush(stdout);
@@ -174,17 +169,17 @@ static void truncation(const char *path)
 		_exit(0);
 	}
 	read(ready[0], &c, 1);
-	R("ftruncate 100 bytes", ftruncate(fd, 100));
+	R_NOADDR("ftruncate 100 bytes", ftruncate(fd, 100));
 	write(go[1], "g", 1);
 	wait_child("child");
 	P("page 0 byte 99", a + 99, 0, 0);
 	P("page 0 byte 100 (zeroed tail)", a + 100, 0, 0);
 	P("page 1 after truncate", a + PG + 5, 0, 0);
 	P("private page 1 after truncate", pr + PG + 5, 0, 0);
-	R("ftruncate 2 pages again", ftruncate(fd, 2 * PG));
+	R_NOADDR("ftruncate 2 pages again", ftruncate(fd, 2 * PG));
 	P("page 1 after growing (zero)", a + PG + 5, 0, 0);
 	P("write page 1 after growing", a + PG + 5, 1, 9);
-	R("pread page 1", pread(fd, &c, 1, PG + 5));
+	R_NOADDR("pread page 1", pread(fd, &c, 1, PG + 5));
 	printf("%-44s : %d\n", "pread value", c);
 	munmap(a, 4 * PG);
 	munmap(pr, 4 * PG);
@@ -201,22 +196,22 @@ static void msync_checks(const char *path)
 	char *anon = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	printf("-- msync\n");
-	R("msync MS_SYNC", msync(a, 2 * PG, MS_SYNC));
-	R("msync MS_ASYNC", msync(a, 2 * PG, MS_ASYNC));
-	R("msync MS_INVALIDATE", msync(a, PG, MS_INVALIDATE));
-	R("msync MS_SYNC|MS_INVALIDATE", msync(a, PG, MS_SYNC | MS_INVALIDATE));
-	R("msync 0 flags", msync(a, PG, 0));
-	R("msync partial length", msync(a, 10, MS_SYNC));
-	R("msync anonymous", msync(anon, PG, MS_SYNC));
-	R("msync len 0", msync(a, 0, MS_SYNC));
-	R("msync ASYNC|SYNC", msync(a, PG, MS_ASYNC | MS_SYNC));
-	R("msync unknown flag", msync(a, PG, 8));
-	R("msync unaligned", msync(a + 1, PG, MS_SYNC));
-	R("msync past the mapping", msync(a, 3 * PG, MS_SYNC));
-	R("msync unmapped", msync((void *)0x10000000, PG, MS_SYNC));
-	R("msync wrapping length", msync(a, -2 * PG, MS_SYNC));
-	R("msync huge length rounds to 0", msync(a, -1L, MS_SYNC));
-	R("msync unaligned len 0", msync(a + 1, 0, MS_SYNC));
+	R_NOADDR("msync MS_SYNC", msync(a, 2 * PG, MS_SYNC));
+	R_NOADDR("msync MS_ASYNC", msync(a, 2 * PG, MS_ASYNC));
+	R_NOADDR("msync MS_INVALIDATE", msync(a, PG, MS_INVALIDATE));
+	R_NOADDR("msync MS_SYNC|MS_INVALIDATE", msync(a, PG, MS_SYNC | MS_INVALIDATE));
+	R_NOADDR("msync 0 flags", msync(a, PG, 0));
+	R_NOADDR("msync partial length", msync(a, 10, MS_SYNC));
+	R_NOADDR("msync anonymous", msync(anon, PG, MS_SYNC));
+	R_NOADDR("msync len 0", msync(a, 0, MS_SYNC));
+	R_NOADDR("msync ASYNC|SYNC", msync(a, PG, MS_ASYNC | MS_SYNC));
+	R_NOADDR("msync unknown flag", msync(a, PG, 8));
+	R_NOADDR("msync unaligned", msync(a + 1, PG, MS_SYNC));
+	R_NOADDR("msync past the mapping", msync(a, 3 * PG, MS_SYNC));
+	R_NOADDR("msync unmapped", msync((void *)0x10000000, PG, MS_SYNC));
+	R_NOADDR("msync wrapping length", msync(a, -2 * PG, MS_SYNC));
+	R_NOADDR("msync huge length rounds to 0", msync(a, -1L, MS_SYNC));
+	R_NOADDR("msync unaligned len 0", msync(a + 1, 0, MS_SYNC));
 	munmap(a, 2 * PG);
 	munmap(anon, PG);
 }
@@ -235,24 +230,24 @@ static void mincore_checks(const char *path)
 	pr = mmap(NULL, 4 * PG, PROT_READ, MAP_PRIVATE, fd, 0);
 	anon = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memset(v, 7, sizeof(v));
-	R("mincore shared", mincore(a, 6 * PG, v));
+	R_NOADDR("mincore shared", mincore(a, 6 * PG, v));
 	printf("%-44s : %d %d %d %d %d %d\n", "vec", v[0], v[1], v[2], v[3], v[4], v[5]);
 	a[3 * PG] = 1;
-	R("mincore after a store to page 3", mincore(a, 4 * PG, v));
+	R_NOADDR("mincore after a store to page 3", mincore(a, 4 * PG, v));
 	printf("%-44s : %d %d %d %d\n", "vec", v[0], v[1], v[2], v[3]);
-	R("mincore private untouched", mincore(pr, 4 * PG, v));
+	R_NOADDR("mincore private untouched", mincore(pr, 4 * PG, v));
 	printf("%-44s : %d %d %d %d\n", "vec", v[0], v[1], v[2], v[3]);
 	anon[PG] = 1;
-	R("mincore anonymous", mincore(anon, 3 * PG, v));
+	R_NOADDR("mincore anonymous", mincore(anon, 3 * PG, v));
 	printf("%-44s : %d %d %d\n", "vec", v[0], v[1], v[2]);
-	R("mincore unaligned", mincore(a + 1, PG, v));
-	R("mincore unmapped", mincore((void *)0x10000000, PG, v));
+	R_NOADDR("mincore unaligned", mincore(a + 1, PG, v));
+	R_NOADDR("mincore unmapped", mincore((void *)0x10000000, PG, v));
 	munmap(anon + 2 * PG, PG);
-	R("mincore past the mapping", mincore(anon, 3 * PG, v));
-	R("mincore bad vector", mincore(a, PG, (unsigned char *)8));
-	R("mincore kernel vector", mincore(a, PG, (unsigned char *)0xffff800000000000UL));
-	R("mincore len 0", mincore(a, 0, v));
-	R("mincore huge length", mincore(a, -PG, v));
+	R_NOADDR("mincore past the mapping", mincore(anon, 3 * PG, v));
+	R_NOADDR("mincore bad vector", mincore(a, PG, (unsigned char *)8));
+	R_NOADDR("mincore kernel vector", mincore(a, PG, (unsigned char *)0xffff800000000000UL));
+	R_NOADDR("mincore len 0", mincore(a, 0, v));
+	R_NOADDR("mincore huge length", mincore(a, -PG, v));
 	munmap(a, 6 * PG);
 	munmap(pr, 4 * PG);
 	munmap(anon, 2 * PG);
@@ -270,10 +265,10 @@ static void fixed_fork_protect(const char *path)
 	anon = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memset(anon, 'z', 3 * PG);
 	a = mmap(anon + PG, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, PG);
-	R("MAP_SHARED|MAP_FIXED over anonymous", a == anon + PG ? 0 : -1);
+	R_NOADDR("MAP_SHARED|MAP_FIXED over anonymous", a == anon + PG ? 0 : -1);
 	P("fixed page reads the file (zero)", a, 0, 0);
 	strcpy(a, "fixed");
-	R("pread", pread(fd, buf, 6, PG));
+	R_NOADDR("pread", pread(fd, buf, 6, PG));
 	text("pread sees the fixed mapping's store", buf);
 	P("anonymous neighbour unchanged", anon, 0, 0);
 	fflush(stdout);
@@ -285,24 +280,24 @@ static void fixed_fork_protect(const char *path)
 	wait_child("child");
 	text("parent sees the child's store", a + 10);
 	P("parent private neighbour", anon, 0, 0);
-	R("mprotect read-only", mprotect(a, PG, PROT_READ));
+	R_NOADDR("mprotect read-only", mprotect(a, PG, PROT_READ));
 	P("store to read-only shared", a, 1, 'x');
 	pwrite(fd, "W", 1, PG);
 	P("read-only mapping sees pwrite", a, 0, 0);
-	R("mprotect read-write", mprotect(a, PG, PROT_READ | PROT_WRITE));
+	R_NOADDR("mprotect read-write", mprotect(a, PG, PROT_READ | PROT_WRITE));
 	P("store after mprotect", a + 1, 1, 'Q');
-	R("pread", pread(fd, buf, 2, PG));
+	R_NOADDR("pread", pread(fd, buf, 2, PG));
 	printf("%-44s : %c%c\n", "pread", buf[0], buf[1]);
-	R("munmap", munmap(anon, 3 * PG));
+	R_NOADDR("munmap", munmap(anon, 3 * PG));
 	rofd = open(path, O_RDONLY);
 	a = mmap(NULL, 3 * PG, PROT_READ, MAP_SHARED, rofd, 0);
-	R("mmap read-only file shared", a == MAP_FAILED ? -1 : 1);
-	R("mprotect write on a read-only file", mprotect(a, PG, PROT_READ | PROT_WRITE));
-	R("mmap shared writable of read-only fd",
+	R_NOADDR("mmap read-only file shared", a == MAP_FAILED ? -1 : 1);
+	R_NOADDR("mprotect write on a read-only file", mprotect(a, PG, PROT_READ | PROT_WRITE));
+	R_NOADDR("mmap shared writable of read-only fd",
 	  mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, rofd, 0) == MAP_FAILED ? -1 : 1);
-	R("mmap private writable of read-only fd",
+	R_NOADDR("mmap private writable of read-only fd",
 	  mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, rofd, 0) == MAP_FAILED ? -1 : 1);
-	R("munmap middle page", munmap(a + PG, PG));
+	R_NOADDR("munmap middle page", munmap(a + PG, PG));
 	P("first page still mapped", a + 1, 0, 0);
 	P("middle page unmapped", a + PG, 0, 0);
 	P("last page still mapped", a + 2 * PG, 0, 0);
@@ -321,15 +316,15 @@ static void pool_resize(const char *path)
 	a = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	c = mmap(NULL, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);	/* a neighbour */
 	strcpy(a, "pool");
-	R("ftruncate 3 pages", ftruncate(fd, 3 * PG));
+	R_NOADDR("ftruncate 3 pages", ftruncate(fd, 3 * PG));
 	b = mremap(a, PG, 3 * PG, MREMAP_MAYMOVE);
-	R("mremap grow", b == MAP_FAILED ? -1 : 1);
+	R_NOADDR("mremap grow", b == MAP_FAILED ? -1 : 1);
 	text("first page kept", b);
 	strcpy(b + 2 * PG, "grown");
-	R("pread new page", pread(fd, buf, 6, 2 * PG));
+	R_NOADDR("pread new page", pread(fd, buf, 6, 2 * PG));
 	text("pread", buf);
 	b = mremap(b, 3 * PG, PG, 0);
-	R("mremap shrink", b == MAP_FAILED ? -1 : 1);
+	R_NOADDR("mremap shrink", b == MAP_FAILED ? -1 : 1);
 	text("still the file", b);
 	munmap(b, PG);
 	munmap(c, PG);
@@ -430,7 +425,7 @@ static void child_sees_page2(char *m)
 
 static void child_unmaps(char *m)
 {
-	R("child munmap", munmap(m, 4 * PG));
+	R_NOADDR("child munmap", munmap(m, 4 * PG));
 	P("child page 0 after munmap", m, 0, 0);
 }
 
@@ -439,7 +434,7 @@ static void child_mremap(char *m)
 	unsigned long ino;
 	char *g = mremap(m, 2 * PG, 5 * PG, MREMAP_MAYMOVE);
 
-	R("child mremap grow", g == MAP_FAILED ? -1 : 1);
+	R_NOADDR("child mremap grow", g == MAP_FAILED ? -1 : 1);
 	maps_line("child maps after mremap grow", g, &ino);
 	strcpy(g + PG + 8, "moved child");
 	P("child touches grown page 3 (past the file)", g + 3 * PG, 1, 1);
@@ -461,7 +456,7 @@ static void shared_anon(void)
 	strcpy(m + 5, "parent");
 	in_child("child touching page 1", child_touch_page1, m);
 	text("parent sees child's first touch", m + PG);
-	R("mincore", mincore(m, 4 * PG, v));
+	R_NOADDR("mincore", mincore(m, 4 * PG, v));
 	printf("%-44s : %d %d %d %d\n", "vec", v[0], v[1], v[2], v[3]);
 	strcpy(m + 2 * PG, "parent's first touch");
 	in_child("child reading page 2", child_sees_page2, m);
@@ -478,7 +473,7 @@ static void shared_anon(void)
 	printf("%-44s : %.3s\n", "three children's stores", m + 3 * PG + 100);
 	in_child("child unmapping", child_unmaps, m);
 	text("parent still has page 1", m + PG);
-	R("munmap page 1", munmap(m + PG, PG));
+	R_NOADDR("munmap page 1", munmap(m + PG, PG));
 	maps_line("maps after munmap of page 1", m, &ino2);
 	printf("%-44s : %d\n", "same inode after split", ino == ino2);
 	munmap(m, 4 * PG);
@@ -487,10 +482,10 @@ static void shared_anon(void)
 	in_child("child growing by mremap", child_mremap, m);
 	text("parent sees the moved child's store", m + PG + 8);
 	g = mremap(m, 2 * PG, 4 * PG, MREMAP_MAYMOVE);
-	R("mremap grow", g == MAP_FAILED ? -1 : 1);
+	R_NOADDR("mremap grow", g == MAP_FAILED ? -1 : 1);
 	P("grown page 2 (past the file)", g + 2 * PG, 0, 0);
 	g = mremap(g, 4 * PG, PG, 0);
-	R("mremap shrink", g == MAP_FAILED ? -1 : 1);
+	R_NOADDR("mremap shrink", g == MAP_FAILED ? -1 : 1);
 	g = mremap(g, PG, 2 * PG, MREMAP_MAYMOVE);
 	text("grown again: page 1 kept", g + PG + 8);
 	munmap(g, 2 * PG);
@@ -510,21 +505,21 @@ static void shared_anon(void)
 	munmap(z, 2 * PG);
 	close(fd);
 	fd = open("/dev/zero", O_RDONLY);
-	R("shared writable /dev/zero from O_RDONLY",
+	R_NOADDR("shared writable /dev/zero from O_RDONLY",
 	  mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 1);
 	z = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
-	R("shared read-only /dev/zero from O_RDONLY", z == MAP_FAILED ? -1 : 1);
-	R("mprotect it writable", mprotect(z, PG, PROT_READ | PROT_WRITE));
+	R_NOADDR("shared read-only /dev/zero from O_RDONLY", z == MAP_FAILED ? -1 : 1);
+	R_NOADDR("mprotect it writable", mprotect(z, PG, PROT_READ | PROT_WRITE));
 	munmap(z, PG);
 	close(fd);
-	R("shared anonymous len 0",
+	R_NOADDR("shared anonymous len 0",
 	  mmap(NULL, 0, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 1);
-	R("shared anonymous huge len",
+	R_NOADDR("shared anonymous huge len",
 	  mmap(NULL, -PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 1);
-	R("shared anonymous MAP_GROWSDOWN",
+	R_NOADDR("shared anonymous MAP_GROWSDOWN",
 	  mmap(NULL, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0) ==
 	  MAP_FAILED ? -1 : 1);
-	R("shared anonymous unaligned offset",
+	R_NOADDR("shared anonymous unaligned offset",
 	  mmap(NULL, PG, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 1) == MAP_FAILED ? -1 : 1);
 	m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 5 * PG);
 	maps_line("maps of shared anonymous at offset 5 pages", m, &ino);
@@ -532,11 +527,6 @@ static void shared_anon(void)
 	rss_counters();
 }
 
-#define N(name, expr) do { \
-	errno = 0; \
-	long _r = (long)(expr); \
-	printf("%-44s = %ld %s\n", name, _r, _r < 0 ? errname(errno) : ""); \
-} while (0)
 
 static long futex(uint32_t *w, int op, uint32_t val, long timeout_ms, uint32_t *w2,
 		  uint32_t val3)
@@ -651,27 +641,27 @@ static void futex_fork(void)
 	w[0] = w[1] = priv[0] = 0;
 	a = spawn_waiter(w, FUTEX_WAIT, 0, 20000);
 	wait_sleeping(a);
-	N("FUTEX_WAKE_PRIVATE of the child's futex", futex(w, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
-	N("FUTEX_WAKE of the child's futex", futex(w, FUTEX_WAKE, 1, 0, NULL, 0));
+	R("FUTEX_WAKE_PRIVATE of the child's futex", futex(w, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
+	R("FUTEX_WAKE of the child's futex", futex(w, FUTEX_WAKE, 1, 0, NULL, 0));
 	wait_child("waiter");
 	a = spawn_waiter(w, FUTEX_WAIT_PRIVATE, 0, 300);
 	wait_sleeping(a);
-	N("FUTEX_WAKE of a FUTEX_WAIT_PRIVATE", futex(w, FUTEX_WAKE, 1, 0, NULL, 0));
-	N("FUTEX_WAKE_PRIVATE of it", futex(w, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
+	R("FUTEX_WAKE of a FUTEX_WAIT_PRIVATE", futex(w, FUTEX_WAKE, 1, 0, NULL, 0));
+	R("FUTEX_WAKE_PRIVATE of it", futex(w, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
 	wait_child("private waiter (timed out: 120)");
 	a = spawn_waiter(priv, FUTEX_WAIT, 0, 300);
 	wait_sleeping(a);
-	N("FUTEX_WAKE in a private mapping", futex(priv, FUTEX_WAKE, 1, 0, NULL, 0));
+	R("FUTEX_WAKE in a private mapping", futex(priv, FUTEX_WAKE, 1, 0, NULL, 0));
 	wait_child("waiter in its copy (timed out: 120)");
 
 	a = spawn_waiter(w, FUTEX_WAIT, 0, 20000);
 	b = spawn_waiter(w, FUTEX_WAIT, 0, 20000);
 	wait_sleeping(a);
 	wait_sleeping(b);
-	N("FUTEX_CMP_REQUEUE, value changed", futex2(w, FUTEX_CMP_REQUEUE, 0, 1, w + 1, 5));
-	N("FUTEX_REQUEUE one to the 2nd word", futex2(w, FUTEX_REQUEUE, 0, 1, w + 1, 0));
-	N("FUTEX_CMP_REQUEUE wake 1, move 1", futex2(w, FUTEX_CMP_REQUEUE, 1, 1, w + 1, 0));
-	N("FUTEX_WAKE the 2nd word", futex(w + 1, FUTEX_WAKE, 10, 0, NULL, 0));
+	R("FUTEX_CMP_REQUEUE, value changed", futex2(w, FUTEX_CMP_REQUEUE, 0, 1, w + 1, 5));
+	R("FUTEX_REQUEUE one to the 2nd word", futex2(w, FUTEX_REQUEUE, 0, 1, w + 1, 0));
+	R("FUTEX_CMP_REQUEUE wake 1, move 1", futex2(w, FUTEX_CMP_REQUEUE, 1, 1, w + 1, 0));
+	R("FUTEX_WAKE the 2nd word", futex(w + 1, FUTEX_WAKE, 10, 0, NULL, 0));
 	wait_child("requeued waiter");
 	wait_child("requeued waiter");
 
@@ -679,17 +669,17 @@ static void futex_fork(void)
 	b = spawn_waiter(w + 1, FUTEX_WAIT, 0, 20000);
 	wait_sleeping(a);
 	wait_sleeping(b);
-	N("FUTEX_WAKE_OP set 7, old == 0", futex2(w, FUTEX_WAKE_OP, 1, 1, w + 1,
+	R("FUTEX_WAKE_OP set 7, old == 0", futex2(w, FUTEX_WAKE_OP, 1, 1, w + 1,
 						  FUTEX_OP(FUTEX_OP_SET, 7, FUTEX_OP_CMP_EQ, 0)));
 	printf("%-44s = %u\n", "  second word", w[1]);
 	wait_child("waiter on the first word");
 	wait_child("waiter on the second word");
 	b = spawn_waiter(w + 1, FUTEX_WAIT, 7, 20000);
 	wait_sleeping(b);
-	N("FUTEX_WAKE_OP add 1, old == 0 fails", futex2(w, FUTEX_WAKE_OP, 1, 1, w + 1,
+	R("FUTEX_WAKE_OP add 1, old == 0 fails", futex2(w, FUTEX_WAKE_OP, 1, 1, w + 1,
 						       FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_EQ, 0)));
 	printf("%-44s = %u\n", "  second word", w[1]);
-	N("FUTEX_WAKE_OP xor 8, old > 7 wakes", futex2(w, FUTEX_WAKE_OP, 1, 1, w + 1,
+	R("FUTEX_WAKE_OP xor 8, old > 7 wakes", futex2(w, FUTEX_WAKE_OP, 1, 1, w + 1,
 						      FUTEX_OP(FUTEX_OP_XOR, 8, FUTEX_OP_CMP_GT, 7)));
 	printf("%-44s = %u\n", "  second word", w[1]);
 	wait_child("waiter on the second word");
@@ -697,7 +687,7 @@ static void futex_fork(void)
 	late = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	a = spawn_waiter(late + 9, FUTEX_WAIT, 0, 20000);
 	wait_sleeping(a);
-	N("FUTEX_WAKE on a page first touched after fork", futex(late + 9, FUTEX_WAKE, 1, 0, NULL, 0));
+	R("FUTEX_WAKE on a page first touched after fork", futex(late + 9, FUTEX_WAKE, 1, 0, NULL, 0));
 	wait_child("waiter on it");
 	munmap(late, PG);
 
@@ -706,20 +696,20 @@ static void futex_fork(void)
 	a = fork();
 	if (a == 0)
 		_exit(pingpong_play(pp, 1, 1000));
-	N("pthread pingpong, parent", pingpong_play(pp, 0, 1000));
+	R("pthread pingpong, parent", pingpong_play(pp, 0, 1000));
 	wait_child("pthread pingpong, child");
 	printf("%-44s = %d\n", "  turns taken", pp->count);
 
 	munmap(priv, PG);
-	N("FUTEX_WAKE unmapped", futex(priv, FUTEX_WAKE, 1, 0, NULL, 0));
-	N("FUTEX_WAKE_PRIVATE unmapped", futex(priv, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
-	N("FUTEX_WAIT unmapped", futex(priv, FUTEX_WAIT, 0, 10, NULL, 0));
-	N("FUTEX_WAKE PROT_NONE", futex(none, FUTEX_WAKE, 1, 0, NULL, 0));
-	N("FUTEX_WAKE_PRIVATE PROT_NONE", futex(none, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
-	N("FUTEX_WAIT PROT_NONE", futex(none, FUTEX_WAIT, 0, 10, NULL, 0));
-	N("FUTEX_REQUEUE to PROT_NONE", futex2(w, FUTEX_REQUEUE, 0, 1, none, 0));
-	N("FUTEX_WAKE_OP on PROT_NONE", futex2(w, FUTEX_WAKE_OP, 1, 1, none, 0));
-	N("FUTEX_WAKE_OP bad op", futex2(w, FUTEX_WAKE_OP, 1, 1, w + 1, 7u << 28));
+	R("FUTEX_WAKE unmapped", futex(priv, FUTEX_WAKE, 1, 0, NULL, 0));
+	R("FUTEX_WAKE_PRIVATE unmapped", futex(priv, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
+	R("FUTEX_WAIT unmapped", futex(priv, FUTEX_WAIT, 0, 10, NULL, 0));
+	R("FUTEX_WAKE PROT_NONE", futex(none, FUTEX_WAKE, 1, 0, NULL, 0));
+	R("FUTEX_WAKE_PRIVATE PROT_NONE", futex(none, FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
+	R("FUTEX_WAIT PROT_NONE", futex(none, FUTEX_WAIT, 0, 10, NULL, 0));
+	R("FUTEX_REQUEUE to PROT_NONE", futex2(w, FUTEX_REQUEUE, 0, 1, none, 0));
+	R("FUTEX_WAKE_OP on PROT_NONE", futex2(w, FUTEX_WAKE_OP, 1, 1, none, 0));
+	R("FUTEX_WAKE_OP bad op", futex2(w, FUTEX_WAKE_OP, 1, 1, w + 1, 7u << 28));
 	munmap(w, 2 * PG);
 	munmap(none, PG);
 }
@@ -757,9 +747,9 @@ static void futex_unrelated(const char *path)
 		_exit(127);
 	}
 	wait_sleeping(pid);
-	N("FUTEX_WAKE_PRIVATE of the peer's futex", futex((uint32_t *)(m + PG + 64), FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
-	N("FUTEX_WAKE of the peer's futex", futex((uint32_t *)(m + PG + 64), FUTEX_WAKE, 1, 0, NULL, 0));
-	N("pthread pingpong with the peer", pingpong_play((struct pingpong *)m, 0, 1000));
+	R("FUTEX_WAKE_PRIVATE of the peer's futex", futex((uint32_t *)(m + PG + 64), FUTEX_WAKE_PRIVATE, 1, 0, NULL, 0));
+	R("FUTEX_WAKE of the peer's futex", futex((uint32_t *)(m + PG + 64), FUTEX_WAKE, 1, 0, NULL, 0));
+	R("pthread pingpong with the peer", pingpong_play((struct pingpong *)m, 0, 1000));
 	wait_child("peer");
 	printf("%-44s = %d\n", "  turns taken", ((struct pingpong *)m)->count);
 	munmap(m, 2 * PG);

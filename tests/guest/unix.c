@@ -23,17 +23,9 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "errname.h"
-
-#define R(name, expr) do { \
-	errno = 0; \
-	long _r = (long)(expr); \
-	printf("%-44s = %ld %s\n", name, _r, _r < 0 ? errname(errno) : ""); \
-} while (0)
+#include "check.h"
 
 #define DIR "/tmp/us"
-static void *volatile bad_ptr = (void *)16;
-#define BAD bad_ptr
 
 static int sigpipes;
 

@@ -28,18 +28,9 @@
 #include <unistd.h>
 #include <linux/netlink.h>
 #include <linux/sockios.h>
-#include "errname.h"
-
-#define R(name, expr) do { \
-	errno = 0; \
-	long _r = (long)(expr); \
-	printf("%-44s = %ld %s\n", name, _r, _r < 0 ? errname(errno) : ""); \
-} while (0)
+#include "check.h"
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
-
-static void *volatile bad_ptr = (void *)16;
-#define BAD bad_ptr
 
 static long now_ms(void)
 {
