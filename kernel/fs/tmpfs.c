@@ -29,11 +29,11 @@ struct tmpfs_data {
 	uint64_t *pages;		/* physical addresses, 0 for holes */
 	size_t npages;			/* capacity of pages[] */
 	unsigned seals;			/* F_SEAL_*; F_SEAL_SEAL unless a sealable memfd */
-	char *memfd_name;		/* "memfd:NAME" for memfd_create's files, or NULL */
+	char *memfd_name;		/* "memfd:NAME" (memfd_create), "dev/zero" (shared
+					   anonymous memory) or NULL: see get_path */
 };
 
 static const struct file_operations tmpfs_file_fops;
-static const struct file_operations memfd_fops;
 static const struct inode_operations tmpfs_file_iops;
 static const struct inode_operations tmpfs_link_iops;
 
@@ -637,6 +637,21 @@ static const struct inode_operations tmpfs_file_iops = {
 static const struct inode_operations tmpfs_link_iops = {
 	.readlink = tmpfs_readlink,
 };
+/* file_operations.get_path, asked only for files opened by no path (files opened
+ * by one have an origin): /proc/PID/fd and /proc/PID/maps name a memfd
+ * "/memfd:NAME (deleted)" and shared anonymous memory "/dev/zero (deleted)", as
+ * Linux; -ENOENT for a tmpfs file without such a name. */
+static int tmpfs_file_get_path(struct file *file, char *buf, size_t size)
+{
+	struct tmpfs_data *data = file->inode->priv;
+	int len;
+
+	if (!data->memfd_name)
+		return -ENOENT;
+	len = ksnprintf(buf, size, "/%s (deleted)", data->memfd_name);
+	return (size_t)len < size ? len : -ENAMETOOLONG;
+}
+
 static const struct file_operations tmpfs_file_fops = {
 	.shmem = true,
 	.read = tmpfs_read,
@@ -646,26 +661,7 @@ static const struct file_operations tmpfs_file_fops = {
 	.share_page = tmpfs_file_share_page,
 	.page_cached = tmpfs_file_page_cached,
 	.mmap = tmpfs_file_mmap,
-};
-/* /proc/PID/fd and /proc/PID/maps name a memfd "/memfd:NAME (deleted)", as Linux. */
-static int memfd_get_path(struct file *file, char *buf, size_t size)
-{
-	struct tmpfs_data *data = file->inode->priv;
-	int len = ksnprintf(buf, size, "/%s (deleted)", data->memfd_name);
-
-	return (size_t)len < size ? len : -ENAMETOOLONG;
-}
-
-static const struct file_operations memfd_fops = {
-	.shmem = true,
-	.read = tmpfs_read,
-	.write = tmpfs_write,
-	.llseek = tmpfs_llseek,
-	.get_page = tmpfs_file_get_page,
-	.share_page = tmpfs_file_share_page,
-	.page_cached = tmpfs_file_page_cached,
-	.mmap = tmpfs_file_mmap,
-	.get_path = memfd_get_path,
+	.get_path = tmpfs_file_get_path,
 };
 static const struct super_operations tmpfs_sops = {
 	.evict = tmpfs_evict,
@@ -749,7 +745,7 @@ struct file *tmpfs_open_unlinked(struct super_block *sb, char *memfd_name, unsig
 	data = inode->priv;
 	data->memfd_name = memfd_name;
 	data->seals = seals;
-	file = file_alloc(&memfd_fops, NULL, O_RDWR | O_LARGEFILE);
+	file = file_alloc(&tmpfs_file_fops, NULL, O_RDWR | O_LARGEFILE);
 	if (IS_ERR(file)) {
 		inode_put(inode);
 		return file;
@@ -764,8 +760,7 @@ unsigned *tmpfs_seals(struct file *file)
 {
 	struct inode *inode = file->inode;
 
-	if (!inode || !S_ISREG(inode->mode) ||
-	    (file->ops != &tmpfs_file_fops && file->ops != &memfd_fops))
+	if (!inode || !S_ISREG(inode->mode) || file->ops != &tmpfs_file_fops)
 		return NULL;
 	return &((struct tmpfs_data *)inode->priv)->seals;
 }
