@@ -45,15 +45,8 @@ void prepare_to_wait(struct wait_queue *wq, struct waiter *w, bool interruptible
 /* Leaves the queue (when queued) and makes the task runnable again. */
 void finish_wait(struct waiter *w)
 {
-	uint64_t flags;
-
 	task_wake(current);
-	if (!w->queue)
-		return;
-	flags = spin_lock_irqsave(&w->queue->lock);
-	list_del(&w->link);
-	spin_unlock_irqrestore(&w->queue->lock, flags);
-	w->queue = NULL;
+	wait_queue_remove(w);
 }
 
 /* Queues a callback waiter (see proc.h); takes wq->lock. */
@@ -69,7 +62,8 @@ void wait_queue_add_callback(struct wait_queue *wq, struct waiter *w,
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-/* Unqueues a callback waiter under its queue's lock, so no wake_up still runs it. */
+/* Unqueues a waiter (when queued) under its queue's lock, so no wake_up still
+ * reaches it: a callback waiter's func, or finish_wait's task. */
 void wait_queue_remove(struct waiter *w)
 {
 	uint64_t flags;
