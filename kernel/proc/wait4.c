@@ -139,6 +139,17 @@ static void rusage_fill(struct rusage *ru, uint64_t utime_ns, uint64_t stime_ns)
 	ru->ru_stime.tv_usec = stime_ns % 1000000000 / 1000;
 }
 
+/* Copies the waited-for child's CPU times to ru unless it is NULL; 0 or -EFAULT. */
+static int rusage_put(struct rusage __user *ru, const struct wait_result *r)
+{
+	struct rusage k;
+
+	if (!ru)
+		return 0;
+	rusage_fill(&k, r->utime_ns, r->stime_ns);
+	return copy_to_user(ru, &k, sizeof(k)) ? -EFAULT : 0;
+}
+
 /* wait4(2): waits for a child per pid and options; returns its pid, 0 (WNOHANG),
  * -ECHILD, -EINVAL, -EFAULT or -ERESTARTSYS. */
 long sys_wait4(pid_t pid, int __user *status, int options, struct rusage __user *ru)
@@ -155,12 +166,8 @@ long sys_wait4(pid_t pid, int __user *status, int options, struct rusage __user 
 		return found;
 	if (status && put_user(r.status, status))
 		return -EFAULT;
-	if (ru) {
-		struct rusage k;
-		rusage_fill(&k, r.utime_ns, r.stime_ns);
-		if (copy_to_user(ru, &k, sizeof(k)))
-			return -EFAULT;
-	}
+	if (rusage_put(ru, &r))
+		return -EFAULT;
 	return r.pid;
 }
 
@@ -200,12 +207,8 @@ long sys_waitid(int which, pid_t id, siginfo_t __user *uinfo, int options,
 	}
 	if (uinfo && copy_to_user(uinfo, &info, sizeof(info)))
 		return -EFAULT;
-	if (ru) {
-		struct rusage k;
-		rusage_fill(&k, r.utime_ns, r.stime_ns);
-		if (copy_to_user(ru, &k, sizeof(k)))
-			return -EFAULT;
-	}
+	if (rusage_put(ru, &r))
+		return -EFAULT;
 	return 0;
 }
 
