@@ -461,48 +461,41 @@ int sock_attach_filter(struct file *file, struct sock_filter *prog, unsigned len
 	return sock->ops->attach_filter(sock, prog, len);
 }
 
-/* Copies n bytes at offset off of the message data into dst; 0 or -EFAULT. */
-int msg_copy_in(const struct kmsg *msg, size_t off, void *dst, size_t n)
+/* Copies n bytes between buf and the message data at offset off: out, from buf to
+ * the data, else from the data to buf. 0 or -EFAULT. */
+static int msg_copy(const struct kmsg *msg, size_t off, void *buf, size_t n, bool out)
 {
 	size_t i;
 
 	for (i = 0; i < msg->iovlen && n; i++) {
 		size_t ilen = msg->iov[i].iov_len, chunk;
+		char __user *u;
 
 		if (off >= ilen) {
 			off -= ilen;
 			continue;
 		}
 		chunk = MIN(n, ilen - off);
-		if (copy_from_user(dst, (char __user *)msg->iov[i].iov_base + off, chunk))
+		u = (char __user *)msg->iov[i].iov_base + off;
+		if (out ? copy_to_user(u, buf, chunk) : copy_from_user(buf, u, chunk))
 			return -EFAULT;
-		dst = (char *)dst + chunk;
+		buf = (char *)buf + chunk;
 		n -= chunk;
 		off = 0;
 	}
 	return 0;
 }
 
+/* Copies n bytes at offset off of the message data into dst; 0 or -EFAULT. */
+int msg_copy_in(const struct kmsg *msg, size_t off, void *dst, size_t n)
+{
+	return msg_copy(msg, off, dst, n, false);
+}
+
 /* Copies n bytes from src to offset off of the message data; 0 or -EFAULT. */
 int msg_copy_out(struct kmsg *msg, size_t off, const void *src, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < msg->iovlen && n; i++) {
-		size_t ilen = msg->iov[i].iov_len, chunk;
-
-		if (off >= ilen) {
-			off -= ilen;
-			continue;
-		}
-		chunk = MIN(n, ilen - off);
-		if (copy_to_user((char __user *)msg->iov[i].iov_base + off, src, chunk))
-			return -EFAULT;
-		src = (const char *)src + chunk;
-		n -= chunk;
-		off = 0;
-	}
-	return 0;
+	return msg_copy(msg, off, (void *)src, n, true);	/* only read */
 }
 
 /* The current task's pid and ids: effective ones for SO_PEERCRED, real ones for
