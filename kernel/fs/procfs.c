@@ -112,7 +112,7 @@ static size_t proc_stat_show(void *ctx, char *buf, size_t size)
 		    "intr %lu\nctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %u\n"
 		    "procs_blocked %u\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
 		    (unsigned long)sum.irqs, (unsigned long)sum.switches,
-		    (unsigned long)((clock_realtime_ns() - clock_monotonic_ns()) / 1000000000),
+		    (unsigned long)(clock_realtime_offset_ns() / 1000000000),
 		    (unsigned long)tc.created, tc.running, tc.blocked);
 	return len;
 }

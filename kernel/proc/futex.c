@@ -256,6 +256,7 @@ static int futex_deadline(const struct __kernel_timespec __user *uts, bool absol
 			  bool realtime, uint64_t *deadline)
 {
 	struct __kernel_timespec ts;
+	int64_t off;
 	uint64_t ns;
 
 	*deadline = 0;
@@ -268,9 +269,12 @@ static int futex_deadline(const struct __kernel_timespec __user *uts, bool absol
 	ns = (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	if (!absolute)
 		*deadline = clock_monotonic_ns() + ns;
-	else if (realtime)
-		*deadline = ns + clock_monotonic_ns() - MIN(ns, clock_realtime_ns());
-	else
+	else if (realtime) {
+		/* One read of the offset: converting by reading both clocks would move
+		 * the deadline by the time between the reads. Past times give 1. */
+		off = clock_realtime_offset_ns();
+		*deadline = off < 0 ? ns + (uint64_t)-off : ns > (uint64_t)off ? ns - off : 1;
+	} else
 		*deadline = ns;
 	if (!*deadline)
 		*deadline = 1;

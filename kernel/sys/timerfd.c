@@ -207,14 +207,13 @@ static void timerfd_current(struct timerfd_ctx *ctx, uint64_t now, struct __kern
 static uint64_t timerfd_deadline(struct timerfd_ctx *ctx, uint64_t value, int flags,
 				 uint64_t now)
 {
-	int64_t offset;
-
 	if (!value)
 		return 0;
 	if (!(flags & TFD_TIMER_ABSTIME))
 		return now + value;
 	if (ctx->clockid == CLOCK_REALTIME || ctx->clockid == CLOCK_REALTIME_ALARM) {
-		offset = (int64_t)(clock_realtime_ns() - clock_monotonic_ns());
+		int64_t offset = clock_realtime_offset_ns();
+
 		return (int64_t)value - offset > 0 ? value - offset : 1;
 	}
 	return value ? value : 1;

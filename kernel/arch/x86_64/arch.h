@@ -173,6 +173,9 @@ static inline void user_access_end(void)
 uint64_t clock_monotonic_ns(void);	/* since boot; 0 until calibrated */
 uint64_t clock_realtime_ns(void);	/* wall clock, from the CMOS RTC at boot */
 void clock_set_realtime_ns(uint64_t ns);
+/* The wall clock minus the monotonic clock, as set now: converts between them
+ * exactly, where two clock reads would differ by the time between them. */
+int64_t clock_realtime_offset_ns(void);
 /* The coarse clocks: their value at the last whole tick (TIMER_HZ steps). */
 uint64_t clock_monotonic_coarse_ns(void);
 uint64_t clock_realtime_coarse_ns(void);

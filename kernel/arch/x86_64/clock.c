@@ -115,6 +115,12 @@ uint64_t clock_realtime_coarse_ns(void)
 	return READ_ONCE(mono_coarse) + READ_ONCE(realtime_offset);
 }
 
+/* See arch.h: realtime - monotonic. */
+int64_t clock_realtime_offset_ns(void)
+{
+	return READ_ONCE(realtime_offset);
+}
+
 /* Wall-clock time in nanoseconds since the epoch (UTC). */
 uint64_t clock_realtime_ns(void)
 {
