@@ -83,6 +83,23 @@ static const uint8_t connector_props[] = {
 	DRM_PROP_DPMS, DRM_PROP_LINK_STATUS, DRM_PROP_NON_DESKTOP, DRM_PROP_TILE,
 	DRM_PROP_CRTC_ID, DRM_PROP_EDID,
 };
+/* A connector that is neither Virtual nor Writeback gets EDID first, from
+ * drm_connector_init itself (value 0 until an EDID comes: simpledrm's Unknown-1). */
+static const uint8_t connector_props_edid_first[] = {
+	DRM_PROP_EDID, DRM_PROP_DPMS, DRM_PROP_LINK_STATUS, DRM_PROP_NON_DESKTOP,
+	DRM_PROP_TILE, DRM_PROP_CRTC_ID,
+};
+_Static_assert(sizeof(connector_props_edid_first) == sizeof(connector_props),
+	       "the same properties in another order");
+
+/* Whether dev's connectors carry EDID from their creation (Linux's
+ * __drm_connector_init attaches it to all but Virtual and Writeback ones). */
+static bool drm_connector_edid_at_init(struct drm_device *dev)
+{
+	uint32_t type = dev->driver->connector_type;
+
+	return type != DRM_MODE_CONNECTOR_VIRTUAL && type != DRM_MODE_CONNECTOR_WRITEBACK;
+}
 static const uint8_t crtc_props[] = {
 	DRM_PROP_ACTIVE, DRM_PROP_MODE_ID, DRM_PROP_OUT_FENCE_PTR, DRM_PROP_VRR_ENABLED,
 };
@@ -271,14 +288,16 @@ const uint8_t *drm_object_props(uint32_t type, unsigned *n)
 	return NULL;
 }
 
-/* Whether the object of type on output i carries prop (EDID once the driver gave
- * one, as Linux's virtio_gpu attaches it only when the device has EDIDs). */
+/* Whether the object of type on output i carries prop (EDID from creation but on
+ * Virtual connectors, which get it once the driver gave one, as Linux's virtio_gpu
+ * attaches it only when the device has EDIDs). */
 bool drm_object_has_prop(struct drm_device *dev, uint32_t type, unsigned i, int prop)
 {
 	unsigned n;
 	const uint8_t *list = drm_object_props(type, &n);
 
-	if (prop == DRM_PROP_EDID && type == DRM_MODE_OBJECT_CONNECTOR && !dev->oprops[i].has_edid)
+	if (prop == DRM_PROP_EDID && type == DRM_MODE_OBJECT_CONNECTOR &&
+	    !dev->oprops[i].has_edid && !drm_connector_edid_at_init(dev))
 		return false;
 	for (unsigned k = 0; k < n; k++)
 		if (list[k] == prop)
@@ -375,6 +394,8 @@ int drm_object_get_props(struct drm_file *f, uint32_t type, unsigned i, uint64_t
 	unsigned n, k = 0;
 	const uint8_t *list = drm_object_props(type, &n);
 
+	if (type == DRM_MODE_OBJECT_CONNECTOR && drm_connector_edid_at_init(dev))
+		list = connector_props_edid_first;
 	drm_mutex_lock(&dev->mutex);
 	for (unsigned j = 0; j < n; j++) {
 		if (((drm_props[list[j]].flags & DRM_MODE_PROP_ATOMIC) && !f->atomic) ||
