@@ -58,6 +58,13 @@ static inline void check_print(const char *name, long r, int err)
 /* R named by the text of expr itself (taken before its macros are expanded). */
 #define CHECK(expr) R(#expr, expr)
 
+/* "0" for a result that is not negative, else the errno name: for lines that
+ * print several results of their own format. */
+static inline const char *res(long r)
+{
+	return r < 0 ? errname(errno) : "0";
+}
+
 /* Print "<name> = <target>" of fd's /proc/self/fd link, or the errno name when
  * readlink fails. */
 static inline void show_fd_link(const char *name, int fd)

@@ -21,12 +21,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "errname.h"
-
-static const char *res(long r)
-{
-	return r < 0 ? errname(errno) : "0";
-}
+#include "check.h"
 
 static int64_t ts_ns(const struct timespec *t)
 {

@@ -25,16 +25,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "errname.h"
+#include "check.h"
 
 #define HANDOFF_THREADS 16
 #define HANDOFFS 100000
-
-/* "0" for success, else the errno name of a -1 return. */
-static const char *res(long r)
-{
-	return r < 0 ? errname(errno) : "0";
-}
 
 static long clone3_raw(void *args, size_t size)
 {
