@@ -180,6 +180,7 @@ struct drm_driver {
 	 * are -EOPNOTSUPP and flip events carry sequence 0, as Linux gives them. */
 	bool vblank;
 	bool no_render;				/* no render node (Linux's !DRIVER_RENDER) */
+	uint32_t cursor_width, cursor_height;	/* GET_CAP CURSOR_*; 0: Linux's 64 */
 	uint32_t preferred_depth;
 	const struct drm_driver_funcs *funcs;
 };

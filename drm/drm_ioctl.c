@@ -49,7 +49,8 @@ static int drm_ioctl_version(struct drm_file *f, void *data)
 }
 
 /* GET_CAP as Linux's drm_getcap answers for an atomic KMS driver with dumb buffers,
- * PRIME import and export, no cursor size preference and no syncobj support yet. */
+ * PRIME import and export, the driver's cursor size (else 64) and no syncobj
+ * support yet. */
 static int drm_ioctl_get_cap(struct drm_file *f, void *data)
 {
 	struct drm_get_cap *req = data;
@@ -78,8 +79,10 @@ static int drm_ioctl_get_cap(struct drm_file *f, void *data)
 	case DRM_CAP_PAGE_FLIP_TARGET:
 		return 0;
 	case DRM_CAP_CURSOR_WIDTH:
+		req->value = f->dev->driver->cursor_width ? f->dev->driver->cursor_width : 64;
+		return 0;
 	case DRM_CAP_CURSOR_HEIGHT:
-		req->value = 64;
+		req->value = f->dev->driver->cursor_height ? f->dev->driver->cursor_height : 64;
 		return 0;
 	}
 	return -EINVAL;

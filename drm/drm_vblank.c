@@ -26,12 +26,13 @@
 			  _DRM_VBLANK_HIGH_CRTC_MASK)
 #define DRM_CRTC_SEQUENCE_FLAGS (DRM_CRTC_SEQUENCE_RELATIVE | DRM_CRTC_SEQUENCE_NEXT_ON_MISS)
 
-/* The frame duration of a mode in ns (Linux's framedur_ns); 60 Hz without timings. */
+/* The frame duration of a mode in ns (Linux's framedur_ns); 60 Hz without timings,
+ * at least 1 ns for a user's mode with an absurd clock. */
 static uint64_t drm_mode_period_ns(const struct drm_mode_modeinfo *m)
 {
 	if (!m->clock || !m->htotal || !m->vtotal)
 		return NSEC_PER_SEC / 60;
-	return (uint64_t)m->htotal * m->vtotal * 1000000 / m->clock;
+	return MAX((uint64_t)m->htotal * m->vtotal * 1000000 / m->clock, 1);
 }
 
 /* Whether vblank seq is at or past ref (Linux's vblank_passed). */

@@ -3,8 +3,8 @@
  * high-CRTC bits, bad flags and pointers), CRTC_GET_SEQUENCE, CRTC_QUEUE_SEQUENCE
  * (RELATIVE, NEXT_ON_MISS, DRM_EVENT_CRTC_SEQUENCE), the events read() back (order,
  * short and non-blocking reads, poll), the event space, a flip-complete event's
- * sequence, the CRTC off (pending events sent, the ioctls -EINVAL) and on again, and
- * a file closed with events pending. The console lights the CRTC at boot on both
+ * sequence, the CRTC off (pending events sent, the ioctls -EINVAL) and on again, a
+ * wait interrupted by a signal, and a file closed with events pending. The console lights the CRTC at boot on both
  * kernels. Only facts that do not depend on timing are printed: sequence deltas and
  * comparisons, timestamps as "a vblank time at or before now, on the frame grid". */
 #include <drm.h>
@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include "drmtest.h"
@@ -147,6 +149,8 @@ static void caps(int fd)
 		{ "ADDFB2_MODIFIERS", DRM_CAP_ADDFB2_MODIFIERS },
 		{ "ASYNC_PAGE_FLIP", DRM_CAP_ASYNC_PAGE_FLIP },
 		{ "PAGE_FLIP_TARGET", DRM_CAP_PAGE_FLIP_TARGET },
+		{ "CURSOR_WIDTH", DRM_CAP_CURSOR_WIDTH },
+		{ "CURSOR_HEIGHT", DRM_CAP_CURSOR_HEIGHT },
 	};
 	struct drm_version v = { 0 };
 	char name[32] = "";
@@ -464,6 +468,31 @@ static void flips_and_off(int fd)
 	printf("active %u\n", gs.active);
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A signal ends a WAIT_VBLANK with EINTR, even with SA_RESTART (Linux turns its
+ * -ERESTARTSYS into -EINTR), and leaves the request as it was turned into. */
+static void interrupted(int fd)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
+	struct itimerval it = { .it_value = { .tv_usec = 100000 } };
+	union drm_wait_vblank v;
+	uint32_t c0;
+	int r;
+
+	sigaction(SIGALRM, &sa, NULL);
+	c0 = count(fd, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = wait_vbl(fd, _DRM_VBLANK_RELATIVE, 600, 0, &v);
+	show("RELATIVE 600 interrupted by a signal (SA_RESTART)", r);
+	printf("request after: type 0x%x, sequence now+600: %s\n", v.request.type,
+	       yes(v.request.sequence - c0 >= 600 && v.request.sequence - c0 < 630));
+	signal(SIGALRM, SIG_DFL);
+}
+
 /* A second, non-master file may wait too. */
 static void other_file(void)
 {
@@ -492,6 +521,7 @@ int main(void)
 	events(fd);
 	sequences(fd);
 	event_space();
+	interrupted(fd);
 	other_file();
 	flips_and_off(fd);
 	close(fd);

@@ -49,12 +49,14 @@ static const uint32_t vkms_formats[] = {
 };
 
 /* Linux 6.1's vkms: DRIVER_NAME, DRIVER_DESC, DRIVER_DATE, version 1.0.0, sizes from
- * XRES_MIN/YRES_MIN to XRES_MAX/YRES_MAX, preferred_depth 0, modifiers (IN_FORMATS),
- * a Virtual connector and encoder, vblank support, no render node (no DRIVER_RENDER). */
+ * XRES_MIN/YRES_MIN to XRES_MAX/YRES_MAX, cursors up to 512x512, preferred_depth 0,
+ * modifiers, a Virtual connector and encoder, vblank support, no render node (no
+ * DRIVER_RENDER). */
 static const struct drm_driver vkms_driver = {
 	.name = "vkms", .desc = "Virtual Kernel Mode Setting", .date = "20180514",
 	.major = 1, .minor = 0, .patchlevel = 0,
 	.min_width = 20, .min_height = 20, .max_width = 8192, .max_height = 8192,
+	.cursor_width = 512, .cursor_height = 512,
 	.formats = vkms_formats, .nr_formats = ARRAY_SIZE(vkms_formats),
 	.connector_type = DRM_MODE_CONNECTOR_VIRTUAL, .encoder_type = DRM_MODE_ENCODER_VIRTUAL,
 	.modifiers = true,
