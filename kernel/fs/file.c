@@ -146,17 +146,13 @@ struct file *file_open_path(const struct path *p, int flags)
  * (the clone then names its file by inode, as an anonymous open would). */
 static struct file_origin *origin_dup(const struct file_origin *o)
 {
-	size_t len = o ? strlen(o->name) + 1 : 0;
-	struct file_origin *c = o ? kmalloc(sizeof(*c) + len) : NULL;
+	struct path dir;
 
-	if (!c)
+	if (!o)
 		return NULL;
-	c->mnt = o->mnt;
-	c->dir = o->dir;
-	mount_get(c->mnt);
-	inode_get(c->dir);
-	memcpy(c->name, o->name, len);
-	return c;
+	dir.mnt = o->mnt;
+	dir.inode = o->dir;
+	return origin_make(&dir, o->name, strlen(o->name));
 }
 
 /* See vfs.h. The new file gets the driver's open as any open of the path would. */

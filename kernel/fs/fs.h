@@ -245,6 +245,8 @@ size_t fs_types_format(char *buf, size_t size);
 int path_lookup_at(int dirfd, const char *path, unsigned flags, struct path *out);
 int path_lookup_origin(int dirfd, const char *path, unsigned flags, struct path *out,
 		       struct file_origin **origin);
+/* A new origin record (name in dir, references taken) or NULL; origin_put frees it. */
+struct file_origin *origin_make(const struct path *dir, const char *name, size_t len);
 void origin_put(struct file_origin *o);
 /*
  * Resolves all but the last component: *parent gets the directory, *name and *len the

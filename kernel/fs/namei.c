@@ -21,18 +21,27 @@ static void nd_set_origin(struct nameidata *nd, const struct path *dir, const ch
 {
 	struct file_origin *o;
 
-	if (!nd->origin)
+	if (!nd->origin || !(o = origin_make(dir, name, len)))
 		return;
-	o = kmalloc(sizeof(*o) + len + 1);
-	if (!o)
-		return;
-	o->mnt = dir->mnt;
-	o->dir = dir->inode;
-	path_get((struct path *)dir);
-	memcpy(o->name, name, len);
-	o->name[len] = 0;
 	origin_put(*nd->origin);
 	*nd->origin = o;
+}
+
+/* An origin record of the len bytes of name in dir, with its own references to the
+ * directory and its mount; NULL when out of memory. */
+struct file_origin *origin_make(const struct path *dir, const char *name, size_t len)
+{
+	struct file_origin *o = kmalloc(sizeof(*o) + len + 1);
+
+	if (!o)
+		return NULL;
+	o->mnt = dir->mnt;
+	o->dir = dir->inode;
+	mount_get(o->mnt);
+	inode_get(o->dir);
+	memcpy(o->name, name, len);
+	o->name[len] = 0;
+	return o;
 }
 
 /* Frees an origin record and its references. */

@@ -109,21 +109,6 @@ static int open_create(const struct path *parent, const char *name, size_t len, 
 	return 0;
 }
 
-static struct file_origin *origin_make(const struct path *dir, const char *name, size_t len)
-{
-	struct file_origin *o = kmalloc(sizeof(*o) + len + 1);
-
-	if (!o)
-		return NULL;
-	o->mnt = dir->mnt;
-	o->dir = dir->inode;
-	mount_get(o->mnt);
-	inode_get(o->dir);
-	memcpy(o->name, name, len);
-	o->name[len] = 0;
-	return o;
-}
-
 /* Reads the target of the symlink name in dir into a kmalloc'd string. */
 static char *link_target(const struct path *dir, const char *name, size_t len)
 {
