@@ -204,6 +204,7 @@ void inode_get(struct inode *inode);
 void inode_put(struct inode *inode);
 void inode_touch(struct inode *inode, bool atime, bool mtime, bool ctime);
 bool inode_is_ancestor(struct inode *inode, struct inode *dir);
+bool inode_emit_dots(struct inode *dir, int64_t *pos, dir_emit_t emit, void *ctx);
 struct super_block *sb_alloc(const struct file_system_type *type,
 			     const struct super_operations *ops, uint64_t magic);
 uint64_t fs_now_ns(void);

@@ -141,6 +141,23 @@ bool inode_is_ancestor(struct inode *inode, struct inode *dir)
 	}
 }
 
+/* For a directory iterator: emits "." at position 0 and ".." at 1, those not yet
+ * passed, leaving *pos at 2; false when emit stopped the iteration. */
+bool inode_emit_dots(struct inode *dir, int64_t *pos, dir_emit_t emit, void *ctx)
+{
+	if (*pos == 0) {
+		if (!emit(ctx, ".", 1, dir->ino, DT_DIR, 1))
+			return false;
+		*pos = 1;
+	}
+	if (*pos == 1) {
+		if (!emit(ctx, "..", 2, dir->parent->ino, DT_DIR, 2))
+			return false;
+		*pos = 2;
+	}
+	return true;
+}
+
 /* Sets the chosen time stamps to now. Needs sb->mutex. */
 void inode_touch(struct inode *inode, bool atime, bool mtime, bool ctime)
 {

@@ -124,16 +124,8 @@ static int pseudo_iterate(struct inode *dir, int64_t *pos, dir_emit_t emit, void
 	struct pseudo_node *n;
 	int64_t i = 2;
 
-	if (*pos == 0) {
-		if (!emit(ctx, ".", 1, dir->ino, DT_DIR, 1))
-			return 0;
-		*pos = 1;
-	}
-	if (*pos == 1) {
-		if (!emit(ctx, "..", 2, dir->parent->ino, DT_DIR, 2))
-			return 0;
-		*pos = 2;
-	}
+	if (!inode_emit_dots(dir, pos, emit, ctx))
+		return 0;
 	list_for_each_entry(n, &pi->node->children, link) {
 		if (i++ < *pos)
 			continue;
