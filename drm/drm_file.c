@@ -210,12 +210,13 @@ int drm_device_register(struct drm_device *dev)
 	return err;
 }
 
-/* Opens a node: the first opener of a primary node while there is no master
- * becomes master (Linux's drm_master_open). */
+/* Opens a node: a primary node's file joins the current master's group, or becomes
+ * master with a group of its own when there is none (Linux's drm_master_open). */
 static int drm_open(struct file *file)
 {
 	unsigned minor = MINOR(file_rdev(file));
 	struct drm_device *dev = drm_device_of_minor(minor);
+	struct drm_master *fresh = NULL;
 	struct drm_file *fpriv;
 
 	if (!dev)
@@ -223,9 +224,13 @@ static int drm_open(struct file *file)
 	fpriv = kzalloc(sizeof(*fpriv));
 	if (!fpriv)
 		return -ENOMEM;
+	fpriv->render = minor >= DRM_RENDER_MINOR_BASE;
+	if (!fpriv->render && !(fresh = drm_master_create())) {
+		kfree(fpriv);
+		return -ENOMEM;
+	}
 	fpriv->dev = dev;
 	fpriv->filp = file;
-	fpriv->render = minor >= DRM_RENDER_MINOR_BASE;
 	list_init(&fpriv->prime);
 	list_init(&fpriv->lessees);
 	/* Everyone runs as root here; Linux authenticates CAP_SYS_ADMIN openers. */
@@ -233,10 +238,8 @@ static int drm_open(struct file *file)
 	drm_events_init(fpriv);
 	drm_mutex_lock(&dev->mutex);
 	dev->open_count++;
-	if (!fpriv->render && !dev->master) {
-		dev->master = fpriv;
-		fpriv->is_master = fpriv->was_master = true;
-	}
+	if (!fpriv->render)
+		drm_master_open_locked(fpriv, fresh);
 	drm_mutex_unlock(&dev->mutex);
 	file->private_data = fpriv;
 	return 0;
@@ -255,8 +258,7 @@ static void drm_release(struct file *file)
 	drm_fb_release_locked(fpriv);
 	drm_gem_release_locked(fpriv);
 	drm_blob_release_locked(fpriv);
-	if (dev->master == fpriv)
-		dev->master = NULL;
+	drm_master_release_locked(fpriv);
 	was_lessee = drm_lease_release_locked(fpriv);
 	if (!--dev->open_count)
 		drm_fbdev_restore_locked(dev);

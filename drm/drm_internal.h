@@ -151,7 +151,6 @@ struct drm_device {
 	struct drm_file *master;	/* the current master, or NULL */
 	unsigned open_count;		/* open files of card and render nodes */
 	struct drm_fbdev *fbdev;	/* the kernel console's client, or NULL; set once */
-	uint32_t next_magic;
 	/* Flip and event delivery, also from the vblank timers (interrupts off): the
 	 * vblank states, every pending event and every file's event list and space. */
 	spinlock_t event_lock;
@@ -179,16 +178,38 @@ struct drm_lease {
 	struct list_head link;		/* in lessor->lessees while it has a lessor */
 };
 
+/* A magic number's slot in its group's table: taken while file is set (until the
+ * file closes), spent once AUTH_MAGIC used it. */
+struct drm_magic {
+	struct drm_file *file;
+	bool spent;
+};
+
+/*
+ * A master group (Linux's struct drm_master, drm_auth.c): the magic numbers handed
+ * out to its files. Counted references: each file whose group it is (f->master)
+ * and each file whose magic it holds (f->magic_master). Under dev->mutex.
+ */
+struct drm_master {
+	unsigned refcount;
+	struct drm_magic *magics;	/* number m is magics[m - 1] */
+	unsigned nr_magics;
+};
+
 /* One open of a node; file->private_data. Fields under dev->mutex. */
 struct drm_file {
 	struct drm_device *dev;
 	struct file *filp;		/* the open file it belongs to, not counted */
 	bool render;			/* opened through renderD* */
-	bool is_master, was_master, authenticated;
+	bool is_master;			/* master is its own group (Linux's is_master: set
+					 * when it first becomes master, never cleared) */
+	bool authenticated;
+	struct drm_master *master;	/* its group (counted); NULL on a render node */
 	struct drm_lease *lease;	/* the file is a lessee: its lease; fixed */
 	struct list_head lessees;	/* drm_lease.link: the leases it granted */
 	bool universal_planes, atomic, stereo, aspect_ratio, writeback;
-	uint32_t magic;
+	uint32_t magic;			/* GET_MAGIC's number, 0 before */
+	struct drm_master *magic_master;	/* the group holding magic (counted) */
 	struct drm_gem_object **handles;	/* handles[h - 1]; NULL = free */
 	unsigned nr_handles;
 	/* events: under dev->event_lock; read_lock orders readers */
@@ -457,6 +478,23 @@ int drm_cursor_set_locked(struct drm_device *dev, unsigned i, const struct drm_c
 void drm_cursor_hide_locked(struct drm_device *dev, unsigned i);
 int drm_ioctl_cursor(struct drm_file *f, void *data);
 int drm_ioctl_cursor2(struct drm_file *f, void *data);
+
+/* ---- drm_auth.c ---- */
+/* A new, empty master group with one reference, or NULL when out of memory. */
+struct drm_master *drm_master_create(void);
+/* Drops a reference to m (NULL allowed), freeing it with the last. dev->mutex held. */
+void drm_master_put_locked(struct drm_master *m);
+/* Gives the opening primary-node file f its group (Linux's drm_master_open): the
+ * new group fresh (whose reference it takes over) when the device has no master,
+ * making f master; else the current master's (and fresh is dropped). dev->mutex held. */
+void drm_master_open_locked(struct drm_file *f, struct drm_master *fresh);
+/* A closing file gives back its magic number and its group and stops being the
+ * device's master. dev->mutex held. */
+void drm_master_release_locked(struct drm_file *f);
+int drm_ioctl_get_magic(struct drm_file *f, void *data);
+int drm_ioctl_auth_magic(struct drm_file *f, void *data);
+int drm_ioctl_set_master(struct drm_file *f, void *data);
+int drm_ioctl_drop_master(struct drm_file *f, void *data);
 
 /* ---- drm_lease.c ---- */
 /* Whether f may use the CRTC, connector or plane id: any for a file that is no

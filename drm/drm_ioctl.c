@@ -1,8 +1,8 @@
 /*
  * drm_ioctl.c — the DRM ioctl table and dispatch (argument copy-in/out sized as
  * Linux's drm_ioctl does, permission flags as drm_ioctl_permit checks them), and the
- * small core ioctls: VERSION, GET_CAP, SET_CLIENT_CAP, GET_UNIQUE, GET_MAGIC,
- * AUTH_MAGIC, SET_MASTER and DROP_MASTER (the lease ioctls are drm_lease.c's).
+ * small core ioctls: VERSION, GET_CAP, SET_CLIENT_CAP and GET_UNIQUE (the master
+ * and magic ones are drm_auth.c's, the lease ioctls drm_lease.c's).
  */
 #include "drm/drm_internal.h"
 #include "lib/log.h"
@@ -130,73 +130,6 @@ static int drm_ioctl_get_unique(struct drm_file *f, void *data)
 
 	u->unique_len = 0;
 	return 0;
-}
-
-static int drm_ioctl_get_magic(struct drm_file *f, void *data)
-{
-	struct drm_auth *auth = data;
-	struct drm_device *dev = f->dev;
-
-	drm_mutex_lock(&dev->mutex);
-	if (!f->magic)
-		f->magic = ++dev->next_magic;
-	auth->magic = f->magic;
-	drm_mutex_unlock(&dev->mutex);
-	return 0;
-}
-
-/* Every opener is authenticated already (root); a magic nobody got is -EINVAL. */
-static int drm_ioctl_auth_magic(struct drm_file *f, void *data)
-{
-	struct drm_auth *auth = data;
-	struct drm_device *dev = f->dev;
-	int err;
-
-	drm_mutex_lock(&dev->mutex);
-	err = auth->magic && auth->magic <= dev->next_magic ? 0 : -EINVAL;
-	drm_mutex_unlock(&dev->mutex);
-	return err;
-}
-
-/* SET_MASTER as Linux's drm_setmaster_ioctl for a root caller: no-op for the
- * current master (a lessee of it too), -EBUSY while another file is master,
- * -EINVAL for a lessee (only its lessor's SET_MASTER makes it master again). */
-static int drm_ioctl_set_master(struct drm_file *f, void *data)
-{
-	struct drm_device *dev = f->dev;
-	int err = 0;
-
-	drm_mutex_lock(&dev->mutex);
-	if (drm_is_master_locked(f))
-		err = 0;
-	else if (dev->master)
-		err = -EBUSY;
-	else if (f->lease)
-		err = -EINVAL;
-	else {
-		dev->master = f;
-		f->is_master = f->was_master = true;
-	}
-	drm_mutex_unlock(&dev->mutex);
-	return err;
-}
-
-/* DROP_MASTER: -EINVAL unless the caller is the current master and no lessee. Its
- * leases stay: they are masters again when it is. */
-static int drm_ioctl_drop_master(struct drm_file *f, void *data)
-{
-	struct drm_device *dev = f->dev;
-	int err = 0;
-
-	drm_mutex_lock(&dev->mutex);
-	if (!drm_is_master_locked(f) || f->lease)
-		err = -EINVAL;
-	else {
-		dev->master = NULL;
-		f->is_master = false;
-	}
-	drm_mutex_unlock(&dev->mutex);
-	return err;
 }
 
 #define DRM_IOCTL_DEF(ioctl, fn, fl) [_IOC_NR(DRM_IOCTL_##ioctl)] = \

@@ -199,21 +199,22 @@ static void drm_ids_sort(uint32_t *ids, uint32_t n)
 
 /* Makes lessee (a fresh file of the lessor's device) the lessee of set: -EBUSY when
  * another lease of the lessor holds one of the objects, else its lease (with the
- * lowest free lessee id, as Linux's idr) joins the lessor's list. */
+ * lowest free lessee id, as Linux's idr) joins the lessor's list and the lessee
+ * gets a master group of its own (Linux's lessee drm_master: its own magics). */
 static int drm_lease_attach(struct drm_file *lessor, struct drm_file *lessee,
 			    struct drm_lease_set *set, uint32_t *id)
 {
 	struct drm_device *dev = lessor->dev;
 	struct drm_lease *l = kzalloc(sizeof(*l));
-	int err = 0;
+	struct drm_master *group = drm_master_create();
+	int err = l && group ? 0 : -ENOMEM;
 
-	if (!l)
-		return -ENOMEM;
 	drm_mutex_lock(&dev->mutex);
 	for (unsigned k = 0; k < set->n && !err; k++)
 		if (drm_lease_taken_locked(lessor, set->ids[k]))
 			err = -EBUSY;
 	if (err) {
+		drm_master_put_locked(group);
 		drm_mutex_unlock(&dev->mutex);
 		kfree(l);
 		return err;
@@ -230,6 +231,8 @@ static int drm_lease_attach(struct drm_file *lessor, struct drm_file *lessee,
 	if (dev->master == lessee)
 		dev->master = NULL;
 	lessee->lease = l;
+	drm_master_put_locked(lessee->master);
+	lessee->master = group;
 	lessee->is_master = lessee->authenticated = true;
 	*id = l->id;
 	drm_mutex_unlock(&dev->mutex);

@@ -383,6 +383,103 @@ static void handles(int fd, int fd2)
 	       dumb(fd2, 64, 64, "CREATE_DUMB after close", NULL) == h2);
 }
 
+/* Prints what GET_MAGIC gives fd (the numbers are Linux's: from 1 per master group). */
+static unsigned get_magic(int fd, const char *what)
+{
+	struct drm_auth a = { 0 };
+
+	if (drm(fd, DRM_IOCTL_GET_MAGIC, &a) < 0)
+		show(what, -1);
+	else
+		printf("%s: magic %u\n", what, a.magic);
+	return a.magic;
+}
+
+static int auth_magic(int fd, unsigned magic)
+{
+	return drm(fd, DRM_IOCTL_AUTH_MAGIC, &(struct drm_auth){ .magic = magic });
+}
+
+static int card(void)
+{
+	return open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+}
+
+/* Magic numbers per master group: the master fd's group (fd2 got 1 in master()), a
+ * lessee's own group, the groups of files that become master later, and a dropped
+ * master getting its own group back with SET_MASTER. */
+static void magic(int fd, int fd2, int rfd, const struct res *r)
+{
+	uint32_t ids[2] = { r->crtc, r->connector };
+	struct drm_mode_create_lease cl = { .object_ids = (uintptr_t)ids, .object_count = 2 };
+	int fd3 = card(), fd4 = card(), fd5, fd6, fd7, fd8, fd9, l;
+	unsigned m1, m2, m5, m6, ml, m8;
+
+	m1 = get_magic(fd2, "magic: GET_MAGIC of the authenticated file");
+	show("magic: AUTH_MAGIC of it again", auth_magic(fd, m1));
+	m2 = get_magic(fd3, "magic: GET_MAGIC of a new file");
+	show("magic: AUTH_MAGIC of it", auth_magic(fd, m2));
+	show("magic: AUTH_MAGIC of it twice", auth_magic(fd, m2));
+	m5 = get_magic(fd4, "magic: GET_MAGIC of a file then closed");
+	close(fd4);
+	show("magic: AUTH_MAGIC of the closed file's", auth_magic(fd, m5));
+	fd5 = card();
+	m5 = get_magic(fd5, "magic: GET_MAGIC of the next file");
+	show("magic: AUTH_MAGIC of the master's own",
+	     auth_magic(fd, get_magic(fd, "magic: GET_MAGIC of the master")));
+	show("magic: AUTH_MAGIC 0", auth_magic(fd, 0));
+	show("magic: AUTH_MAGIC 0xffffffff", auth_magic(fd, 0xffffffff));
+	show("magic: AUTH_MAGIC unused 99", auth_magic(fd, 99));
+	get_magic(rfd, "magic: GET_MAGIC on the render node");
+	show("magic: AUTH_MAGIC on the render node", auth_magic(rfd, m5));
+	show("magic: AUTH_MAGIC from a non-master", auth_magic(fd5, m5));
+	l = drm(fd, DRM_IOCTL_MODE_CREATE_LEASE, &cl) < 0 ? -1 : (int)cl.fd;
+	ok("magic: CREATE_LEASE", l);
+	fd6 = card();
+	m6 = get_magic(fd6, "magic: GET_MAGIC of a file opened after the lease");
+	ml = get_magic(l, "magic: GET_MAGIC of the lessee");
+	get_magic(l, "magic: GET_MAGIC of the lessee again");
+	show("magic: lessee AUTH_MAGIC of another file's", auth_magic(l, m6));
+	show("magic: lessor AUTH_MAGIC of the lessee's", auth_magic(fd, ml));
+	show("magic: lessee AUTH_MAGIC of its own", auth_magic(l, ml));
+	show("magic: lessee AUTH_MAGIC of its own twice", auth_magic(l, ml));
+	show("magic: lessor AUTH_MAGIC of the file the lessee tried", auth_magic(fd, m6));
+	show("magic: DROP_MASTER", drm(fd, DRM_IOCTL_DROP_MASTER, NULL));
+	show("magic: lessee AUTH_MAGIC, lessor dropped", auth_magic(l, ml));
+	get_magic(l, "magic: GET_MAGIC of the lessee, lessor dropped");
+	fd7 = card();
+	get_magic(fd7, "magic: GET_MAGIC of the new master");
+	fd8 = card();
+	m8 = get_magic(fd8, "magic: GET_MAGIC of a file of the new master");
+	show("magic: new master AUTH_MAGIC of its file's", auth_magic(fd7, m8));
+	show("magic: new master AUTH_MAGIC of the old group's", auth_magic(fd7, m5));
+	show("magic: old group's file AUTH_MAGIC", auth_magic(fd5, m5));
+	show("magic: old master SET_MASTER", drm(fd, DRM_IOCTL_SET_MASTER, NULL));
+	close(fd7);
+	show("magic: old master SET_MASTER, new one closed", drm(fd, DRM_IOCTL_SET_MASTER, NULL));
+	get_magic(fd, "magic: GET_MAGIC of the master back");
+	fd9 = card();
+	get_magic(fd9, "magic: GET_MAGIC of a file of its group");
+	show("magic: AUTH_MAGIC in the group back", auth_magic(fd, m5));
+	show("magic: lessee AUTH_MAGIC, lessor back", auth_magic(l, ml));
+	show("magic: DROP_MASTER again", drm(fd, DRM_IOCTL_DROP_MASTER, NULL));
+	show("magic: SET_MASTER of a file never master", drm(fd8, DRM_IOCTL_SET_MASTER, NULL));
+	get_magic(fd8, "magic: its GET_MAGIC");
+	show("magic: its AUTH_MAGIC of its own", auth_magic(fd8, m8));
+	get_magic(fd9, "magic: GET_MAGIC of its old group's file");
+	fd4 = card();
+	show("magic: its AUTH_MAGIC of that file's",
+	     auth_magic(fd8, get_magic(fd4, "magic: GET_MAGIC of a file of its new group")));
+	close(fd8);
+	show("magic: master SET_MASTER once more", drm(fd, DRM_IOCTL_SET_MASTER, NULL));
+	close(fd4);
+	close(fd9);
+	close(l);
+	close(fd6);
+	close(fd5);
+	close(fd3);
+}
+
 int main(int argc, char **argv)
 {
 	struct res r;
@@ -414,6 +511,7 @@ int main(int argc, char **argv)
 	caps(fd2);
 	master(fd, fd2);
 	resources(fd, &r);
+	magic(fd, fd2, rfd, &r);
 	planes(fd);
 	dumb_errors(fd);
 	handle = dumb(fd, r.mode.hdisplay, r.mode.vdisplay, "CREATE_DUMB mode-sized", &size);
