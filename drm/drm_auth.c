@@ -9,6 +9,8 @@
  * GET_MAGIC hands out the lowest free number of the caller's group (from 1); the
  * current master's AUTH_MAGIC finds the number in its own group only, marks that
  * file authenticated and spends the number, which stays taken until the file closes.
+ * SET_MASTER and DROP_MASTER need root, or a file that has been master used by the
+ * process that opened it.
  *
  * Locking: everything here is under dev->mutex.
  */
@@ -40,7 +42,7 @@ void drm_master_open_locked(struct drm_file *f, struct drm_master *fresh)
 
 	if (!dev->master) {
 		f->master = fresh;
-		f->is_master = true;
+		f->is_master = f->was_master = true;
 		dev->master = f;
 		return;
 	}
@@ -135,18 +137,29 @@ int drm_ioctl_auth_magic(struct drm_file *f, void *data)
 	return err;
 }
 
-/* SET_MASTER (Linux's drm_setmaster_ioctl for a root caller): a no-op for the
- * current master (a lessee of it too), -EBUSY while another file is master, -EINVAL
- * for a lessee; a file that never was master gets a new group, one that was makes
- * its own group current again. */
+/* Linux's drm_master_check_perm: a file that has been master may change its master
+ * state from the process that opened it; anyone else needs CAP_SYS_ADMIN (root
+ * here) or gets -EACCES. */
+static int drm_master_check_perm(struct drm_file *f)
+{
+	if (f->was_master && f->opener == task_tgid(current))
+		return 0;
+	return task_cred(current)->euid == 0 ? 0 : -EACCES;
+}
+
+/* SET_MASTER (Linux's drm_setmaster_ioctl), once drm_master_check_perm allows it: a
+ * no-op for the current master (a lessee of it too), -EBUSY while another file is
+ * master, -EINVAL for a lessee; a file that never was master gets a new group, one
+ * that was makes its own group current again. */
 int drm_ioctl_set_master(struct drm_file *f, void *data)
 {
 	struct drm_device *dev = f->dev;
 	struct drm_master *fresh;
-	int err = 0;
+	int err;
 
 	drm_mutex_lock(&dev->mutex);
-	if (drm_is_master_locked(f))
+	err = drm_master_check_perm(f);
+	if (err || drm_is_master_locked(f))
 		goto unlock;
 	err = -EBUSY;
 	if (dev->master)
@@ -164,25 +177,27 @@ int drm_ioctl_set_master(struct drm_file *f, void *data)
 		f->is_master = true;
 	}
 	dev->master = f;
+	f->was_master = true;
 	err = 0;
 unlock:
 	drm_mutex_unlock(&dev->mutex);
 	return err;
 }
 
-/* DROP_MASTER (Linux's drm_dropmaster_ioctl): -EINVAL unless the caller is the
- * current master and no lessee. It keeps its group (and its leases, masters again
- * when it is). */
+/* DROP_MASTER (Linux's drm_dropmaster_ioctl), once drm_master_check_perm allows it:
+ * -EINVAL unless the caller is the current master and no lessee. It keeps its group
+ * (and its leases, masters again when it is). */
 int drm_ioctl_drop_master(struct drm_file *f, void *data)
 {
 	struct drm_device *dev = f->dev;
-	int err = -EINVAL;
+	int err;
 
 	drm_mutex_lock(&dev->mutex);
-	if (drm_is_master_locked(f) && !f->lease) {
+	err = drm_master_check_perm(f);
+	if (!err && (!drm_is_master_locked(f) || f->lease))
+		err = -EINVAL;
+	if (!err)
 		dev->master = NULL;
-		err = 0;
-	}
 	drm_mutex_unlock(&dev->mutex);
 	return err;
 }

@@ -231,6 +231,7 @@ static int drm_open(struct file *file)
 	}
 	fpriv->dev = dev;
 	fpriv->filp = file;
+	fpriv->opener = task_tgid(current);
 	list_init(&fpriv->prime);
 	list_init(&fpriv->lessees);
 	/* Everyone runs as root here; Linux authenticates CAP_SYS_ADMIN openers. */

@@ -203,6 +203,8 @@ struct drm_file {
 	bool render;			/* opened through renderD* */
 	bool is_master;			/* master is its own group (Linux's is_master: set
 					 * when it first becomes master, never cleared) */
+	bool was_master;		/* it has been the current master (not as a lessee) */
+	pid_t opener;			/* the tgid of the process that opened it */
 	bool authenticated;
 	struct drm_master *master;	/* its group (counted); NULL on a render node */
 	struct drm_lease *lease;	/* the file is a lessee: its lease; fixed */

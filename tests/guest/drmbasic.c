@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "drmtest.h"
 
@@ -480,6 +481,40 @@ static void magic(int fd, int fd2, int rfd, const struct res *r)
 	close(fd3);
 }
 
+/* Who may SET_MASTER/DROP_MASTER without root (Linux's drm_master_check_perm): only
+ * a file that has been master (fd, not fd2), used by the process that opened it. */
+static void master_perm(int fd, int fd2)
+{
+	pid_t pid;
+
+	show("perm: seteuid 65534", seteuid(65534));
+	show("perm: never-master SET_MASTER", drm(fd2, DRM_IOCTL_SET_MASTER, NULL));
+	show("perm: never-master DROP_MASTER", drm(fd2, DRM_IOCTL_DROP_MASTER, NULL));
+	show("perm: master DROP_MASTER", drm(fd, DRM_IOCTL_DROP_MASTER, NULL));
+	show("perm: never-master SET_MASTER, no master", drm(fd2, DRM_IOCTL_SET_MASTER, NULL));
+	show("perm: DROP_MASTER, no master", drm(fd, DRM_IOCTL_DROP_MASTER, NULL));
+	show("perm: master SET_MASTER", drm(fd, DRM_IOCTL_SET_MASTER, NULL));
+	show("perm: seteuid 0", seteuid(0));
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		show("perm: child setuid 65534", setuid(65534));
+		show("perm: child SET_MASTER of the master", drm(fd, DRM_IOCTL_SET_MASTER, NULL));
+		show("perm: child DROP_MASTER of the master", drm(fd, DRM_IOCTL_DROP_MASTER, NULL));
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	pid = fork();
+	if (pid == 0) {
+		show("perm: root child DROP_MASTER of the master", drm(fd, DRM_IOCTL_DROP_MASTER, NULL));
+		show("perm: root child SET_MASTER of the master", drm(fd, DRM_IOCTL_SET_MASTER, NULL));
+		fflush(stdout);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
 	struct res r;
@@ -512,6 +547,7 @@ int main(int argc, char **argv)
 	master(fd, fd2);
 	resources(fd, &r);
 	magic(fd, fd2, rfd, &r);
+	master_perm(fd, fd2);
 	planes(fd);
 	dumb_errors(fd);
 	handle = dumb(fd, r.mode.hdisplay, r.mode.vdisplay, "CREATE_DUMB mode-sized", &size);
