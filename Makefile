@@ -43,7 +43,7 @@ unit:
 	@echo "error: kernel/kernel.mk is missing, so there are no host unit tests" >&2; exit 1
 endif
 
-USER_CFLAGS := -static -O2 -s -Wall -Wextra -I/usr/include/libdrm
+USER_CFLAGS := -static -O2 -s -Wall -Wextra -I/usr/include/libdrm -I$(BUILD)/linuxuapi
 GUEST_PROGS := $(patsubst tests/guest/%.c,%,$(wildcard tests/guest/*.c))
 TOOLS       := $(BUILD)/userland/shot $(addprefix $(BUILD)/userland/,$(GUEST_PROGS))
 HOST_DEPS   := $(BUILD)/.host-deps
@@ -72,6 +72,9 @@ $(BUILD)/userland/%: tests/guest/%.c tests/guest/errname.h tests/guest/check.h t
 		     Makefile | $(HOST_DEPS)
 	@mkdir -p $(dir $@)
 	gcc $(USER_CFLAGS) -o $@ $<
+
+# drmvirtgpu uses Linux 6.1's virtgpu_drm.h (<linuxdrm/...>, see kernel/kernel.mk).
+$(BUILD)/userland/drmvirtgpu: $(BUILD)/linuxuapi/.stamp
 
 # Rebuild the rootfs when PACKAGES or OVERLAY change (and always when OVERLAY is set).
 $(BUILD)/rootfs.config: FORCE

@@ -16,7 +16,7 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror=implicit-function-declaration
 	-ffreestanding -fno-stack-protector -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer -fno-strict-aliasing \
 	-fno-builtin-malloc -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-isystem $(BUILD)/uapi -Ikernel -I. -I$(KBUILD)/gen -MMD -MP
+	-isystem $(BUILD)/linuxuapi -isystem $(BUILD)/uapi -Ikernel -I. -I$(KBUILD)/gen -MMD -MP
 KLDFLAGS := -nostdlib -Wl,--no-warn-rwx-segments -Wl,--build-id=none -static -z max-page-size=4096 -z noexecstack -T kernel/arch/x86_64/linker.ld
 
 # The uapi headers, as Debian's linux-libc-dev installs them.
@@ -34,6 +34,15 @@ $(BUILD)/uapi/.libdrm-stamp: $(BUILD)/uapi/.stamp
 	@test -f /usr/include/libdrm/drm.h || { echo "kernel: libdrm-dev is missing"; exit 1; }
 	ln -sfn /usr/include/libdrm $(BUILD)/uapi/libdrm
 	@touch $@
+
+# Linux 6.1's own DRM uapi headers for what libdrm-dev 2.4.114 does not name yet
+# (virtgpu_drm.h's blob resources, context init), included as <linuxdrm/...>; from the
+# kernel's linux-headers-ABI-common package through the package cache.
+$(BUILD)/linuxuapi/.stamp: userland/linuxuapi.py
+	$(PYTHON) userland/linuxuapi.py --cache $(BUILD)/cache --out $(BUILD)/linuxuapi/linuxdrm
+	@touch $@
+
+$(KBUILD)/drivers/gpu/virtio/virtgpu.c.o: $(BUILD)/linuxuapi/.stamp
 
 # Syscall names and numbers, generated from Linux's own unistd_64.h.
 $(KBUILD)/gen/syscall_list.h: /usr/include/x86_64-linux-gnu/asm/unistd_64.h
