@@ -1,7 +1,8 @@
 /* drmvirtgpu: the virtio_gpu driver ioctls (DRM_IOCTL_VIRTGPU_*) on QEMU's 2D-only
  * virtio-gpu-pci, on the render node and the primary node: GETPARAM of the
- * parameters libdrm-dev names (and unknown ones), GET_CAPS, RESOURCE_INFO and MAP of
- * a dumb buffer, EXECBUFFER, TRANSFER_FROM_HOST/TO_HOST, WAIT, and RESOURCE_CREATE:
+ * parameters Linux 6.1 names (and unknown ones), RESOURCE_CREATE_BLOB and
+ * CONTEXT_INIT (refused: no blob resources, no context init), GET_CAPS, RESOURCE_INFO
+ * and MAP of a dumb buffer, EXECBUFFER, TRANSFER_FROM_HOST/TO_HOST, WAIT, and RESOURCE_CREATE:
  * its checks, every 2D format, sizes, and a resource used as a dumb buffer is (info,
  * map, mmap, transfer, wait, PRIME, ADDFB2, SETCRTC: its pattern is screendumped as
  * drmvirtgpu-resource), with bad handles, flags and pointers. Handles and offsets
@@ -10,7 +11,7 @@
 #include <drm.h>
 #include <drm_fourcc.h>
 #include <drm_mode.h>
-#include <virtgpu_drm.h>
+#include <linuxdrm/virtgpu_drm.h>
 #include <linux/virtio_gpu.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -40,7 +41,9 @@ static void report(const char *what, int r)
 static void getparams(int f, const char *node)
 {
 	static const uint64_t params[] = { 0, VIRTGPU_PARAM_3D_FEATURES,
-					   VIRTGPU_PARAM_CAPSET_QUERY_FIX, 1000 };
+		VIRTGPU_PARAM_CAPSET_QUERY_FIX, VIRTGPU_PARAM_RESOURCE_BLOB,
+		VIRTGPU_PARAM_HOST_VISIBLE, VIRTGPU_PARAM_CROSS_DEVICE,
+		VIRTGPU_PARAM_CONTEXT_INIT, VIRTGPU_PARAM_SUPPORTED_CAPSET_IDs, 8, 1000 };
 
 	for (unsigned i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
 		uint64_t p = params[i];
@@ -54,6 +57,10 @@ static void getparams(int f, const char *node)
 	struct drm_virtgpu_getparam gp = { .param = VIRTGPU_PARAM_3D_FEATURES,
 					   .value = bad_address };
 	report("getparam bad value pointer", call(f, DRM_IOCTL_VIRTGPU_GETPARAM, &gp));
+	gp.param = VIRTGPU_PARAM_SUPPORTED_CAPSET_IDs;
+	report("getparam capset ids bad value pointer", call(f, DRM_IOCTL_VIRTGPU_GETPARAM, &gp));
+	gp.param = 8;
+	report("getparam 8 bad value pointer", call(f, DRM_IOCTL_VIRTGPU_GETPARAM, &gp));
 	report("getparam bad arg pointer", call(f, DRM_IOCTL_VIRTGPU_GETPARAM,
 					       (void *)bad_address));
 }
@@ -235,6 +242,58 @@ static void create_checks(int f)
 	create_one(f, "target 0", rc);
 	report("resource_create bad arg pointer",
 	       call(f, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, (void *)bad_address));
+}
+
+/* RESOURCE_CREATE_BLOB and CONTEXT_INIT, which a device without blob resources,
+ * context init and virgl refuses: well-formed requests and bad ones, the handles
+ * left as they were. */
+static void blob_and_context(int f, const char *node)
+{
+	struct drm_virtgpu_resource_create_blob blob = {
+		.blob_mem = VIRTGPU_BLOB_MEM_GUEST, .blob_flags = VIRTGPU_BLOB_FLAG_USE_MAPPABLE,
+		.size = 4096, .bo_handle = 77, .res_handle = 78 };
+	struct drm_virtgpu_context_set_param cp[4] = {
+		{ VIRTGPU_CONTEXT_PARAM_CAPSET_ID, 1 }, { VIRTGPU_CONTEXT_PARAM_NUM_RINGS, 1 } };
+	struct drm_virtgpu_context_init ci = { .num_params = 2,
+					       .ctx_set_params = (uintptr_t)cp };
+	char what[80];
+
+	snprintf(what, sizeof(what), "%s create_blob guest", node);
+	report(what, call(f, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &blob));
+	printf("%s create_blob handles kept: %d\n", node,
+	       blob.bo_handle == 77 && blob.res_handle == 78);
+	blob.blob_mem = VIRTGPU_BLOB_MEM_HOST3D;
+	blob.blob_id = 1;
+	report("create_blob host3d", call(f, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &blob));
+	blob.blob_mem = 99;
+	report("create_blob bad blob_mem", call(f, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &blob));
+	blob.blob_mem = VIRTGPU_BLOB_MEM_GUEST;
+	blob.blob_flags = 0x80;
+	report("create_blob bad flags", call(f, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &blob));
+	blob.blob_flags = 0;
+	blob.size = 0;
+	report("create_blob size 0", call(f, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &blob));
+	blob.size = 4096;
+	blob.cmd_size = 16;
+	blob.cmd = bad_address;
+	report("create_blob bad cmd pointer",
+	       call(f, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &blob));
+	report("create_blob bad arg pointer",
+	       call(f, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, (void *)bad_address));
+
+	snprintf(what, sizeof(what), "%s context_init", node);
+	report(what, call(f, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci));
+	ci.num_params = 0;
+	report("context_init no params", call(f, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci));
+	ci.num_params = 4;
+	report("context_init 4 params", call(f, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci));
+	ci.num_params = 1;
+	cp[0].param = 99;
+	report("context_init bad param", call(f, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci));
+	ci.ctx_set_params = bad_address;
+	report("context_init bad params pointer", call(f, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci));
+	report("context_init bad arg pointer",
+	       call(f, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, (void *)bad_address));
 }
 
 /* The pattern: red grows left to right, green top to bottom, blue is x ^ y. */
@@ -475,6 +534,8 @@ int main(int argc, char **argv)
 		return heads(fd);
 	getparams(rfd, "render");
 	getparams(fd, "card");
+	blob_and_context(rfd, "render");
+	blob_and_context(fd, "card");
 	caps(rfd);
 	with_buffer(fd);
 	no_3d(rfd);

@@ -13,7 +13,7 @@
 #include "lib/log.h"
 #include "mm/mm.h"
 #include <linux/virtio_gpu.h>
-#include <libdrm/virtgpu_drm.h>
+#include <linuxdrm/virtgpu_drm.h>
 
 #define VIRTGPU_QUEUE_SIZE 64
 /* Linux's virtio_gpu: XRES_MIN/YRES_MIN 32, XRES_MAX/YRES_MAX 8192, and 1024x768
@@ -316,8 +316,11 @@ static int virtgpu_ioctl_no_3d(struct drm_device *drm, struct drm_file *f, void 
 	return -ENOSYS;
 }
 
-/* VIRTGPU_GETPARAM: the device's parameters (no 3D; the capset query fix is there),
- * written as an int at the user's value pointer. */
+/* VIRTGPU_GETPARAM: the device's parameters, written as an int at the user's value
+ * pointer. The capset query fix is there; the rest is what Linux reports for features
+ * this driver does not negotiate (virgl, blob resources and their host-visible
+ * memory, resource UUIDs for cross-device sharing, context init): 0, and no capset
+ * ids, which only virgl or context init devices have. */
 static int virtgpu_ioctl_getparam(struct drm_device *drm, struct drm_file *f, void *data)
 {
 	struct drm_virtgpu_getparam *args = data;
@@ -327,6 +330,11 @@ static int virtgpu_ioctl_getparam(struct drm_device *drm, struct drm_file *f, vo
 	(void)f;
 	switch (args->param) {
 	case VIRTGPU_PARAM_3D_FEATURES:
+	case VIRTGPU_PARAM_RESOURCE_BLOB:
+	case VIRTGPU_PARAM_HOST_VISIBLE:
+	case VIRTGPU_PARAM_CROSS_DEVICE:
+	case VIRTGPU_PARAM_CONTEXT_INIT:
+	case VIRTGPU_PARAM_SUPPORTED_CAPSET_IDs:
 		value = 0;
 		break;
 	case VIRTGPU_PARAM_CAPSET_QUERY_FIX:
@@ -338,6 +346,17 @@ static int virtgpu_ioctl_getparam(struct drm_device *drm, struct drm_file *f, vo
 	if (copy_to_user((void __user *)(uintptr_t)args->value, &value, sizeof(value)))
 		return -EFAULT;
 	return 0;
+}
+
+/* RESOURCE_CREATE_BLOB without the blob feature and CONTEXT_INIT without context
+ * init or virgl (not negotiated): -EINVAL, as Linux refuses them before it looks at
+ * the arguments (the core has copied them in, or failed with -EFAULT). */
+static int virtgpu_ioctl_unsupported(struct drm_device *drm, struct drm_file *f, void *data)
+{
+	(void)drm;
+	(void)f;
+	(void)data;
+	return -EINVAL;
 }
 
 /* VIRTGPU_RESOURCE_CREATE on a 2D device: Linux's checks of the 3D parameters (at
@@ -445,6 +464,10 @@ static const struct drm_driver_ioctl virtgpu_ioctls[] = {
 					   virtgpu_ioctl_transfer_to_host },
 	[DRM_VIRTGPU_WAIT] = { DRM_IOCTL_VIRTGPU_WAIT, virtgpu_ioctl_wait },
 	[DRM_VIRTGPU_GET_CAPS] = { DRM_IOCTL_VIRTGPU_GET_CAPS, virtgpu_ioctl_no_3d },
+	[DRM_VIRTGPU_RESOURCE_CREATE_BLOB] = { DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB,
+					       virtgpu_ioctl_unsupported },
+	[DRM_VIRTGPU_CONTEXT_INIT] = { DRM_IOCTL_VIRTGPU_CONTEXT_INIT,
+				       virtgpu_ioctl_unsupported },
 };
 
 static const struct drm_driver_funcs virtgpu_funcs = {
