@@ -32,29 +32,10 @@ static struct drm_mode_modeinfo mode;
 /* The connector, CRTC and preferred mode; exits when there are none. */
 static void find_output(void)
 {
-	uint32_t crtcs[4], conns[4];
-	struct drm_mode_modeinfo modes[64];
-	struct drm_mode_card_res r = { .crtc_id_ptr = (uintptr_t)crtcs, .count_crtcs = 4,
-				       .connector_id_ptr = (uintptr_t)conns,
-				       .count_connectors = 4 };
-	struct drm_mode_get_connector c = { .count_modes = 64, .modes_ptr = (uintptr_t)modes };
-
-	if (drm(fd, DRM_IOCTL_MODE_GETRESOURCES, &r) < 0 || !r.count_crtcs) {
-		printf("GETRESOURCES: -1 %s\n", errname(errno));
+	if (drm_find_output(fd, &crtc, &conn, &mode) < 0) {
+		printf("find output: -1 %s\n", errname(errno));
 		exit(1);
 	}
-	crtc = crtcs[0];
-	conn = c.connector_id = conns[0];
-	if (drm(fd, DRM_IOCTL_MODE_GETCONNECTOR, &c) < 0 || !c.count_modes) {
-		printf("GETCONNECTOR: -1 %s\n", errname(errno));
-		exit(1);
-	}
-	mode = modes[0];
-	for (unsigned i = 0; i < c.count_modes && i < 64; i++)
-		if (modes[i].type & DRM_MODE_TYPE_PREFERRED) {
-			mode = modes[i];
-			break;
-		}
 	printf("mode %ux%u\n", mode.hdisplay, mode.vdisplay);
 }
 
@@ -67,19 +48,9 @@ static uint32_t find_cursor_plane(void)
 
 	if (drm(fd, DRM_IOCTL_MODE_GETPLANERESOURCES, &pr) < 0)
 		return 0;
-	for (uint32_t k = 0; k < pr.count_planes && k < 8; k++) {
-		uint32_t type = drm_prop_id(fd, planes[k], "type"), ids[64];
-		uint64_t values[64];
-		struct drm_mode_obj_get_properties r = { .obj_id = planes[k], .count_props = 64,
-							 .props_ptr = (uintptr_t)ids,
-							 .prop_values_ptr = (uintptr_t)values };
-
-		if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0)
-			continue;
-		for (uint32_t j = 0; j < r.count_props && j < 64; j++)
-			if (ids[j] == type && values[j] == PLANE_CURSOR)
-				return planes[k];
-	}
+	for (uint32_t k = 0; k < pr.count_planes && k < 8; k++)
+		if (drm_prop_value(fd, planes[k], "type") == PLANE_CURSOR)
+			return planes[k];
 	return 0;
 }
 
@@ -90,16 +61,9 @@ typedef uint32_t (*pixel_fn)(uint32_t x, uint32_t y);
 static uint32_t make_buffer(uint32_t w, uint32_t h, pixel_fn pixel, uint32_t *pitch)
 {
 	struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = 32 };
-	struct drm_mode_map_dumb m = { 0 };
-	uint32_t *px;
+	uint32_t *px = drm_dumb_map(fd, &c);
 
-	if (drm(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c) < 0)
-		return 0;
-	m.handle = c.handle;
-	if (drm(fd, DRM_IOCTL_MODE_MAP_DUMB, &m) < 0)
-		return 0;
-	px = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
-	if (px == MAP_FAILED)
+	if (!px)
 		return 0;
 	for (uint32_t y = 0; y < h; y++)
 		for (uint32_t x = 0; x < w; x++)
@@ -194,7 +158,6 @@ static int atomic_cursor(uint32_t fb, uint32_t crtc_id, int64_t x, int64_t y)
 
 int main(void)
 {
-	struct drm_mode_crtc set = { .mode_valid = 1, .count_connectors = 1 };
 	uint32_t pitch, handle, fb;
 
 	fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
@@ -203,11 +166,8 @@ int main(void)
 		return 1;
 	}
 	find_output();
-	set.crtc_id = crtc;
-	set.set_connectors_ptr = (uintptr_t)&conn;
-	set.mode = mode;
-	set.fb_id = make_fb(mode.hdisplay, mode.vdisplay, DRM_FORMAT_XRGB8888, checkerboard);
-	show("SETCRTC checkerboard", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
+	fb = make_fb(mode.hdisplay, mode.vdisplay, DRM_FORMAT_XRGB8888, checkerboard);
+	show("SETCRTC checkerboard", drm_setcrtc(fd, crtc, conn, &mode, fb));
 
 	handle = make_buffer(64, 64, legacy_image, &pitch);
 	printf("cursor buffer: %s, pitch %u\n", handle ? "ok" : "failed", pitch);

@@ -38,8 +38,6 @@ static struct drm_mode_modeinfo mode;
 /* An unmapped address the compiler cannot see through. */
 static volatile uintptr_t bad_address = 8;
 
-static uint64_t prop_value(uint32_t obj, const char *name);
-
 static void die(const char *what)
 {
 	printf("%s: -1 %s\n", what, errname(errno));
@@ -48,31 +46,15 @@ static void die(const char *what)
 
 static void find_objects(void)
 {
-	uint32_t crtcs[4], conns[4], planes[8];
-	struct drm_mode_card_res r = { .crtc_id_ptr = (uintptr_t)crtcs, .count_crtcs = 4,
-				       .connector_id_ptr = (uintptr_t)conns,
-				       .count_connectors = 4 };
+	uint32_t planes[8];
 	struct drm_mode_get_plane_res p = { .plane_id_ptr = (uintptr_t)planes,
 					    .count_planes = 8 };
-	struct drm_mode_modeinfo modes[64];
-	struct drm_mode_get_connector c = { .count_modes = 64, .modes_ptr = (uintptr_t)modes };
 
-	if (drm(fd, DRM_IOCTL_MODE_GETRESOURCES, &r) < 0 || !r.count_crtcs)
-		die("GETRESOURCES");
+	if (drm_find_output(fd, &crtc, &conn, &mode) < 0)
+		die("find output");
 	if (drm(fd, DRM_IOCTL_MODE_GETPLANERESOURCES, &p) < 0 || !p.count_planes)
 		die("GETPLANERESOURCES");
-	crtc = crtcs[0];
-	conn = conns[0];
 	plane = planes[0];
-	c.connector_id = conn;
-	if (drm(fd, DRM_IOCTL_MODE_GETCONNECTOR, &c) < 0 || !c.count_modes)
-		die("GETCONNECTOR");
-	mode = modes[0];
-	for (unsigned i = 0; i < c.count_modes && i < 64; i++)
-		if (modes[i].type & DRM_MODE_TYPE_PREFERRED) {
-			mode = modes[i];
-			break;
-		}
 }
 
 /* A framebuffer of the mode's size filled with color (XRGB8888). */
@@ -82,17 +64,10 @@ static uint32_t make_fb(uint32_t color)
 					  .bpp = 32 };
 	struct drm_mode_fb_cmd2 f = { .width = mode.hdisplay, .height = mode.vdisplay,
 				      .pixel_format = DRM_FORMAT_XRGB8888 };
-	struct drm_mode_map_dumb m = { 0 };
-	uint32_t *px;
+	uint32_t *px = drm_dumb_map(fd, &c);
 
-	if (drm(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c) < 0)
-		die("CREATE_DUMB");
-	m.handle = c.handle;
-	if (drm(fd, DRM_IOCTL_MODE_MAP_DUMB, &m) < 0)
-		die("MAP_DUMB");
-	px = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
-	if (px == MAP_FAILED)
-		die("mmap");
+	if (!px)
+		die("dumb buffer");
 	for (uint64_t k = 0; k < c.size / 4; k++)
 		px[k] = color;
 	munmap(px, c.size);
@@ -296,26 +271,10 @@ static void out_fences(void)
 	close(fence);
 }
 
-static uint64_t prop_value(uint32_t obj, const char *name)
-{
-	uint32_t ids[64], id = drm_prop_id(fd, obj, name);
-	uint64_t values[64];
-	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 64,
-						 .props_ptr = (uintptr_t)ids,
-						 .prop_values_ptr = (uintptr_t)values };
-
-	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0)
-		return ~0ull;
-	for (uint32_t k = 0; k < r.count_props && k < 64; k++)
-		if (ids[k] == id)
-			return values[k];
-	return ~0ull;
-}
-
 static void show_crtc(const char *what)
 {
 	struct drm_mode_crtc c = { .crtc_id = crtc };
-	uint64_t mode_id = prop_value(crtc, "MODE_ID");
+	uint64_t mode_id = drm_prop_value(fd, crtc, "MODE_ID");
 
 	show(what, drm(fd, DRM_IOCTL_MODE_GETCRTC, &c));
 	printf("  fb %s mode_valid %u mode %s\n", !c.fb_id ? "0" : c.fb_id == fbs[0] ||
@@ -323,12 +282,12 @@ static void show_crtc(const char *what)
 	       c.mode_valid && c.mode.hdisplay == mode.hdisplay &&
 	       c.mode.vdisplay == mode.vdisplay ? "ours" : "none");
 	printf("  ACTIVE %llu MODE_ID %s connector CRTC_ID %s DPMS %llu plane FB_ID %s"
-	       " plane CRTC_ID %s\n", (unsigned long long)prop_value(crtc, "ACTIVE"),
+	       " plane CRTC_ID %s\n", (unsigned long long)drm_prop_value(fd, crtc, "ACTIVE"),
 	       mode_id == mode_blob ? "ours" : mode_id ? "other" : "0",
-	       prop_value(conn, "CRTC_ID") == crtc ? "<crtc>" : "0",
-	       (unsigned long long)prop_value(conn, "DPMS"),
-	       prop_value(plane, "FB_ID") ? "set" : "0",
-	       prop_value(plane, "CRTC_ID") == crtc ? "<crtc>" : "0");
+	       drm_prop_value(fd, conn, "CRTC_ID") == crtc ? "<crtc>" : "0",
+	       (unsigned long long)drm_prop_value(fd, conn, "DPMS"),
+	       drm_prop_value(fd, plane, "FB_ID") ? "set" : "0",
+	       drm_prop_value(fd, plane, "CRTC_ID") == crtc ? "<crtc>" : "0");
 }
 
 static long long now_ms(void)
@@ -461,7 +420,7 @@ static void out_fence_failures(void)
 	fence = 1234;
 	show("flip with OUT_FENCE_PTR, no free fd", flip(0, 1, "OUT_FENCE_PTR", (uintptr_t)&fence));
 	printf("  fence %d plane FB_ID %s\n", fence,
-	       prop_value(plane, "FB_ID") == fbs[0] ? "unchanged" : "changed");
+	       drm_prop_value(fd, plane, "FB_ID") == fbs[0] ? "unchanged" : "changed");
 	show("TEST_ONLY flip with OUT_FENCE_PTR, no free fd",
 	     flip(DRM_MODE_ATOMIC_TEST_ONLY, 1, "OUT_FENCE_PTR", (uintptr_t)&fence));
 	while (n)
@@ -497,9 +456,9 @@ static void invisible_primary(void)
 	/* the screen keeps fbs[0] (blue): nothing is sent for an invisible plane */
 	printf("shot: %d\n", system("shot drmfence-invisible"));
 	show_crtc("GETCRTC invisible primary");
-	printf("  CRTC_H %llu\n", (unsigned long long)prop_value(plane, "CRTC_H"));
+	printf("  CRTC_H %llu\n", (unsigned long long)drm_prop_value(fd, plane, "CRTC_H"));
 	show("PAGE_FLIP invisible primary", drm(fd, DRM_IOCTL_MODE_PAGE_FLIP, &pf));
-	printf("  CRTC_H %llu\n", (unsigned long long)prop_value(plane, "CRTC_H"));
+	printf("  CRTC_H %llu\n", (unsigned long long)drm_prop_value(fd, plane, "CRTC_H"));
 	/* still blue: the flip keeps the plane's rectangles, so it stays invisible */
 	printf("shot: %d\n", system("shot drmfence-invisible-flip"));
 	set[0] = (struct setting){ plane, "CRTC_H", mode.vdisplay };

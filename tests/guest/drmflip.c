@@ -43,17 +43,10 @@ struct setup {
 static uint32_t make_fb(int fd, uint32_t w, uint32_t h, uint32_t color)
 {
 	struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = 32 };
-	struct drm_mode_map_dumb m = { 0 };
 	struct drm_mode_fb_cmd f = { .width = w, .height = h, .bpp = 32, .depth = 24 };
-	uint32_t *px;
+	uint32_t *px = drm_dumb_map(fd, &c);
 
-	if (drm(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c) < 0)
-		return 0;
-	m.handle = c.handle;
-	if (drm(fd, DRM_IOCTL_MODE_MAP_DUMB, &m) < 0)
-		return 0;
-	px = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
-	if (px == MAP_FAILED)
+	if (!px)
 		return 0;
 	for (uint64_t i = 0; i < c.size / 4; i++)
 		px[i] = color;
@@ -67,30 +60,8 @@ static uint32_t make_fb(int fd, uint32_t w, uint32_t h, uint32_t color)
 
 static int setup(int fd, struct setup *s)
 {
-	struct drm_mode_card_res res = { 0 };
-	struct drm_mode_get_connector conn = { 0 };
-	struct drm_mode_modeinfo modes[64];
-	uint32_t crtcs[4], encs[4], conns[4];
-
-	res.crtc_id_ptr = (uintptr_t)crtcs;
-	res.encoder_id_ptr = (uintptr_t)encs;
-	res.connector_id_ptr = (uintptr_t)conns;
-	res.count_crtcs = res.count_encoders = res.count_connectors = 4;
-	if (drm(fd, DRM_IOCTL_MODE_GETRESOURCES, &res) < 0)
+	if (drm_find_output(fd, &s->crtc, &s->connector, &s->mode) < 0)
 		return -1;
-	s->crtc = crtcs[0];
-	s->connector = conns[0];
-	conn.connector_id = s->connector;
-	conn.modes_ptr = (uintptr_t)modes;
-	conn.count_modes = 64;
-	if (drm(fd, DRM_IOCTL_MODE_GETCONNECTOR, &conn) < 0 || !conn.count_modes)
-		return -1;
-	s->mode = modes[0];
-	for (unsigned i = 0; i < conn.count_modes && i < 64; i++)
-		if (modes[i].type & DRM_MODE_TYPE_PREFERRED) {
-			s->mode = modes[i];
-			break;
-		}
 	printf("mode %ux%u\n", s->mode.hdisplay, s->mode.vdisplay);
 	s->fb[0] = make_fb(fd, s->mode.hdisplay, s->mode.vdisplay, 0x00ff0000);
 	s->fb[1] = make_fb(fd, s->mode.hdisplay, s->mode.vdisplay, 0x000000ff);
@@ -108,11 +79,7 @@ static int flip(int fd, uint32_t crtc, uint32_t fb, uint32_t flags, uint64_t use
 
 static int setcrtc(int fd, struct setup *s, uint32_t fb)
 {
-	struct drm_mode_crtc c = { .crtc_id = s->crtc, .fb_id = fb, .mode_valid = 1,
-				   .mode = s->mode, .count_connectors = 1,
-				   .set_connectors_ptr = (uintptr_t)&s->connector };
-
-	return drm(fd, DRM_IOCTL_MODE_SETCRTC, &c);
+	return drm_setcrtc(fd, s->crtc, s->connector, &s->mode, fb);
 }
 
 /* Bad PAGE_FLIP arguments from the master, in the order Linux checks them. */
@@ -319,16 +286,9 @@ static void many_flips(int fd, struct setup *s)
 static uint32_t make_cursor(int fd)
 {
 	struct drm_mode_create_dumb c = { .width = 64, .height = 64, .bpp = 32 };
-	struct drm_mode_map_dumb m = { 0 };
-	uint32_t *px;
+	uint32_t *px = drm_dumb_map(fd, &c);
 
-	if (drm(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c) < 0)
-		return 0;
-	m.handle = c.handle;
-	if (drm(fd, DRM_IOCTL_MODE_MAP_DUMB, &m) < 0)
-		return 0;
-	px = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
-	if (px == MAP_FAILED)
+	if (!px)
 		return 0;
 	for (uint32_t y = 0; y < 64; y++)
 		for (uint32_t x = 0; x < 64; x++)
@@ -344,27 +304,6 @@ static int cursor(int fd, uint32_t crtc, uint32_t flags, uint32_t handle, uint32
 				     .width = w, .height = h, .x = x, .y = y };
 
 	return drm(fd, DRM_IOCTL_MODE_CURSOR, &c);
-}
-
-/* The value of the property called name on plane id, or -1 when it has none. */
-static long long plane_prop(int fd, uint32_t id, const char *name)
-{
-	uint32_t ids[32];
-	uint64_t values[32];
-	struct drm_mode_obj_get_properties op = { .props_ptr = (uintptr_t)ids,
-						  .prop_values_ptr = (uintptr_t)values,
-						  .count_props = 32, .obj_id = id,
-						  .obj_type = DRM_MODE_OBJECT_PLANE };
-
-	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &op) < 0)
-		return -1;
-	for (unsigned k = 0; k < op.count_props && k < 32; k++) {
-		struct drm_mode_get_property p = { .prop_id = ids[k] };
-
-		if (drm(fd, DRM_IOCTL_MODE_GETPROPERTY, &p) == 0 && !strcmp(p.name, name))
-			return values[k];
-	}
-	return -1;
 }
 
 /* The planes a universal-planes client sees: the cursor plane's state. */
@@ -390,9 +329,11 @@ static void show_planes(int fd, const char *when)
 		       p.possible_crtcs, p.crtc_id != 0);
 		if (formats[0] == DRM_FORMAT_XRGB8888)
 			printf(" fb %d", p.fb_id != 0);
-		printf(" type %lld CRTC_X %lld CRTC_W %lld SRC_H %lld\n", plane_prop(fd, ids[k], "type"),
-		       plane_prop(fd, ids[k], "CRTC_X"), plane_prop(fd, ids[k], "CRTC_W"),
-		       plane_prop(fd, ids[k], "SRC_H"));
+		printf(" type %lld CRTC_X %lld CRTC_W %lld SRC_H %lld\n",
+		       (long long)drm_prop_value(fd, ids[k], "type"),
+		       (long long)drm_prop_value(fd, ids[k], "CRTC_X"),
+		       (long long)drm_prop_value(fd, ids[k], "CRTC_W"),
+		       (long long)drm_prop_value(fd, ids[k], "SRC_H"));
 	}
 }
 

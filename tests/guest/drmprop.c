@@ -209,11 +209,7 @@ static void find_objects(void)
 /* Shows fb on the CRTC with the connector's first mode. */
 static int setcrtc(uint32_t fb)
 {
-	struct drm_mode_crtc c = { .crtc_id = crtc, .fb_id = fb, .count_connectors = 1,
-				   .set_connectors_ptr = (uintptr_t)&conn, .mode_valid = 1,
-				   .mode = mode };
-
-	return drm(fd, DRM_IOCTL_MODE_SETCRTC, &c);
+	return drm_setcrtc(fd, crtc, conn, &mode, fb);
 }
 
 static void getproperty_errors(void)

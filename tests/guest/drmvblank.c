@@ -392,15 +392,11 @@ static uint32_t make_fb(int fd)
 /* SETCRTC: fb with the mode, or off (fb 0). */
 static int set_crtc(int fd, uint32_t fb)
 {
-	struct drm_mode_crtc c = { .crtc_id = crtc_id, .fb_id = fb };
+	struct drm_mode_crtc off = { .crtc_id = crtc_id };
 
-	if (fb) {
-		c.set_connectors_ptr = (uintptr_t)&connector_id;
-		c.count_connectors = 1;
-		c.mode = mode;
-		c.mode_valid = 1;
-	}
-	return drm(fd, DRM_IOCTL_MODE_SETCRTC, &c);
+	if (fb)
+		return drm_setcrtc(fd, crtc_id, connector_id, &mode, fb);
+	return drm(fd, DRM_IOCTL_MODE_SETCRTC, &off);
 }
 
 /* A flip's event carries the vblank's number; the CRTC off and on again. */
