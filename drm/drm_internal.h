@@ -262,6 +262,9 @@ void drm_output_state_set_locked(struct drm_device *dev, unsigned i, struct drm_
 				 const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y);
 /* Linux's checks of a mode from user space: 0, -EINVAL or -ERANGE. */
 int drm_mode_check(const struct drm_mode_modeinfo *m);
+/* Copies ids[0..n) into the user array at uptr of room entries (only those that
+ * fit, as Linux's put_user loops do): 0 or -EFAULT. No lock needed. */
+int drm_put_ids(uint64_t uptr, uint32_t room, const uint32_t *ids, unsigned n);
 int drm_ioctl_getresources(struct drm_file *f, void *data);
 int drm_ioctl_getconnector(struct drm_file *f, void *data);
 int drm_ioctl_getencoder(struct drm_file *f, void *data);

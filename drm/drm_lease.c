@@ -289,7 +289,6 @@ free_set:
 int drm_ioctl_list_lessees(struct drm_file *f, void *data)
 {
 	struct drm_mode_list_lessees *r = data;
-	uint32_t __user *uids = (uint32_t __user *)(uintptr_t)r->lessees_ptr;
 	struct drm_device *dev = f->dev;
 	uint32_t *ids = NULL, n = 0;
 	struct drm_lease *l;
@@ -307,9 +306,8 @@ int drm_ioctl_list_lessees(struct drm_file *f, void *data)
 		if (ids && !l->revoked && l->nr_objects)
 			ids[n++] = l->id;
 	drm_mutex_unlock(&dev->mutex);
-	for (uint32_t k = 0; !err && k < n && k < r->count_lessees; k++)
-		if (put_user(ids[k], uids + k))
-			err = -EFAULT;
+	if (!err)
+		err = drm_put_ids(r->lessees_ptr, r->count_lessees, ids, n);
 	if (!err)
 		r->count_lessees = n;
 	kfree(ids);
@@ -356,7 +354,6 @@ static uint32_t *drm_lease_all_objects_locked(struct drm_device *dev, uint32_t *
 int drm_ioctl_get_lease(struct drm_file *f, void *data)
 {
 	struct drm_mode_get_lease *r = data;
-	uint32_t __user *uids = (uint32_t __user *)(uintptr_t)r->objects_ptr;
 	struct drm_device *dev = f->dev;
 	uint32_t *ids, n = 0;
 	int err = 0;
@@ -374,9 +371,7 @@ int drm_ioctl_get_lease(struct drm_file *f, void *data)
 	drm_mutex_unlock(&dev->mutex);
 	if (!ids)
 		return -ENOMEM;
-	for (uint32_t k = 0; !err && k < n && k < r->count_objects; k++)
-		if (put_user(ids[k], uids + k))
-			err = -EFAULT;
+	err = drm_put_ids(r->objects_ptr, r->count_objects, ids, n);
 	if (!err)
 		r->count_objects = n;
 	kfree(ids);

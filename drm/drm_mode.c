@@ -35,8 +35,8 @@ static int drm_find_held(struct drm_file *f, uint32_t id, size_t field)
 #define drm_find_for(f, id, field) drm_find_held(f, id, offsetof(struct drm_output, field))
 
 /* Copies ids[0..n) into a user array of room entries (only those that fit, as
- * Linux's put_user loops do). */
-static int drm_put_ids(uint64_t uptr, uint32_t room, const uint32_t *ids, unsigned n)
+ * Linux's put_user loops do): 0 or -EFAULT. */
+int drm_put_ids(uint64_t uptr, uint32_t room, const uint32_t *ids, unsigned n)
 {
 	uint32_t __user *p = (uint32_t __user *)(uintptr_t)uptr;
 
