@@ -83,12 +83,14 @@ void drm_flip_add_fence(struct drm_device *dev, unsigned i, struct drm_fence *f)
 	}
 }
 
-/* The output whose CRTC has id, or -1. */
-int drm_crtc_index(struct drm_device *dev, uint32_t id)
+/* The output whose CRTC has id, when f's lease (if any) holds it; else -1. */
+int drm_crtc_index(struct drm_file *f, uint32_t id)
 {
+	struct drm_device *dev = f->dev;
+
 	for (unsigned i = 0; i < dev->nr_outputs; i++)
 		if (dev->outputs[i].crtc_id == id)
-			return i;
+			return drm_lease_held(f, id) ? (int)i : -1;
 	return -1;
 }
 
@@ -141,8 +143,8 @@ int drm_ioctl_page_flip(struct drm_file *f, void *data)
 	if ((pf->flags & ~DRM_MODE_PAGE_FLIP_FLAGS) || pf->reserved ||
 	    (pf->flags & DRM_MODE_PAGE_FLIP_ASYNC))
 		return -EINVAL;
-	i = drm_crtc_index(dev, pf->crtc_id);
-	if (i < 0 || !drm_lease_held(f, pf->crtc_id))
+	i = drm_crtc_index(f, pf->crtc_id);
+	if (i < 0)
 		return -ENOENT;
 	if (!drm_lease_held(f, dev->outputs[i].plane_id))
 		return -EACCES;

@@ -357,8 +357,9 @@ int drm_ioctl_page_flip(struct drm_file *f, void *data);
 /* The vblank came (timer, dev->event_lock held, at seq and time when): a pending
  * flip due by then completes, sending its event and signalling its fence. */
 void drm_flip_vblank_locked(struct drm_vblank *vbl, uint64_t now, uint64_t seq, uint64_t when);
-/* The output index of the CRTC with id, or -1. */
-int drm_crtc_index(struct drm_device *dev, uint32_t id);
+/* The output index of the CRTC with id that f may use (drm_lease_held), or -1 (the
+ * caller's -ENOENT, as Linux's drm_crtc_find with a file). No lock needed. */
+int drm_crtc_index(struct drm_file *f, uint32_t id);
 
 /* ---- drm_prime.c ---- */
 /* Forgets fpriv's PRIME record of a handle being deleted. */

@@ -391,8 +391,8 @@ int drm_ioctl_crtc_get_sequence(struct drm_file *f, void *data)
 
 	if (!dev->driver->vblank)
 		return -EOPNOTSUPP;
-	i = drm_crtc_index(dev, gs->crtc_id);
-	if (i < 0 || !drm_lease_held(f, gs->crtc_id))
+	i = drm_crtc_index(f, gs->crtc_id);
+	if (i < 0)
 		return -ENOENT;
 	err = drm_vblank_get_count(&dev->vblank[i], &seq, &when);
 	if (err)
@@ -421,8 +421,8 @@ int drm_ioctl_crtc_queue_sequence(struct drm_file *f, void *data)
 
 	if (!dev->driver->vblank)
 		return -EOPNOTSUPP;
-	i = drm_crtc_index(dev, qs->crtc_id);
-	if (i < 0 || !drm_lease_held(f, qs->crtc_id))
+	i = drm_crtc_index(f, qs->crtc_id);
+	if (i < 0)
 		return -ENOENT;
 	if (qs->flags & ~DRM_CRTC_SEQUENCE_FLAGS)
 		return -EINVAL;
