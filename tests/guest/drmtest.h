@@ -40,8 +40,10 @@ static inline void ok(const char *what, long r)
 		printf("%s: ok\n", what);
 }
 
-/* The id of object obj's property called name on fd; 0 when it has none. */
-static inline uint32_t drm_prop_id(int fd, uint32_t obj, const char *name)
+/* The id of object obj's property called name on fd, 0 when it has none; its value
+ * in *value when value is not NULL. */
+static inline uint32_t drm_prop_find(int fd, uint32_t obj, const char *name,
+				     uint64_t *value)
 {
 	uint32_t ids[64];
 	uint64_t values[64];
@@ -54,30 +56,27 @@ static inline uint32_t drm_prop_id(int fd, uint32_t obj, const char *name)
 	for (uint32_t k = 0; k < r.count_props && k < 64; k++) {
 		struct drm_mode_get_property p = { .prop_id = ids[k] };
 
-		if (drm(fd, DRM_IOCTL_MODE_GETPROPERTY, &p) == 0 && !strcmp(p.name, name))
+		if (drm(fd, DRM_IOCTL_MODE_GETPROPERTY, &p) == 0 && !strcmp(p.name, name)) {
+			if (value)
+				*value = values[k];
 			return ids[k];
+		}
 	}
 	return 0;
+}
+
+/* The id of object obj's property called name on fd; 0 when it has none. */
+static inline uint32_t drm_prop_id(int fd, uint32_t obj, const char *name)
+{
+	return drm_prop_find(fd, obj, name, NULL);
 }
 
 /* The value of object obj's property called name on fd; ~0 when it has none. */
 static inline uint64_t drm_prop_value(int fd, uint32_t obj, const char *name)
 {
-	uint32_t ids[64];
-	uint64_t values[64];
-	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 64,
-						 .props_ptr = (uintptr_t)ids,
-						 .prop_values_ptr = (uintptr_t)values };
+	uint64_t v;
 
-	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0)
-		return ~0ull;
-	for (uint32_t k = 0; k < r.count_props && k < 64; k++) {
-		struct drm_mode_get_property p = { .prop_id = ids[k] };
-
-		if (drm(fd, DRM_IOCTL_MODE_GETPROPERTY, &p) == 0 && !strcmp(p.name, name))
-			return values[k];
-	}
-	return ~0ull;
+	return drm_prop_find(fd, obj, name, &v) ? v : ~0ull;
 }
 
 /* The first CRTC and connector of fd and that connector's preferred mode (its first
