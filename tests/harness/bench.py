@@ -21,6 +21,11 @@ Figures (median of 3 runs each):
               mode, CREATE_DUMB + MAP_DUMB + mmap + munmap + DESTROY_DUMB round trips
               (higher is better; Lumen paces flips at the mode's refresh rate, Linux's
               virtio_gpu completes them when the host is done)
+  drm-vkms-*  DRM on vkms (a boot with no GPU and lumen.vkms=1: Lumen's vkms, Linux's
+              vkms module; drmbench vkms): page flips a second with flip-complete
+              events, the vblank rate those events' sequence numbers and times show
+              (Hz), and lost events, the consecutive events whose sequence did not step
+              by exactly 1 (virtio-gpu has no vblank counter: its events carry 0)
 Prints one line per figure: name, Lumen, Linux, ratio (Lumen / Linux).
 """
 import argparse
@@ -41,6 +46,8 @@ FORK_ROUNDS = 200
 PROBE_JOB = (b"grep -E '^(MemTotal|MemFree):' /proc/meminfo; "
              b"forkbench %d /usr/local/bin/nop; abibench; drmbench" % FORK_ROUNDS)
 ABI_LINE = re.compile(r"^abibench: (\S+) (\d+) (\S+)$", re.M)
+VKMS_JOB = b"drmbench vkms"
+VKMS_OPTS = ["--gpu", "none", "--cmdline", "lumen.vkms=1"]
 DRM_LINE = re.compile(r"^drmbench: (\S+) (\d+) (\S+)$", re.M)
 
 
@@ -168,6 +175,10 @@ def measure(args, kernel):
         for name, value, unit in ABI_LINE.findall(text):
             figures[f"abi-{name} ({unit})"] = int(value)
         for name, value, unit in DRM_LINE.findall(text):
+            figures[f"drm-{name} ({unit})"] = int(value)
+    session = boot(args, kernel, VKMS_JOB, VKMS_OPTS)
+    if session:
+        for name, value, unit in DRM_LINE.findall(session.out.decode(errors="replace")):
             figures[f"drm-{name} ({unit})"] = int(value)
     return figures
 
