@@ -107,6 +107,7 @@ def cached_closure(roots, cache):
             return f.read().split()
     log(f"resolving dependencies of: {' '.join(sorted(roots))}")
     closure = resolve_closure(roots)
+    os.makedirs(cache, exist_ok=True)
     tmp = f"{path}.tmp{os.getpid()}"
     with open(tmp, "w") as f:
         f.write("\n".join(closure) + "\n")
