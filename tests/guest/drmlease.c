@@ -56,26 +56,6 @@ static const char *name(uint32_t id)
 	       id == primary1 ? "primary1" : id == cursor1 ? "cursor1" : "other";
 }
 
-/* The value of object obj's property called what, or -1 when it has none. */
-static int64_t prop_value(int fd, uint32_t obj, const char *what)
-{
-	uint32_t ids[64];
-	uint64_t values[64];
-	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 64,
-						 .props_ptr = (uintptr_t)ids,
-						 .prop_values_ptr = (uintptr_t)values };
-
-	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0)
-		return -1;
-	for (uint32_t k = 0; k < r.count_props && k < 64; k++) {
-		struct drm_mode_get_property p = { .prop_id = ids[k] };
-
-		if (drm(fd, DRM_IOCTL_MODE_GETPROPERTY, &p) == 0 && !strcmp(p.name, what))
-			return values[k];
-	}
-	return -1;
-}
-
 static void cap(int fd, uint64_t which, uint64_t value)
 {
 	struct drm_set_client_cap c = { .capability = which, .value = value };
@@ -108,7 +88,7 @@ static void find_objects(void)
 		enc1 = encs[1];
 	}
 	for (uint32_t k = 0; k < p.count_planes && k < 8; k++) {
-		int64_t type = prop_value(m, planes[k], "type");
+		int64_t type = drm_prop_value(m, planes[k], "type");
 		struct drm_mode_get_plane gp = { .plane_id = planes[k] };
 		int second = drm(m, DRM_IOCTL_MODE_GETPLANE, &gp) == 0 && gp.possible_crtcs == 2;
 

@@ -454,41 +454,26 @@ static void cursor_errors(uint32_t argb, uint32_t xrgb, uint32_t big)
 	     put_cursor(rfd, 0, argb, crtc, 10, 10, 64, 64, S, S));
 }
 
-/* The value of obj's property name (0 when it has none). */
-static uint64_t prop_value(uint32_t obj, const char *name)
-{
-	uint32_t ids[64], id = drm_prop_id(fd, obj, name);
-	uint64_t values[64];
-	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 64,
-						 .props_ptr = (uintptr_t)ids,
-						 .prop_values_ptr = (uintptr_t)values };
-
-	if (drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r) < 0)
-		return 0;
-	for (uint32_t k = 0; k < r.count_props && k < 64; k++)
-		if (ids[k] == id)
-			return values[k];
-	return 0;
-}
-
 /* What a legacy SETCRTC leaves in the atomic state: the CRTC's, connector's and
  * primary plane's properties. */
 static void show_config(const char *when, uint32_t fb)
 {
 	printf("  %s: ACTIVE %llu MODE_ID %s connector CRTC_ID %s primary FB_ID %s CRTC_ID %s"
 	       " SRC %llu %llu %llu %llu CRTC %lld %lld %llu %llu\n", when,
-	       (unsigned long long)prop_value(crtc, "ACTIVE"),
-	       prop_value(crtc, "MODE_ID") ? "set" : "0",
-	       prop_value(conn, "CRTC_ID") == crtc ? "crtc" : "0",
-	       prop_value(primary, "FB_ID") == fb ? "fb" : prop_value(primary, "FB_ID") ? "other" : "0",
-	       prop_value(primary, "CRTC_ID") == crtc ? "crtc" : "0",
-	       (unsigned long long)prop_value(primary, "SRC_X") >> 16,
-	       (unsigned long long)prop_value(primary, "SRC_Y") >> 16,
-	       (unsigned long long)prop_value(primary, "SRC_W") >> 16,
-	       (unsigned long long)prop_value(primary, "SRC_H") >> 16,
-	       (long long)prop_value(primary, "CRTC_X"), (long long)prop_value(primary, "CRTC_Y"),
-	       (unsigned long long)prop_value(primary, "CRTC_W"),
-	       (unsigned long long)prop_value(primary, "CRTC_H"));
+	       (unsigned long long)drm_prop_value(fd, crtc, "ACTIVE"),
+	       drm_prop_value(fd, crtc, "MODE_ID") ? "set" : "0",
+	       drm_prop_value(fd, conn, "CRTC_ID") == crtc ? "crtc" : "0",
+	       drm_prop_value(fd, primary, "FB_ID") == fb ? "fb" :
+	       drm_prop_value(fd, primary, "FB_ID") ? "other" : "0",
+	       drm_prop_value(fd, primary, "CRTC_ID") == crtc ? "crtc" : "0",
+	       (unsigned long long)drm_prop_value(fd, primary, "SRC_X") >> 16,
+	       (unsigned long long)drm_prop_value(fd, primary, "SRC_Y") >> 16,
+	       (unsigned long long)drm_prop_value(fd, primary, "SRC_W") >> 16,
+	       (unsigned long long)drm_prop_value(fd, primary, "SRC_H") >> 16,
+	       (long long)drm_prop_value(fd, primary, "CRTC_X"),
+	       (long long)drm_prop_value(fd, primary, "CRTC_Y"),
+	       (unsigned long long)drm_prop_value(fd, primary, "CRTC_W"),
+	       (unsigned long long)drm_prop_value(fd, primary, "CRTC_H"));
 }
 
 /* Legacy SETCRTC as Linux runs it through an atomic commit: the state it leaves, the
@@ -502,14 +487,14 @@ static void setcrtc_state(uint32_t fb)
 
 	show("SETCRTC", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
 	show_config("after SETCRTC", fb);
-	blob = prop_value(crtc, "MODE_ID");
+	blob = drm_prop_value(fd, crtc, "MODE_ID");
 	show("SETCRTC the same mode", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
-	printf("  MODE_ID %s\n", prop_value(crtc, "MODE_ID") == blob ? "kept" : "replaced");
+	printf("  MODE_ID %s\n", drm_prop_value(fd, crtc, "MODE_ID") == blob ? "kept" : "replaced");
 	set.mode.hdisplay -= 8;
 	set.x = 8;
 	set.y = 0;
 	show("SETCRTC a narrower mode at x 8", drm(fd, DRM_IOCTL_MODE_SETCRTC, &set));
-	printf("  MODE_ID %s\n", prop_value(crtc, "MODE_ID") == blob ? "kept" : "replaced");
+	printf("  MODE_ID %s\n", drm_prop_value(fd, crtc, "MODE_ID") == blob ? "kept" : "replaced");
 	show_config("narrower", fb);
 	set.fb_id = 0;
 	set.mode_valid = 0;
