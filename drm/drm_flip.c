@@ -83,17 +83,6 @@ void drm_flip_add_fence(struct drm_device *dev, unsigned i, struct drm_fence *f)
 	}
 }
 
-/* The output whose CRTC has id, when f's lease (if any) holds it; else -1. */
-int drm_crtc_index(struct drm_file *f, uint32_t id)
-{
-	struct drm_device *dev = f->dev;
-
-	for (unsigned i = 0; i < dev->nr_outputs; i++)
-		if (dev->outputs[i].crtc_id == id)
-			return drm_lease_held(f, id) ? (int)i : -1;
-	return -1;
-}
-
 /* PAGE_FLIP once the CRTC is known, with the mutex held: Linux's checks in its
  * order (no fb shown: -EBUSY, unknown fb: -ENOENT, too small: -ENOSPC, another
  * format: -EINVAL, no event space: -ENOMEM, a flip pending: -EBUSY). */

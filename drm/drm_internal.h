@@ -262,6 +262,9 @@ void drm_output_state_set_locked(struct drm_device *dev, unsigned i, struct drm_
 				 const struct drm_mode_modeinfo *mode, uint32_t x, uint32_t y);
 /* Linux's checks of a mode from user space: 0, -EINVAL or -ERANGE. */
 int drm_mode_check(const struct drm_mode_modeinfo *m);
+/* The output index of the CRTC with id that f may use (drm_lease_held), or -1 (the
+ * caller's -ENOENT, as Linux's drm_crtc_find with a file). No lock needed. */
+int drm_crtc_index(struct drm_file *f, uint32_t id);
 /* Copies ids[0..n) into the user array at uptr of room entries (only those that
  * fit, as Linux's put_user loops do): 0 or -EFAULT. No lock needed. */
 int drm_put_ids(uint64_t uptr, uint32_t room, const uint32_t *ids, unsigned n);
@@ -357,9 +360,6 @@ int drm_ioctl_page_flip(struct drm_file *f, void *data);
 /* The vblank came (timer, dev->event_lock held, at seq and time when): a pending
  * flip due by then completes, sending its event and signalling its fence. */
 void drm_flip_vblank_locked(struct drm_vblank *vbl, uint64_t now, uint64_t seq, uint64_t when);
-/* The output index of the CRTC with id that f may use (drm_lease_held), or -1 (the
- * caller's -ENOENT, as Linux's drm_crtc_find with a file). No lock needed. */
-int drm_crtc_index(struct drm_file *f, uint32_t id);
 
 /* ---- drm_prime.c ---- */
 /* Forgets fpriv's PRIME record of a handle being deleted. */

@@ -34,6 +34,12 @@ static int drm_find_held(struct drm_file *f, uint32_t id, size_t field)
 }
 #define drm_find_for(f, id, field) drm_find_held(f, id, offsetof(struct drm_output, field))
 
+/* The output whose CRTC has id, when f's lease (if any) holds it; else -1. */
+int drm_crtc_index(struct drm_file *f, uint32_t id)
+{
+	return drm_find_for(f, id, crtc_id);
+}
+
 /* Copies ids[0..n) into a user array of room entries (only those that fit, as
  * Linux's put_user loops do): 0 or -EFAULT. */
 int drm_put_ids(uint64_t uptr, uint32_t room, const uint32_t *ids, unsigned n)
@@ -176,7 +182,7 @@ int drm_ioctl_getgamma(struct drm_file *f, void *data)
 {
 	struct drm_mode_crtc_lut *lut = data;
 
-	if (drm_find_for(f, lut->crtc_id, crtc_id) < 0)
+	if (drm_crtc_index(f, lut->crtc_id) < 0)
 		return -ENOENT;
 	return lut->gamma_size ? -EINVAL : 0;
 }
@@ -187,7 +193,7 @@ int drm_ioctl_setgamma(struct drm_file *f, void *data)
 {
 	struct drm_mode_crtc_lut *lut = data;
 
-	if (drm_find_for(f, lut->crtc_id, crtc_id) < 0)
+	if (drm_crtc_index(f, lut->crtc_id) < 0)
 		return -ENOENT;
 	return -ENOSYS;
 }
@@ -197,7 +203,7 @@ int drm_ioctl_getcrtc(struct drm_file *f, void *data)
 {
 	struct drm_mode_crtc *c = data;
 	struct drm_device *dev = f->dev;
-	int i = drm_find_for(f, c->crtc_id, crtc_id);
+	int i = drm_crtc_index(f, c->crtc_id);
 	struct drm_output *out;
 
 	if (i < 0)
@@ -443,7 +449,7 @@ int drm_ioctl_setcrtc(struct drm_file *f, void *data)
 
 	if ((c->x & 0xffff0000) || (c->y & 0xffff0000))
 		return -ERANGE;
-	i = drm_find_for(f, c->crtc_id, crtc_id);
+	i = drm_crtc_index(f, c->crtc_id);
 	if (i < 0)
 		return -ENOENT;
 	if (c->mode_valid && !drm_lease_held(f, dev->outputs[i].plane_id))
