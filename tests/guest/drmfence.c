@@ -204,14 +204,15 @@ static void syncfile_bad(int f)
 	show("MERGE stdin fd2", drm(f, SYNC_IOC_MERGE, &m));
 }
 
-static void out_fences(void)
+/* A modeset (flags added to ALLOW_MODESET) of the CRTC to the blob m with the
+ * primary plane showing fbs[0], and the CRTC's OUT_FENCE_PTR set to out_fence when
+ * that is not NULL: atomic()'s result. */
+static int modeset(uint32_t flags, uint32_t m, int32_t *out_fence)
 {
-	int32_t fence = 1234, fence2 = 1234;
-	struct sync_merge_data m = { .name = "merged" };
-	struct drm_event_vblank ev;
-	struct setting set[] = {
-		{ conn, "CRTC_ID", crtc }, { crtc, "MODE_ID", mode_blob }, { crtc, "ACTIVE", 1 },
-		{ crtc, "OUT_FENCE_PTR", (uintptr_t)&fence },
+	struct setting set[14] = {
+		{ conn, "CRTC_ID", crtc }, { crtc, "MODE_ID", m }, { crtc, "ACTIVE", 1 },
+	};
+	const struct setting primary[] = {
 		{ plane, "FB_ID", fbs[0] }, { plane, "CRTC_ID", crtc },
 		{ plane, "SRC_X", 0 }, { plane, "SRC_Y", 0 },
 		{ plane, "SRC_W", (uint64_t)mode.hdisplay << 16 },
@@ -219,11 +220,25 @@ static void out_fences(void)
 		{ plane, "CRTC_X", 0 }, { plane, "CRTC_Y", 0 },
 		{ plane, "CRTC_W", mode.hdisplay }, { plane, "CRTC_H", mode.vdisplay },
 	};
+	unsigned n = 3;
+
+	if (out_fence)
+		set[n++] = (struct setting){ crtc, "OUT_FENCE_PTR", (uintptr_t)out_fence };
+	memcpy(set + n, primary, sizeof(primary));
+	return atomic(flags | DRM_MODE_ATOMIC_ALLOW_MODESET, set, n + 10);
+}
+
+static void out_fences(void)
+{
+	int32_t fence = 1234, fence2 = 1234;
+	struct sync_merge_data m = { .name = "merged" };
+	struct drm_event_vblank ev;
+	struct setting only = { crtc, "OUT_FENCE_PTR", (uintptr_t)&fence };
 
 	show("TEST_ONLY modeset with OUT_FENCE_PTR",
-	     atomic(DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET, set, 14));
+	     modeset(DRM_MODE_ATOMIC_TEST_ONLY, mode_blob, &fence));
 	printf("  fence %d\n", fence);
-	show("modeset with OUT_FENCE_PTR", atomic(DRM_MODE_ATOMIC_ALLOW_MODESET, set, 14));
+	show("modeset with OUT_FENCE_PTR", modeset(0, mode_blob, &fence));
 	show_fd("modeset fence", fence);
 	show_poll("modeset fence poll", fence);
 	show_info("modeset fence", fence);
@@ -263,9 +278,8 @@ static void out_fences(void)
 	close(fence);
 	close(fence2);
 
-	set[0] = (struct setting){ crtc, "OUT_FENCE_PTR", (uintptr_t)&fence };
 	fence = 1234;
-	show("CRTC with only OUT_FENCE_PTR", atomic(0, set, 1));
+	show("CRTC with only OUT_FENCE_PTR", atomic(0, &only, 1));
 	show_poll("its fence poll", fence);
 	show_info("its fence", fence);
 	close(fence);
@@ -298,22 +312,6 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* A modeset of the CRTC to the blob m with the primary plane showing fbs[0]. */
-static int modeset(uint32_t m)
-{
-	struct setting set[] = {
-		{ conn, "CRTC_ID", crtc }, { crtc, "MODE_ID", m }, { crtc, "ACTIVE", 1 },
-		{ plane, "FB_ID", fbs[0] }, { plane, "CRTC_ID", crtc },
-		{ plane, "SRC_X", 0 }, { plane, "SRC_Y", 0 },
-		{ plane, "SRC_W", (uint64_t)mode.hdisplay << 16 },
-		{ plane, "SRC_H", (uint64_t)mode.vdisplay << 16 },
-		{ plane, "CRTC_X", 0 }, { plane, "CRTC_Y", 0 },
-		{ plane, "CRTC_W", mode.hdisplay }, { plane, "CRTC_H", mode.vdisplay },
-	};
-
-	return atomic(DRM_MODE_ATOMIC_ALLOW_MODESET, set, 13);
-}
-
 /* IN_FENCE_FD is kept in the plane state: set twice in one request it is EINVAL, and
  * TEST_ONLY only checks it is a sync_file, without waiting for it. */
 static void in_fence_state(void)
@@ -340,7 +338,7 @@ static void in_fence_state(void)
 	slow.vrefresh = 1;
 	if (drm(fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &b) < 0)
 		die("CREATEPROPBLOB slow");
-	show("modeset to a 1 Hz mode", modeset(b.blob_id));
+	show("modeset to a 1 Hz mode", modeset(0, b.blob_id, NULL));
 	show("nonblocking flip for a pending out-fence",
 	     flip(DRM_MODE_ATOMIC_NONBLOCK, 1, "OUT_FENCE_PTR", (uintptr_t)&fence));
 	set[1] = (struct setting){ plane, "IN_FENCE_FD", fence };
@@ -362,7 +360,7 @@ static void in_fence_state(void)
 	printf("  returned at once %s\n", t < 200 ? "yes" : "no");
 	show_poll("the pending fence poll", fence);
 	close(fence);
-	show("modeset back", modeset(mode_blob));
+	show("modeset back", modeset(0, mode_blob, NULL));
 	show("DESTROYPROPBLOB slow", drm(fd, DRM_IOCTL_MODE_DESTROYPROPBLOB,
 					 &(struct drm_mode_destroy_blob){ b.blob_id }));
 }
