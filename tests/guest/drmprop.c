@@ -101,22 +101,6 @@ static void list_props(const char *what, uint32_t obj, uint32_t type)
 	printf("\n");
 }
 
-static uint64_t prop_value(uint32_t obj, const char *name)
-{
-	struct drm_mode_obj_get_properties r = { .obj_id = obj, .count_props = 32 };
-	uint32_t ids[32];
-	uint64_t values[32];
-
-	r.props_ptr = (uintptr_t)ids;
-	r.prop_values_ptr = (uintptr_t)values;
-	if (drm(fda, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r))
-		return ~0ull;
-	for (unsigned i = 0; i < r.count_props; i++)
-		if (!strcmp(prop_info(ids[i]).name, name))
-			return values[i];
-	return ~0ull;
-}
-
 /* Describes one property: flags, values, enums. */
 static void describe(uint32_t id)
 {
@@ -198,7 +182,7 @@ static void find_objects(void)
 	pr.plane_id_ptr = (uintptr_t)planes;
 	drm(fd, DRM_IOCTL_MODE_GETPLANERESOURCES, &pr);
 	for (unsigned i = 0; i < pr.count_planes && i < 8; i++)
-		if (prop_value(planes[i], "type") == 1)
+		if (drm_prop_value(fda, planes[i], "type") == 1)
 			plane = planes[i];
 	name_id(crtc, "crtc");
 	name_id(conn, "connector");
@@ -281,7 +265,7 @@ static void obj_getproperties_errors(uint32_t fb)
 
 static void blobs(void)
 {
-	uint32_t edid = prop_value(conn, "EDID");
+	uint32_t edid = drm_prop_value(fda, conn, "EDID");
 	struct drm_mode_get_blob g = { .blob_id = edid };
 	uint8_t data[1024], sum = 0;
 	struct drm_mode_create_blob c = { .data = (uintptr_t)"hello blob", .length = 11 };
@@ -347,8 +331,9 @@ static void crtc_state(const char *when)
 	drm(fd, DRM_IOCTL_MODE_GETCRTC, &c);
 	printf("  %s: GETCRTC fb %s mode_valid %u; DPMS %llu ACTIVE %llu plane FB_ID %s\n",
 	       when, id_name(c.fb_id), c.mode_valid,
-	       (unsigned long long)prop_value(conn, "DPMS"),
-	       (unsigned long long)prop_value(crtc, "ACTIVE"), id_name(prop_value(plane, "FB_ID")));
+	       (unsigned long long)drm_prop_value(fda, conn, "DPMS"),
+	       (unsigned long long)drm_prop_value(fda, crtc, "ACTIVE"),
+	       id_name(drm_prop_value(fda, plane, "FB_ID")));
 }
 
 static void legacy_setproperty(void)
@@ -382,7 +367,7 @@ static void legacy_setproperty(void)
 	show("SETPROPERTY immutable non-desktop", drm(fd, DRM_IOCTL_MODE_SETPROPERTY, &s));
 	s.prop_id = drm_prop_id(fda, conn, "link-status");
 	show("SETPROPERTY link-status Bad", drm(fd, DRM_IOCTL_MODE_SETPROPERTY, &s));
-	printf("  link-status %llu\n", (unsigned long long)prop_value(conn, "link-status"));
+	printf("  link-status %llu\n", (unsigned long long)drm_prop_value(fda, conn, "link-status"));
 	s.value = 5;
 	show("SETPROPERTY link-status 5", drm(fd, DRM_IOCTL_MODE_SETPROPERTY, &s));
 	s.prop_id = 0x7fffffff;
@@ -412,7 +397,7 @@ static void obj_setproperty(uint32_t fb1, uint32_t fb2)
 	show("OBJ_SETPROPERTY ACTIVE 1 (unchanged)", setprop(fd, crtc, "ACTIVE", 1));
 	show("OBJ_SETPROPERTY ACTIVE 2", setprop(fd, crtc, "ACTIVE", 2));
 	show("OBJ_SETPROPERTY VRR_ENABLED 1", setprop(fd, crtc, "VRR_ENABLED", 1));
-	printf("  VRR_ENABLED %llu\n", (unsigned long long)prop_value(crtc, "VRR_ENABLED"));
+	printf("  VRR_ENABLED %llu\n", (unsigned long long)drm_prop_value(fda, crtc, "VRR_ENABLED"));
 	show("OBJ_SETPROPERTY VRR_ENABLED 0", setprop(fd, crtc, "VRR_ENABLED", 0));
 	show("OBJ_SETPROPERTY OUT_FENCE_PTR 0", setprop(fd, crtc, "OUT_FENCE_PTR", 0));
 	show("OBJ_SETPROPERTY connector CRTC_ID 0", setprop(fd, conn, "CRTC_ID", 0));
@@ -616,7 +601,7 @@ static void atomic(uint32_t fb1, uint32_t fb2)
 	list_props("OBJ_GETPROPERTIES plane", plane, 0);
 	d.blob_id = mb.blob_id;
 	show("DESTROYPROPBLOB the MODE_ID blob in use", drm(fd, DRM_IOCTL_MODE_DESTROYPROPBLOB, &d));
-	printf("  MODE_ID %s\n", id_name(prop_value(crtc, "MODE_ID")));
+	printf("  MODE_ID %s\n", id_name(drm_prop_value(fda, crtc, "MODE_ID")));
 	show("ATOMIC flip after destroying", commit(fd, &r, 0));
 	events(fb1, fb2);
 }
