@@ -537,19 +537,12 @@ static void cursor_plane(void)
 	show("GETPLANERESOURCES atomic", drm(fd, DRM_IOCTL_MODE_GETPLANERESOURCES, &pr));
 	printf("  %u planes\n", pr.count_planes);
 	for (uint32_t k = 0; k < pr.count_planes && k < 8; k++) {
-		uint32_t t = drm_prop_id(fd, planes[k], "type");
-		uint64_t values[64];
-		uint32_t pids[64];
-		struct drm_mode_obj_get_properties r = { .obj_id = planes[k], .count_props = 64,
-							 .props_ptr = (uintptr_t)pids,
-							 .prop_values_ptr = (uintptr_t)values };
+		uint64_t type = drm_prop_value(fd, planes[k], "type");
 
-		drm(fd, DRM_IOCTL_MODE_OBJ_GETPROPERTIES, &r);
-		for (uint32_t j = 0; j < r.count_props && j < 64; j++)
-			if (pids[j] == t && values[j] == PLANE_CURSOR)
-				cursor = planes[k];
-			else if (pids[j] == t && values[j] == PLANE_PRIMARY)
-				primary = planes[k];
+		if (type == PLANE_CURSOR)
+			cursor = planes[k];
+		else if (type == PLANE_PRIMARY)
+			primary = planes[k];
 	}
 	printf("  primary %s cursor %s\n", primary ? "found" : "none", cursor ? "found" : "none");
 	if (!cursor)
