@@ -53,6 +53,7 @@ struct drm_gem_object {
 struct drm_framebuffer {
 	uint32_t id;
 	uint32_t width, height, format, pitch, offset;
+	uint64_t modifier;		/* DRM_FORMAT_MOD_LINEAR but where fb_any_format */
 	struct drm_gem_object *obj;	/* holds a reference */
 	struct drm_file *owner;		/* NULL once removed */
 	int refcount;
@@ -170,10 +171,17 @@ struct drm_driver {
 	uint32_t min_width, min_height, max_width, max_height;
 	const uint32_t *formats;
 	unsigned nr_formats;
+	const uint32_t *cursor_formats;		/* the cursor plane's; NULL: ARGB8888 */
+	unsigned nr_cursor_formats;
 	const uint32_t *fb_formats;		/* what ADDFB takes; NULL: formats */
 	unsigned nr_fb_formats;
 	uint32_t connector_type, encoder_type;	/* DRM_MODE_CONNECTOR_*, _ENCODER_* */
-	bool modifiers;				/* ADDFB2 takes DRM_MODE_FB_MODIFIERS */
+	bool modifiers;				/* ADDFB2 takes DRM_MODE_FB_MODIFIERS;
+						 * planes carry IN_FORMATS (LINEAR) */
+	/* ADDFB2 takes every format the core knows with any modifier, as Linux 6.1's
+	 * drm_gem_fb_create checks no plane (fb_formats unused); planes still take
+	 * only their formats, LINEAR. */
+	bool fb_any_format;
 	/* Vblank support (Linux's drm_vblank_init): a vblank counter per CRTC at its
 	 * mode's refresh rate (kept by the core: drm_vblank.c) answers WAIT_VBLANK and
 	 * CRTC_GET/QUEUE_SEQUENCE and numbers flip events; without it those ioctls

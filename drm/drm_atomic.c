@@ -219,11 +219,11 @@ int drm_atomic_set_prop(struct drm_device *dev, struct drm_atomic_state *s,
 	return -EINVAL;		/* DPMS only through the legacy ioctls */
 }
 
-/* Linux's drm_atomic_plane_check for a plane of output i whose one format is format
- * (0: the primary plane's formats); has_fb: a framebuffer is shown (a legacy cursor
- * image counts as one, as Linux's internal framebuffer). */
+/* Linux's drm_atomic_plane_check for a plane of output i taking the nf formats,
+ * LINEAR only; has_fb: a framebuffer is shown (a legacy cursor image counts as one,
+ * as Linux's internal framebuffer). */
 static int drm_atomic_plane_check(struct drm_device *dev, const struct drm_atomic_plane *p,
-				  unsigned i, uint32_t format, bool has_fb)
+				  unsigned i, const uint32_t *formats, unsigned nf, bool has_fb)
 {
 	const struct drm_framebuffer *fb = p->fb;
 	unsigned k;
@@ -236,12 +236,10 @@ static int drm_atomic_plane_check(struct drm_device *dev, const struct drm_atomi
 		return -EINVAL;
 	if (!fb)
 		return 0;
-	if (format && fb->format != format)
-		return -EINVAL;
-	for (k = 0; !format && k < dev->driver->nr_formats; k++)
-		if (dev->driver->formats[k] == fb->format)
+	for (k = 0; k < nf; k++)
+		if (formats[k] == fb->format)
 			break;
-	if (!format && k == dev->driver->nr_formats)
+	if (k == nf || fb->modifier != DRM_FORMAT_MOD_LINEAR)
 		return -EINVAL;
 	if (p->crtc_w > INT32_MAX || p->crtc_x > INT32_MAX - (int32_t)p->crtc_w ||
 	    p->crtc_h > INT32_MAX || p->crtc_y > INT32_MAX - (int32_t)p->crtc_h)
@@ -254,18 +252,20 @@ static int drm_atomic_plane_check(struct drm_device *dev, const struct drm_atomi
 	return 0;
 }
 
-/* The cursor plane's checks: Linux's drm_atomic_plane_check (ARGB8888, the plane's
+/* The cursor plane's checks: Linux's drm_atomic_plane_check (its formats, the plane's
  * own CRTC), then virtio_gpu's plane atomic_check: drm_atomic_helper_check_plane_state
  * without scaling, free positioning, allowed on a disabled CRTC. */
 static int drm_atomic_cursor_check(struct drm_device *dev, const struct drm_atomic_output *o,
 				   unsigned i)
 {
 	const struct drm_atomic_plane *p = &o->cursor;
+	unsigned nf;
+	const uint32_t *formats = drm_cursor_formats(dev, &nf);
 	int err;
 
 	if (!dev->outputs[i].cursor_plane_id)
 		return p->crtc || p->fb ? -EINVAL : 0;
-	err = drm_atomic_plane_check(dev, p, i, DRM_FORMAT_ARGB8888, p->fb || o->cursor_legacy);
+	err = drm_atomic_plane_check(dev, p, i, formats, nf, p->fb || o->cursor_legacy);
 	if (err || !p->fb)
 		return err;
 	/* no scaling (drm_rect_calc_hscale: an empty destination has no scale) */
@@ -320,7 +320,8 @@ static int drm_atomic_check_output(struct drm_device *dev, const struct drm_atom
 
 	const struct drm_atomic_plane *p = &o->primary;
 
-	if ((err = drm_atomic_plane_check(dev, p, i, 0, p->fb)))
+	if ((err = drm_atomic_plane_check(dev, p, i, dev->driver->formats,
+					  dev->driver->nr_formats, p->fb)))
 		return err;
 	if (o->active && !mode)
 		return -EINVAL;

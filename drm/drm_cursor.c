@@ -10,6 +10,19 @@
  */
 #include "drm/drm_internal.h"
 
+/* See drm_internal.h. */
+const uint32_t *drm_cursor_formats(struct drm_device *dev, unsigned *n)
+{
+	static const uint32_t argb8888[] = { DRM_FORMAT_ARGB8888 };
+
+	if (dev->driver->cursor_formats) {
+		*n = dev->driver->nr_cursor_formats;
+		return dev->driver->cursor_formats;
+	}
+	*n = ARRAY_SIZE(argb8888);
+	return argb8888;
+}
+
 /* The cursor plane's properties as Linux's plane state shows them: FB_ID and CRTC_ID
  * 0 while hidden; FB_ID 0 for a legacy image (Linux's internal framebuffer has no
  * id a file could use, see GETPLANE). */

@@ -19,7 +19,8 @@ static const struct { uint32_t format; uint8_t cpp, depth; } drm_formats[] = {
 	{ DRM_FORMAT_RGBA8888, 4, 32 }, { DRM_FORMAT_BGRA8888, 4, 32 },
 	{ DRM_FORMAT_XRGB2101010, 4, 30 }, { DRM_FORMAT_ARGB2101010, 4, 30 },
 	{ DRM_FORMAT_XBGR2101010, 4, 30 }, { DRM_FORMAT_ABGR2101010, 4, 30 },
-	{ DRM_FORMAT_XRGB16161616, 8, 0 },
+	{ DRM_FORMAT_XRGB16161616, 8, 0 }, { DRM_FORMAT_ARGB16161616, 8, 0 },
+	{ DRM_FORMAT_XBGR16161616, 8, 0 }, { DRM_FORMAT_ABGR16161616, 8, 0 },
 };
 
 static int drm_format_index(uint32_t format)
@@ -127,9 +128,9 @@ static int drm_fb_create_locked(struct drm_file *f, struct drm_mode_fb_cmd2 *r)
 	for (i = 0; i < nf; i++)
 		if (formats[i] == r->pixel_format)
 			break;
-	if (i == nf)
+	if (i == nf && !dev->driver->fb_any_format)
 		return -ENOENT;		/* as virtio-gpu's fb_create */
-	if ((r->flags & DRM_MODE_FB_MODIFIERS) && r->modifier[0] != DRM_FORMAT_MOD_LINEAR)
+	if (r->modifier[0] != DRM_FORMAT_MOD_LINEAR && !dev->driver->fb_any_format)
 		return -EINVAL;
 	obj = drm_gem_lookup_locked(f, r->handles[0]);
 	if (!obj)
@@ -146,6 +147,7 @@ static int drm_fb_create_locked(struct drm_file *f, struct drm_mode_fb_cmd2 *r)
 	fb->format = r->pixel_format;
 	fb->pitch = r->pitches[0];
 	fb->offset = r->offsets[0];
+	fb->modifier = r->modifier[0];
 	fb->obj = obj;
 	drm_gem_get_locked(obj);
 	fb->owner = f;
@@ -355,7 +357,7 @@ int drm_ioctl_getfb(struct drm_file *f, void *data)
 }
 
 /* GETFB2: GETFB's answer with the format, pitches, offsets and modifiers of every
- * plane (one here; modifiers only where the driver takes them), as Linux's
+ * plane (one here; the modifier only where the driver takes them), as Linux's
  * drm_mode_getfb2_ioctl. */
 int drm_ioctl_getfb2(struct drm_file *f, void *data)
 {
@@ -381,7 +383,7 @@ int drm_ioctl_getfb2(struct drm_file *f, void *data)
 	r->pitches[0] = fb->pitch;
 	r->offsets[0] = fb->offset;
 	if (modifiers)
-		r->modifier[0] = DRM_FORMAT_MOD_LINEAR;	/* the only one framebuffers take */
+		r->modifier[0] = fb->modifier;
 	if (drm_fb_may_get_handle(f))
 		handle = drm_gem_handle_create_locked(f, fb->obj);
 	drm_mutex_unlock(&f->dev->mutex);

@@ -59,8 +59,9 @@ bool drm_mutex_is_held(struct drm_mutex *m)
 }
 
 /* Allocates a device and numbers its outputs' mode objects as Linux's virtio_gpu
- * does: per output its primary and cursor planes, then its CRTC, connector and
- * encoder. */
+ * does: per output its primary and cursor planes (each followed by its IN_FORMATS
+ * blob when the driver takes modifiers, as on Linux's vkms), then its CRTC,
+ * connector and encoder. */
 struct drm_device *drm_device_alloc(const struct drm_driver *driver, unsigned nr_outputs,
 				    struct pci_device *pci, const char *bus_name)
 {
@@ -81,15 +82,35 @@ struct drm_device *drm_device_alloc(const struct drm_driver *driver, unsigned nr
 	dev->next_id = 1;
 	drm_props_init(dev);
 	for (unsigned i = 0; i < nr_outputs; i++) {
+		struct drm_output_props *op = &dev->oprops[i];
+		unsigned nc;
+		const uint32_t *cursor_formats = drm_cursor_formats(dev, &nc);
+
 		dev->outputs[i].plane_id = dev->next_id++;
-		if (driver->funcs->cursor_set)
+		if (driver->modifiers &&
+		    !(op->in_formats = drm_in_formats_blob(dev, driver->formats,
+							   driver->nr_formats)))
+			goto fail;
+		if (driver->funcs->cursor_set) {
 			dev->outputs[i].cursor_plane_id = dev->next_id++;
+			if (driver->modifiers &&
+			    !(op->cursor_in_formats = drm_in_formats_blob(dev, cursor_formats, nc)))
+				goto fail;
+		}
 		dev->outputs[i].crtc_id = dev->next_id++;
 		dev->outputs[i].connector_id = dev->next_id++;
 		dev->outputs[i].encoder_id = dev->next_id++;
 	}
 	dev->first_dynamic_id = dev->next_id;
 	return dev;
+
+fail:
+	for (unsigned i = 0; i < nr_outputs; i++) {
+		drm_blob_put_locked(dev->oprops[i].in_formats);
+		drm_blob_put_locked(dev->oprops[i].cursor_in_formats);
+	}
+	kfree(dev);
+	return NULL;
 }
 
 /* Output i of dev (i < nr_outputs). */

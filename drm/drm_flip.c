@@ -103,8 +103,8 @@ static int drm_page_flip_locked(struct drm_file *f, struct drm_mode_crtc_page_fl
 	if (out->mode.hdisplay > fb->width || out->mode.vdisplay > fb->height ||
 	    out->x > fb->width - out->mode.hdisplay || out->y > fb->height - out->mode.vdisplay)
 		return -ENOSPC;
-	if (fb->format != out->fb->format)
-		return -EINVAL;
+	if (fb->format != out->fb->format || fb->modifier != DRM_FORMAT_MOD_LINEAR)
+		return -EINVAL;		/* the plane takes LINEAR only */
 	if ((pf->flags & DRM_MODE_PAGE_FLIP_EVENT) && !(e = drm_event_reserve_flip(f, pf->user_data)))
 		return -ENOMEM;
 	err = drm_flip_busy(dev, i);

@@ -118,6 +118,8 @@ struct drm_output_props {
 	bool has_edid;			/* the connector carries the EDID property */
 	struct drm_blob *edid;		/* its value: the EDID, or NULL (value 0) */
 	struct drm_blob *mode;		/* MODE_ID while the CRTC is enabled */
+	struct drm_blob *in_formats;	/* the planes' IN_FORMATS (driver->modifiers), */
+	struct drm_blob *cursor_in_formats; /* made with the device, never changed */
 	uint32_t src[4];		/* the primary plane's SRC_X/Y/W/H (16.16) */
 	int32_t crtc_x, crtc_y;		/* and CRTC_X/Y/W/H */
 	uint32_t crtc_w, crtc_h;
@@ -378,6 +380,13 @@ int drm_ioctl_gem_open(struct drm_file *f, void *data);
 /* ---- drm_property.c ---- */
 /* Reserves the standard properties' ids (the device's first) and sets up blobs. */
 void drm_props_init(struct drm_device *dev);
+/* A plane's IN_FORMATS blob for formats (n of them, each with the LINEAR modifier)
+ * taking the next setup id (dev->next_id), as Linux's create_in_format_blob right
+ * after the plane; NULL when out of memory. Before registration. */
+struct drm_blob *drm_in_formats_blob(struct drm_device *dev, const uint32_t *formats,
+				     unsigned n);
+/* The formats output i's cursor plane takes (*n of them). */
+const uint32_t *drm_cursor_formats(struct drm_device *dev, unsigned *n);
 int drm_prop_of_id(struct drm_device *dev, uint32_t id);
 struct drm_blob *drm_blob_lookup_locked(struct drm_device *dev, uint32_t id);
 struct drm_blob *drm_blob_create_locked(struct drm_device *dev, struct drm_file *owner,

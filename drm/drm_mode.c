@@ -250,7 +250,6 @@ int drm_ioctl_getplaneresources(struct drm_file *f, void *data)
 /* GETPLANE: formats are copied only when all fit; a lessee sees only its CRTCs. */
 int drm_ioctl_getplane(struct drm_file *f, void *data)
 {
-	static const uint32_t cursor_formats[] = { DRM_FORMAT_ARGB8888 };
 	struct drm_mode_get_plane *p = data;
 	struct drm_device *dev = f->dev;
 	int i = p->plane_id ? drm_find_for(f, p->plane_id, plane_id) : -1, err = 0;
@@ -272,8 +271,7 @@ int drm_ioctl_getplane(struct drm_file *f, void *data)
 		i = c;
 		p->crtc_id = cur->obj ? dev->outputs[i].crtc_id : 0;
 		p->fb_id = cur->fb ? cur->fb->id : 0;
-		formats = cursor_formats;
-		nf = ARRAY_SIZE(cursor_formats);
+		formats = drm_cursor_formats(dev, &nf);
 	}
 	if (!drm_lease_held(f, dev->outputs[i].crtc_id))
 		p->crtc_id = 0;
@@ -353,11 +351,12 @@ int drm_mode_check(const struct drm_mode_modeinfo *m)
 	return 0;
 }
 
-static bool drm_plane_has_format(struct drm_device *dev, uint32_t format)
+/* Whether the primary plane takes fb (its format, LINEAR). */
+static bool drm_plane_takes_fb(struct drm_device *dev, const struct drm_framebuffer *fb)
 {
 	for (unsigned k = 0; k < dev->driver->nr_formats; k++)
-		if (dev->driver->formats[k] == format)
-			return true;
+		if (dev->driver->formats[k] == fb->format)
+			return fb->modifier == DRM_FORMAT_MOD_LINEAR;
 	return false;
 }
 
@@ -421,7 +420,7 @@ static int drm_setcrtc_locked(struct drm_file *f, struct drm_mode_crtc *c,
 			return c->fb_id == (uint32_t)-1 ? -EINVAL : -ENOENT;
 		if ((err = drm_mode_check(&c->mode)))
 			return err;
-		if (!drm_plane_has_format(dev, fb->format))
+		if (!drm_plane_takes_fb(dev, fb))
 			return -EINVAL;
 		if (c->mode.hdisplay > fb->width || c->mode.vdisplay > fb->height ||
 		    c->x > fb->width - c->mode.hdisplay || c->y > fb->height - c->mode.vdisplay)

@@ -106,7 +106,7 @@ static const uint8_t crtc_props[] = {
 static const uint8_t plane_props[] = {
 	DRM_PROP_TYPE, DRM_PROP_FB_ID, DRM_PROP_IN_FENCE_FD, DRM_PROP_CRTC_ID,
 	DRM_PROP_CRTC_X, DRM_PROP_CRTC_Y, DRM_PROP_CRTC_W, DRM_PROP_CRTC_H,
-	DRM_PROP_SRC_X, DRM_PROP_SRC_Y, DRM_PROP_SRC_W, DRM_PROP_SRC_H,
+	DRM_PROP_SRC_X, DRM_PROP_SRC_Y, DRM_PROP_SRC_W, DRM_PROP_SRC_H, DRM_PROP_IN_FORMATS,
 };
 
 /* Reserves the standard properties' ids: the first ids of the device. */
@@ -115,6 +115,34 @@ void drm_props_init(struct drm_device *dev)
 	dev->prop_base = dev->next_id;
 	dev->next_id += DRM_PROP_COUNT;
 	list_init(&dev->blobs);
+}
+
+/* See drm_internal.h: Linux's drm_format_modifier_blob, its formats (padded to 8
+ * bytes) and one drm_format_modifier naming them all. */
+struct drm_blob *drm_in_formats_blob(struct drm_device *dev, const uint32_t *formats,
+				     unsigned n)
+{
+	struct drm_format_modifier_blob hdr = {
+		.version = FORMAT_BLOB_CURRENT, .count_formats = n,
+		.formats_offset = sizeof(hdr), .count_modifiers = 1,
+		.modifiers_offset = sizeof(hdr) + ALIGN_UP(n * sizeof(uint32_t), 8),
+	};
+	struct drm_format_modifier mod = {
+		.formats = n >= 64 ? UINT64_MAX : (1ull << n) - 1,
+		.modifier = DRM_FORMAT_MOD_LINEAR,
+	};
+	struct drm_blob *b = kzalloc(sizeof(*b) + hdr.modifiers_offset + sizeof(mod));
+
+	if (!b)
+		return NULL;
+	b->id = dev->next_id++;
+	b->length = hdr.modifiers_offset + sizeof(mod);
+	b->refcount = 1;
+	memcpy(b->data, &hdr, sizeof(hdr));
+	memcpy(b->data + hdr.formats_offset, formats, n * sizeof(uint32_t));
+	memcpy(b->data + hdr.modifiers_offset, &mod, sizeof(mod));
+	list_add_tail(&b->link, &dev->blobs);
+	return b;
 }
 
 /* Which standard property id is; -1 when none. */
@@ -299,6 +327,8 @@ bool drm_object_has_prop(struct drm_device *dev, uint32_t type, unsigned i, int 
 	if (prop == DRM_PROP_EDID && type == DRM_MODE_OBJECT_CONNECTOR &&
 	    !dev->oprops[i].has_edid && !drm_connector_edid_at_init(dev))
 		return false;
+	if (prop == DRM_PROP_IN_FORMATS && !dev->driver->modifiers)
+		return false;
 	for (unsigned k = 0; k < n; k++)
 		if (list[k] == prop)
 			return true;
@@ -371,6 +401,10 @@ uint64_t drm_object_prop_value_locked(struct drm_device *dev, uint32_t type, uns
 		return drm_connector_prop(dev, i, prop);
 	if (type == DRM_MODE_OBJECT_CRTC)
 		return drm_crtc_prop(dev, i, prop);
+	if (prop == DRM_PROP_IN_FORMATS && i >= DRM_CURSOR_INDEX(0))
+		return dev->oprops[i - DRM_CURSOR_INDEX(0)].cursor_in_formats->id;
+	if (prop == DRM_PROP_IN_FORMATS)
+		return dev->oprops[i].in_formats->id;
 	if (i >= DRM_CURSOR_INDEX(0))
 		return prop == DRM_PROP_TYPE ? DRM_PLANE_TYPE_CURSOR :
 		       drm_cursor_prop_locked(dev, i - DRM_CURSOR_INDEX(0), prop);

@@ -1,5 +1,6 @@
 /* drmvblank: vblank handling on the vkms card (/dev/dri/card0 of a job booted with
- * lumen.vkms=1, no GPU): WAIT_VBLANK (relative, absolute, NEXTONMISS, events, the
+ * lumen.vkms=1, no GPU), after vkms's objects (their ids, the planes' formats and
+ * IN_FORMATS blobs, ADDFB2 with the formats and modifiers they take): WAIT_VBLANK (relative, absolute, NEXTONMISS, events, the
  * high-CRTC bits, bad flags and pointers), CRTC_GET_SEQUENCE, CRTC_QUEUE_SEQUENCE
  * (RELATIVE, NEXT_ON_MISS, DRM_EVENT_CRTC_SEQUENCE), the events read() back (order,
  * short and non-blocking reads, poll), the event space, a flip-complete event's
@@ -8,6 +9,7 @@
  * kernels. Only facts that do not depend on timing are printed: sequence deltas and
  * comparisons, timestamps as "a vblank time at or before now, on the frame grid". */
 #include <drm.h>
+#include <drm_fourcc.h>
 #include <drm_mode.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -136,6 +138,214 @@ static int setup(int fd)
 	show("GETCRTC", drm(fd, DRM_IOCTL_MODE_GETCRTC, &crtc));
 	printf("lit by the console: mode_valid %u %s\n", crtc.mode_valid, crtc.mode.name);
 	return 0;
+}
+
+/* A fourcc as its four characters. */
+static const char *fourcc(uint32_t f)
+{
+	static char s[5];
+
+	for (int k = 0; k < 4; k++)
+		s[k] = (char)(f >> (8 * k));
+	return s;
+}
+
+/* Plane p's IN_FORMATS blob (id blob): its header, formats and modifiers. */
+static void in_formats(int fd, uint32_t blob)
+{
+	uint64_t data[64] = { 0 };
+	struct drm_mode_get_blob g = { .blob_id = blob };
+	const struct drm_format_modifier_blob *h = (const void *)data;
+
+	show("  GETPROPBLOB size", drm(fd, DRM_IOCTL_MODE_GETPROPBLOB, &g));
+	printf("  blob length %u\n", g.length);
+	if (g.length > sizeof(data))
+		return;
+	g.data = (uintptr_t)data;
+	show("  GETPROPBLOB", drm(fd, DRM_IOCTL_MODE_GETPROPBLOB, &g));
+	printf("  version %u flags %u formats %u at %u modifiers %u at %u\n", h->version,
+	       h->flags, h->count_formats, h->formats_offset, h->count_modifiers,
+	       h->modifiers_offset);
+	if (h->formats_offset + 4ull * h->count_formats > g.length ||
+	    h->modifiers_offset + 24ull * h->count_modifiers > g.length)
+		return;
+	printf("  formats:");
+	for (uint32_t k = 0; k < h->count_formats; k++)
+		printf(" %s", fourcc(((const uint32_t *)((const char *)data +
+							 h->formats_offset))[k]));
+	printf("\n");
+	for (uint32_t k = 0; k < h->count_modifiers; k++) {
+		const struct drm_format_modifier *m = (const struct drm_format_modifier *)
+			((const char *)data + h->modifiers_offset) + k;
+
+		printf("  modifier 0x%llx formats 0x%llx offset %u pad %u\n",
+		       (unsigned long long)m->modifier, (unsigned long long)m->formats,
+		       m->offset, m->pad);
+	}
+	show("  DESTROYPROPBLOB IN_FORMATS",
+	     drm(fd, DRM_IOCTL_MODE_DESTROYPROPBLOB, &(struct drm_mode_destroy_blob){ blob }));
+}
+
+/* The mode objects' ids, each plane's formats and its IN_FORMATS blob, as user space
+ * sees them (modetest -p). */
+static void planes(int fd)
+{
+	struct drm_mode_card_res res = { 0 };
+	struct drm_mode_get_plane_res pr = { 0 };
+	uint32_t crtcs[4], encs[4], conns[4], ids[8], formats[16];
+
+	res.crtc_id_ptr = (uintptr_t)crtcs;
+	res.encoder_id_ptr = (uintptr_t)encs;
+	res.connector_id_ptr = (uintptr_t)conns;
+	res.count_crtcs = res.count_encoders = res.count_connectors = 4;
+	show("GETRESOURCES", drm(fd, DRM_IOCTL_MODE_GETRESOURCES, &res));
+	printf("crtc %u encoder %u connector %u\n", crtcs[0], encs[0], conns[0]);
+	drm(fd, DRM_IOCTL_SET_CLIENT_CAP,
+	    &(struct drm_set_client_cap){ DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1 });
+	pr.plane_id_ptr = (uintptr_t)ids;
+	pr.count_planes = 8;
+	show("GETPLANERESOURCES", drm(fd, DRM_IOCTL_MODE_GETPLANERESOURCES, &pr));
+	for (uint32_t k = 0; k < pr.count_planes && k < 8; k++) {
+		struct drm_mode_get_plane p = { .plane_id = ids[k], .count_format_types = 16,
+						.format_type_ptr = (uintptr_t)formats };
+		uint64_t blob = drm_prop_value(fd, ids[k], "IN_FORMATS");
+
+		show("GETPLANE", drm(fd, DRM_IOCTL_MODE_GETPLANE, &p));
+		printf("plane %u type %llu possible_crtcs 0x%x formats %u:", ids[k],
+		       (unsigned long long)drm_prop_value(fd, ids[k], "type"),
+		       p.possible_crtcs, p.count_format_types);
+		for (uint32_t j = 0; j < p.count_format_types && j < 16; j++)
+			printf(" %s", fourcc(formats[j]));
+		printf("\nIN_FORMATS %llu\n", (unsigned long long)blob);
+		if (blob != ~0ull)
+			in_formats(fd, (uint32_t)blob);
+	}
+}
+
+/* ADDFB2 with each format a plane takes and some it does not, LINEAR and other
+ * modifiers, pitches at and under width * bytes per pixel. */
+static void addfb2(int fd)
+{
+	static const struct { uint32_t format, cpp; } list[] = {
+		{ DRM_FORMAT_ARGB8888, 4 }, { DRM_FORMAT_XRGB8888, 4 },
+		{ DRM_FORMAT_XRGB16161616, 8 }, { DRM_FORMAT_ARGB16161616, 8 },
+		{ DRM_FORMAT_RGB565, 2 }, { DRM_FORMAT_XBGR8888, 4 },
+		{ DRM_FORMAT_ABGR16161616, 8 }, { DRM_FORMAT_RGB888, 3 },
+	};
+	struct drm_mode_create_dumb c = { .width = 64, .height = 64, .bpp = 64 };
+	char what[64];
+
+	show("CREATE_DUMB 64x64x64", drm(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c));
+	for (size_t k = 0; k < sizeof(list) / sizeof(list[0]); k++) {
+		struct drm_mode_fb_cmd2 f = { .width = 64, .height = 64,
+					      .pixel_format = list[k].format,
+					      .handles = { c.handle },
+					      .pitches = { 64 * list[k].cpp } };
+		struct drm_mode_fb_cmd2 mod = f, small = f;
+
+		snprintf(what, sizeof(what), "ADDFB2 %s", fourcc(list[k].format));
+		ok(what, drm(fd, DRM_IOCTL_MODE_ADDFB2, &f));
+		if (f.fb_id)
+			drm(fd, DRM_IOCTL_MODE_RMFB, &f.fb_id);
+		mod.flags = DRM_MODE_FB_MODIFIERS;
+		ok("  LINEAR", drm(fd, DRM_IOCTL_MODE_ADDFB2, &mod));
+		if (mod.fb_id)
+			drm(fd, DRM_IOCTL_MODE_RMFB, &mod.fb_id);
+		mod.fb_id = 0;
+		mod.modifier[0] = I915_FORMAT_MOD_X_TILED;
+		ok("  X_TILED", drm(fd, DRM_IOCTL_MODE_ADDFB2, &mod));
+		small.pitches[0]--;
+		ok("  pitch one under", drm(fd, DRM_IOCTL_MODE_ADDFB2, &small));
+	}
+	drm(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &(struct drm_mode_destroy_dumb){ c.handle });
+}
+
+/* A mode-sized framebuffer of format (cpp bytes a pixel) in dumb buffer handle
+ * with modifier (none, without the flag: -1); 0 when ADDFB2 failed. */
+static uint32_t mode_fb(int fd, uint32_t handle, uint32_t format, uint32_t cpp,
+			uint64_t modifier)
+{
+	struct drm_mode_fb_cmd2 f = { .width = mode.hdisplay, .height = mode.vdisplay,
+				      .pixel_format = format, .handles = { handle },
+				      .pitches = { mode.hdisplay * cpp } };
+
+	if (modifier != (uint64_t)-1) {
+		f.flags = DRM_MODE_FB_MODIFIERS;
+		f.modifier[0] = modifier;
+	}
+	return drm(fd, DRM_IOCTL_MODE_ADDFB2, &f) < 0 ? 0 : f.fb_id;
+}
+
+/* An atomic TEST_ONLY commit showing fb's top-left w x h on the plane, at the
+ * CRTC's top-left corner. */
+static int plane_test(int fd, uint32_t plane, uint32_t fb, uint32_t w, uint32_t h)
+{
+	static const char *names[] = { "FB_ID", "CRTC_ID", "CRTC_X", "CRTC_Y", "CRTC_W",
+				       "CRTC_H", "SRC_X", "SRC_Y", "SRC_W", "SRC_H" };
+	uint64_t values[10] = { fb, crtc_id, 0, 0, w, h, 0, 0, (uint64_t)w << 16,
+				(uint64_t)h << 16 };
+	uint32_t props[10], count = 10;
+	struct drm_mode_atomic a = { .flags = DRM_MODE_ATOMIC_TEST_ONLY, .count_objs = 1,
+				     .objs_ptr = (uintptr_t)&plane,
+				     .count_props_ptr = (uintptr_t)&count,
+				     .props_ptr = (uintptr_t)props,
+				     .prop_values_ptr = (uintptr_t)values };
+
+	for (int k = 0; k < 10; k++)
+		props[k] = drm_prop_id(fd, plane, names[k]);
+	return drm(fd, DRM_IOCTL_MODE_ATOMIC, &a);
+}
+
+/* What the planes take of framebuffers ADDFB2 took: their formats, LINEAR only
+ * (SETCRTC, PAGE_FLIP, atomic TEST_ONLY commits on the primary and cursor planes),
+ * and GETFB2's modifier. */
+static void plane_formats(int fd)
+{
+	struct drm_mode_create_dumb c = { .width = mode.hdisplay, .height = mode.vdisplay,
+					  .bpp = 64 };
+	struct drm_mode_get_plane_res pr = { 0 };
+	uint32_t w = mode.hdisplay, h = mode.vdisplay;
+	uint32_t ids[8], linear, tiled, xb24, ar24, xr48, ab48;
+	struct drm_mode_fb_cmd2 g = { 0 };
+
+	show("CREATE_DUMB mode-sized", drm(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c));
+	linear = mode_fb(fd, c.handle, DRM_FORMAT_XRGB8888, 4, DRM_FORMAT_MOD_LINEAR);
+	tiled = mode_fb(fd, c.handle, DRM_FORMAT_XRGB8888, 4, I915_FORMAT_MOD_X_TILED);
+	xb24 = mode_fb(fd, c.handle, DRM_FORMAT_XBGR8888, 4, -1);
+	ar24 = mode_fb(fd, c.handle, DRM_FORMAT_ARGB8888, 4, -1);
+	xr48 = mode_fb(fd, c.handle, DRM_FORMAT_XRGB16161616, 8, -1);
+	ab48 = mode_fb(fd, c.handle, DRM_FORMAT_ABGR16161616, 8, -1);
+	printf("framebuffers made: %d %d %d %d %d %d\n", !!linear, !!tiled, !!xb24, !!ar24,
+	       !!xr48, !!ab48);
+	g.fb_id = tiled;
+	show("GETFB2 X_TILED", drm(fd, DRM_IOCTL_MODE_GETFB2, &g));
+	printf("  flags %u modifier 0x%llx\n", g.flags, (unsigned long long)g.modifier[0]);
+	g.fb_id = xb24;
+	show("GETFB2 XB24", drm(fd, DRM_IOCTL_MODE_GETFB2, &g));
+	printf("  flags %u modifier 0x%llx format %s\n", g.flags,
+	       (unsigned long long)g.modifier[0], fourcc(g.pixel_format));
+	show("SETCRTC X_TILED", drm_setcrtc(fd, crtc_id, connector_id, &mode, tiled));
+	show("SETCRTC XB24", drm_setcrtc(fd, crtc_id, connector_id, &mode, xb24));
+	show("SETCRTC AR24 (cursor only)", drm_setcrtc(fd, crtc_id, connector_id, &mode, ar24));
+	show("SETCRTC LINEAR", drm_setcrtc(fd, crtc_id, connector_id, &mode, linear));
+	show("PAGE_FLIP X_TILED", drm(fd, DRM_IOCTL_MODE_PAGE_FLIP,
+				      &(struct drm_mode_crtc_page_flip){ .crtc_id = crtc_id,
+									  .fb_id = tiled }));
+	show("SET_CLIENT_CAP ATOMIC", drm(fd, DRM_IOCTL_SET_CLIENT_CAP,
+					  &(struct drm_set_client_cap){ DRM_CLIENT_CAP_ATOMIC, 1 }));
+	pr.plane_id_ptr = (uintptr_t)ids;
+	pr.count_planes = 8;
+	if (drm(fd, DRM_IOCTL_MODE_GETPLANERESOURCES, &pr) < 0 || pr.count_planes != 2)
+		return;
+	show("primary XR48", plane_test(fd, ids[0], xr48, w, h));
+	show("primary AR24", plane_test(fd, ids[0], ar24, w, h));
+	show("primary X_TILED", plane_test(fd, ids[0], tiled, w, h));
+	show("cursor AR24", plane_test(fd, ids[1], ar24, 64, 64));
+	show("cursor XR48", plane_test(fd, ids[1], xr48, 64, 64));
+	show("cursor XR24", plane_test(fd, ids[1], linear, 64, 64));
+	show("cursor AB48", plane_test(fd, ids[1], ab48, 64, 64));
+	show("cursor XB24", plane_test(fd, ids[1], xb24, 64, 64));
+	show("cursor X_TILED", plane_test(fd, ids[1], tiled, 64, 64));
 }
 
 static void caps(int fd)
@@ -512,6 +722,9 @@ int main(void)
 		printf("setup failed: %s\n", errname(errno));
 		return 1;
 	}
+	planes(fd);
+	addfb2(fd);
+	plane_formats(fd);
 	waits(fd);
 	bad_waits(fd);
 	events(fd);

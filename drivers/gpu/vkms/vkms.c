@@ -48,18 +48,27 @@ static const uint32_t vkms_formats[] = {
 	DRM_FORMAT_XRGB8888, DRM_FORMAT_XRGB16161616, DRM_FORMAT_RGB565,
 };
 
+/* Linux 6.1's vkms_plane_formats, its cursor plane's. */
+static const uint32_t vkms_cursor_formats[] = {
+	DRM_FORMAT_ARGB8888, DRM_FORMAT_XRGB8888, DRM_FORMAT_XRGB16161616,
+	DRM_FORMAT_ARGB16161616, DRM_FORMAT_RGB565,
+};
+
 /* Linux 6.1's vkms: DRIVER_NAME, DRIVER_DESC, DRIVER_DATE, version 1.0.0, sizes from
  * XRES_MIN/YRES_MIN to XRES_MAX/YRES_MAX, cursors up to 512x512, preferred_depth 0,
- * modifiers, a Virtual connector and encoder, vblank support, no render node (no
- * DRIVER_RENDER). */
+ * modifiers (ADDFB2 with any format and modifier: drm_gem_fb_create checks no plane;
+ * the planes' IN_FORMATS blobs list LINEAR, Linux's default), a Virtual connector and
+ * encoder, vblank support, no render node (no DRIVER_RENDER). */
 static const struct drm_driver vkms_driver = {
 	.name = "vkms", .desc = "Virtual Kernel Mode Setting", .date = "20180514",
 	.major = 1, .minor = 0, .patchlevel = 0,
 	.min_width = 20, .min_height = 20, .max_width = 8192, .max_height = 8192,
 	.cursor_width = 512, .cursor_height = 512,
 	.formats = vkms_formats, .nr_formats = ARRAY_SIZE(vkms_formats),
+	.cursor_formats = vkms_cursor_formats,
+	.nr_cursor_formats = ARRAY_SIZE(vkms_cursor_formats),
 	.connector_type = DRM_MODE_CONNECTOR_VIRTUAL, .encoder_type = DRM_MODE_ENCODER_VIRTUAL,
-	.modifiers = true,
+	.modifiers = true, .fb_any_format = true,
 	.vblank = true,
 	.no_render = true,
 	.funcs = &vkms_funcs,
