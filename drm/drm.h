@@ -228,6 +228,8 @@ void drm_mode_set_name(struct drm_mode_modeinfo *mode);
  * 0 for an EDID Linux rejects. Never reads past len. */
 unsigned drm_edid_modes(const uint8_t *edid, size_t len, struct drm_mode_modeinfo *modes,
 			unsigned max);
+/* Whether two modes have the same timings (type, name and vrefresh aside). */
+bool drm_mode_equal(const struct drm_mode_modeinfo *a, const struct drm_mode_modeinfo *b);
 /* A mode of width x height at 60 Hz with CVT timings (as Linux's drm_cvt_mode). */
 void drm_mode_cvt(struct drm_mode_modeinfo *mode, int width, int height, bool preferred);
 

@@ -288,12 +288,7 @@ static bool drm_atomic_needs_modeset(struct drm_device *dev, const struct drm_at
 
 	if (!a != !b || o->active != old->active || o->conn_crtc != old->conn_crtc)
 		return true;
-	return a && (a->clock != b->clock || a->hdisplay != b->hdisplay ||
-		     a->hsync_start != b->hsync_start || a->hsync_end != b->hsync_end ||
-		     a->htotal != b->htotal || a->hskew != b->hskew ||
-		     a->vdisplay != b->vdisplay || a->vsync_start != b->vsync_start ||
-		     a->vsync_end != b->vsync_end || a->vtotal != b->vtotal ||
-		     a->vscan != b->vscan || a->flags != b->flags);
+	return a && !drm_mode_equal(a, b);
 }
 
 /* Whether any of the plane's destination is on the CRTC's mode (Linux's

@@ -135,7 +135,6 @@ static bool same_timings(const struct drm_mode_modeinfo *m, const struct edid_ti
 }
 
 static int mode_compare(const struct drm_mode_modeinfo *a, const struct drm_mode_modeinfo *b);
-static bool modes_equal(const struct drm_mode_modeinfo *a, const struct drm_mode_modeinfo *b);
 
 /* Adds m at its sorted place, or merges its type into an equal mode; false when
  * m was new. */
@@ -144,7 +143,7 @@ static bool edid_add(struct edid_list *l, const struct drm_mode_modeinfo *m)
 	unsigned j;
 
 	for (j = 0; j < l->n; j++)
-		if (modes_equal(&l->modes[j], m)) {
+		if (drm_mode_equal(&l->modes[j], m)) {
 			l->modes[j].type |= m->type;
 			return true;
 		}
@@ -454,15 +453,6 @@ static bool base_block_ok(const uint8_t *b)
 	for (unsigned i = 0; i < EDID_BLOCK; i++)
 		zero = zero && !b[i];
 	return score >= 6 && b[18] == 1 && block_checksum_ok(b) && !zero;
-}
-
-static bool modes_equal(const struct drm_mode_modeinfo *a, const struct drm_mode_modeinfo *b)
-{
-	return a->clock == b->clock && a->hdisplay == b->hdisplay &&
-	       a->hsync_start == b->hsync_start && a->hsync_end == b->hsync_end &&
-	       a->htotal == b->htotal && a->hskew == b->hskew && a->vdisplay == b->vdisplay &&
-	       a->vsync_start == b->vsync_start && a->vsync_end == b->vsync_end &&
-	       a->vtotal == b->vtotal && a->vscan == b->vscan && a->flags == b->flags;
 }
 
 /* drm_mode_compare: preferred first, then larger, faster refresh, faster clock. */

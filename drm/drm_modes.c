@@ -21,6 +21,16 @@ static uint32_t drm_mode_vrefresh(const struct drm_mode_modeinfo *m)
 	return (num * 1000 + den / 2) / den;
 }
 
+/* Whether a and b are the same timings (every field but type, name and vrefresh). */
+bool drm_mode_equal(const struct drm_mode_modeinfo *a, const struct drm_mode_modeinfo *b)
+{
+	return a->clock == b->clock && a->hdisplay == b->hdisplay &&
+	       a->hsync_start == b->hsync_start && a->hsync_end == b->hsync_end &&
+	       a->htotal == b->htotal && a->hskew == b->hskew && a->vdisplay == b->vdisplay &&
+	       a->vsync_start == b->vsync_start && a->vsync_end == b->vsync_end &&
+	       a->vtotal == b->vtotal && a->vscan == b->vscan && a->flags == b->flags;
+}
+
 /* Fills the name ("1280x800", "i" appended when interlaced) and vrefresh. */
 void drm_mode_set_name(struct drm_mode_modeinfo *mode)
 {
