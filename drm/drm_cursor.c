@@ -135,14 +135,12 @@ static int drm_cursor(struct drm_file *f, const struct drm_mode_cursor2 *req)
 {
 	struct drm_device *dev = f->dev;
 	const struct drm_driver *drv = dev->driver;
-	int i = -1, err;
+	int i, err;
 
 	if (!req->flags || (req->flags & ~DRM_MODE_CURSOR_FLAGS))
 		return -EINVAL;
-	for (unsigned k = 0; k < dev->nr_outputs; k++)
-		if (dev->outputs[k].crtc_id == req->crtc_id)
-			i = k;
-	if (i < 0 || !drm_lease_held(f, req->crtc_id))
+	i = drm_crtc_index(f, req->crtc_id);
+	if (i < 0)
 		return -ENOENT;
 	if (!drv->funcs->cursor_set)
 		return -ENXIO;
