@@ -232,14 +232,18 @@ static long drm_syncfile_merge(struct drm_syncfile *sf, void __user *arg)
 	file = drm_syncfile_file(merged);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	fd = fd_install(task_files(current), file, O_CLOEXEC);
+	fd = fd_reserve(task_files(current));
 	if (fd < 0) {
 		file_put(file);
 		return fd;
 	}
 	data.fence = fd;
-	if (copy_to_user(arg, &data, sizeof(data)))
-		return -EFAULT;		/* the fd stays, as it cannot be taken back */
+	if (copy_to_user(arg, &data, sizeof(data))) {
+		fd_unreserve(task_files(current), fd);
+		file_put(file);
+		return -EFAULT;
+	}
+	fd_install_reserved(task_files(current), fd, file, true);
 	return 0;
 }
 
