@@ -122,27 +122,26 @@ static int drm_atomic_build(struct drm_device *dev, struct drm_atomic_req *q,
 #define DRM_ATOMIC_FLAGS (DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_PAGE_FLIP_ASYNC | \
 	DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_ATOMIC_ALLOW_MODESET)
 
-static bool drm_any_flip_busy(struct drm_device *dev)
+/* The first output with a flip pending, or -1. */
+static int drm_first_flip_busy(struct drm_device *dev)
 {
 	for (unsigned i = 0; i < dev->nr_outputs; i++)
 		if (drm_flip_busy(dev, i))
-			return true;
-	return false;
+			return i;
+	return -1;
 }
 
 /* Waits, dev->mutex dropped meanwhile, until no output has a flip pending: a
  * blocking commit stalls for the previous one (Linux waits for its flip_done).
- * Called and returns with the mutex held. */
+ * The flip's completion wakes its output's vblank queue. Called and returns with
+ * the mutex held. */
 static void drm_atomic_stall(struct drm_device *dev)
 {
-	struct wait_queue wq;
+	int i;
 
-	wait_queue_init(&wq);
-	while (drm_any_flip_busy(dev)) {
+	while ((i = drm_first_flip_busy(dev)) >= 0) {
 		drm_mutex_unlock(&dev->mutex);
-		/* nobody wakes wq: the flip's timer clears the flag, looked at each ms */
-		wait_event_common(&wq, !drm_any_flip_busy(dev), false,
-				  clock_monotonic_ns() + 1000000);
+		wait_event(&dev->vblank[i].wq, !drm_flip_busy(dev, i));
 		drm_mutex_lock(&dev->mutex);
 	}
 }

@@ -26,6 +26,7 @@ void drm_flip_vblank_locked(struct drm_vblank *vbl, uint64_t now, uint64_t seq, 
 	vbl->flip_pending = false;
 	vbl->flip_event = NULL;
 	vbl->flip_fence = NULL;
+	wake_up(&vbl->wq);
 	if (fence) {
 		drm_fence_signal(fence);
 		drm_fence_put(fence);

@@ -59,7 +59,7 @@ struct drm_vblank {
 	uint64_t off_ns, off_seq;	/* the last vblank's, while off */
 	struct list_head events;	/* drm_pending_event.link waiting for their sequence */
 	unsigned waiters;		/* tasks sleeping in WAIT_VBLANK on wq */
-	struct wait_queue wq;
+	struct wait_queue wq;		/* also woken when the pending flip completes */
 	bool flip_pending;
 	uint64_t flip_due_ns;		/* the vblank the pending flip completes at */
 	struct drm_pending_event *flip_event;	/* sent when the flip completes, or NULL */
