@@ -196,7 +196,7 @@ static int drm_atomic_prepare_signaling(struct drm_file *f, const struct drm_mod
 			return err;
 	}
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
-		bool was_on = dev->outputs[i].enabled && !dev->oprops[i].dpms_off;
+		bool was_on = drm_crtc_active_locked(dev, i);
 
 		if (sig[i].ev && !was_on && !(s->o[i].active && s->o[i].mode_blob))
 			return -EINVAL;
@@ -247,7 +247,7 @@ static int drm_atomic_check_commit(struct drm_file *f, const struct drm_mode_ato
 	drm_atomic_commit(dev, s);
 	for (unsigned i = 0; i < dev->nr_outputs; i++) {
 		if (sig[i].ev || ((s->o[i].touched || s->o[i].cursor_touched) &&
-				  dev->outputs[i].enabled && !dev->oprops[i].dpms_off))
+				  drm_crtc_active_locked(dev, i)))
 			drm_flip_arm(dev, i, sig[i].ev);
 		if (!sig[i].fence)
 			continue;

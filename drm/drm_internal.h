@@ -553,6 +553,13 @@ void drm_sysfs_hotplug(struct drm_device *dev);
  * sleep. */
 void drm_sysfs_lease_event(struct drm_device *dev);
 
+/* Whether output i's CRTC is active (its ACTIVE property): shown and not turned
+ * off by DPMS. dev->mutex held (or the caller's snapshot of it). */
+static inline bool drm_crtc_active_locked(struct drm_device *dev, unsigned i)
+{
+	return dev->outputs[i].enabled && !dev->oprops[i].dpms_off;
+}
+
 /* The connector's DPMS state (its property, sysfs dpms): On while its CRTC is on and
  * not turned off by DPMS, Off after that; On before its CRTC was ever on, as Linux's
  * connector->dpms starts at 0 and changes only when the connector gets or loses a
@@ -561,7 +568,7 @@ static inline bool drm_connector_dpms_on_locked(struct drm_device *dev, unsigned
 {
 	if (!dev->oprops[i].was_lit)
 		return true;
-	return dev->outputs[i].enabled && !dev->oprops[i].dpms_off;
+	return drm_crtc_active_locked(dev, i);
 }
 
 /* Whether output i's connector is connected: as forced through sysfs, else as the

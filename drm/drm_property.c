@@ -356,7 +356,7 @@ static uint64_t drm_crtc_prop(struct drm_device *dev, unsigned i, int prop)
 
 	switch (prop) {
 	case DRM_PROP_ACTIVE:
-		return out->enabled && !dev->oprops[i].dpms_off;
+		return drm_crtc_active_locked(dev, i);
 	case DRM_PROP_MODE_ID:
 		return out->enabled && dev->oprops[i].mode ? dev->oprops[i].mode->id : 0;
 	case DRM_PROP_VRR_ENABLED:

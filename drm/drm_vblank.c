@@ -171,7 +171,7 @@ void drm_vblank_sync_locked(struct drm_device *dev, unsigned i)
 {
 	struct drm_vblank *vbl = &dev->vblank[i];
 	const struct drm_output *out = &dev->outputs[i];
-	bool on = out->enabled && !dev->oprops[i].dpms_off;
+	bool on = drm_crtc_active_locked(dev, i);
 	uint64_t period = on ? drm_mode_period_ns(&out->mode) : 0;
 	uint64_t flags = spin_lock_irqsave(&dev->event_lock);
 	uint64_t now = clock_monotonic_ns();
